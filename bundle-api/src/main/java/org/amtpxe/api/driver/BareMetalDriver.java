@@ -1,0 +1,50 @@
+package org.amtpxe.api.driver;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A complete driver: the interfaces a node's {@code driver} field selects. Registered as an OSGi
+ * service with the property {@value #NAME_PROPERTY}, found by the conductor by that name.
+ */
+@ProviderType
+public interface BareMetalDriver {
+
+  /** The service property that carries {@link #name()}. */
+  String NAME_PROPERTY = "driver.name";
+
+  /** The name nodes use to select the driver, for example {@code pxe_amt}. */
+  String name();
+
+  /**
+   * The power interface. Never null; while the driver is {@linkplain #unavailableReason()
+   * unavailable} its methods fail with {@link org.amtpxe.api.error.DriverUnavailableException}.
+   */
+  PowerInterface power();
+
+  /** The management interface; never null, see {@link #power()}. */
+  ManagementInterface management();
+
+  /** The deploy interface; never null, see {@link #power()}. */
+  DeployInterface deploy();
+
+  /**
+   * Why the driver cannot serve now, for example because a bundle it needs is not installed.
+   *
+   * @return the reason, or empty while the driver is available
+   */
+  default Optional<String> unavailableReason() {
+    return Optional.empty();
+  }
+
+  /** The parameters of every interface, for {@code GET /v1/drivers/<name>/properties}. */
+  default Map<String, String> properties() {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.putAll(power().properties());
+    all.putAll(management().properties());
+    all.putAll(deploy().properties());
+    return all;
+  }
+}
