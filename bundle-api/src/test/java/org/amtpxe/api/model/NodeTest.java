@@ -36,7 +36,7 @@ class NodeTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> copied = (Map<String, Object>) node.instanceInfo().get("nested");
     assertThat(copied).containsOnlyKeys("list");
-    assertThat((List<?>) copied.get("list")).containsExactly("a");
+    assertThat(copied.get("list")).isEqualTo(List.of("a"));
     assertThatThrownBy(() -> node.instanceInfo().put("z", 3))
         .isInstanceOf(UnsupportedOperationException.class);
   }
