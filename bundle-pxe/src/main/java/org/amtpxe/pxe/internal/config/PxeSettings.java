@@ -1,0 +1,232 @@
+package org.amtpxe.pxe.internal.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The validated, immutable form of {@link PxeConfig}: paths resolved, URLs checked, ranges
+ * enforced. Built by {@link #from}, which reports every bad value at once.
+ */
+public record PxeSettings(
+    boolean tftpEnabled,
+    InetAddress tftpAddress,
+    int tftpPort,
+    Path tftpRoot,
+    int tftpMaxBlockSize,
+    int tftpMaxWindowSize,
+    Duration tftpTimeout,
+    int tftpRetries,
+    int tftpMaxTransfers,
+    boolean httpEnabled,
+    InetAddress httpAddress,
+    int httpPort,
+    Path httpRoot,
+    String httpUrl,
+    String apiUrl,
+    Path imageCacheDir,
+    long imageCacheSizeBytes,
+    Duration imageCacheTtl,
+    Duration imageDownloadTimeout,
+    BootMode defaultBootMode,
+    String pxeAppendParams,
+    List<String> diskDevices,
+    int notifyPort,
+    Duration notifyTimeout,
+    boolean rearmBeforeReboot) {
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern DISK = Pattern.compile("[A-Za-z0-9/_.-]+");
+
+  public PxeSettings {
+    diskDevices = List.copyOf(diskDevices);
+  }
+
+  /**
+   * Validates a configuration.
+   *
+   * @param c the configuration as ConfigAdmin delivered it
+   * @param dataDir the directory relative defaults live under (Karaf's {@code karaf.data})
+   * @return the settings
+   * @throws IllegalArgumentException naming every bad key, its value and what is allowed
+   */
+  public static PxeSettings from(PxeConfig c, Path dataDir) {
+    List<String> errors = new ArrayList<>();
+    InetAddress tftpAddress = ipv4("tftp_address", c.tftp_address(), errors);
+    InetAddress httpAddress = ipv4("http_address", c.http_address(), errors);
+    int tftpPort = range("tftp_port", c.tftp_port(), 1, 65535, errors);
+    int httpPort = range("http_port", c.http_port(), 1, 65535, errors);
+    Path tftpRoot = path(c.tftp_root(), dataDir.resolve("amtpxe").resolve("tftpboot"));
+    Path httpRoot = path(c.http_root(), tftpRoot);
+    Path cacheDir = path(c.image_cache_dir(), dataDir.resolve("amtpxe").resolve("master_images"));
+    if (cacheDir.startsWith(tftpRoot) || cacheDir.startsWith(httpRoot)) {
+      errors.add(
+          "image_cache_dir="
+              + cacheDir
+              + " lies inside a served root; choose a directory beside tftp_root/http_root on the"
+              + " same filesystem");
+    }
+    String httpUrl = stripSlash(c.http_url().trim());
+    if (httpUrl.isEmpty()) {
+      if (httpAddress != null && !httpAddress.isAnyLocalAddress()) {
+        httpUrl = "http://" + httpAddress.getHostAddress() + ":" + httpPort;
+      }
+    } else {
+      httpUrl = httpUrl("http_url", httpUrl, errors);
+    }
+    String apiUrl = stripSlash(c.api_url().trim());
+    if (!apiUrl.isEmpty()) {
+      apiUrl = httpUrl("api_url", apiUrl, errors);
+    }
+    BootMode bootMode = null;
+    try {
+      bootMode = BootMode.parse(c.default_boot_mode());
+    } catch (IllegalArgumentException e) {
+      errors.add("default_boot_mode=" + c.default_boot_mode() + ": " + e.getMessage());
+    }
+    List<String> disks = new ArrayList<>();
+    for (String d : c.disk_devices().split(",")) {
+      String disk = d.trim();
+      if (disk.isEmpty()) {
+        continue;
+      }
+      if (!DISK.matcher(disk).matches()) {
+        errors.add("disk_devices contains '" + disk + "': use device names like sda or vda");
+      }
+      disks.add(disk);
+    }
+    if (disks.isEmpty()) {
+      errors.add("disk_devices is empty: name at least one disk, e.g. sda,vda");
+    }
+    String append = c.pxe_append_params().trim();
+    if (append.contains("\n") || append.contains("\r")) {
+      errors.add("pxe_append_params must be one line");
+    }
+    int blksize = range("tftp_max_block_size", c.tftp_max_block_size(), 8, 65464, errors);
+    int window = range("tftp_max_window_size", c.tftp_max_window_size(), 1, 64, errors);
+    int timeoutMs = range("tftp_timeout_ms", c.tftp_timeout_ms(), 10, 255_000, errors);
+    int retries = range("tftp_retries", c.tftp_retries(), 0, 100, errors);
+    int transfers = range("tftp_max_transfers", c.tftp_max_transfers(), 1, 10_000, errors);
+    long sizeMb = c.image_cache_size_mb();
+    if (sizeMb < 0) {
+      errors.add("image_cache_size_mb=" + sizeMb + ": must be 0 or more");
+    }
+    long ttl = c.image_cache_ttl_minutes();
+    if (ttl < 0) {
+      errors.add("image_cache_ttl_minutes=" + ttl + ": must be 0 or more");
+    }
+    int download =
+        range(
+            "image_download_timeout_seconds",
+            c.image_download_timeout_seconds(),
+            1,
+            86_400,
+            errors);
+    int notifyPort = range("notify_port", c.notify_port(), 1, 65535, errors);
+    int notifyTimeout =
+        range("notify_timeout_seconds", c.notify_timeout_seconds(), 1, 3600, errors);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Invalid configuration "
+              + PxeConfig.PID
+              + ": "
+              + String.join("; ", errors)
+              + ". Fix etc/"
+              + PxeConfig.PID
+              + ".cfg; the previous configuration stays in force.");
+    }
+    return new PxeSettings(
+        c.tftp_enabled(),
+        tftpAddress,
+        tftpPort,
+        tftpRoot,
+        blksize,
+        window,
+        Duration.ofMillis(timeoutMs),
+        retries,
+        transfers,
+        c.http_enabled(),
+        httpAddress,
+        httpPort,
+        httpRoot,
+        httpUrl,
+        apiUrl,
+        cacheDir,
+        sizeMb * 1024 * 1024,
+        Duration.ofMinutes(ttl),
+        Duration.ofSeconds(download),
+        bootMode,
+        append,
+        disks,
+        notifyPort,
+        Duration.ofSeconds(notifyTimeout),
+        c.rearm_before_reboot());
+  }
+
+  /** Whether TFTP and HTTP serve one directory. */
+  public boolean sharedRoot() {
+    return tftpRoot.equals(httpRoot);
+  }
+
+  private static InetAddress ipv4(String key, String value, List<String> errors) {
+    String v = value.trim();
+    if (!IPV4.matcher(v).matches()) {
+      errors.add(key + "=" + value + ": not an IPv4 address (use 0.0.0.0 for every interface)");
+      return null;
+    }
+    boolean valid = Arrays.stream(v.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255);
+    if (!valid) {
+      errors.add(key + "=" + value + ": not an IPv4 address");
+      return null;
+    }
+    try {
+      return InetAddress.getByName(v); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      errors.add(key + "=" + value + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static int range(String key, int value, int min, int max, List<String> errors) {
+    if (value < min || value > max) {
+      errors.add(key + "=" + value + ": must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private static Path path(String value, Path fallback) {
+    String v = value.trim();
+    return (v.isEmpty() ? fallback : Path.of(v)).toAbsolutePath().normalize();
+  }
+
+  private static String httpUrl(String key, String value, List<String> errors) {
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        errors.add(
+            key + "=" + value + ": must be an http(s) URL with a host, e.g. http://10.0.0.1:8080");
+      } else if (uri.getQuery() != null || uri.getFragment() != null) {
+        errors.add(key + "=" + value + ": must not carry a query or fragment");
+      }
+    } catch (java.net.URISyntaxException e) {
+      errors.add(key + "=" + value + ": not a URL (" + e.getReason() + ")");
+    }
+    return value;
+  }
+
+  private static String stripSlash(String url) {
+    String u = url;
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u;
+  }
+}

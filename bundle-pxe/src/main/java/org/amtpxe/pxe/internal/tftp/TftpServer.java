@@ -1,0 +1,176 @@
+package org.amtpxe.pxe.internal.tftp;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-only TFTP server (RFC 1350 with options: RFC 2347 OACK, 2348 blksize, 2349 timeout and
+ * tsize, 7440 windowsize). One thread receives requests on the well-known port; each transfer runs
+ * as one task on a bounded pool, from its own socket (its transfer ID).
+ */
+public final class TftpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
+
+  private final TftpRoot root;
+  private final TftpServerOptions options;
+  private final DatagramSocket socket;
+  private final ExecutorService listener;
+  private final ThreadPoolExecutor transfers;
+  private final AtomicLong served = new AtomicLong();
+  private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
+  private volatile boolean running = true;
+
+  private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options)
+      throws SocketException {
+    this.root = new TftpRoot(root);
+    this.options = options;
+    this.socket = new DatagramSocket(null);
+    socket.setReuseAddress(true);
+    socket.bind(bind);
+    AtomicInteger ids = new AtomicInteger();
+    this.transfers =
+        new ThreadPoolExecutor(
+            0,
+            options.maxTransfers(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> daemon(r, "tftp-transfer-" + ids.incrementAndGet()));
+    this.listener = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-listener"));
+  }
+
+  /**
+   * Binds the socket and starts serving.
+   *
+   * @param root the directory to serve
+   * @param bind the address and port to listen on
+   * @param options block sizes, timeouts and limits
+   * @return the running server
+   * @throws SocketException when the port cannot be bound (in use, or privileged)
+   */
+  public static TftpServer start(Path root, InetSocketAddress bind, TftpServerOptions options)
+      throws SocketException {
+    TftpServer server = new TftpServer(root, bind, options);
+    server.listener.execute(server::listen);
+    LOG.info("TFTP server serving {} on {}", server.root.root(), server.localAddress());
+    return server;
+  }
+
+  /** The address and port actually bound (the port is chosen by the system when 0 was asked). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) socket.getLocalSocketAddress();
+  }
+
+  /** Transfers completed since the start. */
+  public long completedTransfers() {
+    return served.get();
+  }
+
+  private void listen() {
+    byte[] buf = new byte[65536];
+    while (running) {
+      DatagramPacket packet = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(packet);
+      } catch (IOException e) {
+        if (running) {
+          LOG.warn("TFTP server on {} stopped receiving: {}", localAddress(), e.toString());
+        }
+        return;
+      }
+      handle(packet);
+    }
+  }
+
+  private void handle(DatagramPacket packet) {
+    InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
+    int opcode = TftpPackets.opcode(packet.getData(), packet.getLength());
+    TftpPackets.Request request;
+    try {
+      request = TftpPackets.parseRequest(packet.getData(), packet.getLength());
+    } catch (IllegalArgumentException e) {
+      LOG.debug("Ignoring a packet with opcode {} from {}: {}", opcode, client, e.getMessage());
+      if (opcode == TftpPackets.RRQ || opcode == TftpPackets.WRQ) {
+        replyError(client, TftpPackets.ERR_ILLEGAL, "Illegal TFTP operation: malformed request");
+      }
+      return;
+    }
+    if (request.opcode() == TftpPackets.WRQ) {
+      LOG.debug("Refused a write of {} from {}", request.filename(), client);
+      replyError(client, TftpPackets.ERR_ACCESS, "Access violation: this server is read-only");
+      return;
+    }
+    try {
+      transfers.execute(
+          () -> {
+            if (new TftpTransfer(root, options, client, request, socketAddress(), openSockets)
+                .run()) {
+              served.incrementAndGet();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug(
+          "Refused {} from {}: {} transfers running",
+          request.filename(),
+          client,
+          options.maxTransfers());
+      replyError(client, TftpPackets.ERR_UNDEFINED, "Server busy, try again later");
+    }
+  }
+
+  /** Sends an error from a fresh transfer ID, as RFC 1350 answers a request. */
+  private void replyError(InetSocketAddress client, int code, String message) {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(socketAddress(), 0))) {
+      byte[] p = TftpPackets.error(code, message);
+      s.send(new DatagramPacket(p, p.length, client));
+    } catch (IOException e) {
+      LOG.debug("Could not send a TFTP error to {}: {}", client, e.toString());
+    }
+  }
+
+  private InetAddress socketAddress() {
+    return socket.getLocalAddress();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    socket.close();
+    listener.shutdownNow();
+    transfers.shutdownNow();
+    // NOTE: a thread blocked in DatagramSocket.receive is not woken by an interrupt; closing its
+    // socket is what ends a running transfer promptly.
+    openSockets.forEach(DatagramSocket::close);
+    try {
+      if (!transfers.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("TFTP transfers on {} did not stop within 5 s", socket.getLocalSocketAddress());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("TFTP server on {} stopped", root.root());
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

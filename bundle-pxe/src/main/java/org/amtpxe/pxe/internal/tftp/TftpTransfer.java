@@ -1,0 +1,278 @@
+package org.amtpxe.pxe.internal.tftp;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one file to one client: option negotiation, then DATA blocks in windows, each window
+ * retransmitted from the last acknowledged block when its ACK does not come in time.
+ */
+final class TftpTransfer {
+  private static final Logger LOG = LoggerFactory.getLogger(TftpTransfer.class);
+  private static final int DEFAULT_BLOCK_SIZE = 512;
+  private static final int MIN_BLOCK_SIZE = 8;
+  private static final int MAX_BLOCK_SIZE = 65464;
+
+  private final TftpRoot root;
+  private final TftpServerOptions options;
+  private final InetSocketAddress client;
+  private final TftpPackets.Request request;
+  private final InetAddress localAddress;
+  private final Set<DatagramSocket> openSockets;
+
+  TftpTransfer(
+      TftpRoot root,
+      TftpServerOptions options,
+      InetSocketAddress client,
+      TftpPackets.Request request,
+      InetAddress localAddress,
+      Set<DatagramSocket> openSockets) {
+    this.root = root;
+    this.options = options;
+    this.client = client;
+    this.request = request;
+    this.localAddress = localAddress;
+    this.openSockets = openSockets;
+  }
+
+  /** Runs the transfer; returns true when the client acknowledged the last block. */
+  boolean run() {
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddress, 0))) {
+      openSockets.add(socket);
+      try {
+        socket.connect(client);
+        return serve(socket);
+      } finally {
+        openSockets.remove(socket);
+      }
+    } catch (IOException e) {
+      LOG.debug("TFTP transfer of {} to {} failed: {}", request.filename(), client, e.toString());
+      return false;
+    }
+  }
+
+  private boolean serve(DatagramSocket socket) throws IOException {
+    boolean netascii;
+    switch (request.mode()) {
+      case "octet" -> netascii = false;
+      case "netascii" -> netascii = true;
+      default -> {
+        send(
+            socket,
+            TftpPackets.error(
+                TftpPackets.ERR_ILLEGAL,
+                "Illegal TFTP operation: mode " + request.mode() + " not supported, use octet"));
+        return false;
+      }
+    }
+    Path file;
+    try {
+      file = root.resolve(request.filename());
+    } catch (TftpRoot.Refused e) {
+      LOG.debug("TFTP refused {} to {}: {}", request.filename(), client, e.getMessage());
+      send(socket, TftpPackets.error(e.code, e.getMessage()));
+      return false;
+    }
+    long size = Files.size(file);
+    int blockSize = DEFAULT_BLOCK_SIZE;
+    int window = 1;
+    int timeoutMs = (int) options.timeout().toMillis();
+    Map<String, String> accepted = new LinkedHashMap<>();
+    Map<String, String> asked = request.options();
+    Integer askedBlksize = number(asked.get("blksize"));
+    if (askedBlksize != null && askedBlksize >= MIN_BLOCK_SIZE) {
+      blockSize = Math.min(Math.min(askedBlksize, MAX_BLOCK_SIZE), options.maxBlockSize());
+      accepted.put("blksize", Integer.toString(blockSize));
+    }
+    Integer askedTimeout = number(asked.get("timeout"));
+    if (askedTimeout != null && askedTimeout >= 1 && askedTimeout <= 255) {
+      timeoutMs = askedTimeout * 1000;
+      accepted.put("timeout", Integer.toString(askedTimeout));
+    }
+    // NOTE: the size of a netascii transfer is not the file size; RFC 2349 leaves it
+    // undefined, so tsize is only answered in octet mode.
+    if (asked.containsKey("tsize") && !netascii) {
+      accepted.put("tsize", Long.toString(size));
+    }
+    Integer askedWindow = number(asked.get("windowsize"));
+    if (askedWindow != null && askedWindow >= 1 && askedWindow <= 65535) {
+      window = Math.min(askedWindow, options.maxWindowSize());
+      accepted.put("windowsize", Integer.toString(window));
+    }
+    socket.setSoTimeout(timeoutMs);
+    LOG.debug(
+        "TFTP sending {} ({} bytes, {}) to {}, blksize {}, window {}",
+        file,
+        size,
+        request.mode(),
+        client,
+        blockSize,
+        window);
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+      InputStream in = netascii ? new NetasciiInputStream(raw) : raw;
+      if (!accepted.isEmpty() && !negotiate(socket, accepted)) {
+        return false;
+      }
+      return sendData(socket, in, blockSize, window);
+    }
+  }
+
+  /** Sends the OACK until block 0 is acknowledged. */
+  private boolean negotiate(DatagramSocket socket, Map<String, String> accepted)
+      throws IOException {
+    byte[] oack = TftpPackets.oack(accepted);
+    byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
+    for (int attempt = 0; attempt <= options.retries(); attempt++) {
+      send(socket, oack);
+      long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
+      while (true) {
+        Reply reply = receive(socket, buf, deadline);
+        if (reply == Reply.TIMEOUT) {
+          break;
+        }
+        if (reply == Reply.ERROR) {
+          return false;
+        }
+        if (reply == Reply.ACK && TftpPackets.block(buf) == 0) {
+          return true;
+        }
+      }
+    }
+    LOG.debug("TFTP client {} never acknowledged the options for {}", client, request.filename());
+    return false;
+  }
+
+  private boolean sendData(DatagramSocket socket, InputStream in, int blockSize, int window)
+      throws IOException {
+    // Blocks are numbered from 1 as longs; the wire carries the low 16 bits (rollover to 0).
+    byte[][] unacked = new byte[window][];
+    long firstUnacked = 1;
+    long nextToRead = 1;
+    long lastBlock = -1;
+    byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
+    int attempts = 0;
+    while (true) {
+      while (lastBlock < 0 && nextToRead < firstUnacked + window) {
+        byte[] payload = new byte[blockSize];
+        int n = in.readNBytes(payload, 0, blockSize);
+        unacked[(int) (nextToRead % window)] =
+            TftpPackets.data((int) (nextToRead & 0xffff), payload, n);
+        if (n < blockSize) {
+          lastBlock = nextToRead;
+        }
+        nextToRead++;
+      }
+      for (long b = firstUnacked; b < nextToRead; b++) {
+        send(socket, unacked[(int) (b % window)]);
+      }
+      long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
+      boolean progressed = false;
+      while (!progressed) {
+        Reply reply = receive(socket, buf, deadline);
+        if (reply == Reply.TIMEOUT) {
+          break;
+        }
+        if (reply == Reply.ERROR) {
+          return false;
+        }
+        if (reply != Reply.ACK) {
+          continue;
+        }
+        long acked = unwrap(TftpPackets.block(buf), firstUnacked - 1);
+        if (acked >= firstUnacked && acked < nextToRead) {
+          if (acked == lastBlock) {
+            return true;
+          }
+          firstUnacked = acked + 1;
+          progressed = true;
+        }
+        // An older or duplicate ACK: ignore it (no resend, or the Sorcerer's Apprentice bug).
+      }
+      if (progressed) {
+        attempts = 0;
+      } else if (++attempts > options.retries()) {
+        LOG.debug(
+            "TFTP client {} stopped acknowledging {} at block {}",
+            client,
+            request.filename(),
+            firstUnacked);
+        return false;
+      }
+    }
+  }
+
+  /** Maps a 16-bit block number onto the nearest long block at or after {@code base}. */
+  private static long unwrap(int wire, long base) {
+    long candidate = (base & ~0xffffL) | wire;
+    if (candidate < base) {
+      candidate += 0x10000;
+    }
+    return candidate;
+  }
+
+  private enum Reply {
+    ACK,
+    ERROR,
+    OTHER,
+    TIMEOUT
+  }
+
+  private Reply receive(DatagramSocket socket, byte[] buf, long deadline) throws IOException {
+    long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
+    if (remainingMs <= 0) {
+      return Reply.TIMEOUT;
+    }
+    DatagramPacket packet = new DatagramPacket(buf, buf.length);
+    int saved = socket.getSoTimeout();
+    socket.setSoTimeout((int) remainingMs);
+    try {
+      socket.receive(packet);
+    } catch (SocketTimeoutException e) {
+      return Reply.TIMEOUT;
+    } catch (PortUnreachableException e) {
+      LOG.debug("TFTP client {} went away during {}", client, request.filename());
+      return Reply.ERROR;
+    } finally {
+      socket.setSoTimeout(saved);
+    }
+    int opcode = TftpPackets.opcode(buf, packet.getLength());
+    if (opcode == TftpPackets.ERROR) {
+      LOG.debug(
+          "TFTP client {} aborted {}: {}",
+          client,
+          request.filename(),
+          TftpPackets.errorMessage(buf, packet.getLength()));
+      return Reply.ERROR;
+    }
+    return opcode == TftpPackets.ACK && packet.getLength() >= 4 ? Reply.ACK : Reply.OTHER;
+  }
+
+  private void send(DatagramSocket socket, byte[] packet) throws IOException {
+    socket.send(new DatagramPacket(packet, packet.length));
+  }
+
+  private static Integer number(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
