@@ -1,0 +1,152 @@
+package org.amtpxe.conductor.internal.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the schema up to date from the numbered SQL scripts in this package, recording each one in
+ * {@code schema_version}.
+ *
+ * <p>A small runner instead of Flyway or Liquibase: both scan the class path for scripts and load
+ * database plugins through {@code ServiceLoader}, which needs extra wiring inside OSGi, for the
+ * handful of scripts this bundle has. Each script runs in one transaction together with its {@code
+ * schema_version} row. PostgreSQL rolls back a failed script completely; H2 commits DDL statements
+ * as it runs them, so there a failed script can leave part of its tables behind (the scripts are
+ * written so that such a failure is a bug found by the tests, not a runtime condition).
+ */
+public final class SchemaMigrator {
+
+  /** One script: its version, its description and its resource name. */
+  record Script(int version, String description, String resource) {}
+
+  /** The scripts, in order. A new script is appended here and never edited once released. */
+  static final List<Script> SCRIPTS =
+      List.of(new Script(1, "nodes and ports", "migration/V1__nodes_and_ports.sql"));
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+
+  private final Database database;
+  private final List<Script> scripts;
+
+  public SchemaMigrator(Database database) {
+    this(database, SCRIPTS);
+  }
+
+  SchemaMigrator(Database database, List<Script> scripts) {
+    this.database = database;
+    this.scripts = List.copyOf(scripts);
+  }
+
+  /**
+   * Applies every script newer than the recorded version.
+   *
+   * @return the schema version after migration
+   * @throws StoreException when a script fails or the database is newer than this bundle
+   */
+  public int migrate() {
+    database.inTransaction(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                    + " description VARCHAR(200) NOT NULL,"
+                    + " applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+          }
+          return null;
+        });
+    int current = database.inTransaction(SchemaMigrator::currentVersion);
+    int newest = scripts.isEmpty() ? 0 : scripts.get(scripts.size() - 1).version();
+    if (current > newest) {
+      throw new StoreException(
+          "The database schema is version "
+              + current
+              + " but this conductor only knows up to "
+              + newest
+              + "; install the newer conductor bundle or point db.url at another database");
+    }
+    for (Script script : scripts) {
+      if (script.version() <= current) {
+        continue;
+      }
+      List<String> statements = statements(read(script.resource()));
+      database.inTransaction(
+          c -> {
+            // NOTE: a second conductor migrating the same database at the same moment fails on
+            // the schema_version primary key and rolls back (PostgreSQL); it then starts normally.
+            if (currentVersion(c) >= script.version()) {
+              return null;
+            }
+            try (Statement s = c.createStatement()) {
+              for (String sql : statements) {
+                s.execute(sql);
+              }
+            }
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?,?,?)")) {
+              p.setInt(1, script.version());
+              p.setString(2, script.description());
+              p.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+              p.executeUpdate();
+            }
+            return null;
+          });
+      LOG.info("Applied schema migration {} ({})", script.version(), script.description());
+      current = script.version();
+    }
+    return current;
+  }
+
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = SchemaMigrator.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new StoreException("Migration script " + resource + " is missing from the bundle");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new StoreException("Cannot read migration script " + resource, e);
+    }
+  }
+
+  /** Splits a script into statements: comments dropped, split on a semicolon that ends a line. */
+  static List<String> statements(String script) {
+    List<String> result = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String sql = current.toString().strip();
+        result.add(sql.substring(0, sql.length() - 1));
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      result.add(current.toString().strip());
+    }
+    return result;
+  }
+}

@@ -1,0 +1,283 @@
+package org.amtpxe.conductor.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
+import org.amtpxe.api.model.PowerState;
+import org.amtpxe.api.model.ProvisionState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every database behind {@link NodeStore} must show; run against H2 and PostgreSQL.
+ */
+abstract class NodeStoreContract {
+
+  protected Database database;
+  protected NodeStore store;
+
+  /** A fresh, empty database. */
+  protected abstract Database openEmptyDatabase();
+
+  @BeforeEach
+  void setUp() {
+    database = openEmptyDatabase();
+    assertThat(new SchemaMigrator(database).migrate()).isEqualTo(1);
+    store = new NodeStore(database, Clock.systemUTC());
+  }
+
+  @AfterEach
+  void tearDown() {
+    database.close();
+  }
+
+  static Node node(String name) {
+    return Node.builder(UUID.randomUUID().toString(), "fake")
+        .name(name)
+        .driverInfo(Map.of("amt_address", "10.0.0.1", "amt_port", 16992, "nested", Map.of("a", 1)))
+        .properties(Map.of("cpus", 4, "memory_mb", 8192, "local_gb", 1.5, "gpu", true))
+        .extra(Map.of("list", List.of("x", 2)))
+        .build();
+  }
+
+  @Test
+  void insertedNodeReadsBackWithJsonTypesKept() {
+    Node stored = store.insertNode(node("n1"));
+
+    Node read = store.findNode(stored.uuid()).orElseThrow();
+
+    assertThat(read).isEqualTo(stored);
+    assertThat(read.properties()).containsEntry("cpus", 4).containsEntry("gpu", true);
+    assertThat(read.properties().get("local_gb")).isEqualTo(1.5);
+    assertThat(read.driverInfo().get("nested")).isEqualTo(Map.of("a", 1));
+    assertThat(read.provisionState()).isEqualTo(ProvisionState.ENROLL);
+    assertThat(read.createdAt()).isNotNull();
+    assertThat(store.findNodeByName("n1")).contains(read);
+  }
+
+  @Test
+  void duplicateNameIsReportedWithItsConstraint() {
+    store.insertNode(node("same"));
+
+    assertThatThrownBy(() -> store.insertNode(node("same")))
+        .isInstanceOf(DuplicateKeyException.class)
+        .extracting(e -> ((DuplicateKeyException) e).constraint())
+        .isEqualTo("uniq_nodes_name");
+    assertThat(store.countNodes()).isEqualTo(1);
+  }
+
+  @Test
+  void nodesWithoutNamesDoNotCollide() {
+    store.insertNode(node(null));
+    store.insertNode(node(null));
+
+    assertThat(store.countNodes()).isEqualTo(2);
+  }
+
+  @Test
+  void updateWritesFieldsButNotTheReservation() {
+    Node n = store.insertNode(node("u1"));
+    assertThat(store.reserve(n.uuid(), "host-a")).isTrue();
+
+    Node updated =
+        store
+            .updateNode(
+                n.toBuilder()
+                    .provisionState(ProvisionState.MANAGEABLE)
+                    .powerState(PowerState.POWER_ON)
+                    .lastError("boom")
+                    .reservation("ignored")
+                    .build())
+            .orElseThrow();
+
+    Node read = store.findNode(n.uuid()).orElseThrow();
+    assertThat(read).isEqualTo(updated);
+    assertThat(read.reservation()).isEqualTo("host-a");
+    assertThat(read.provisionState()).isEqualTo(ProvisionState.MANAGEABLE);
+    assertThat(read.provisionUpdatedAt()).isNotNull();
+    assertThat(read.updatedAt()).isNotNull();
+  }
+
+  @Test
+  void reserveIsExclusiveUntilReleased() {
+    Node n = store.insertNode(node("r1"));
+
+    assertThat(store.reserve(n.uuid(), "a")).isTrue();
+    assertThat(store.reserve(n.uuid(), "b")).isFalse();
+    assertThat(store.reserve(n.uuid(), "a")).isFalse();
+    assertThat(store.release(n.uuid(), "b")).isFalse();
+    assertThat(store.findNode(n.uuid()).orElseThrow().reservation()).isEqualTo("a");
+    assertThat(store.release(n.uuid(), "a")).isTrue();
+    assertThat(store.reserve(n.uuid(), "b")).isTrue();
+    assertThat(store.releaseAll("b")).isEqualTo(1);
+    assertThat(store.findNode(n.uuid()).orElseThrow().reservation()).isNull();
+  }
+
+  @Test
+  void modifyNodeAppliesTheChangeAtomically() {
+    Node n = store.insertNode(node("m1"));
+
+    Node changed =
+        store
+            .modifyNode(
+                n.uuid(),
+                cur -> cur.toBuilder().driverInternalInfo(Map.of("amt_boot_device", "pxe")).build())
+            .orElseThrow();
+
+    assertThat(changed.driverInternalInfo()).containsEntry("amt_boot_device", "pxe");
+    assertThat(store.findNode(n.uuid()).orElseThrow().driverInternalInfo())
+        .containsEntry("amt_boot_device", "pxe");
+    assertThat(store.modifyNode(UUID.randomUUID().toString(), cur -> cur)).isEmpty();
+  }
+
+  @Test
+  void powerSyncUpdateSkipsReservedAndChangingNodes() {
+    Node n = store.insertNode(node("p1").toBuilder().powerState(PowerState.POWER_OFF).build());
+
+    assertThat(store.updatePowerStateIfIdle(n.uuid(), PowerState.POWER_OFF, PowerState.POWER_ON))
+        .isTrue();
+    assertThat(store.updatePowerStateIfIdle(n.uuid(), PowerState.POWER_OFF, PowerState.POWER_ON))
+        .as("stale expectation")
+        .isFalse();
+    store.reserve(n.uuid(), "h");
+    assertThat(store.updatePowerStateIfIdle(n.uuid(), PowerState.POWER_ON, PowerState.POWER_OFF))
+        .isFalse();
+    store.release(n.uuid(), "h");
+    store.updateNode(
+        store.findNode(n.uuid()).orElseThrow().toBuilder()
+            .targetPowerState(PowerState.POWER_OFF)
+            .build());
+    assertThat(store.updatePowerStateIfIdle(n.uuid(), PowerState.POWER_ON, PowerState.POWER_OFF))
+        .isFalse();
+    Node unknown = store.insertNode(node("p2"));
+    assertThat(store.updatePowerStateIfIdle(unknown.uuid(), null, PowerState.POWER_ON)).isTrue();
+  }
+
+  @Test
+  void listFiltersAndSorts() {
+    Node a = store.insertNode(node("b-node"));
+    Node b = store.insertNode(node("a-node"));
+    store.updateNode(a.toBuilder().provisionState(ProvisionState.AVAILABLE).build());
+
+    assertThat(store.listNodes(NodeQuery.all()))
+        .extracting(Node::uuid)
+        .containsExactly(a.uuid(), b.uuid());
+    assertThat(store.listNodes(new NodeQuery(null, null, null, null, null, "name", false)))
+        .extracting(Node::name)
+        .containsExactly("a-node", "b-node");
+    assertThat(
+            store.listNodes(
+                new NodeQuery(ProvisionState.AVAILABLE, "fake", false, false, null, "uuid", true)))
+        .extracting(Node::uuid)
+        .containsExactly(a.uuid());
+  }
+
+  @Test
+  void portsBelongToNodesAndGoWithThem() {
+    Node n = store.insertNode(node("pn"));
+    Port p =
+        store.insertPort(
+            new Port(
+                UUID.randomUUID().toString(),
+                "52:54:00:12:34:56",
+                n.uuid(),
+                true,
+                Map.of("k", "v"),
+                null,
+                null));
+
+    assertThat(store.findPort(p.uuid())).contains(p);
+    assertThat(store.findPortByAddress("52:54:00:12:34:56")).contains(p);
+    assertThat(store.portsOf(n.uuid())).containsExactly(p);
+    assertThat(store.portsByNode()).containsEntry(n.uuid(), List.of(p));
+
+    assertThat(store.deleteNode(n.uuid())).isTrue();
+    assertThat(store.findPort(p.uuid())).isEmpty();
+    assertThat(store.deleteNode(n.uuid())).isFalse();
+  }
+
+  @Test
+  void duplicateMacIsReportedWithItsConstraint() {
+    Node n = store.insertNode(node("dm"));
+    store.insertPort(
+        new Port(
+            UUID.randomUUID().toString(), "52:54:00:00:00:01", n.uuid(), true, null, null, null));
+
+    assertThatThrownBy(
+            () ->
+                store.insertPort(
+                    new Port(
+                        UUID.randomUUID().toString(),
+                        "52:54:00:00:00:01",
+                        n.uuid(),
+                        true,
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(DuplicateKeyException.class)
+        .extracting(e -> ((DuplicateKeyException) e).constraint())
+        .isEqualTo("uniq_ports_address");
+  }
+
+  @Test
+  void portUpdateAndDelete() {
+    Node n = store.insertNode(node("pu"));
+    Port p =
+        store.insertPort(
+            new Port(
+                UUID.randomUUID().toString(),
+                "52:54:00:00:00:02",
+                n.uuid(),
+                true,
+                null,
+                null,
+                null));
+
+    Port updated =
+        store
+            .updatePort(
+                new Port(
+                    p.uuid(), "52:54:00:00:00:03", n.uuid(), false, Map.of("a", 1), null, null))
+            .orElseThrow();
+
+    assertThat(updated.address()).isEqualTo("52:54:00:00:00:03");
+    assertThat(updated.pxeEnabled()).isFalse();
+    assertThat(updated.createdAt()).isEqualTo(p.createdAt());
+    assertThat(updated.updatedAt()).isNotNull();
+    assertThat(store.deletePort(p.uuid())).isTrue();
+    assertThat(store.deletePort(p.uuid())).isFalse();
+  }
+
+  @Test
+  void migrationIsIdempotent() {
+    assertThat(new SchemaMigrator(database).migrate()).isEqualTo(1);
+  }
+
+  @Test
+  void failedTransactionLeavesNothingBehind() {
+    Node n = node("tx");
+
+    assertThatThrownBy(
+            () ->
+                database.inTransaction(
+                    c -> {
+                      try (var p =
+                          c.prepareStatement("UPDATE nodes SET name = 'x' WHERE uuid = 'none'")) {
+                        p.executeUpdate();
+                      }
+                      store.insertNode(n);
+                      throw new IllegalStateException("crash mid-operation");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+    // insertNode runs its own transaction; the outer failure must not leave a half-written
+    // node: either it is complete or it is absent.
+    store.findNode(n.uuid()).ifPresent(found -> assertThat(found.driverInfo()).isNotEmpty());
+  }
+}

@@ -1,0 +1,65 @@
+package org.amtpxe.conductor.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class SchemaMigratorTest {
+
+  private static Database h2() {
+    return Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2);
+  }
+
+  @Test
+  void splitsScriptsOnLineEndingSemicolonsAndDropsComments() {
+    assertThat(
+            SchemaMigrator.statements(
+                "-- c\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a (x);\n"))
+        .containsExactly("CREATE TABLE a (x INT)", "CREATE INDEX i ON a (x)");
+  }
+
+  @Test
+  void refusesADatabaseNewerThanTheBundle() {
+    try (Database db = h2()) {
+      new SchemaMigrator(db).migrate();
+      db.inTransaction(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute("INSERT INTO schema_version VALUES (99, 'future', CURRENT_TIMESTAMP)");
+            }
+            return null;
+          });
+
+      assertThatThrownBy(() -> new SchemaMigrator(db).migrate())
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("schema is version 99");
+    }
+  }
+
+  @Test
+  void aFailingScriptIsNotRecorded() {
+    try (Database db = h2()) {
+      SchemaMigrator broken =
+          new SchemaMigrator(
+              db,
+              java.util.List.of(
+                  new SchemaMigrator.Script(
+                      1, "nodes and ports", "migration/V1__nodes_and_ports.sql"),
+                  new SchemaMigrator.Script(2, "missing", "migration/V2__missing.sql")));
+
+      assertThatThrownBy(broken::migrate).hasMessageContaining("V2__missing.sql");
+      assertThat(db.inTransaction(SchemaMigrator::currentVersion)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void rejectsUnknownUrlSchemesWithoutShowingThePassword() {
+    assertThatThrownBy(() -> Database.open("jdbc:mysql://h/db?password=secret", "u", "p", 1))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("jdbc:h2:")
+        .hasMessageNotContaining("secret");
+  }
+}
