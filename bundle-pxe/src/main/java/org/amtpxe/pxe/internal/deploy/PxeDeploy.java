@@ -1,0 +1,393 @@
+package org.amtpxe.pxe.internal.deploy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.amtpxe.api.driver.DeployInterface;
+import org.amtpxe.api.driver.DeployState;
+import org.amtpxe.api.driver.TaskContext;
+import org.amtpxe.api.error.DeployFailureException;
+import org.amtpxe.api.error.DriverException;
+import org.amtpxe.api.error.InvalidParameterValueException;
+import org.amtpxe.api.error.InvalidStateException;
+import org.amtpxe.api.error.MissingParameterValueException;
+import org.amtpxe.api.model.BootDevice;
+import org.amtpxe.api.model.PowerState;
+import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.pxe.internal.boot.BootConfig;
+import org.amtpxe.pxe.internal.boot.BootConfigWriter;
+import org.amtpxe.pxe.internal.boot.BootLabel;
+import org.amtpxe.pxe.internal.boot.BootLayout;
+import org.amtpxe.pxe.internal.boot.BootTemplates;
+import org.amtpxe.pxe.internal.cache.ImageSource;
+import org.amtpxe.pxe.internal.config.PxeSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ironic's PXE deploy in direct mode: the deploy ramdisk fetches the image over HTTP from our
+ * server, verifies it, writes it to the disk and calls back with {@code pass_deploy_info}; the
+ * deploy then switches the boot configuration to the instance (netboot) or to the disk (local boot)
+ * and tells the ramdisk to reboot.
+ */
+public final class PxeDeploy implements DeployInterface {
+  private static final Logger LOG = LoggerFactory.getLogger(PxeDeploy.class);
+
+  /** The ramdisk's callback. */
+  public static final String PASS_DEPLOY_INFO = "pass_deploy_info";
+
+  /** instance_info key of the per-deploy secret the ramdisk must present. */
+  public static final String DEPLOY_KEY = "deploy_key";
+
+  /** driver_internal_info key of what the instance's root is (Ironic's name). */
+  public static final String ROOT_KEY = "root_uuid_or_disk_id";
+
+  private static final String ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final Pattern ROOT_UUID = Pattern.compile("[0-9A-Fa-f-]{1,64}");
+  private static final Pattern DEVICE_PATH = Pattern.compile("/dev/[A-Za-z0-9/_.-]+");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  private final Supplier<DeployEnvironment> environment;
+  private final BootConfigWriter writer;
+  private final RamdiskNotifier notifier;
+  private final SecureRandom random;
+
+  public PxeDeploy(
+      Supplier<DeployEnvironment> environment,
+      BootConfigWriter writer,
+      RamdiskNotifier notifier,
+      SecureRandom random) {
+    this.environment = environment;
+    this.writer = writer;
+    this.notifier = notifier;
+    this.random = random;
+  }
+
+  @Override
+  public Map<String, String> properties() {
+    return DeployInfo.properties();
+  }
+
+  @Override
+  public void validate(TaskContext task) throws DriverException {
+    DeployInfo.parse(task, environment.get().settings());
+  }
+
+  @Override
+  public void prepare(TaskContext task) throws DriverException {
+    task.requireExclusive("prepare");
+    DeployEnvironment env = environment.get();
+    DeployInfo info = DeployInfo.parse(task, env.settings());
+    cacheImages(task, env, info);
+  }
+
+  @Override
+  public DeployState deploy(TaskContext task) throws DriverException {
+    task.requireExclusive("deploy");
+    DeployEnvironment env = environment.get();
+    DeployInfo info = DeployInfo.parse(task, env.settings());
+    String key = newDeployKey();
+    task.putInstanceInfo(Map.of(DEPLOY_KEY, key));
+    writeConfig(task, env.settings(), info, deployConfig(task, env.settings(), info, key));
+    task.driver().management().setBootDevice(task, BootDevice.PXE, true);
+    task.driver().power().reboot(task, null);
+    LOG.info(
+        "Node {}: booting the deploy ramdisk; waiting for its callback", task.node().displayName());
+    return DeployState.WAIT_CALLBACK;
+  }
+
+  @Override
+  public Set<String> callbackMethods() {
+    return Set.of(PASS_DEPLOY_INFO);
+  }
+
+  @Override
+  public void validateCallback(TaskContext task, String method, Map<String, Object> body)
+      throws DriverException {
+    String name = task.node().displayName();
+    if (!callbackMethods().contains(method)) {
+      throw new InvalidParameterValueException(
+          "Node "
+              + name
+              + ": unknown callback '"
+              + method
+              + "'; the PXE deploy accepts "
+              + callbackMethods()
+              + ".");
+    }
+    List<String> missing = new java.util.ArrayList<>();
+    String address = DeployInfo.string(body, "address");
+    String key = DeployInfo.string(body, "key");
+    if (address == null) {
+      missing.add("address");
+    }
+    if (key == null) {
+      missing.add("key");
+    }
+    if (!missing.isEmpty()) {
+      throw new MissingParameterValueException(
+          "Node "
+              + name
+              + ": the "
+              + method
+              + " callback lacks "
+              + missing
+              + "; the deploy ramdisk must send its address and the deployment_key it was"
+              + " booted with.",
+          missing);
+    }
+    String expected = DeployInfo.string(task.node().instanceInfo(), DEPLOY_KEY);
+    if (expected == null) {
+      throw new InvalidStateException(
+          "Node " + name + ": no deploy is waiting for a callback (no deploy key is set).");
+    }
+    if (!MessageDigest.isEqual(
+        key.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+      throw new InvalidParameterValueException(
+          "Node "
+              + name
+              + ": the deploy key in the "
+              + method
+              + " callback does not match this"
+              + " deploy; the callback came from another deploy or another machine.");
+    }
+    if (!isIpLiteral(address)) {
+      throw new InvalidParameterValueException(
+          "Node " + name + ": the callback address '" + address + "' is not an IP address.");
+    }
+    rootArgument(name, body);
+  }
+
+  @Override
+  public DeployState continueDeploy(TaskContext task, String method, Map<String, Object> body)
+      throws DriverException {
+    task.requireExclusive("continue the deploy");
+    String name = task.node().displayName();
+    String error = DeployInfo.string(body, "error");
+    if (error != null) {
+      throw new DeployFailureException(
+          "Node " + name + ": the deploy ramdisk reported an error: " + error);
+    }
+    DeployEnvironment env = environment.get();
+    PxeSettings settings = env.settings();
+    DeployInfo info = DeployInfo.parse(task, settings);
+    String address = DeployInfo.string(body, "address");
+    String root = rootArgument(name, body);
+    task.putDriverInternalInfo(mapOf(ROOT_KEY, root));
+    if (info.bootOption() == BootOption.NETBOOT) {
+      if (settings.rearmBeforeReboot()) {
+        // NOTE: AMT's boot override is one-shot and was consumed by the boot into the ramdisk;
+        // the ramdisk reboots on its own, so PXE must be re-armed before it does (blueprint
+        // amt-pxe-driver, "ensure_next_boot_device in _continue_deploy").
+        task.driver().management().ensureNextBootDevice(task, BootDevice.PXE);
+      } else {
+        LOG.warn("Node {}: rearm_before_reboot is off (test only); not re-arming PXE", name);
+      }
+      BootConfig instance =
+          deployConfig(task, settings, info, "")
+              .withInstance(instanceArgs(settings, root))
+              .withDefault(BootLabel.INSTANCE);
+      writeConfig(task, settings, info, instance);
+    } else {
+      task.driver().management().setBootDevice(task, BootDevice.DISK, true);
+      List<String> failures = writer.removeConfig(layout(task, settings));
+      if (!failures.isEmpty()) {
+        throw new DeployFailureException(
+            "Node "
+                + name
+                + ": could not remove the PXE configuration before booting from"
+                + " disk: "
+                + failures);
+      }
+    }
+    notifier.notifyDone(address, settings.notifyPort(), settings.notifyTimeout());
+    task.putInstanceInfo(mapOf(DEPLOY_KEY, null));
+    LOG.info(
+        "Node {}: image written; the ramdisk reboots into the {}",
+        name,
+        info.bootOption() == BootOption.NETBOOT ? "netbooted instance" : "local disk");
+    return DeployState.DONE;
+  }
+
+  @Override
+  public DeployState tearDown(TaskContext task) throws DriverException {
+    task.requireExclusive("tear down");
+    task.driver().power().setPowerState(task, PowerState.POWER_OFF, null);
+    return DeployState.DELETED;
+  }
+
+  @Override
+  public void cleanUp(TaskContext task) throws DriverException {
+    task.requireExclusive("clean up");
+    DeployEnvironment env = environment.get();
+    List<String> failures = writer.removeAll(layout(task, env.settings()));
+    env.cache().cleanUp();
+    if (task.node().instanceInfo().containsKey(DEPLOY_KEY)) {
+      task.putInstanceInfo(mapOf(DEPLOY_KEY, null));
+    }
+    if (!failures.isEmpty()) {
+      throw new DeployFailureException(
+          "Node "
+              + task.node().displayName()
+              + ": could not remove "
+              + failures
+              + "; remove them by hand.");
+    }
+  }
+
+  @Override
+  public void takeOver(TaskContext task) throws DriverException {
+    task.requireExclusive("take over");
+    if (task.node().provisionState() != ProvisionState.ACTIVE) {
+      return;
+    }
+    DeployEnvironment env = environment.get();
+    DeployInfo info = DeployInfo.parse(task, env.settings());
+    if (info.bootOption() == BootOption.LOCAL) {
+      writer.removeConfig(layout(task, env.settings()));
+      return;
+    }
+    cacheImages(task, env, info);
+    String root = DeployInfo.string(task.node().driverInternalInfo(), ROOT_KEY);
+    BootConfig instance =
+        deployConfig(task, env.settings(), info, "")
+            .withInstance(instanceArgs(env.settings(), root))
+            .withDefault(BootLabel.INSTANCE);
+    writeConfig(task, env.settings(), info, instance);
+  }
+
+  private void cacheImages(TaskContext task, DeployEnvironment env, DeployInfo info)
+      throws DriverException {
+    BootLayout layout = layout(task, env.settings());
+    fetchBoth(env, layout, info.deployKernel(), BootTemplates.DEPLOY_KERNEL);
+    fetchBoth(env, layout, info.deployRamdisk(), BootTemplates.DEPLOY_RAMDISK);
+    if (info.bootOption() == BootOption.NETBOOT) {
+      fetchBoth(env, layout, info.kernel(), BootTemplates.KERNEL);
+      fetchBoth(env, layout, info.ramdisk(), BootTemplates.RAMDISK);
+    }
+    env.cache().fetch(info.image(), layout.httpNodeDir().resolve(BootTemplates.DISK));
+  }
+
+  /** Links a boot file into the TFTP root (pxelinux) and the HTTP root (iPXE). */
+  private static void fetchBoth(
+      DeployEnvironment env, BootLayout layout, ImageSource source, String name)
+      throws DeployFailureException {
+    env.cache().fetch(source, layout.tftpNodeDir().resolve(name));
+    if (!layout.httpRoot().equals(layout.tftpRoot())) {
+      env.cache().fetch(source, layout.httpNodeDir().resolve(name));
+    }
+  }
+
+  private void writeConfig(TaskContext task, PxeSettings settings, DeployInfo info, BootConfig c)
+      throws DeployFailureException {
+    try {
+      writer.write(layout(task, settings), c, info.macs());
+    } catch (IOException e) {
+      throw new DeployFailureException(
+          "Node " + task.node().displayName() + ": could not write its boot configuration: " + e,
+          e);
+    }
+  }
+
+  private static BootLayout layout(TaskContext task, PxeSettings settings) {
+    return new BootLayout(settings.tftpRoot(), settings.httpRoot(), task.node().uuid());
+  }
+
+  /** The deploy ramdisk's kernel parameters: the contract in README.md. */
+  static BootConfig deployConfig(
+      TaskContext task, PxeSettings settings, DeployInfo info, String key) {
+    String uuid = task.node().uuid();
+    ImageSource image = info.image();
+    StringBuilder args = new StringBuilder();
+    args.append("deployment_id=").append(uuid);
+    args.append(" deployment_key=").append(key);
+    args.append(" ironic_api_url=").append(settings.apiUrl());
+    args.append(" image_url=")
+        .append(settings.httpUrl())
+        .append('/')
+        .append(uuid)
+        .append('/')
+        .append(BootTemplates.DISK);
+    args.append(" image_checksum=").append(image.checksum());
+    args.append(" image_checksum_algo=").append(image.algorithm());
+    args.append(" disk=").append(info.disks());
+    args.append(" boot_option=").append(info.bootOption().value());
+    args.append(" boot_mode=").append(info.bootMode().value());
+    args.append(" notify_port=").append(settings.notifyPort());
+    if (!settings.pxeAppendParams().isEmpty()) {
+      args.append(' ').append(settings.pxeAppendParams());
+    }
+    return new BootConfig(
+        uuid, info.bootMode(), BootLabel.DEPLOY, settings.httpUrl(), args.toString(), null);
+  }
+
+  static String instanceArgs(PxeSettings settings, String root) {
+    StringBuilder args = new StringBuilder();
+    if (root != null) {
+      args.append("root=").append(root).append(' ');
+    }
+    args.append("ro");
+    if (!settings.pxeAppendParams().isEmpty()) {
+      args.append(' ').append(settings.pxeAppendParams());
+    }
+    return args.toString();
+  }
+
+  /** The instance's root from the callback: {@code UUID=<root_uuid>}, the disk, or null. */
+  private static String rootArgument(String node, Map<String, Object> body)
+      throws InvalidParameterValueException {
+    String rootUuid = DeployInfo.string(body, "root_uuid");
+    if (rootUuid != null) {
+      if (!ROOT_UUID.matcher(rootUuid).matches()) {
+        throw new InvalidParameterValueException(
+            "Node " + node + ": the callback's root_uuid '" + rootUuid + "' is not a UUID.");
+      }
+      return "UUID=" + rootUuid;
+    }
+    String disk = DeployInfo.string(body, "disk");
+    if (disk != null) {
+      if (!DEVICE_PATH.matcher(disk).matches() || disk.contains("..")) {
+        throw new InvalidParameterValueException(
+            "Node " + node + ": the callback's disk '" + disk + "' is not a /dev path.");
+      }
+      return disk;
+    }
+    return null;
+  }
+
+  private String newDeployKey() {
+    StringBuilder key = new StringBuilder(32);
+    for (int i = 0; i < 32; i++) {
+      key.append(ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length())));
+    }
+    return key.toString();
+  }
+
+  static boolean isIpLiteral(String address) {
+    if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(address); // a literal: parsed, never looked up
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static Map<String, Object> mapOf(String key, Object value) {
+    Map<String, Object> m = new HashMap<>();
+    m.put(key, value);
+    return m;
+  }
+}
