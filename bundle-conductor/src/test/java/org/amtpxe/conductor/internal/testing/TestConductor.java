@@ -1,0 +1,66 @@
+package org.amtpxe.conductor.internal.testing;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.conductor.internal.lock.NodeLocks;
+import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.DriverRegistry;
+import org.amtpxe.conductor.internal.store.Database;
+import org.amtpxe.conductor.internal.store.NodeStore;
+import org.amtpxe.conductor.internal.store.SchemaMigrator;
+
+/** A conductor on an in-memory H2 database with a {@link FakeDriver} named {@code fake}. */
+public final class TestConductor implements AutoCloseable {
+  public static final String HOST = "test-conductor";
+
+  public final Database database;
+  public final MutableClock clock = new MutableClock();
+  public final NodeStore store;
+  public final DriverRegistry registry = new DriverRegistry();
+  public final FakeDriver driver = new FakeDriver("fake");
+  public final NodeLocks locks;
+  public final ConductorService service;
+
+  public TestConductor(Executor workers) {
+    this("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", workers);
+  }
+
+  public TestConductor(String url, Executor workers) {
+    database = Database.open(url, "sa", "", 8);
+    new SchemaMigrator(database).migrate();
+    store = new NodeStore(database, clock);
+    locks = new NodeLocks(store, HOST);
+    load(driver);
+    service = new ConductorService(store, registry, locks, workers);
+  }
+
+  public void load(BareMetalDriver d) {
+    registry.addDriver(d, Map.of(BareMetalDriver.NAME_PROPERTY, d.name()));
+  }
+
+  public void unload(BareMetalDriver d) {
+    registry.removeDriver(d, Map.of(BareMetalDriver.NAME_PROPERTY, d.name()));
+  }
+
+  /** Enrolls a node of the fake driver with a valid driver_info. */
+  public Node enroll(String name) throws Exception {
+    return service.createNode(
+        Node.builder(UUID.randomUUID().toString(), "fake")
+            .name(name)
+            .driverInfo(Map.of("fake_address", "10.0.0.1", "fake_password", "s3cret"))
+            .build());
+  }
+
+  /** The node as stored now. */
+  public Node reload(Node node) {
+    return store.findNode(node.uuid()).orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}
