@@ -30,7 +30,7 @@ public enum BootMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("boot mode must be 'bios' or 'uefi', not '" + value + "'");
+    throw new IllegalArgumentException("boot_mode must be 'bios' or 'uefi', not '" + value + "'");
   }
 
   @Override

@@ -1,0 +1,240 @@
+package org.amtpxe.pxe.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import org.amtpxe.pxe.internal.boot.BootConfigWriter;
+import org.amtpxe.pxe.internal.cache.ImageCache;
+import org.amtpxe.pxe.internal.config.PxeConfig;
+import org.amtpxe.pxe.internal.config.PxeSettings;
+import org.amtpxe.pxe.internal.deploy.DeployEnvironment;
+import org.amtpxe.pxe.internal.deploy.PxeDeploy;
+import org.amtpxe.pxe.internal.deploy.RamdiskNotifier;
+import org.amtpxe.pxe.internal.deploy.TcpRamdiskNotifier;
+import org.amtpxe.pxe.internal.http.HttpBootServer;
+import org.amtpxe.pxe.internal.tftp.TftpServer;
+import org.amtpxe.pxe.internal.tftp.TftpServerOptions;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Network boot for the PXE deploy: holds the configuration in force, runs the TFTP and HTTP servers
+ * on the configured roots, owns the image cache and the deploy built on them. A new configuration
+ * that does not validate is refused and the previous one stays.
+ */
+@Component(
+    service = NetbootService.class,
+    configurationPid = PxeConfig.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL,
+    immediate = true)
+@Designate(ocd = PxeConfig.class)
+public final class NetbootService {
+  private static final Logger LOG = LoggerFactory.getLogger(NetbootService.class);
+
+  private final Path dataDir;
+  private final BootConfigWriter writer = new BootConfigWriter();
+  private final PxeDeploy deploy;
+  private volatile DeployEnvironment environment;
+  private TftpServer tftp;
+  private HttpBootServer http;
+  private String tftpProblem;
+  private String httpProblem;
+
+  /**
+   * Validates the configuration and starts the servers.
+   *
+   * @throws IllegalArgumentException when the configuration is invalid (the message names every bad
+   *     key)
+   */
+  @Activate
+  public NetbootService(PxeConfig config) {
+    this(config, Path.of(System.getProperty("karaf.data", "data")), new TcpRamdiskNotifier());
+  }
+
+  NetbootService(PxeConfig config, Path dataDir, RamdiskNotifier notifier) {
+    this.dataDir = dataDir;
+    PxeSettings settings = PxeSettings.from(config, dataDir);
+    this.environment = new DeployEnvironment(settings, newCache(settings));
+    this.deploy = new PxeDeploy(() -> environment, writer, notifier, new SecureRandom());
+    start(settings);
+  }
+
+  /** Applies a new configuration, restarting the servers; an invalid one is refused. */
+  @Modified
+  synchronized void modified(PxeConfig config) {
+    PxeSettings settings;
+    try {
+      settings = PxeSettings.from(config, dataDir);
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}", e.getMessage());
+      return;
+    }
+    PxeSettings old = environment.settings();
+    ImageCache cache =
+        settings.imageCacheDir().equals(old.imageCacheDir())
+                && settings.imageCacheSizeBytes() == old.imageCacheSizeBytes()
+                && settings.imageCacheTtl().equals(old.imageCacheTtl())
+                && settings.imageDownloadTimeout().equals(old.imageDownloadTimeout())
+            ? environment.cache()
+            : newCache(settings);
+    stopServers();
+    environment = new DeployEnvironment(settings, cache);
+    start(settings);
+  }
+
+  @Deactivate
+  synchronized void deactivate() {
+    stopServers();
+  }
+
+  /** The configuration in force. */
+  public PxeSettings settings() {
+    return environment.settings();
+  }
+
+  /** The image cache in force. */
+  public ImageCache imageCache() {
+    return environment.cache();
+  }
+
+  /** The PXE deploy. */
+  public PxeDeploy deploy() {
+    return deploy;
+  }
+
+  /** One line per server: where it serves, or why it does not. */
+  public synchronized String status() {
+    PxeSettings s = settings();
+    StringBuilder b = new StringBuilder();
+    b.append("TFTP: ")
+        .append(
+            serverStatus(
+                s.tftpEnabled(),
+                tftp == null ? null : tftp.localAddress(),
+                tftpProblem,
+                s.tftpRoot()))
+        .append('\n');
+    b.append("HTTP: ")
+        .append(
+            serverStatus(
+                s.httpEnabled(),
+                http == null ? null : http.localAddress(),
+                httpProblem,
+                s.httpRoot()))
+        .append('\n');
+    b.append("http_url: ").append(s.httpUrl().isEmpty() ? "(not set)" : s.httpUrl()).append('\n');
+    b.append("api_url: ").append(s.apiUrl().isEmpty() ? "(not set)" : s.apiUrl()).append('\n');
+    b.append("image cache: ")
+        .append(s.imageCacheDir())
+        .append(", ")
+        .append(imageCache().downloads())
+        .append(" downloads, ")
+        .append(imageCache().hits())
+        .append(" hits\n");
+    return b.toString();
+  }
+
+  private static String serverStatus(
+      boolean enabled, InetSocketAddress bound, String problem, Path root) {
+    if (!enabled) {
+      return "disabled";
+    }
+    if (bound != null) {
+      return "serving "
+          + root
+          + " on "
+          + bound.getAddress().getHostAddress()
+          + ":"
+          + bound.getPort();
+    }
+    return "NOT RUNNING: " + Objects.requireNonNullElse(problem, "not started");
+  }
+
+  private synchronized void start(PxeSettings s) {
+    try {
+      Files.createDirectories(s.tftpRoot());
+      Files.createDirectories(s.httpRoot());
+      writer.writeBootScript(s.httpRoot());
+    } catch (IOException e) {
+      LOG.error(
+          "Cannot prepare the boot roots {} and {}: {}. Fix tftp_root/http_root.",
+          s.tftpRoot(),
+          s.httpRoot(),
+          e.toString());
+    }
+    tftpProblem = null;
+    httpProblem = null;
+    if (s.tftpEnabled()) {
+      try {
+        tftp =
+            TftpServer.start(
+                s.tftpRoot(),
+                new InetSocketAddress(s.tftpAddress(), s.tftpPort()),
+                new TftpServerOptions(
+                    s.tftpMaxBlockSize(),
+                    s.tftpMaxWindowSize(),
+                    s.tftpTimeout(),
+                    s.tftpRetries(),
+                    s.tftpMaxTransfers()));
+      } catch (IOException e) {
+        tftpProblem =
+            "cannot listen on UDP "
+                + s.tftpAddress().getHostAddress()
+                + ":"
+                + s.tftpPort()
+                + " ("
+                + e.getMessage()
+                + "); ports below 1024 need root or"
+                + " CAP_NET_BIND_SERVICE; change tftp_port or tftp_address";
+        LOG.error("TFTP server {}", tftpProblem);
+      }
+    }
+    if (s.httpEnabled()) {
+      try {
+        http =
+            HttpBootServer.start(
+                s.httpRoot(), new InetSocketAddress(s.httpAddress(), s.httpPort()));
+      } catch (Exception e) {
+        httpProblem =
+            "cannot listen on TCP "
+                + s.httpAddress().getHostAddress()
+                + ":"
+                + s.httpPort()
+                + " ("
+                + e.getMessage()
+                + "); change http_port or http_address";
+        LOG.error("HTTP boot server {}", httpProblem);
+      }
+    }
+  }
+
+  private void stopServers() {
+    if (tftp != null) {
+      tftp.close();
+      tftp = null;
+    }
+    if (http != null) {
+      http.close();
+      http = null;
+    }
+  }
+
+  private static ImageCache newCache(PxeSettings s) {
+    return new ImageCache(
+        s.imageCacheDir(),
+        s.imageCacheSizeBytes(),
+        s.imageCacheTtl(),
+        s.imageDownloadTimeout(),
+        Clock.systemUTC());
+  }
+}

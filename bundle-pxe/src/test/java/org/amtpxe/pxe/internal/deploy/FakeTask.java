@@ -1,0 +1,174 @@
+package org.amtpxe.pxe.internal.deploy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.DeployInterface;
+import org.amtpxe.api.driver.ManagementInterface;
+import org.amtpxe.api.driver.PowerInterface;
+import org.amtpxe.api.driver.TaskContext;
+import org.amtpxe.api.error.DriverException;
+import org.amtpxe.api.model.BootDevice;
+import org.amtpxe.api.model.BootDeviceSetting;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
+import org.amtpxe.api.model.PowerState;
+
+/**
+ * A task over one node with power and management fakes that record every call, in order, into
+ * {@link #calls} (the notifier records there too).
+ */
+final class FakeTask implements TaskContext {
+  final List<String> calls = new ArrayList<>();
+  Node node;
+  List<Port> ports;
+  boolean shared;
+  DeployInterface deploy;
+
+  FakeTask(Node node, List<Port> ports) {
+    this.node = node;
+    this.ports = ports;
+  }
+
+  static Port port(String nodeUuid, String mac) {
+    return new Port("port-" + mac, mac, nodeUuid, true, Map.of(), Instant.EPOCH, null);
+  }
+
+  @Override
+  public Node node() {
+    return node;
+  }
+
+  @Override
+  public List<Port> ports() {
+    return ports;
+  }
+
+  @Override
+  public boolean isShared() {
+    return shared;
+  }
+
+  @Override
+  public BareMetalDriver driver() {
+    return driver;
+  }
+
+  @Override
+  public Node putDriverInternalInfo(Map<String, ?> entries) throws DriverException {
+    requireExclusive("putDriverInternalInfo");
+    node = node.toBuilder().driverInternalInfo(merge(node.driverInternalInfo(), entries)).build();
+    return node;
+  }
+
+  @Override
+  public Node putInstanceInfo(Map<String, ?> entries) throws DriverException {
+    requireExclusive("putInstanceInfo");
+    node = node.toBuilder().instanceInfo(merge(node.instanceInfo(), entries)).build();
+    return node;
+  }
+
+  private static Map<String, Object> merge(Map<String, Object> base, Map<String, ?> entries) {
+    Map<String, Object> m = new HashMap<>(base);
+    entries.forEach(
+        (k, v) -> {
+          if (v == null) {
+            m.remove(k);
+          } else {
+            m.put(k, v);
+          }
+        });
+    return m;
+  }
+
+  final PowerInterface power =
+      new PowerInterface() {
+        @Override
+        public Map<String, String> properties() {
+          return Map.of();
+        }
+
+        @Override
+        public void validate(TaskContext task) {}
+
+        @Override
+        public PowerState getPowerState(TaskContext task) {
+          calls.add("power.get");
+          return PowerState.POWER_ON;
+        }
+
+        @Override
+        public void setPowerState(TaskContext task, PowerState target, Duration timeout) {
+          calls.add("power.set " + target.value());
+        }
+
+        @Override
+        public void reboot(TaskContext task, Duration timeout) {
+          calls.add("power.reboot");
+        }
+
+        @Override
+        public Set<PowerState> supportedPowerStates(TaskContext task) {
+          return Set.of(PowerState.POWER_ON, PowerState.POWER_OFF, PowerState.REBOOT);
+        }
+      };
+
+  final ManagementInterface management =
+      new ManagementInterface() {
+        @Override
+        public Map<String, String> properties() {
+          return Map.of();
+        }
+
+        @Override
+        public void validate(TaskContext task) {}
+
+        @Override
+        public Set<BootDevice> supportedBootDevices(TaskContext task) {
+          return Set.of(BootDevice.PXE, BootDevice.DISK);
+        }
+
+        @Override
+        public void setBootDevice(TaskContext task, BootDevice device, boolean persistent) {
+          calls.add("management.setBootDevice " + device + (persistent ? " persistent" : ""));
+        }
+
+        @Override
+        public BootDeviceSetting getBootDevice(TaskContext task) {
+          return new BootDeviceSetting(BootDevice.DISK, true);
+        }
+
+        @Override
+        public void ensureNextBootDevice(TaskContext task, BootDevice device) {
+          calls.add("management.ensureNextBootDevice " + device);
+        }
+      };
+
+  final BareMetalDriver driver =
+      new BareMetalDriver() {
+        @Override
+        public String name() {
+          return "pxe_amt";
+        }
+
+        @Override
+        public PowerInterface power() {
+          return power;
+        }
+
+        @Override
+        public ManagementInterface management() {
+          return management;
+        }
+
+        @Override
+        public DeployInterface deploy() {
+          return deploy;
+        }
+      };
+}
