@@ -1,0 +1,106 @@
+package org.amtpxe.amt.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * The AMT driver configuration, PID {@value AmtGateway#PID} (file {@code etc/org.amtpxe.amt.cfg}).
+ * Keys are Ironic's {@code [amt]} options plus timeouts and TLS trust. Methods return strings so
+ * that a bad value reaches {@link AmtSettings#parse} and is reported there, instead of failing the
+ * component; the metatype still declares the real types. A double underscore in a method name is an
+ * underscore in the key ({@code max__attempts} is {@code max_attempts}).
+ */
+@ObjectClassDefinition(
+    name = "amtpxe AMT driver",
+    description = "Intel AMT power and boot over WS-Management.")
+public @interface AmtConfig {
+
+  @AttributeDefinition(
+      name = "Default protocol",
+      description = "Used when a node has no amt_protocol: http (port 16992) or https (16993).",
+      options = {
+        @Option(value = "http", label = "http"),
+        @Option(value = "https", label = "https")
+      })
+  String protocol() default "http";
+
+  @AttributeDefinition(
+      name = "Power attempts",
+      description = "Power change requests sent before giving up (1-20). Ironic: max_attempts.",
+      type = AttributeType.INTEGER)
+  String max__attempts() default "3";
+
+  @AttributeDefinition(
+      name = "Action wait (s)",
+      description = "Seconds between a power request and the next state poll (1-300).",
+      type = AttributeType.INTEGER)
+  String action__wait() default "10";
+
+  @AttributeDefinition(
+      name = "Awake interval (s)",
+      description =
+          "Minimum seconds between wake-ups of a node's AMT (0-86400); 0 disables waking.",
+      type = AttributeType.INTEGER)
+  String awake__interval() default "60";
+
+  @AttributeDefinition(
+      name = "Connect timeout (s)",
+      description = "TCP connect timeout of every AMT call (1-300).",
+      type = AttributeType.INTEGER)
+  String connect__timeout() default "10";
+
+  @AttributeDefinition(
+      name = "Read timeout (s)",
+      description = "How long to wait for a reply (1-600).",
+      type = AttributeType.INTEGER)
+  String read__timeout() default "60";
+
+  @AttributeDefinition(
+      name = "Boot sequence",
+      description =
+          "intel: clear AMT_BootSettingData, clear the boot order, set it, set the role (Intel's"
+              + " safe sequence). seed: ChangeBootOrder + SetBootConfigRole only (Ironic).",
+      options = {
+        @Option(value = "intel", label = "intel"),
+        @Option(value = "seed", label = "seed")
+      })
+  String boot__sequence() default "intel";
+
+  @AttributeDefinition(
+      name = "Maximum reply size (bytes)",
+      description = "Larger replies are refused (4096-67108864).",
+      type = AttributeType.INTEGER)
+  String max__reply__bytes() default "1048576";
+
+  @AttributeDefinition(
+      name = "Trust store",
+      description =
+          "PKCS12 or JKS file of CA certificates trusted for https AMTs without"
+              + " amt_cert_fingerprint; empty for the JVM's default trust.",
+      required = false)
+  String truststore__path() default "";
+
+  /**
+   * The key starts with a full stop ({@code .truststore_password}), so the value stays a private
+   * component property and is never published as a service property.
+   */
+  @AttributeDefinition(
+      name = "Trust store password",
+      type = AttributeType.PASSWORD,
+      required = false)
+  String _truststore__password() default "";
+
+  @AttributeDefinition(
+      name = "Wake-up attempts",
+      description = "TCP connection attempts of one wake-up (1-20).",
+      type = AttributeType.INTEGER)
+  String wake__attempts() default "5";
+
+  @AttributeDefinition(
+      name = "Wake-up retry delay (ms)",
+      description = "Pause between wake-up attempts (0-10000).",
+      type = AttributeType.INTEGER)
+  String wake__retry__delay__ms() default "200";
+}

@@ -1,0 +1,110 @@
+package org.amtpxe.amt.internal;
+
+import java.io.File;
+import java.time.Clock;
+import org.amtpxe.amt.internal.wsman.AmtEndpoint;
+import org.amtpxe.amt.internal.wsman.AmtHosts;
+import org.amtpxe.amt.internal.wsman.WakeLog;
+import org.amtpxe.amt.internal.wsman.WakeProbe;
+import org.amtpxe.amt.internal.wsman.WsmanClient;
+import org.amtpxe.api.error.InvalidParameterValueException;
+import org.amtpxe.api.model.Node;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bundle's way to the AMTs: holds the configuration (PID {@value #PID}, applied on change
+ * without reactivation) and the per-AMT state (locks, HTTP clients, Digest state, wake-up times),
+ * shared by the power and management components and the shell commands.
+ */
+@Component(service = AmtGateway.class, configurationPid = AmtGateway.PID)
+@Designate(ocd = AmtConfig.class)
+public final class AmtGateway {
+  private static final Logger LOG = LoggerFactory.getLogger(AmtGateway.class);
+
+  /** The configuration PID. */
+  public static final String PID = "org.amtpxe.amt";
+
+  /** The file in the bundle's data area that keeps the wake-up times across updates. */
+  static final String WAKE_FILE = "amt-wake.properties";
+
+  private final AmtHosts hosts;
+  private volatile AmtSettings settings;
+
+  /** Activates with the configuration; a bad one is logged and the defaults are used. */
+  @Activate
+  public AmtGateway(AmtConfig config, BundleContext context) {
+    this(AmtSettings.defaults(), wakeLog(context), Clock.systemUTC(), WakeProbe.TCP);
+    apply(config);
+  }
+
+  /**
+   * A gateway outside OSGi (tests, tools).
+   *
+   * @param settings the configuration
+   * @param wakeLog where wake-up times are kept
+   * @param clock the wall clock
+   * @param probe how AMTs are woken
+   */
+  public AmtGateway(AmtSettings settings, WakeLog wakeLog, Clock clock, WakeProbe probe) {
+    this.settings = settings;
+    this.hosts = new AmtHosts(wakeLog, clock, probe);
+  }
+
+  private static WakeLog wakeLog(BundleContext context) {
+    File file = context == null ? null : context.getDataFile(WAKE_FILE);
+    return file == null ? WakeLog.inMemory() : WakeLog.persistent(file.toPath());
+  }
+
+  /** Applies a changed configuration; a bad one is logged and the current one stays. */
+  @Modified
+  void modified(AmtConfig config) {
+    apply(config);
+  }
+
+  /**
+   * Validates and applies a configuration.
+   *
+   * @return false when it was refused (one ERROR line names each bad key, its value and range)
+   */
+  boolean apply(AmtConfig config) {
+    try {
+      settings = AmtSettings.parse(config);
+      return true;
+    } catch (AmtSettings.InvalidConfigurationException e) {
+      LOG.error(e.getMessage());
+      return false;
+    }
+  }
+
+  @Deactivate
+  void deactivate() {
+    hosts.close();
+  }
+
+  /** The configuration in force; read it once per operation for a consistent view. */
+  public AmtSettings settings() {
+    return settings;
+  }
+
+  /**
+   * A WS-Man client for a node's AMT, from its driver_info.
+   *
+   * @throws org.amtpxe.api.error.InvalidParameterValueException when driver_info is incomplete or
+   *     wrong
+   */
+  public WsmanClient client(Node node, AmtSettings settings) throws InvalidParameterValueException {
+    return client(AmtDriverInfo.parse(node, settings.protocol()), settings);
+  }
+
+  /** A WS-Man client for one AMT under the given settings. */
+  public WsmanClient client(AmtEndpoint endpoint, AmtSettings settings) {
+    return new WsmanClient(hosts.transport(endpoint, settings.transport()), endpoint);
+  }
+}

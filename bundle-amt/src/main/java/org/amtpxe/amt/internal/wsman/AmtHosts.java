@@ -1,0 +1,97 @@
+package org.amtpxe.amt.internal.wsman;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.amtpxe.api.error.ConnectionFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AMTs the driver talks to: one {@link HostSession} per AMT address (lock, HTTP client, Digest
+ * state) and the wake-up bookkeeping. Owned by a component and closed with it.
+ */
+public final class AmtHosts implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AmtHosts.class);
+
+  private final Map<String, HostSession> sessions = new ConcurrentHashMap<>();
+  private final WakeLog wakeLog;
+  private final Clock clock;
+  private final WakeProbe probe;
+  private volatile boolean closed;
+
+  /**
+   * @param wakeLog when each AMT was last known awake
+   * @param clock the wall clock (wake-up times outlive the JVM)
+   * @param probe how to wake an AMT
+   */
+  public AmtHosts(WakeLog wakeLog, Clock clock, WakeProbe probe) {
+    this.wakeLog = wakeLog;
+    this.clock = clock;
+    this.probe = probe;
+  }
+
+  /** A transport to one AMT under the given settings; cheap, create one per operation. */
+  public WsmanTransport transport(AmtEndpoint endpoint, TransportSettings settings) {
+    return new HttpWsmanTransport(this, endpoint, settings);
+  }
+
+  HostSession session(AmtEndpoint endpoint) {
+    if (closed) {
+      throw new IllegalStateException("the AMT driver is stopping");
+    }
+    return sessions.computeIfAbsent(endpoint.hostKey(), key -> new HostSession());
+  }
+
+  /**
+   * Wakes the AMT when its last wake-up is older than {@code awakeInterval}: opens a TCP connection
+   * to the AMT port, a few times if needed. Call with the host's lock held.
+   *
+   * @throws ConnectionFailedException when no attempt connects
+   */
+  void wakeIfDue(AmtEndpoint endpoint, TransportSettings settings)
+      throws ConnectionFailedException, InterruptedException {
+    Duration interval = settings.awakeInterval();
+    if (interval.isZero()) {
+      return;
+    }
+    Instant now = clock.instant();
+    Optional<Instant> last = wakeLog.lastAwake(endpoint.hostKey());
+    if (last.isPresent() && Duration.between(last.get(), now).compareTo(interval) <= 0) {
+      return;
+    }
+    IOException failure = null;
+    for (int attempt = 1; attempt <= settings.wakeAttempts(); attempt++) {
+      try {
+        probe.probe(endpoint.address(), endpoint.port(), settings.connectTimeout());
+        wakeLog.recordWake(endpoint.hostKey(), clock.instant());
+        LOG.debug("{}: woke AMT at {} (attempt {})", endpoint.label(), endpoint.where(), attempt);
+        return;
+      } catch (IOException e) {
+        failure = e;
+        if (attempt < settings.wakeAttempts()) {
+          Thread.sleep(settings.wakeRetryDelay().toMillis());
+        }
+      }
+    }
+    throw WsmanFailures.wakeFailed(endpoint, settings.wakeAttempts(), failure);
+  }
+
+  /** The AMT answered, so it is awake. */
+  void contact(AmtEndpoint endpoint) {
+    wakeLog.recordContact(endpoint.hostKey(), clock.instant());
+  }
+
+  /** Closes every HTTP client and stores the wake-up times. */
+  @Override
+  public void close() {
+    closed = true;
+    sessions.values().forEach(HostSession::close);
+    sessions.clear();
+    wakeLog.store();
+  }
+}

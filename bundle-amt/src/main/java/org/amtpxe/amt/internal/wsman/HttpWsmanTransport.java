@@ -1,0 +1,149 @@
+package org.amtpxe.amt.internal.wsman;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.amtpxe.api.error.ConnectionFailedException;
+import org.amtpxe.api.error.DriverException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.dom4j.Document;
+import org.dom4j.DocumentException;
+
+/**
+ * Sends WS-Management requests to one AMT with HttpClient 5 (classic): one request in flight per
+ * AMT, a wake-up when due, Digest authentication, connect and read timeouts, a bounded and safely
+ * parsed reply. Every failure becomes an API error in {@link WsmanFailures}.
+ */
+final class HttpWsmanTransport implements WsmanTransport {
+
+  private static final ContentType SOAP =
+      ContentType.create("application/soap+xml", StandardCharsets.UTF_8);
+
+  private final AmtHosts hosts;
+  private final AmtEndpoint endpoint;
+  private final TransportSettings settings;
+
+  HttpWsmanTransport(AmtHosts hosts, AmtEndpoint endpoint, TransportSettings settings) {
+    this.hosts = hosts;
+    this.endpoint = endpoint;
+    this.settings = settings;
+  }
+
+  @Override
+  public Document send(WsmanRequest request) throws DriverException {
+    byte[] envelope = Envelopes.serialize(Envelopes.build(request, "uuid:" + UUID.randomUUID()));
+    HostSession session = hosts.session(endpoint);
+    try {
+      if (!session.lock.tryLock(settings.lockWait().toMillis(), TimeUnit.MILLISECONDS)) {
+        throw WsmanFailures.hostBusy(endpoint, request, settings.lockWait());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw WsmanFailures.interrupted(endpoint, request);
+    }
+    try {
+      hosts.wakeIfDue(endpoint, settings);
+      return exchange(session, request, envelope);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw WsmanFailures.interrupted(endpoint, request);
+    } finally {
+      session.lock.unlock();
+    }
+  }
+
+  private Document exchange(HostSession session, WsmanRequest request, byte[] envelope)
+      throws DriverException {
+    CloseableHttpClient client;
+    try {
+      client = session.client(endpoint, settings);
+    } catch (GeneralSecurityException e) {
+      throw new ConnectionFailedException(
+          endpoint.label() + ": cannot set up TLS for AMT at " + endpoint.where() + ": " + e, e);
+    }
+    HttpClientContext context = session.context(endpoint);
+    HttpPost post =
+        new HttpPost(
+            endpoint.scheme() + "://" + endpoint.urlHost() + ":" + endpoint.port() + Wsman.PATH);
+    post.setEntity(new ByteArrayEntity(envelope, SOAP));
+    int status;
+    byte[] body;
+    try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
+      status = response.getCode();
+      hosts.contact(endpoint);
+      if (status == 401) {
+        // NOTE: HttpClient has already answered the challenge once; a second 401 means the
+        // credentials are wrong. Never retry further: AMT locks accounts (amt-wsman.md §1).
+        session.resetAuthentication();
+        throw WsmanFailures.authenticationFailed(endpoint, request);
+      }
+      HttpEntity entity = response.getEntity();
+      try {
+        body = entity == null ? new byte[0] : readBody(entity);
+      } catch (SafeXml.TooLargeException e) {
+        // Drop the connection instead of draining an oversized body when it is closed.
+        post.cancel();
+        throw e;
+      }
+    } catch (SafeXml.TooLargeException e) {
+      throw WsmanFailures.unusableReply(
+          endpoint,
+          request,
+          0,
+          "the reply is larger than max_reply_bytes (" + e.limit() + " bytes)",
+          e);
+    } catch (IOException e) {
+      throw WsmanFailures.forIo(endpoint, request, e);
+    }
+    return interpret(request, status, body);
+  }
+
+  private byte[] readBody(HttpEntity entity) throws IOException {
+    long limit = settings.maxReplyBytes();
+    if (entity.getContentLength() > limit) {
+      throw new SafeXml.TooLargeException(limit);
+    }
+    return SafeXml.readLimited(entity.getContent(), limit);
+  }
+
+  private Document interpret(WsmanRequest request, int status, byte[] body) throws DriverException {
+    boolean success = status >= 200 && status < 300;
+    Document reply = null;
+    if (body.length > 0) {
+      try {
+        reply = SafeXml.parse(body);
+      } catch (SafeXml.DoctypeRefusedException e) {
+        throw WsmanFailures.unusableReply(endpoint, request, status, e.getMessage(), e);
+      } catch (DocumentException e) {
+        if (success) {
+          throw WsmanFailures.unusableReply(
+              endpoint, request, status, "malformed XML: " + e.getMessage(), e);
+        }
+        // An error status with a body that is not XML (an HTML page): the status says it all.
+      }
+    }
+    SoapFault fault = reply == null ? null : SoapFault.find(reply);
+    if (!success || fault != null) {
+      throw fault != null
+          ? WsmanFailures.forFault(endpoint, request, status, fault)
+          : WsmanFailures.forHttpStatus(endpoint, request, status, null);
+    }
+    if (reply == null || !Wsman.ENVELOPE.equals(reply.getRootElement().getQName())) {
+      throw WsmanFailures.unusableReply(
+          endpoint,
+          request,
+          status,
+          reply == null ? "empty body" : "not a SOAP 1.2 envelope",
+          null);
+    }
+    return reply;
+  }
+}
