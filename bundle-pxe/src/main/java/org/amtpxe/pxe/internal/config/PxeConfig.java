@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.Option;
 
 /** The configuration of network boot and the PXE deploy, PID {@value #PID}. */
 @ObjectClassDefinition(
-    pid = PxeConfig.PID,
+    id = PxeConfig.PID,
     name = "amtpxe PXE deploy",
     description = "TFTP and HTTP boot servers, boot configuration, image cache and deploy options.")
 public @interface PxeConfig {

@@ -1,0 +1,121 @@
+package org.amtpxe.pxe.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.amtpxe.pxe.internal.config.TestConfigs;
+import org.apache.commons.net.tftp.TFTP;
+import org.apache.commons.net.tftp.TFTPClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetbootServiceTest {
+  @TempDir Path dir;
+  NetbootService service;
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.deactivate();
+    }
+  }
+
+  Map<String, Object> config(int tftpPort, int httpPort) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("tftp_address", "127.0.0.1");
+    c.put("tftp_port", tftpPort);
+    c.put("http_address", "127.0.0.1");
+    c.put("http_port", httpPort);
+    c.put("tftp_root", dir.resolve("boot").toString());
+    c.put("image_cache_dir", dir.resolve("master").toString());
+    return c;
+  }
+
+  static int freePort() throws Exception {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void servesTheRootOverTftpAndHttpAndWritesBootIpxe() throws Exception {
+    int tftpPort = freePort();
+    int httpPort = freePort();
+    service =
+        new NetbootService(TestConfigs.config(config(tftpPort, httpPort)), dir, (a, p, t) -> {});
+    assertThat(dir.resolve("boot/boot.ipxe")).isRegularFile();
+    TFTPClient tftp = new TFTPClient();
+    tftp.setDefaultTimeout(Duration.ofSeconds(2));
+    tftp.open();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    tftp.receiveFile(
+        "boot.ipxe", TFTP.BINARY_MODE, out, InetAddress.getByName("127.0.0.1"), tftpPort);
+    tftp.close();
+    assertThat(out.toString()).startsWith("#!ipxe");
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/boot.ipxe"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.body()).startsWith("#!ipxe");
+    assertThat(service.settings().httpUrl()).isEqualTo("http://127.0.0.1:" + httpPort);
+    assertThat(service.status()).contains("TFTP: serving").contains("HTTP: serving");
+  }
+
+  @Test
+  void anInvalidUpdateKeepsThePreviousConfiguration() throws Exception {
+    service =
+        new NetbootService(
+            TestConfigs.config(config(freePort(), freePort())), dir, (a, p, t) -> {});
+    var before = service.settings();
+    Map<String, Object> bad = config(freePort(), freePort());
+    bad.put("tftp_port", -1);
+    service.modified(TestConfigs.config(bad));
+    assertThat(service.settings()).isSameAs(before);
+    assertThat(service.status()).contains("TFTP: serving");
+  }
+
+  @Test
+  void aValidUpdateMovesTheServers() throws Exception {
+    service =
+        new NetbootService(
+            TestConfigs.config(config(freePort(), freePort())), dir, (a, p, t) -> {});
+    int newHttp = freePort();
+    service.modified(TestConfigs.config(config(freePort(), newHttp)));
+    assertThat(service.status()).contains("127.0.0.1:" + newHttp);
+  }
+
+  @Test
+  void anInvalidInitialConfigurationFailsActivationNamingTheKey() {
+    Map<String, Object> bad = new HashMap<>();
+    bad.put("http_port", 0);
+    assertThatThrownBy(() -> new NetbootService(TestConfigs.config(bad), dir, (a, p, t) -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http_port=0");
+  }
+
+  @Test
+  void aTakenPortIsReportedNotFatal() throws Exception {
+    try (java.net.DatagramSocket taken =
+        new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      Map<String, Object> c = config(taken.getLocalPort(), freePort());
+      service = new NetbootService(TestConfigs.config(c), dir, (a, p, t) -> {});
+      assertThat(service.status()).contains("TFTP: NOT RUNNING: cannot listen on UDP");
+      assertThat(Files.exists(dir.resolve("boot"))).isTrue();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package org.amtpxe.pxe.internal.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.amtpxe.api.driver.DeployInterface;
+import org.amtpxe.api.driver.ManagementInterface;
+import org.amtpxe.api.driver.PowerInterface;
+import org.amtpxe.api.error.DriverUnavailableException;
+import org.amtpxe.api.model.BootDevice;
+import org.amtpxe.api.model.PowerState;
+import org.junit.jupiter.api.Test;
+
+class PxeAmtDriverTest {
+  final List<String> calls = new ArrayList<>();
+
+  @SuppressWarnings("unchecked")
+  <T> T recording(Class<T> type, String name) {
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              calls.add(name + "." + method.getName());
+              if (method.getName().equals("properties")) {
+                return Map.of(name + "_key", "from " + name + ". Required.");
+              }
+              if (method.getName().equals("getPowerState")) {
+                return PowerState.POWER_ON;
+              }
+              return null;
+            });
+  }
+
+  PxeAmtDriver driver() {
+    DeployInterface deploy = recording(DeployInterface.class, "deploy");
+    return new PxeAmtDriver(deploy);
+  }
+
+  static Map<String, Object> props(long id, int ranking) {
+    return Map.of("service.id", id, "service.ranking", ranking);
+  }
+
+  @Test
+  void withoutAmtServicesPowerAndManagementFailAndSayWhy() {
+    PxeAmtDriver d = driver();
+    assertThat(d.name()).isEqualTo("pxe_amt");
+    assertThat(d.unavailableReason())
+        .hasValueSatisfying(r -> assertThat(r).contains("install feature amtpxe-amt"));
+    assertThatThrownBy(() -> d.power().getPowerState(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("not installed or not active");
+    assertThatThrownBy(() -> d.management().ensureNextBootDevice(null, BootDevice.PXE))
+        .isInstanceOf(DriverUnavailableException.class);
+    assertThat(d.power().properties()).isEmpty();
+    assertThat(d.deploy()).isNotNull();
+  }
+
+  @Test
+  void callsGoToTheAmtServicesPresentNow() throws Exception {
+    PxeAmtDriver d = driver();
+    PowerInterface power = recording(PowerInterface.class, "amt-power");
+    ManagementInterface mgmt = recording(ManagementInterface.class, "amt-mgmt");
+    d.bindPower(power, props(10, 0));
+    d.bindManagement(mgmt, props(11, 0));
+    assertThat(d.unavailableReason()).isEmpty();
+    d.power().reboot(null, null);
+    d.management().ensureNextBootDevice(null, BootDevice.PXE);
+    assertThat(calls).containsExactly("amt-power.reboot", "amt-mgmt.ensureNextBootDevice");
+    assertThat(d.properties()).containsKeys("amt-power_key", "amt-mgmt_key", "deploy_key");
+  }
+
+  @Test
+  void anUpdatedAmtBundleIsUsedWithoutRecreatingTheDriver() throws Exception {
+    PxeAmtDriver d = driver();
+    PowerInterface delegate = d.power();
+    PowerInterface v1 = recording(PowerInterface.class, "v1");
+    PowerInterface v2 = recording(PowerInterface.class, "v2");
+    d.bindPower(v1, props(10, 0));
+    // Greedy rebinding during a bundle update: the new service arrives, then the old one goes.
+    d.bindPower(v2, props(20, 0));
+    d.unbindPower(v1, props(10, 0));
+    delegate.setPowerState(null, PowerState.POWER_OFF, null);
+    assertThat(calls).containsExactly("v2.setPowerState");
+    d.unbindPower(v2, props(20, 0));
+    assertThatThrownBy(() -> delegate.getPowerState(null))
+        .isInstanceOf(DriverUnavailableException.class);
+  }
+
+  @Test
+  void theHighestRankedServiceWins() throws Exception {
+    PxeAmtDriver d = driver();
+    d.bindPower(recording(PowerInterface.class, "low"), props(1, 0));
+    d.bindPower(recording(PowerInterface.class, "high"), props(2, 5));
+    d.power().reboot(null, null);
+    assertThat(calls).containsExactly("high.reboot");
+  }
+}
