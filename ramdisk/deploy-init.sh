@@ -1,0 +1,82 @@
+#!/bin/busybox sh
+# /init of the reference deploy ramdisk. Implements the ramdisk side of the amtpxe PXE deploy
+# contract (bundle-pxe/README.md): read the kernel parameters, bring up the NIC, fetch the image
+# over HTTP, verify its checksum, write it to the disk, POST pass_deploy_info, wait for "done" on
+# the notify port, reboot.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+echo "DEPLOY-RAMDISK: started"
+
+for m in $(cat /lib/modules/order); do
+  insmod "/lib/modules/$m.ko" 2>/dev/null || echo "DEPLOY-RAMDISK: insmod $m failed"
+done
+
+deployment_id=; deployment_key=; ironic_api_url=; image_url=; image_checksum=
+image_checksum_algo=sha256; disk=; notify_port=10000; bootif=
+for w in $(cat /proc/cmdline); do
+  case "$w" in
+    deployment_id=*) deployment_id=${w#*=} ;;
+    deployment_key=*) deployment_key=${w#*=} ;;
+    ironic_api_url=*) ironic_api_url=${w#*=} ;;
+    image_url=*) image_url=${w#*=} ;;
+    image_checksum=*) image_checksum=${w#*=} ;;
+    image_checksum_algo=*) image_checksum_algo=${w#*=} ;;
+    disk=*) disk=${w#*=} ;;
+    notify_port=*) notify_port=${w#*=} ;;
+    BOOTIF=*) bootif=${w#*=} ;;
+  esac
+done
+
+error=
+fail() { [ -n "$error" ] || error="$1"; echo "DEPLOY-RAMDISK: error: $1"; }
+
+# The NIC: the one whose MAC BOOTIF names (pxelinux: 01-aa-bb-..., iPXE: aa:bb:...), else eth0.
+mac=$(echo "$bootif" | sed -e 's/^01-//' -e 's/-/:/g' | tr 'A-F' 'a-f')
+iface=eth0
+for d in /sys/class/net/*; do
+  [ "$(cat "$d/address" 2>/dev/null)" = "$mac" ] && iface=${d##*/}
+done
+ip link set lo up
+ip link set "$iface" up
+udhcpc -i "$iface" -q -n -t 10 -T 2 >/dev/null 2>&1 || fail "no DHCP lease on $iface"
+address=$(cat /tmp/ip 2>/dev/null)
+echo "DEPLOY-RAMDISK: $iface has ${address:-no address}"
+
+target=
+for d in $(echo "$disk" | tr ',' ' '); do
+  [ -b "/dev/$d" ] && { target=/dev/$d; break; }
+done
+[ -n "$target" ] || fail "none of the disks $disk exists"
+
+if [ -z "$error" ]; then
+  if wget -q -O /tmp/image "$image_url"; then
+    actual=$(${image_checksum_algo}sum /tmp/image | cut -d' ' -f1)
+    if [ "$actual" = "$image_checksum" ]; then
+      dd if=/tmp/image of="$target" bs=1M conv=fsync 2>/dev/null || fail "writing $target failed"
+      sync
+      echo "DEPLOY-RAMDISK: wrote the image to $target"
+    else
+      fail "image checksum mismatch: expected $image_checksum_algo $image_checksum, got $actual"
+    fi
+  else
+    fail "cannot download $image_url"
+  fi
+  rm -f /tmp/image
+fi
+
+body="{\"address\": \"$address\", \"key\": \"$deployment_key\", \"error\": \"$error\", \"disk\": \"$target\"}"
+url="$ironic_api_url/v1/nodes/$deployment_id/vendor_passthru/pass_deploy_info"
+i=0
+until wget -q -O /dev/null --header 'Content-Type: application/json' --post-data "$body" "$url"; do
+  i=$((i + 1))
+  [ $i -ge 5 ] && { echo "DEPLOY-RAMDISK: callback to $url failed"; break; }
+  sleep 2
+done
+echo "DEPLOY-RAMDISK: called back; waiting for done on port $notify_port"
+timeout 600 nc -l -p "$notify_port" > /tmp/notify
+echo "DEPLOY-RAMDISK: got '$(cat /tmp/notify)'; rebooting"
+sync
+reboot -f
