@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = AmtGateway.class, configurationPid = AmtGateway.PID)
 @Designate(ocd = AmtConfig.class)
-public final class AmtGateway {
+public final class AmtGateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AmtGateway.class);
 
   /** The configuration PID. */
@@ -83,8 +83,10 @@ public final class AmtGateway {
     }
   }
 
+  /** Closes the HTTP clients and stores the wake-up times. */
   @Deactivate
-  void deactivate() {
+  @Override
+  public void close() {
     hosts.close();
   }
 
