@@ -1,0 +1,29 @@
+package org.amtpxe.conductor.internal.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * What a resource answers.
+ *
+ * @param status the HTTP status
+ * @param body the JSON body, or null for none
+ * @param headers extra headers (Location)
+ */
+record ApiResponse(int status, JsonNode body, Map<String, String> headers) {
+  static ApiResponse ok(JsonNode body) {
+    return new ApiResponse(200, body, Map.of());
+  }
+
+  static ApiResponse status(int status) {
+    return new ApiResponse(status, null, Map.of());
+  }
+
+  static ApiResponse accepted(String location) {
+    return new ApiResponse(202, null, Map.of("Location", location));
+  }
+
+  static ApiResponse created(JsonNode body, String location) {
+    return new ApiResponse(201, body, Map.of("Location", location));
+  }
+}

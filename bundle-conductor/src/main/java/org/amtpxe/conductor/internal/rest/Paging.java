@@ -1,0 +1,78 @@
+package org.amtpxe.conductor.internal.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Ironic's limit/marker paging with a {@code next} link. */
+final class Paging {
+  static final int MAX_LIMIT = 1000;
+
+  private Paging() {}
+
+  /**
+   * One page of items after the marker.
+   *
+   * @throws ApiException 400 for a bad limit or an unknown marker
+   */
+  static <T> List<T> page(List<T> all, ApiRequest req, Function<T, String> id) throws ApiException {
+    int limit = limit(req);
+    int start = 0;
+    String marker = req.param("marker");
+    if (marker != null) {
+      start = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (id.apply(all.get(i)).equals(marker)) {
+          start = i + 1;
+          break;
+        }
+      }
+      if (start < 0) {
+        throw ApiException.badRequest("Marker " + marker + " could not be found.");
+      }
+    }
+    return all.subList(start, Math.min(all.size(), start + limit));
+  }
+
+  private static int limit(ApiRequest req) throws ApiException {
+    String v = req.param("limit");
+    if (v == null) {
+      return MAX_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(v);
+      if (limit < 0) {
+        throw ApiException.badRequest("Limit must be positive: " + v);
+      }
+      return limit == 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Limit must be an integer: " + v);
+    }
+  }
+
+  /** Adds the {@code next} link when the page is full. */
+  static <T> void addNext(
+      ObjectNode body, List<T> page, ApiRequest req, String resource, Function<T, String> id)
+      throws ApiException {
+    if (page.isEmpty() || page.size() < limit(req)) {
+      return;
+    }
+    Map<String, String> q = new TreeMap<>(req.query());
+    q.put("marker", id.apply(page.get(page.size() - 1)));
+    q.put("limit", Integer.toString(limit(req)));
+    StringBuilder href = new StringBuilder(req.baseUrl()).append("/v1/").append(resource);
+    char sep = '?';
+    for (var e : q.entrySet()) {
+      href.append(sep)
+          .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+      sep = '&';
+    }
+    body.put("next", href.toString());
+  }
+}

@@ -1,0 +1,263 @@
+package org.amtpxe.conductor.internal.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.service.ConductorException;
+import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Identifiers;
+
+/** {@code /v1/ports} and {@code /v1/nodes/<node>/ports}: the Ironic port API. */
+final class PortsResource {
+  private static final Set<String> LIST_PARAMS =
+      Set.of(
+          "limit",
+          "marker",
+          "sort_key",
+          "sort_dir",
+          "fields",
+          "detail",
+          "node",
+          "node_uuid",
+          "address");
+  private static final Set<String> WRITABLE =
+      Set.of("address", "node_uuid", "extra", "pxe_enabled");
+
+  private final ConductorService service;
+
+  PortsResource(ConductorService service) {
+    this.service = service;
+  }
+
+  ApiResponse list(ApiRequest req, boolean detail, Node ofNode)
+      throws ApiException, ConductorException {
+    req.allowParams(LIST_PARAMS);
+    Boolean detailParam = req.boolParam("detail");
+    if (detailParam != null && detailParam) {
+      detail = true;
+    }
+    String sortKey = req.param("sort_key");
+    if (sortKey != null && !Set.of("id", "created_at", "uuid", "address").contains(sortKey)) {
+      throw ApiException.badRequest(
+          "The sort_key value " + sortKey + " is not supported; use created_at, uuid or address.");
+    }
+    String node = ofNode != null ? ofNode.uuid() : req.param("node_uuid");
+    if (node == null && req.param("node") != null) {
+      NodesResource.requireVersion(req.version(), 5, "The node filter");
+      node = req.param("node");
+    }
+    List<Port> ports = service.ports(node, req.param("address"));
+    if (sortKey != null && !sortKey.equals("id") && !sortKey.equals("created_at")) {
+      ports =
+          ports.stream()
+              .sorted(
+                  java.util.Comparator.comparing(
+                      (Port p) -> sortKey.equals("uuid") ? p.uuid() : p.address()))
+              .toList();
+    }
+    if ("desc".equals(req.param("sort_dir"))) {
+      ports = new java.util.ArrayList<>(ports);
+      java.util.Collections.reverse(ports);
+    }
+    List<String> fields = fields(req);
+    List<Port> page = Paging.page(ports, req, Port::uuid);
+    ArrayNode items = Json.array();
+    for (Port p : page) {
+      items.add(
+          render(
+              p,
+              req.version(),
+              req.baseUrl(),
+              detail ? null : fields != null ? fields : List.of("uuid", "address", "links")));
+    }
+    ObjectNode body = Json.object();
+    body.set("ports", items);
+    Paging.addNext(body, page, req, detail ? "ports/detail" : "ports", Port::uuid);
+    return ApiResponse.ok(body);
+  }
+
+  private static List<String> fields(ApiRequest req) throws ApiException {
+    String param = req.param("fields");
+    if (param == null) {
+      return null;
+    }
+    NodesResource.requireVersion(req.version(), 8, "The fields parameter");
+    List<String> fields = List.of(param.split(","));
+    for (String f : fields) {
+      if (!exists(f, req.version())) {
+        throw ApiException.badRequest("Field(s) \"" + f + "\" are not valid for ports.");
+      }
+    }
+    return fields;
+  }
+
+  private static boolean exists(String field, ApiVersion v) {
+    return switch (field) {
+      case "uuid", "address", "node_uuid", "extra", "created_at", "updated_at", "links" -> true;
+      case "internal_info" -> v.atLeast(18);
+      case "local_link_connection", "pxe_enabled" -> v.atLeast(19);
+      case "portgroup_uuid" -> v.atLeast(24);
+      default -> false;
+    };
+  }
+
+  static ObjectNode render(Port p, ApiVersion v, String baseUrl, List<String> fields) {
+    List<String> all =
+        List.of(
+            "address",
+            "created_at",
+            "extra",
+            "internal_info",
+            "local_link_connection",
+            "node_uuid",
+            "portgroup_uuid",
+            "pxe_enabled",
+            "updated_at",
+            "uuid",
+            "links");
+    ObjectNode o = Json.object();
+    for (String f : fields == null ? all : fields) {
+      if (!exists(f, v)) {
+        continue;
+      }
+      switch (f) {
+        case "uuid" -> o.put(f, p.uuid());
+        case "address" -> o.put(f, p.address());
+        case "node_uuid" -> o.put(f, p.nodeUuid());
+        case "extra" -> o.set(f, Json.toJson(p.extra()));
+        case "created_at" -> o.put(f, Json.time(p.createdAt()));
+        case "updated_at" -> o.put(f, Json.time(p.updatedAt()));
+        case "pxe_enabled" -> o.put(f, p.pxeEnabled());
+        case "internal_info", "local_link_connection" -> o.set(f, Json.object());
+        case "links" -> o.set(f, Links.of(baseUrl, "ports", p.uuid()));
+        default -> o.putNull(f);
+      }
+    }
+    return o;
+  }
+
+  ApiResponse get(ApiRequest req, String uuid) throws ApiException, ConductorException {
+    req.allowParams(Set.of("fields"));
+    return ApiResponse.ok(render(service.port(uuid), req.version(), req.baseUrl(), fields(req)));
+  }
+
+  ApiResponse create(ApiRequest req) throws ApiException, ConductorException {
+    req.allowParams(Set.of());
+    ObjectNode body = Json.parseObject(req.body());
+    var names = body.fieldNames();
+    while (names.hasNext()) {
+      String k = names.next();
+      JsonNode value = body.get(k);
+      switch (k) {
+        case "address", "node_uuid", "uuid", "extra" -> {}
+        case "pxe_enabled" -> NodesResource.requireVersion(req.version(), 19, "pxe_enabled");
+        case "local_link_connection", "portgroup_uuid", "physical_network" -> {
+          if (!value.isNull() && !(value.isObject() && value.isEmpty())) {
+            throw ApiException.badRequest(
+                "Cannot set "
+                    + k
+                    + ": this conductor has no network interface, port groups or physical"
+                    + " networks.");
+          }
+        }
+        default -> throw ApiException.badRequest("Unknown attribute for argument port: " + k);
+      }
+    }
+    if (!body.path("address").isTextual()) {
+      throw ApiException.badRequest("Mandatory field missing: address (a MAC address string).");
+    }
+    String nodeUuid = body.path("node_uuid").asText(null);
+    if (nodeUuid == null) {
+      throw ApiException.badRequest("Mandatory field missing: node_uuid.");
+    }
+    if (!Identifiers.isUuid(nodeUuid)) {
+      throw ApiException.badRequest("Expected UUID for node_uuid: " + nodeUuid);
+    }
+    String uuid =
+        body.hasNonNull("uuid") ? body.get("uuid").asText() : UUID.randomUUID().toString();
+    JsonNode pxe = body.get("pxe_enabled");
+    if (pxe != null && !pxe.isNull() && !pxe.isBoolean()) {
+      throw ApiException.badRequest("pxe_enabled must be true or false, not " + pxe);
+    }
+    Map<String, Object> extra = extra(body.get("extra"));
+    Port created =
+        service.createPort(
+            new Port(
+                uuid,
+                body.get("address").asText(),
+                nodeUuid,
+                pxe == null || pxe.isNull() || pxe.asBoolean(),
+                extra,
+                null,
+                null));
+    return ApiResponse.created(
+        render(created, req.version(), req.baseUrl(), null),
+        req.baseUrl() + "/v1/ports/" + created.uuid());
+  }
+
+  private static Map<String, Object> extra(JsonNode extra) throws ApiException {
+    if (extra == null || extra.isNull()) {
+      return Map.of();
+    }
+    if (!extra.isObject()) {
+      throw ApiException.badRequest("extra must be a JSON object, not " + extra);
+    }
+    return Json.toMap(extra);
+  }
+
+  ApiResponse patch(ApiRequest req, String uuid) throws ApiException, ConductorException {
+    req.allowParams(Set.of());
+    JsonNode patch;
+    try {
+      patch = Json.MAPPER.readTree(req.body());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badRequest(
+          "The request body is not valid JSON: " + e.getOriginalMessage());
+    }
+    ObjectNode resets = Json.object();
+    resets.set("extra", Json.object());
+    resets.put("pxe_enabled", true);
+    Port updated =
+        service.updatePort(
+            uuid,
+            current -> {
+              try {
+                ObjectNode doc = Json.object();
+                doc.put("address", current.address());
+                doc.put("node_uuid", current.nodeUuid());
+                doc.set("extra", Json.toJson(current.extra()));
+                doc.put("pxe_enabled", current.pxeEnabled());
+                ObjectNode p = JsonPatch.apply(doc, patch, WRITABLE, resets);
+                if (!p.path("address").isTextual() || !p.path("node_uuid").isTextual()) {
+                  throw ApiException.badRequest("address and node_uuid cannot be removed.");
+                }
+                if (!p.path("pxe_enabled").isBoolean()) {
+                  throw ApiException.badRequest("pxe_enabled must be true or false.");
+                }
+                return new Port(
+                    current.uuid(),
+                    p.get("address").asText(),
+                    p.get("node_uuid").asText(),
+                    p.get("pxe_enabled").asBoolean(),
+                    extra(p.get("extra")),
+                    current.createdAt(),
+                    current.updatedAt());
+              } catch (ApiException e) {
+                throw ConductorException.invalid(e.getMessage());
+              }
+            });
+    return ApiResponse.ok(render(updated, req.version(), req.baseUrl(), null));
+  }
+
+  ApiResponse delete(ApiRequest req, String uuid) throws ApiException, ConductorException {
+    req.allowParams(Set.of());
+    service.deletePort(uuid);
+    return ApiResponse.status(204);
+  }
+}
