@@ -1,0 +1,383 @@
+package org.amtpxe.conductor.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.amtpxe.api.model.PowerState;
+import org.amtpxe.conductor.internal.auth.CredentialsFile;
+import org.amtpxe.conductor.internal.rest.ApiHandler;
+import org.amtpxe.conductor.internal.rest.ApiServer;
+import org.amtpxe.conductor.internal.testing.FakeDriver;
+import org.amtpxe.conductor.internal.testing.Http;
+import org.amtpxe.conductor.internal.testing.TestConductor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's real {@code baremetal} CLI (python3-ironicclient 5.0) against the API served in-process
+ * on a loopback port with the fake driver. Skipped when the CLI is not installed ({@code apt-get
+ * install -y python3-ironicclient}). Each step depends on the one before, as an operator session
+ * would.
+ */
+@EnabledIf(
+    value = "org.amtpxe.conductor.internal.cli.BaremetalCliIT#cliInstalled",
+    disabledReason = "baremetal CLI not on PATH: apt-get install -y python3-ironicclient")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BaremetalCliIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path home;
+
+  private static ExecutorService workers;
+  private static TestConductor conductor;
+  private static ApiServer server;
+  private static String endpoint;
+
+  static boolean cliInstalled() {
+    String path = System.getenv("PATH");
+    return path != null
+        && Arrays.stream(path.split(File.pathSeparator))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "baremetal")));
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    workers = Executors.newFixedThreadPool(2);
+    conductor = new TestConductor(workers);
+    server = new ApiServer("127.0.0.1", 0, 8, new ApiHandler(conductor.service, null));
+    endpoint = "http://127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (workers != null) {
+      workers.shutdownNow();
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (conductor != null) {
+      conductor.close();
+    }
+  }
+
+  /** What a CLI run printed and how it ended. */
+  record Run(int exit, String out, String err) {
+    JsonNode json() throws IOException {
+      return JSON.readTree(out);
+    }
+  }
+
+  private static Run cli(String endpoint, List<String> auth, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("baremetal", "--os-endpoint", endpoint));
+    cmd.addAll(auth);
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    // A private HOME: the client caches the negotiated version per host:port there.
+    pb.environment().put("HOME", home.toString());
+    pb.environment().remove("OS_CLOUD");
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Path out = Files.createTempFile(home, "out", ".txt");
+    Path err = Files.createTempFile(home, "err", ".txt");
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("baremetal " + String.join(" ", args) + " did not finish");
+    }
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static Run ok(String... args) throws Exception {
+    Run r = cli(endpoint, List.of("--os-auth-type", "none"), args);
+    assertThat(r.exit())
+        .as("baremetal %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
+        .isZero();
+    return r;
+  }
+
+  private static Run fails(String... args) throws Exception {
+    Run r = cli(endpoint, List.of("--os-auth-type", "none"), args);
+    assertThat(r.exit()).as("baremetal %s should fail", String.join(" ", args)).isNotZero();
+    return r;
+  }
+
+  private static String uuid() throws Exception {
+    return ok("node", "show", "n1", "-f", "value", "-c", "uuid").out().strip();
+  }
+
+  @Test
+  @Order(1)
+  void nodeCreateShowAndList() throws Exception {
+    JsonNode created =
+        ok(
+                "node",
+                "create",
+                "--driver",
+                "fake",
+                "--name",
+                "n1",
+                "--driver-info",
+                "fake_address=10.0.0.1",
+                "--driver-info",
+                "fake_password=hunter2",
+                "-f",
+                "json")
+            .json();
+    assertThat(created.get("provision_state").asText()).isEqualTo("enroll");
+    assertThat(created.at("/driver_info/fake_password").asText()).isEqualTo("******");
+
+    JsonNode list = ok("node", "list", "-f", "json").json();
+    assertThat(list).hasSize(1);
+    assertThat(list.get(0).get("Name").asText()).isEqualTo("n1");
+    assertThat(list.get(0).get("Provisioning State").asText()).isEqualTo("enroll");
+
+    Run missing = fails("node", "create", "--driver", "pxe_amt");
+    assertThat(missing.err()).contains("driver pxe_amt is not loaded").contains("HTTP 400");
+  }
+
+  @Test
+  @Order(2)
+  void nodeSetAndUnsetKeepTypes() throws Exception {
+    ok(
+        "node",
+        "set",
+        "n1",
+        "--property",
+        "cpus=4",
+        "--extra",
+        "rack=r1",
+        "--instance-info",
+        "image_source=http://images/disk.qcow2");
+    ok("node", "unset", "n1", "--extra", "rack");
+
+    JsonNode shown =
+        ok(
+                "node",
+                "show",
+                "n1",
+                "-f",
+                "json",
+                "-c",
+                "properties",
+                "-c",
+                "extra",
+                "-c",
+                "instance_info")
+            .json();
+    assertThat(shown.at("/properties/cpus").asText()).isEqualTo("4");
+    assertThat(shown.get("extra")).isEmpty();
+    assertThat(shown.at("/instance_info/image_source").asText())
+        .isEqualTo("http://images/disk.qcow2");
+  }
+
+  @Test
+  @Order(3)
+  void portCreateListAndDuplicate() throws Exception {
+    String node = uuid();
+    JsonNode port = ok("port", "create", "52:54:00:12:34:56", "--node", node, "-f", "json").json();
+    assertThat(port.get("node_uuid").asText()).isEqualTo(node);
+
+    JsonNode ports = ok("port", "list", "-f", "json").json();
+    assertThat(ports).hasSize(1);
+    assertThat(ports.get(0).get("Address").asText()).isEqualTo("52:54:00:12:34:56");
+
+    Run bad = fails("port", "create", "zz", "--node", node);
+    assertThat(bad.err()).contains("Expected valid MAC address for address: zz");
+  }
+
+  @Test
+  @Order(4)
+  void powerAndBootDevice() throws Exception {
+    ok("node", "power", "on", "n1");
+    awaitPower(PowerState.POWER_ON);
+    ok("node", "reboot", "n1");
+    ok("node", "power", "off", "n1");
+    awaitPower(PowerState.POWER_OFF);
+    assertThat(conductor.driver.calls("power.reboot")).hasSize(1);
+
+    ok("node", "boot", "device", "set", "n1", "pxe", "--persistent");
+    JsonNode device = ok("node", "boot", "device", "show", "n1", "-f", "json").json();
+    assertThat(device.get("boot_device").asText()).isEqualTo("pxe");
+    assertThat(device.get("persistent").asBoolean()).isTrue();
+    JsonNode supported =
+        ok("node", "boot", "device", "show", "n1", "--supported", "-f", "json").json();
+    assertThat(supported.get("supported_boot_devices").asText()).contains("pxe");
+  }
+
+  private static void awaitPower(PowerState state) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      String shown = ok("node", "show", "n1", "-f", "value", "-c", "power_state").out().strip();
+      if (shown.equals(state.value())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("power state never became " + state);
+  }
+
+  @Test
+  @Order(5)
+  void validateListsEveryInterface() throws Exception {
+    JsonNode rows = ok("node", "validate", "n1", "-f", "json").json();
+    List<String> interfaces = new ArrayList<>();
+    rows.forEach(r -> interfaces.add(r.get("Interface").asText()));
+    assertThat(interfaces).contains("power", "management", "deploy");
+    rows.forEach(
+        r -> {
+          if (List.of("power", "management", "deploy").contains(r.get("Interface").asText())) {
+            assertThat(r.get("Result").asBoolean()).as(r.toString()).isTrue();
+          }
+        });
+  }
+
+  @Test
+  @Order(6)
+  void manageProvideDeployCallbackUndeploy() throws Exception {
+    ok("node", "manage", "n1", "--wait", "30");
+    assertThat(state()).isEqualTo("manageable");
+    ok("node", "provide", "n1", "--wait", "30");
+    assertThat(state()).isEqualTo("available");
+
+    ok("node", "deploy", "n1");
+    awaitState("wait call-back");
+    String uuid = uuid();
+    // The deploy ramdisk's callback, with the per-deploy key the driver issued.
+    Http.Resp badKey =
+        http().post(callbackPath(uuid), "{\"key\": \"forged\", \"address\": \"10.9.9.9\"}");
+    assertThat(badKey.status()).isEqualTo(400);
+    assertThat(state()).isEqualTo("wait call-back");
+    Http.Resp callback =
+        http()
+            .post(
+                callbackPath(uuid),
+                "{\"key\": \"" + deployKey(uuid) + "\", \"address\": \"10.9.9.9\"}");
+    assertThat(callback.status()).isEqualTo(202);
+    awaitState("active");
+
+    ok("node", "undeploy", "n1", "--wait", "30");
+    assertThat(state()).isEqualTo("available");
+    assertThat(conductor.driver.calls("deploy.tearDown")).hasSize(1);
+
+    Run wrong = fails("node", "provide", "n1");
+    assertThat(wrong.err()).contains("can not be performed on node").contains("available");
+  }
+
+  private static String state() throws Exception {
+    return ok("node", "show", "n1", "-f", "value", "-c", "provision_state").out().strip();
+  }
+
+  private static void awaitState(String wanted) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (state().equals(wanted)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("provision state never became " + wanted);
+  }
+
+  @Test
+  @Order(7)
+  void driverListAndProperties() throws Exception {
+    JsonNode drivers = ok("driver", "list", "-f", "json").json();
+    assertThat(drivers.get(0).get("Supported driver(s)").asText()).isEqualTo("fake");
+    JsonNode props = ok("driver", "property", "list", "fake", "-f", "json").json();
+    List<String> names = new ArrayList<>();
+    props.forEach(p -> names.add(p.get("Property").asText()));
+    assertThat(names).contains("fake_address", "fake_password");
+  }
+
+  @Test
+  @Order(8)
+  void deleteRemovesTheNodeAndItsPorts() throws Exception {
+    ok("node", "delete", "n1");
+    assertThat(ok("node", "list", "-f", "json").json()).isEmpty();
+    assertThat(ok("port", "list", "-f", "json").json()).isEmpty();
+    assertThat(fails("node", "show", "n1").err()).contains("Node n1 could not be found");
+  }
+
+  @Test
+  @Order(9)
+  void httpBasicAuthentication() throws Exception {
+    Path users = home.resolve("users.txt");
+    CredentialsFile.addUser(users, "alice", "wonderland".toCharArray());
+    CredentialsFile auth = new CredentialsFile(users);
+    auth.load();
+    try (ApiServer secured =
+        new ApiServer("127.0.0.1", 0, 8, new ApiHandler(conductor.service, auth))) {
+      String url = "http://127.0.0.1:" + secured.port();
+      Run anonymous = cli(url, List.of("--os-auth-type", "none"), "node", "list", "-f", "json");
+      assertThat(anonymous.exit()).isNotZero();
+      assertThat(anonymous.err()).contains("401");
+
+      Run wrong =
+          cli(
+              url,
+              List.of(
+                  "--os-auth-type",
+                  "http_basic",
+                  "--os-username",
+                  "alice",
+                  "--os-password",
+                  "nope"),
+              "node",
+              "list",
+              "-f",
+              "json");
+      assertThat(wrong.exit()).isNotZero();
+
+      Run alice =
+          cli(
+              url,
+              List.of(
+                  "--os-auth-type",
+                  "http_basic",
+                  "--os-username",
+                  "alice",
+                  "--os-password",
+                  "wonderland"),
+              "driver",
+              "list",
+              "-f",
+              "json");
+      assertThat(alice.exit()).as(alice.err()).isZero();
+      assertThat(alice.json().get(0).get("Supported driver(s)").asText()).isEqualTo("fake");
+    }
+  }
+
+  static Http http() {
+    return new Http(endpoint);
+  }
+
+  static String deployKey(String uuid) {
+    return (String) conductor.store.findNode(uuid).orElseThrow().instanceInfo().get("deploy_key");
+  }
+
+  static String callbackPath(String uuid) {
+    return "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK;
+  }
+}
