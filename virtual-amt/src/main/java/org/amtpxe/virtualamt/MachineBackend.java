@@ -1,0 +1,69 @@
+package org.amtpxe.virtualamt;
+
+/**
+ * A host machine managed by a virtual AMT: the power and boot side of a node. The emulator ships
+ * {@link InMemoryMachine}; other backends (a QEMU machine driven over QMP, a simulated firmware
+ * that really network-boots) implement the same interface.
+ *
+ * <p>Power requests return at once; the machine changes state when it has done the work and reports
+ * it through {@link MachineHost}. The virtual AMT only sends requests that are possible in the
+ * current state (it answers ReturnValue 2 otherwise), but a backend must tolerate races: a request
+ * that is impossible by the time it arrives is ignored. Every boot, whoever caused it, must call
+ * {@link MachineHost#bootStarting} to learn the device to boot from.
+ */
+public interface MachineBackend extends AutoCloseable {
+
+  /**
+   * Connects the machine to its firmware. Called once, before any other method.
+   *
+   * @param host the firmware callbacks
+   */
+  void attach(MachineHost host);
+
+  /** The current power state (the old one while a transition is still running). */
+  HostPowerState powerState();
+
+  /** Powers the host on (AMT PowerState 2); from sleep this wakes it without a boot. */
+  void powerOn();
+
+  /** Cuts the power at once (AMT PowerState 8). */
+  void powerOff();
+
+  /** Resets the running host: it boots again (AMT PowerState 10). */
+  void reset();
+
+  /** Powers the host off and on again: it boots again (AMT PowerState 5). */
+  void powerCycle();
+
+  /** Asks the OS to shut down (AMT PowerState 12, needs an OS agent). */
+  void gracefulShutdown();
+
+  /** Asks the OS to reboot (AMT PowerState 14, needs an OS agent). */
+  void gracefulReset();
+
+  /**
+   * Asks the OS to suspend (AMT PowerState 4 or 7, needs an OS agent).
+   *
+   * @param target {@link HostPowerState#SLEEP_DEEP} or {@link HostPowerState#HIBERNATE}
+   */
+  void suspend(HostPowerState target);
+
+  /** Sends a diagnostic interrupt (NMI, AMT PowerState 11). */
+  void diagnosticInterrupt();
+
+  /**
+   * The OS reboots the host by itself, without AMT (a deploy ramdisk that finished writing the
+   * image). The boot that follows consumes AMT's one-time boot override like any other boot.
+   */
+  void hostReboot();
+
+  /** The OS shuts the host down by itself. */
+  void hostShutdown();
+
+  /** Someone presses the power button: an off host powers on, a running host shuts down. */
+  void pressPowerButton();
+
+  /** Releases the machine's resources; the default does nothing. */
+  @Override
+  default void close() {}
+}

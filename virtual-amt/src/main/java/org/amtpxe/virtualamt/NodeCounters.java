@@ -1,0 +1,19 @@
+package org.amtpxe.virtualamt;
+
+/**
+ * Traffic counters of one virtual AMT since start or the last reset.
+ *
+ * @param connections TCP connections accepted (plain and TLS)
+ * @param httpRequests HTTP requests received, whatever their outcome
+ * @param unauthorized requests answered with 401
+ * @param wsmanRequests authenticated WS-Man requests processed
+ * @param faults SOAP faults sent
+ * @param dropped requests whose connection was closed without a reply (ME asleep or injected)
+ */
+public record NodeCounters(
+    long connections,
+    long httpRequests,
+    long unauthorized,
+    long wsmanRequests,
+    long faults,
+    long dropped) {}

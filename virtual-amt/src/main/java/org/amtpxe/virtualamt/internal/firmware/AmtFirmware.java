@@ -1,0 +1,24 @@
+package org.amtpxe.virtualamt.internal.firmware;
+
+import org.amtpxe.virtualamt.HostPowerState;
+
+/** What the CIM classes read and change on a virtual AMT: the host's power and boot control. */
+public interface AmtFirmware {
+
+  /** The host's current power state. */
+  HostPowerState powerState();
+
+  /** True when an OS agent runs on the host (graceful and sleep requests possible). */
+  boolean osAgent();
+
+  /**
+   * Handles {@code RequestPowerStateChange}.
+   *
+   * @param powerState the requested DSP1027 value
+   * @return the method's ReturnValue: 0 accepted, 2 impossible in the current state
+   */
+  int requestPowerStateChange(int powerState);
+
+  /** The boot override and boot settings. */
+  BootControl boot();
+}
