@@ -1,0 +1,66 @@
+package org.amtpxe.conductor.internal.sync;
+
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.state.ProvisionStateMachine;
+import org.amtpxe.conductor.internal.store.NodeQuery;
+import org.amtpxe.conductor.internal.store.NodeStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cleans up after a conductor that stopped in the middle of operations (crash, kill, bundle
+ * update): nodes it had reserved or left in a transient state are moved to a defined state with a
+ * last_error saying why, and its reservations are released. Nodes reserved by another conductor are
+ * left alone.
+ */
+public final class StartupRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(StartupRecovery.class);
+
+  private final NodeStore store;
+  private final String host;
+
+  public StartupRecovery(NodeStore store, String host) {
+    this.store = store;
+    this.host = host;
+  }
+
+  /**
+   * Recovers every node this conductor owned.
+   *
+   * @return the number of nodes changed
+   */
+  public int recover() {
+    int changed = 0;
+    for (Node node : store.listNodes(NodeQuery.all())) {
+      if (node.reservation() != null && !node.reservation().equals(host)) {
+        continue;
+      }
+      Node.Builder b = node.toBuilder();
+      StringBuilder why = new StringBuilder();
+      ProvisionState state = node.provisionState();
+      if (state.isTransient()) {
+        ProvisionState failed = ProvisionStateMachine.failureState(state);
+        b.provisionState(failed).targetProvisionState(null);
+        why.append("conductor restarted while ").append(state.value());
+      }
+      if (node.targetPowerState() != null) {
+        b.targetPowerState(null);
+        why.append(why.length() == 0 ? "" : "; ")
+            .append("conductor restarted while changing power state to ")
+            .append(node.targetPowerState().value());
+      }
+      if (why.length() > 0) {
+        String message = why + " (conductor " + host + ")";
+        store.updateNode(b.lastError(message).build());
+        LOG.warn("Node {}: {}", node.uuid(), message);
+        changed++;
+      }
+    }
+    int released = store.releaseAll(host);
+    if (released > 0) {
+      LOG.warn("Released {} node locks left by the previous run of conductor {}", released, host);
+    }
+    return changed;
+  }
+}
