@@ -34,7 +34,19 @@ public final class ApiServer implements AutoCloseable {
       server.start();
     } catch (Exception e) {
       server.stop();
-      throw e;
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new java.io.IOException(
+          "Cannot serve the API on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + root.getMessage()
+              + "; choose another api.port or api.host",
+          e);
     }
   }
 

@@ -1,0 +1,144 @@
+package org.amtpxe.conductor.internal;
+
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.DriverRegistry;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conductor as a DS component: turns its configuration into a {@link ConductorRuntime} and
+ * registers the {@link ConductorService} for the shell commands. Starting and reconfiguring happen
+ * on the component's own lifecycle thread, so activation never waits for the database or the
+ * network; an invalid configuration is logged and the running one stays.
+ */
+@Component(
+    immediate = true,
+    service = {},
+    configurationPid = ConductorConfig.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ConductorConfig.class)
+public class ConductorComponent {
+  private static final Logger LOG = LoggerFactory.getLogger(ConductorComponent.class);
+
+  private final DriverRegistry drivers;
+  private final BundleContext context;
+  private final ExecutorService lifecycle;
+  private final Path dataDir;
+  private ConductorRuntime runtime;
+  private ServiceRegistration<ConductorService> registration;
+
+  @Activate
+  public ConductorComponent(
+      @Reference DriverRegistry drivers, BundleContext context, ConductorConfig config) {
+    this.drivers = drivers;
+    this.context = context;
+    this.dataDir = Path.of(System.getProperty("karaf.data", "data"));
+    this.lifecycle =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "amtpxe-conductor-lifecycle");
+              t.setDaemon(true);
+              return t;
+            });
+    Settings settings;
+    try {
+      settings = Settings.from(config, dataDir);
+    } catch (IllegalArgumentException e) {
+      LOG.error(
+          "Invalid configuration {}: {}. The conductor does not start until it is fixed.",
+          ConductorConfig.PID,
+          e.getMessage());
+      return;
+    }
+    lifecycle.execute(() -> switchTo(settings));
+  }
+
+  @Modified
+  void modified(ConductorConfig config) {
+    Settings settings;
+    try {
+      settings = Settings.from(config, dataDir);
+    } catch (IllegalArgumentException e) {
+      LOG.error(
+          "Invalid configuration {}: {}. Keeping the previous configuration.",
+          ConductorConfig.PID,
+          e.getMessage());
+      return;
+    }
+    lifecycle.execute(() -> switchTo(settings));
+  }
+
+  /** Replaces the running runtime; falls back to the previous settings when the new ones fail. */
+  private void switchTo(Settings settings) {
+    Settings previous = runtime == null ? null : runtime.settings();
+    if (settings.equals(previous)) {
+      return;
+    }
+    stopRuntime();
+    try {
+      startRuntime(settings);
+    } catch (Exception e) {
+      LOG.error("The conductor cannot start with {}: {}", settings, e.getMessage());
+      if (previous != null) {
+        try {
+          startRuntime(previous);
+          LOG.warn("The conductor runs with its previous configuration again");
+        } catch (Exception again) {
+          LOG.error(
+              "The conductor cannot restart with its previous configuration either: {}",
+              again.getMessage());
+        }
+      }
+    }
+  }
+
+  private void startRuntime(Settings settings) throws Exception {
+    runtime = ConductorRuntime.start(settings, drivers);
+    registration =
+        context.registerService(ConductorService.class, runtime.service(), new Hashtable<>());
+  }
+
+  private void stopRuntime() {
+    if (registration != null) {
+      try {
+        registration.unregister();
+      } catch (IllegalStateException e) {
+        // Already gone with the bundle.
+      }
+      registration = null;
+    }
+    if (runtime != null) {
+      runtime.close();
+      runtime = null;
+    }
+  }
+
+  @Deactivate
+  void deactivate() {
+    lifecycle.execute(this::stopRuntime);
+    lifecycle.shutdown();
+    try {
+      if (!lifecycle.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("The conductor did not stop within 30 s");
+        lifecycle.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      lifecycle.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package org.amtpxe.conductor.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the conductor, PID {@code org.amtpxe.conductor}. */
+@ObjectClassDefinition(
+    pid = ConductorConfig.PID,
+    name = "amtpxe conductor",
+    description = "Database, REST API, locks, power sync and deploy timeouts of the conductor.")
+public @interface ConductorConfig {
+  String PID = "org.amtpxe.conductor";
+
+  @AttributeDefinition(
+      name = "API address",
+      description =
+          "Address the Ironic-compatible REST API binds. Without credentials only on loopback;"
+              + " any other address needs auth.file.")
+  String api_host() default "127.0.0.1";
+
+  @AttributeDefinition(
+      name = "API port",
+      description = "Port of the REST API; 0 picks any free port.",
+      min = "0",
+      max = "65535")
+  int api_port() default 6385;
+
+  @AttributeDefinition(
+      name = "API request threads",
+      description = "Threads serving HTTP requests.",
+      min = "8")
+  int api_threads() default 32;
+
+  @AttributeDefinition(
+      name = "Credentials file",
+      description =
+          "File of API users with PBKDF2 password hashes (add users with baremetal:user-add)."
+              + " Required when api.host is not a loopback address; empty: no authentication.")
+  String auth_file() default "";
+
+  @AttributeDefinition(
+      name = "Database URL",
+      description =
+          "jdbc:h2:... or jdbc:postgresql://host:port/db. Empty: an H2 file in"
+              + " ${karaf.data}/amtpxe/conductor.")
+  String db_url() default "";
+
+  @AttributeDefinition(name = "Database user")
+  String db_user() default "sa";
+
+  @AttributeDefinition(name = "Database password", type = AttributeType.PASSWORD)
+  String db_password() default "";
+
+  @AttributeDefinition(
+      name = "Conductor host name",
+      description =
+          "Name written into node reservations (locks) and driver host lists. Empty: the machine's"
+              + " host name. Must be unique among conductors sharing a database.")
+  String host() default "";
+
+  @AttributeDefinition(
+      name = "Power sync interval (s)",
+      description = "Seconds between power-state sync passes; 0 disables the sync.",
+      min = "0")
+  int sync_interval() default 60;
+
+  @AttributeDefinition(
+      name = "Power sync parallelism",
+      description = "Nodes read at the same time during a sync pass.",
+      min = "1")
+  int sync_parallelism() default 8;
+
+  @AttributeDefinition(
+      name = "Power sync timeout (s)",
+      description = "How long one node's power read may take during a sync pass.",
+      min = "1")
+  int sync_timeout() default 30;
+
+  @AttributeDefinition(
+      name = "Deploy callback timeout (s)",
+      description =
+          "Nodes waiting longer than this for the deploy ramdisk's callback fail; 0: wait forever.",
+      min = "0")
+  int callback_timeout() default 1800;
+
+  @AttributeDefinition(
+      name = "Callback timeout check interval (s)",
+      description = "Seconds between checks for expired deploy callbacks.",
+      min = "1")
+  int callback_check_interval() default 60;
+
+  @AttributeDefinition(
+      name = "Worker threads",
+      description = "Threads running asynchronous node operations (power, deploy, verify).",
+      min = "1")
+  int worker_threads() default 16;
+
+  @AttributeDefinition(
+      name = "Worker queue",
+      description = "Operations that may wait for a worker before the API answers 503.",
+      min = "0")
+  int worker_queue() default 256;
+}
