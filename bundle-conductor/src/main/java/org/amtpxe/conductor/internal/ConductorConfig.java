@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the conductor, PID {@code org.amtpxe.conductor}. */
 @ObjectClassDefinition(
-    pid = ConductorConfig.PID,
+    id = ConductorConfig.PID,
     name = "amtpxe conductor",
     description = "Database, REST API, locks, power sync and deploy timeouts of the conductor.")
 public @interface ConductorConfig {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.service.Secrets;
 
 /**
  * A node as the API shows it at a given version: the fields of that version, secrets masked. The

@@ -1,4 +1,4 @@
-package org.amtpxe.conductor.internal.rest;
+package org.amtpxe.conductor.internal.service;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,22 @@
+package org.amtpxe.conductor.internal.shell;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** {@code baremetal:node-delete}. */
+@Command(scope = "baremetal", name = "node-delete", description = "Deletes a node and its ports.")
+@Service
+public class NodeDeleteCommand extends ConductorAction {
+  @Argument(index = 0, name = "node", description = "Name or UUID", required = true)
+  @Completion(NodeCompleter.class)
+  String node;
+
+  @Override
+  public Object execute() throws Exception {
+    conductor.deleteNode(node);
+    out.println("Deleted node " + node);
+    return null;
+  }
+}

@@ -1,0 +1,188 @@
+package org.amtpxe.conductor.internal.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.PowerState;
+import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.service.ConductorException;
+import org.amtpxe.conductor.internal.store.NodeQuery;
+import org.amtpxe.conductor.internal.testing.TestConductor;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ShellCommandsTest {
+  private final TestConductor c = new TestConductor(Runnable::run);
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+  @AfterEach
+  void close() {
+    c.close();
+  }
+
+  private <T extends ConductorAction> T wire(T command) {
+    command.conductor = c.service;
+    command.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    return command;
+  }
+
+  private String output() {
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  private Node createViaShell() throws Exception {
+    NodeCreateCommand create = wire(new NodeCreateCommand());
+    create.driver = "fake";
+    create.name = "sh1";
+    create.driverInfo = List.of("fake_address=10.0.0.3", "fake_password=secret-pw");
+    create.properties = List.of("cpus=2");
+    create.execute();
+    return c.service.node("sh1");
+  }
+
+  @Test
+  void nodeCreateListAndShowMaskSecrets() throws Exception {
+    Node n = createViaShell();
+    assertThat(n.driverInfo()).containsEntry("fake_password", "secret-pw");
+
+    wire(new NodeListCommand()).execute();
+    NodeShowCommand show = wire(new NodeShowCommand());
+    show.node = "sh1";
+    show.execute();
+
+    assertThat(output()).contains("Created node " + n.uuid()).contains("sh1").contains("enroll");
+    assertThat(output()).contains("******").doesNotContain("secret-pw");
+  }
+
+  @Test
+  void nodeCreateRejectsAMalformedKeyValue() {
+    NodeCreateCommand create = wire(new NodeCreateCommand());
+    create.driver = "fake";
+    create.driverInfo = List.of("novalue");
+
+    assertThatThrownBy(create::execute).hasMessageContaining("expects key=value");
+    assertThat(c.store.countNodes()).isZero();
+  }
+
+  @Test
+  void powerBootDeviceAndProvision() throws Exception {
+    Node n = createViaShell();
+    PowerCommand power = wire(new PowerCommand());
+    power.node = "sh1";
+    power.action = "on";
+    power.execute();
+    assertThat(c.reload(n).powerState()).isEqualTo(PowerState.POWER_ON);
+    power.action = "nmi";
+    power.execute();
+    assertThat(c.driver.calls("power.nmi")).hasSize(1);
+    power.action = "sideways";
+    assertThatThrownBy(power::execute).hasMessageContaining("Unknown power action");
+
+    BootDeviceCommand boot = wire(new BootDeviceCommand());
+    boot.node = "sh1";
+    boot.device = "pxe";
+    boot.persistent = true;
+    boot.execute();
+    boot.device = null;
+    boot.execute();
+    assertThat(output()).contains("pxe (persistent)");
+
+    ProvisionCommand provision = wire(new ProvisionCommand());
+    provision.node = "sh1";
+    provision.action = "manage";
+    provision.execute();
+    assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.MANAGEABLE);
+    provision.action = "deploy";
+    assertThatThrownBy(provision::execute)
+        .isInstanceOf(ConductorException.class)
+        .hasMessageContaining("while it is in state \"manageable\"");
+
+    ValidateCommand validate = wire(new ValidateCommand());
+    validate.node = "sh1";
+    validate.execute();
+    assertThat(output()).contains("management").contains("image_source");
+  }
+
+  @Test
+  void portsAndDrivers() throws Exception {
+    Node n = createViaShell();
+    PortCreateCommand create = wire(new PortCreateCommand());
+    create.address = "52:54:00:AB:CD:EF";
+    create.node = "sh1";
+    create.execute();
+
+    PortListCommand list = wire(new PortListCommand());
+    list.node = "sh1";
+    list.execute();
+    assertThat(output()).contains("52:54:00:ab:cd:ef").contains(n.uuid());
+
+    PortDeleteCommand delete = wire(new PortDeleteCommand());
+    delete.port = c.service.ports(null, null).get(0).uuid();
+    delete.execute();
+    assertThat(c.service.ports(null, null)).isEmpty();
+
+    wire(new DriverListCommand()).execute();
+    assertThat(output()).contains("fake").contains("yes");
+
+    NodeDeleteCommand nodeDelete = wire(new NodeDeleteCommand());
+    nodeDelete.node = "sh1";
+    nodeDelete.execute();
+    assertThat(c.service.nodes(NodeQuery.all())).isEmpty();
+  }
+
+  @Test
+  void completerOffersNamesAndUuids() throws Exception {
+    Node n = createViaShell();
+    NodeCompleter completer = new NodeCompleter();
+    completer.conductor = c.service;
+    List<String> candidates = new ArrayList<>();
+
+    completer.complete(null, commandLine("sh"), candidates);
+
+    assertThat(candidates).extracting(String::strip).contains("sh1");
+    candidates.clear();
+    completer.complete(null, commandLine(n.uuid().substring(0, 4)), candidates);
+    assertThat(candidates).extracting(String::strip).contains(n.uuid());
+  }
+
+  private static CommandLine commandLine(String word) {
+    return new CommandLine() {
+      @Override
+      public int getCursorArgumentIndex() {
+        return 1;
+      }
+
+      @Override
+      public String getCursorArgument() {
+        return word;
+      }
+
+      @Override
+      public int getArgumentPosition() {
+        return word.length();
+      }
+
+      @Override
+      public String[] getArguments() {
+        return new String[] {"baremetal:node-show", word};
+      }
+
+      @Override
+      public int getBufferPosition() {
+        return 20 + word.length();
+      }
+
+      @Override
+      public String getBuffer() {
+        return "baremetal:node-show " + word;
+      }
+    };
+  }
+}
