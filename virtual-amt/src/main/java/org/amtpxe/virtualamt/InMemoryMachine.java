@@ -89,7 +89,7 @@ public final class InMemoryMachine implements MachineBackend {
 
   @Override
   public void powerOff() {
-    if (powerState() != HostPowerState.OFF) {
+    if (powerState() != HostPowerState.OFF || transitionPending()) {
       run(new Step(timing.powerOffDelay(), HostPowerState.OFF, null));
     }
   }

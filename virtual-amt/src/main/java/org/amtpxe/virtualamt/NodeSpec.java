@@ -3,7 +3,9 @@ package org.amtpxe.virtualamt;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -130,6 +132,40 @@ public record NodeSpec(
     }
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(switches, "switches");
+  }
+
+  /**
+   * {@code count} nodes like {@code template}, named {@code <prefix>1 .. <prefix><count>}: on
+   * consecutive IPv4 addresses from {@code firstAddress} (skipping .0 and .255 in the last octet)
+   * with the template's ports; or, when {@code firstAddress} is null, all on the template's address
+   * with consecutive ports from the template's (ports 0 stay 0). Realms derived from the template's
+   * name are derived again from each node's name.
+   *
+   * @throws IllegalArgumentException if count is not positive or the address is not IPv4
+   */
+  public static List<NodeSpec> series(
+      int count, String namePrefix, String firstAddress, NodeSpec template) {
+    if (count < 1) {
+      throw new IllegalArgumentException("A series needs at least one node, not " + count);
+    }
+    List<NodeSpec> result = new ArrayList<>(count);
+    long address = firstAddress == null ? 0 : Ipv4.parse(firstAddress);
+    for (int i = 0; i < count; i++) {
+      Builder b = template.toBuilder().name(namePrefix + (i + 1));
+      if (firstAddress != null) {
+        b.address(Ipv4.format(address));
+        if (i + 1 < count) {
+          address = Ipv4.next(address);
+        }
+      } else {
+        b.port(template.port() == 0 ? 0 : template.port() + i);
+        if (template.tlsEnabled()) {
+          b.tlsPort(template.tlsPort() == 0 ? 0 : template.tlsPort() + i);
+        }
+      }
+      result.add(b.build());
+    }
+    return result;
   }
 
   /** A builder for a node with this name and defaults for everything else. */
@@ -348,6 +384,57 @@ public record NodeSpec(
           defaultBootDevice,
           timing,
           switches);
+    }
+  }
+
+  /** IPv4 address arithmetic for {@link #series}. */
+  static final class Ipv4 {
+    private Ipv4() {}
+
+    static long parse(String text) {
+      String[] parts = text.trim().split("\\.", -1);
+      if (parts.length != 4) {
+        throw notIpv4(text);
+      }
+      long value = 0;
+      for (String p : parts) {
+        int octet;
+        try {
+          octet = Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+          throw notIpv4(text);
+        }
+        if (octet < 0 || octet > 255) {
+          throw notIpv4(text);
+        }
+        value = (value << 8) | octet;
+      }
+      return value;
+    }
+
+    static long next(long address) {
+      long v = address + 1;
+      while ((v & 0xFF) == 0 || (v & 0xFF) == 0xFF) {
+        v++;
+      }
+      if (v > 0xFFFF_FFFEL) {
+        throw new IllegalArgumentException("The address series runs past 255.255.255.254");
+      }
+      return v;
+    }
+
+    static String format(long v) {
+      return ((v >> 24) & 0xFF)
+          + "."
+          + ((v >> 16) & 0xFF)
+          + "."
+          + ((v >> 8) & 0xFF)
+          + "."
+          + (v & 0xFF);
+    }
+
+    private static IllegalArgumentException notIpv4(String text) {
+      return new IllegalArgumentException("'" + text + "' is not an IPv4 address like 127.0.1.1");
     }
   }
 }

@@ -154,24 +154,7 @@ public final class VirtualAmt implements AutoCloseable {
      * @throws IllegalArgumentException if count is not positive or the address is not IPv4
      */
     public Builder series(int count, String namePrefix, String firstAddress, NodeSpec template) {
-      if (count < 1) {
-        throw new IllegalArgumentException("A series needs at least one node, not " + count);
-      }
-      long address = firstAddress == null ? 0 : Ipv4.parse(firstAddress);
-      for (int i = 0; i < count; i++) {
-        NodeSpec.Builder b = template.toBuilder().name(namePrefix + (i + 1));
-        if (firstAddress != null) {
-          b.address(Ipv4.format(address));
-          address = Ipv4.next(address);
-        } else {
-          b.port(template.port() == 0 ? 0 : template.port() + i);
-          if (template.tlsEnabled()) {
-            b.tlsPort(template.tlsPort() == 0 ? 0 : template.tlsPort() + i);
-          }
-        }
-        node(b.build());
-      }
-      return this;
+      return nodes(NodeSpec.series(count, namePrefix, firstAddress, template));
     }
 
     /**
@@ -317,55 +300,6 @@ public final class VirtualAmt implements AutoCloseable {
       } catch (GeneralSecurityException e) {
         throw new IllegalArgumentException("Cannot set up TLS: " + e.getMessage(), e);
       }
-    }
-  }
-
-  /** IPv4 address arithmetic for {@link Builder#series}. */
-  static final class Ipv4 {
-    private Ipv4() {}
-
-    static long parse(String text) {
-      String[] parts = text.trim().split("\\.");
-      if (parts.length != 4) {
-        throw new IllegalArgumentException("'" + text + "' is not an IPv4 address like 127.0.1.1");
-      }
-      long value = 0;
-      for (String p : parts) {
-        int octet;
-        try {
-          octet = Integer.parseInt(p);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              "'" + text + "' is not an IPv4 address like 127.0.1.1");
-        }
-        if (octet < 0 || octet > 255) {
-          throw new IllegalArgumentException(
-              "'" + text + "' is not an IPv4 address like 127.0.1.1");
-        }
-        value = (value << 8) | octet;
-      }
-      return value;
-    }
-
-    static long next(long address) {
-      long v = address + 1;
-      while ((v & 0xFF) == 0 || (v & 0xFF) == 0xFF) {
-        v++;
-      }
-      if (v > 0xFFFF_FFFEL) {
-        throw new IllegalArgumentException("The address series runs past 255.255.255.254");
-      }
-      return v;
-    }
-
-    static String format(long v) {
-      return ((v >> 24) & 0xFF)
-          + "."
-          + ((v >> 16) & 0xFF)
-          + "."
-          + ((v >> 8) & 0xFF)
-          + "."
-          + (v & 0xFF);
     }
   }
 }
