@@ -44,6 +44,7 @@ dpkg-deb -x "$deb" "$work/kernel"
 cp "$work"/kernel/boot/vmlinuz-* "$out/vmlinuz"
 moddir=$(ls -d "$work"/kernel/lib/modules/*/kernel)
 
+# NOTE: Debian's busybox looks for its udhcpc hook in /etc/udhcpc; /init passes -s.
 # NOTE: insmod does no dependency resolution; this order is each module after what it needs
 # (a wrong order gives "Unknown symbol" and no eth0 / no vda).
 modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover

@@ -41,7 +41,7 @@ for d in /sys/class/net/*; do
 done
 ip link set lo up
 ip link set "$iface" up
-udhcpc -i "$iface" -q -n -t 10 -T 2 >/dev/null 2>&1 || fail "no DHCP lease on $iface"
+udhcpc -i "$iface" -s /usr/share/udhcpc/default.script -q -n -t 10 -T 2 >/dev/null 2>&1 || fail "no DHCP lease on $iface"
 address=$(cat /tmp/ip 2>/dev/null)
 echo "DEPLOY-RAMDISK: $iface has ${address:-no address}"
 
@@ -67,6 +67,11 @@ if [ -z "$error" ]; then
   rm -f /tmp/image
 fi
 
+# Listen before calling back, so that "done" cannot arrive before anyone listens (Ironic slept
+# 3 s before notifying instead).
+timeout 600 nc -l -p "$notify_port" > /tmp/notify &
+listener=$!
+
 body="{\"address\": \"$address\", \"key\": \"$deployment_key\", \"error\": \"$error\", \"disk\": \"$target\"}"
 url="$ironic_api_url/v1/nodes/$deployment_id/vendor_passthru/pass_deploy_info"
 i=0
@@ -76,7 +81,7 @@ until wget -q -O /dev/null --header 'Content-Type: application/json' --post-data
   sleep 2
 done
 echo "DEPLOY-RAMDISK: called back; waiting for done on port $notify_port"
-timeout 600 nc -l -p "$notify_port" > /tmp/notify
+wait $listener
 echo "DEPLOY-RAMDISK: got '$(cat /tmp/notify)'; rebooting"
 sync
 reboot -f

@@ -23,19 +23,25 @@ import org.amtpxe.api.model.PowerState;
  * A task over one node with power and management fakes that record every call, in order, into
  * {@link #calls} (the notifier records there too).
  */
-final class FakeTask implements TaskContext {
-  final List<String> calls = new ArrayList<>();
-  Node node;
-  List<Port> ports;
-  boolean shared;
-  DeployInterface deploy;
+public final class FakeTask implements TaskContext {
+  public final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  public volatile Node node;
+  public List<Port> ports;
+  public boolean shared;
+  public DeployInterface deploy;
 
-  FakeTask(Node node, List<Port> ports) {
+  /** Runs when power.reboot is called (the IT boots a VM here). */
+  public Runnable onReboot = () -> {};
+
+  /** Runs when the power is set off. */
+  public Runnable onPowerOff = () -> {};
+
+  public FakeTask(Node node, List<Port> ports) {
     this.node = node;
     this.ports = ports;
   }
 
-  static Port port(String nodeUuid, String mac) {
+  public static Port port(String nodeUuid, String mac) {
     return new Port("port-" + mac, mac, nodeUuid, true, Map.of(), Instant.EPOCH, null);
   }
 
@@ -105,11 +111,15 @@ final class FakeTask implements TaskContext {
         @Override
         public void setPowerState(TaskContext task, PowerState target, Duration timeout) {
           calls.add("power.set " + target.value());
+          if (target == PowerState.POWER_OFF) {
+            onPowerOff.run();
+          }
         }
 
         @Override
         public void reboot(TaskContext task, Duration timeout) {
           calls.add("power.reboot");
+          onReboot.run();
         }
 
         @Override

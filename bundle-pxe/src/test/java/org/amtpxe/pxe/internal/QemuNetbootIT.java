@@ -1,0 +1,325 @@
+package org.amtpxe.pxe.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.amtpxe.api.driver.DeployState;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.pxe.internal.config.TestConfigs;
+import org.amtpxe.pxe.internal.deploy.FakeTask;
+import org.amtpxe.pxe.internal.deploy.TcpRamdiskNotifier;
+import org.amtpxe.pxe.internal.tftp.TftpServer;
+import org.amtpxe.pxe.internal.tftp.TftpServerOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real firmware against our servers: QEMU (TCG) with its iPXE option ROM and user-mode networking,
+ * where the guest reaches the host's loopback as 10.0.2.2. Skips when qemu-system-x86_64 or the
+ * ramdisk build's tools are missing.
+ */
+class QemuNetbootIT {
+  static final String UUID = "6f1c2a9e-4b7d-4e11-9c3a-0d5e8f7a1b22";
+  static final String MAC = "52:54:00:12:34:56";
+  static Path payload;
+
+  @TempDir Path dir;
+  final List<AutoCloseable> closeables = new ArrayList<>();
+  Process qemu;
+  final StringBuffer serial = new StringBuffer();
+
+  @BeforeAll
+  static void buildRamdisk() throws Exception {
+    assumeTrue(
+        onPath("qemu-system-x86_64"),
+        "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86 ipxe-qemu)");
+    String given = System.getProperty("amtpxe.ramdisk.dir");
+    payload = (given != null ? Path.of(given) : Path.of("target/ramdisk")).toAbsolutePath();
+    if (!Files.isRegularFile(payload.resolve("deploy_ramdisk"))) {
+      Path script = Path.of("../ramdisk/build-ramdisk.sh").toAbsolutePath().normalize();
+      Process p =
+          new ProcessBuilder("bash", script.toString(), payload.toString())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assumeTrue(
+          p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0,
+          "build-ramdisk.sh failed (needs apt, busybox-static, cpio): " + out);
+    }
+  }
+
+  static boolean onPath(String tool) {
+    return Arrays.stream(System.getenv("PATH").split(":"))
+        .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (qemu != null) {
+      qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  static int freeTcpPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  void startQemu(String bootfile, Path disk, int notifyForward) throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "timeout",
+                "240",
+                "qemu-system-x86_64",
+                "-accel",
+                "tcg",
+                "-m",
+                "512",
+                "-nographic",
+                "-nodefaults",
+                "-serial",
+                "stdio",
+                "-boot",
+                "n"));
+    String netdev = "user,id=n0,bootfile=" + bootfile;
+    if (notifyForward > 0) {
+      netdev += ",hostfwd=tcp:127.0.0.1:" + notifyForward + "-:10000";
+    }
+    cmd.addAll(List.of("-netdev", netdev, "-device", "virtio-net-pci,netdev=n0,mac=" + MAC));
+    if (disk != null) {
+      cmd.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
+    } else {
+      cmd.add("-no-reboot");
+    }
+    qemu = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (InputStream in = qemu.getInputStream()) {
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  serial.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+              } catch (IOException e) {
+                // QEMU went away
+              }
+            },
+            "qemu-serial");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  void awaitSerial(String marker, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end && !serial.toString().contains(marker)) {
+      Thread.sleep(200);
+    }
+    try {
+      Path log = Path.of("target/failsafe-reports");
+      Files.createDirectories(log);
+      Files.writeString(
+          log.resolve("qemu-serial-" + marker.replaceAll("\\W", "_") + ".log"), serial.toString());
+    } catch (IOException e) {
+      // the assertion below still shows the console
+    }
+    assertThat(serial.toString()).as("serial console").contains(marker);
+  }
+
+  @Test
+  void ipxeFirmwareBootsAKernelFromOurTftpServer() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("tftpboot"));
+    Files.copy(payload.resolve("vmlinuz"), root.resolve("vmlinuz"));
+    Files.copy(payload.resolve("instance_ramdisk"), root.resolve("initrd"));
+    TftpServer tftp =
+        TftpServer.start(
+            root,
+            new InetSocketAddress("127.0.0.1", 0),
+            new TftpServerOptions(1468, 8, Duration.ofSeconds(1), 5, 8));
+    closeables.add(tftp);
+    String base = "tftp://10.0.2.2:" + tftp.localAddress().getPort();
+    Files.writeString(
+        root.resolve("boot.ipxe"),
+        "#!ipxe\nkernel "
+            + base
+            + "/vmlinuz console=ttyS0 root=tftp-test\n"
+            + "initrd "
+            + base
+            + "/initrd\nboot\n");
+    long start = System.nanoTime();
+    startQemu(base + "/boot.ipxe", null, 0);
+    awaitSerial("INSTANCE-UP root=tftp-test", Duration.ofSeconds(180));
+    System.out.printf(
+        "QEMU iPXE TFTP boot: INSTANCE-UP after %.1f s, %d transfers%n",
+        (System.nanoTime() - start) / 1e9, tftp.completedTransfers());
+    assertThat(tftp.completedTransfers()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void fullNetbootDeployRearmsPxeAndBootsTheInstance() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    byte[] image = new byte[4 * 1024 * 1024];
+    new Random(5).nextBytes(image);
+    Files.write(images.resolve("disk.img"), image);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
+    Path disk = dir.resolve("vda.raw");
+    Files.write(disk, new byte[8 * 1024 * 1024]);
+
+    int httpPort = freeTcpPort();
+    int apiPort = freeTcpPort();
+    int notifyForward = freeTcpPort();
+    Map<String, Object> config = new HashMap<>();
+    config.put("tftp_address", "127.0.0.1");
+    config.put("tftp_port", freeTcpPort());
+    config.put("http_address", "127.0.0.1");
+    config.put("http_port", httpPort);
+    config.put("http_url", "http://10.0.2.2:" + httpPort);
+    config.put("api_url", "http://10.0.2.2:" + apiPort);
+    config.put("tftp_root", dir.resolve("boot").toString());
+    config.put("image_cache_dir", dir.resolve("master").toString());
+    config.put("pxe_append_params", "console=ttyS0");
+    config.put("disk_devices", "vda");
+    config.put("notify_timeout_seconds", 60);
+    // The guest's port 10000 is forwarded to the host's 127.0.0.1:notifyForward.
+    TcpRamdiskNotifier tcp = new TcpRamdiskNotifier();
+    List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    NetbootService netboot =
+        new NetbootService(
+            TestConfigs.config(config),
+            dir,
+            (address, port, timeout) -> {
+              events.add("notify " + address);
+              tcp.notifyDone("127.0.0.1", notifyForward, timeout);
+            });
+    closeables.add(netboot::deactivate);
+
+    Node node =
+        Node.builder(UUID, "pxe_amt")
+            .driverInfo(
+                Map.of(
+                    "deploy_kernel",
+                    payload.resolve("vmlinuz").toString(),
+                    "deploy_ramdisk",
+                    payload.resolve("deploy_ramdisk").toAbsolutePath().toString()))
+            .instanceInfo(
+                Map.of(
+                    "image_source",
+                    images.resolve("disk.img").toString(),
+                    "image_checksum",
+                    sha,
+                    "kernel",
+                    payload.resolve("vmlinuz").toAbsolutePath().toString(),
+                    "ramdisk",
+                    payload.resolve("instance_ramdisk").toAbsolutePath().toString()))
+            .provisionState(ProvisionState.DEPLOYING)
+            .build();
+    FakeTask task = new FakeTask(node, List.of(FakeTask.port(UUID, MAC)));
+    task.deploy = netboot.deploy();
+    task.onReboot =
+        () -> {
+          try {
+            startQemu("http://10.0.2.2:" + httpPort + "/boot.ipxe", disk, notifyForward);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+
+    // The conductor's side of the callback: validate, answer 202, continue asynchronously.
+    ExecutorService worker = Executors.newSingleThreadExecutor();
+    closeables.add(worker::shutdownNow);
+    List<Object> continued = java.util.Collections.synchronizedList(new ArrayList<>());
+    HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", apiPort), 0);
+    api.createContext(
+        "/v1/nodes/" + UUID + "/vendor_passthru/pass_deploy_info",
+        ex -> {
+          Map<String, Object> body =
+              flatJson(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          try {
+            task.deploy.validateCallback(task, "pass_deploy_info", body);
+          } catch (Exception e) {
+            events.add("callback refused: " + e.getMessage());
+            ex.sendResponseHeaders(400, -1);
+            ex.close();
+            return;
+          }
+          events.add("callback accepted");
+          ex.sendResponseHeaders(202, -1);
+          ex.close();
+          worker.submit(
+              () -> {
+                try {
+                  continued.add(task.deploy.continueDeploy(task, "pass_deploy_info", body));
+                } catch (Exception e) {
+                  continued.add(e);
+                }
+              });
+        });
+    api.start();
+    closeables.add(() -> api.stop(0));
+
+    long start = System.nanoTime();
+    task.deploy.validate(task);
+    task.deploy.prepare(task);
+    assertThat(task.deploy.deploy(task)).isEqualTo(DeployState.WAIT_CALLBACK);
+    awaitSerial("INSTANCE-UP", Duration.ofSeconds(Long.getLong("amtpxe.qemu.timeout", 150)));
+    System.out.printf(
+        "QEMU full netboot deploy: INSTANCE-UP after %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+    assertThat(continued).containsExactly(DeployState.DONE);
+    assertThat(events).containsExactly("callback accepted", "notify 10.0.2.15");
+    assertThat(task.calls)
+        .containsSubsequence(
+            "management.setBootDevice pxe persistent",
+            "power.reboot",
+            "management.ensureNextBootDevice pxe");
+    String log = serial.toString();
+    assertThat(log).contains("DEPLOY-RAMDISK: wrote the image to /dev/vda");
+    assertThat(log.indexOf("DEPLOY-RAMDISK: got 'done'")).isLessThan(log.indexOf("INSTANCE-UP"));
+    assertThat(log).contains("INSTANCE-UP root=/dev/vda");
+    byte[] written = Arrays.copyOf(Files.readAllBytes(disk), image.length);
+    assertThat(written).isEqualTo(image);
+    assertThat(qemu.waitFor(30, TimeUnit.SECONDS)).as("the instance powers off").isTrue();
+  }
+
+  private static final Pattern PAIR = Pattern.compile("\"([a-z_]+)\"\\s*:\\s*\"([^\"]*)\"");
+
+  static Map<String, Object> flatJson(String json) {
+    Map<String, Object> m = new HashMap<>();
+    Matcher matcher = PAIR.matcher(json);
+    while (matcher.find()) {
+      m.put(matcher.group(1), matcher.group(2));
+    }
+    return m;
+  }
+}
