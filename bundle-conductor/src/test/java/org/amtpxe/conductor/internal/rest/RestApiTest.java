@@ -388,6 +388,36 @@ class RestApiTest {
   }
 
   @Test
+  void maintenanceIsSetWithAReasonAndCleared() {
+    String uuid = createNode("maint");
+
+    assertThat(http.put("/v1/nodes/" + uuid + "/maintenance", "{\"reason\": \"fan\"}").status())
+        .isEqualTo(202);
+    JsonNode n = http.get("/v1/nodes/" + uuid).json();
+    assertThat(n.get("maintenance").asBoolean()).isTrue();
+    assertThat(n.get("maintenance_reason").asText()).isEqualTo("fan");
+    assertThat(http.delete("/v1/nodes/" + uuid + "/maintenance").status()).isEqualTo(202);
+    assertThat(http.get("/v1/nodes/" + uuid).json().get("maintenance").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aNodeWhoseDriverIsGoneIsShownButNotDriven() {
+    String uuid = createNode("nodriver");
+    c.unload(c.driver);
+
+    assertThat(http.get("/v1/nodes/" + uuid).status()).isEqualTo(200);
+    Resp power = http.put("/v1/nodes/" + uuid + "/states/power", "{\"target\": \"power on\"}");
+    assertThat(power.status()).isEqualTo(400);
+    assertThat(power.fault())
+        .contains("driver fake is not loaded; install the feature that provides it");
+
+    c.load(c.driver);
+    assertThat(
+            http.put("/v1/nodes/" + uuid + "/states/power", "{\"target\": \"power on\"}").status())
+        .isEqualTo(202);
+  }
+
+  @Test
   void unknownPathsAndMethods() {
     assertThat(http.get("/v1/chassis").status()).isEqualTo(404);
     assertThat(http.delete("/v1/drivers").status()).isEqualTo(405);
