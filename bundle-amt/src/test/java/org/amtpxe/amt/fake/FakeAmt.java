@@ -54,6 +54,12 @@ public final class FakeAmt implements AutoCloseable {
       Pattern.compile("([A-Za-z-]+)\\s*=\\s*(?:\"([^\"]*)\"|([^,\\s]*))");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  static {
+    // NOTE: the JDK server writes headers and body separately; without TCP_NODELAY, Nagle's
+    // algorithm and the client's delayed ACK add about 40 ms to every reply.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   public final AmtModel model = new AmtModel();
 
   private final HttpServer server;
@@ -73,6 +79,8 @@ public final class FakeAmt implements AutoCloseable {
   private final AtomicInteger challenges = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder serverNanos =
+      new java.util.concurrent.atomic.LongAdder();
   private final Map<String, long[]> nonces = new ConcurrentHashMap<>();
   private final List<String> authorizations = new ArrayList<>();
   private final List<Document> received = new ArrayList<>();
@@ -201,7 +209,13 @@ public final class FakeAmt implements AutoCloseable {
     return List.copyOf(problems);
   }
 
+  /** Time spent handling requests (reading, checking, answering), in nanoseconds. */
+  public long serverNanos() {
+    return serverNanos.sum();
+  }
+
   public synchronized void resetCounters() {
+    serverNanos.reset();
     requests.set(0);
     challenges.set(0);
     authorizations.clear();
@@ -209,6 +223,7 @@ public final class FakeAmt implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    long start = System.nanoTime();
     requests.incrementAndGet();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
@@ -257,6 +272,7 @@ public final class FakeAmt implements AutoCloseable {
       send(exchange, reply);
     } finally {
       inFlight.decrementAndGet();
+      serverNanos.add(System.nanoTime() - start);
     }
   }
 
