@@ -9,6 +9,7 @@ package org.amtpxe.virtualamt;
  * @param wsmanRequests authenticated WS-Man requests processed
  * @param faults SOAP faults sent
  * @param dropped requests whose connection was closed without a reply (ME asleep or injected)
+ * @param wakeUps times a connection or request woke the sleeping management engine
  */
 public record NodeCounters(
     long connections,
@@ -16,4 +17,5 @@ public record NodeCounters(
     long unauthorized,
     long wsmanRequests,
     long faults,
-    long dropped) {}
+    long dropped,
+    long wakeUps) {}

@@ -33,6 +33,9 @@ public interface VirtualAmtNode {
   /** The host's current power state. */
   HostPowerState powerState();
 
+  /** What the management engine is doing now (see {@link Switches#meIdleSleep()}). */
+  EngineState engineState();
+
   /** The machine behind the node. */
   MachineBackend machine();
 
@@ -93,6 +96,16 @@ public interface VirtualAmtNode {
   /** Presses the host's power button. */
   default void pressPowerButton() {
     machine().pressPowerButton();
+  }
+
+  /** The management engine's state. */
+  enum EngineState {
+    /** Serving requests. */
+    AWAKE,
+    /** Asleep: the next TCP connection wakes it. */
+    ASLEEP,
+    /** Woken by a connection, not yet serving. */
+    WAKING
   }
 
   /**

@@ -21,6 +21,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * The inspection and control API: JSON over HTTP on its own port. Lists nodes, shows a node's power
@@ -58,13 +59,11 @@ final class ControlApi {
   }
 
   void handle(Request request, Response response, Callback callback) {
-    Content.Source.asStringAsync(request, StandardCharsets.UTF_8)
-        .whenComplete(
-            (body, failure) -> {
-              if (failure != null) {
-                send(response, callback, 400, error("Cannot read the request body"));
-                return;
-              }
+    Content.Source.asString(
+        request,
+        StandardCharsets.UTF_8,
+        Promise.from(
+            body -> {
               Reply reply;
               try {
                 reply = route(request.getMethod(), request.getHttpURI().getPath(), body);
@@ -72,7 +71,8 @@ final class ControlApi {
                 reply = new Reply(400, error(e.getMessage()));
               }
               send(response, callback, reply.status(), reply.json());
-            });
+            },
+            failure -> send(response, callback, 400, error("Cannot read the request body"))));
   }
 
   private record Reply(int status, JsonNode json) {}
@@ -284,6 +284,7 @@ final class ControlApi {
     o.put("wsmanRequests", c.wsmanRequests());
     o.put("faults", c.faults());
     o.put("dropped", c.dropped());
+    o.put("wakeUps", c.wakeUps());
     return o;
   }
 

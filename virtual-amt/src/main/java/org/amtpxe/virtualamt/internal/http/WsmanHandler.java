@@ -23,6 +23,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +66,12 @@ final class WsmanHandler {
       drop(node, request, callback, time, "dropped:me-asleep");
       return;
     }
-    Content.Source.asByteArrayAsync(request, MAX_BODY)
-        .whenComplete(
-            (body, failure) -> {
+    Content.Source.asByteArrayAsync(
+        request,
+        MAX_BODY,
+        Promise.Invocable.from(
+            InvocationType.BLOCKING,
+            (byte[] body, Throwable failure) -> {
               if (failure != null) {
                 plain(node, response, callback, 413, "Request Entity Too Large");
                 node.stats().log(new RequestRecord(time, "-", "-", 413, "body-unreadable"));
@@ -80,7 +85,7 @@ final class WsmanHandler {
               } else {
                 authenticate(node, request, response, callback, body, time);
               }
-            });
+            }));
   }
 
   private void authenticate(

@@ -148,12 +148,21 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
 
   @Override
   public NodeCounters counters() {
-    return stats.counters();
+    return stats.counters(engine.wakeUps());
   }
 
   @Override
   public void resetCounters() {
-    stats.reset();
+    stats.reset(engine.wakeUps());
+  }
+
+  @Override
+  public EngineState engineState() {
+    return switch (engine.state(System.nanoTime(), switches)) {
+      case ASLEEP -> EngineState.ASLEEP;
+      case WAKING -> EngineState.WAKING;
+      default -> EngineState.AWAKE;
+    };
   }
 
   @Override

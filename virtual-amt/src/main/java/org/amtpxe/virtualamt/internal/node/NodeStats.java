@@ -19,6 +19,7 @@ public final class NodeStats {
   private final AtomicLong faults = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final Deque<RequestRecord> log = new ArrayDeque<>();
+  private volatile long wakeUpsAtReset;
 
   public void connection() {
     connections.incrementAndGet();
@@ -56,18 +57,21 @@ public final class NodeStats {
     return List.copyOf(new ArrayList<>(log));
   }
 
-  public NodeCounters counters() {
+  /** The counters, with the engine's wake-ups since the last reset. */
+  public NodeCounters counters(long wakeUps) {
     return new NodeCounters(
         connections.get(),
         httpRequests.get(),
         unauthorized.get(),
         wsmanRequests.get(),
         faults.get(),
-        dropped.get());
+        dropped.get(),
+        wakeUps - wakeUpsAtReset);
   }
 
   /** Zeroes the counters and empties the log. */
-  public synchronized void reset() {
+  public synchronized void reset(long wakeUpsNow) {
+    wakeUpsAtReset = wakeUpsNow;
     connections.set(0);
     httpRequests.set(0);
     unauthorized.set(0);
