@@ -40,9 +40,10 @@ public final class AmtHosts implements AutoCloseable {
     return new HttpWsmanTransport(this, endpoint, settings);
   }
 
+  /** The session of the endpoint's AMT, or null once closed. */
   HostSession session(AmtEndpoint endpoint) {
     if (closed) {
-      throw new IllegalStateException("the AMT driver is stopping");
+      return null;
     }
     return sessions.computeIfAbsent(endpoint.hostKey(), key -> new HostSession());
   }

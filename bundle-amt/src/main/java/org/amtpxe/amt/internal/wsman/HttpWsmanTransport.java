@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.amtpxe.api.error.ConnectionFailedException;
 import org.amtpxe.api.error.DriverException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -41,6 +40,9 @@ final class HttpWsmanTransport implements WsmanTransport {
   public Document send(WsmanRequest request) throws DriverException {
     byte[] envelope = Envelopes.serialize(Envelopes.build(request, "uuid:" + UUID.randomUUID()));
     HostSession session = hosts.session(endpoint);
+    if (session == null) {
+      throw WsmanFailures.stopped(endpoint, request);
+    }
     try {
       if (!session.lock.tryLock(settings.lockWait().toMillis(), TimeUnit.MILLISECONDS)) {
         throw WsmanFailures.hostBusy(endpoint, request, settings.lockWait());
@@ -66,8 +68,7 @@ final class HttpWsmanTransport implements WsmanTransport {
     try {
       client = session.client(endpoint, settings);
     } catch (GeneralSecurityException e) {
-      throw new ConnectionFailedException(
-          endpoint.label() + ": cannot set up TLS for AMT at " + endpoint.where() + ": " + e, e);
+      throw WsmanFailures.tlsSetupFailed(endpoint, e);
     }
     HttpClientContext context = session.context(endpoint);
     HttpPost post =

@@ -15,6 +15,7 @@ import org.amtpxe.api.error.ConnectionFailedException;
 import org.amtpxe.api.error.DeviceCommunicationException;
 import org.amtpxe.api.error.DeviceTimeoutException;
 import org.amtpxe.api.error.DriverException;
+import org.amtpxe.api.error.DriverUnavailableException;
 import org.amtpxe.api.error.OperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.dom4j.Element;
@@ -285,6 +286,25 @@ public final class WsmanFailures {
         last);
   }
 
+  /** The TLS setup (trust managers, SSL context) could not be built. */
+  public static ConnectionFailedException tlsSetupFailed(
+      AmtEndpoint endpoint, java.security.GeneralSecurityException failure) {
+    return new ConnectionFailedException(
+        prefix(endpoint)
+            + "cannot set up TLS for AMT at "
+            + endpoint.where()
+            + ": "
+            + failure.getMessage()
+            + ". Check the truststore configuration.",
+        failure);
+  }
+
+  /** The driver is stopping (bundle stopped or updated) while a call wanted to start. */
+  public static DriverUnavailableException stopped(AmtEndpoint endpoint, WsmanRequest request) {
+    return new DriverUnavailableException(
+        call(endpoint, request) + " was not sent: the AMT driver is stopping; retry.");
+  }
+
   /** The thread was interrupted while waiting for the AMT. */
   public static DeviceCommunicationException interrupted(
       AmtEndpoint endpoint, WsmanRequest request) {
@@ -336,13 +356,5 @@ public final class WsmanFailures {
           default -> Map.of();
         };
     return table.getOrDefault(returnValue, "unknown return value");
-  }
-
-  /** Whether an I/O failure happened before the request could reach the device. */
-  static boolean isConnectFailure(IOException failure) {
-    return failure instanceof ConnectException
-        || failure instanceof ConnectTimeoutException
-        || failure instanceof NoRouteToHostException
-        || failure instanceof UnknownHostException;
   }
 }
