@@ -142,8 +142,7 @@ public final class AmtPower implements PowerInterface {
   /** Before a power-on: a recorded device other than disk is armed for the coming boot. */
   private static void armRecordedBootDevice(TaskContext task) throws DriverException {
     BootDeviceSetting recorded = AmtBootDevices.recorded(task.node());
-    if (recorded.device() == BootDevice.DISK
-        || task.node().driverInternalInfo().get(AmtBootDevices.BOOT_DEVICE) == null) {
+    if (recorded.device() == BootDevice.DISK) {
       return;
     }
     ManagementInterface management = task.driver() == null ? null : task.driver().management();

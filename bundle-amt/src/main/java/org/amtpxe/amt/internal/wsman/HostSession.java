@@ -22,6 +22,8 @@ import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state the driver keeps for one AMT: the lock that allows one request in flight, the HTTP
@@ -30,6 +32,7 @@ import org.apache.hc.core5.util.Timeout;
  * incremented nonce count: one round trip per call.
  */
 final class HostSession implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(HostSession.class);
 
   /** The settings that shape a client; a change builds a new one. */
   private record ClientKey(
@@ -117,6 +120,13 @@ final class HostSession implements Closeable {
                     .setTimeToLive(TimeValue.ofMinutes(1))
                     .build());
     if (endpoint.https()) {
+      if (endpoint.certSha256() == null && !endpoint.verifyCa()) {
+        LOG.warn(
+            "{}: the TLS certificate of AMT at {} is not verified (amt_verify_ca=false); pin it"
+                + " with amt_cert_fingerprint instead",
+            endpoint.label(),
+            endpoint.where());
+      }
       connections.setTlsSocketStrategy(AmtTls.strategy(endpoint, settings));
     }
     return HttpClients.custom()
