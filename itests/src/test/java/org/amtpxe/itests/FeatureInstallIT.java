@@ -43,8 +43,7 @@ public class FeatureInstallIT extends KarafTestSupport {
 
   @Test
   public void topFeatureBringsUpEveryBundleComponentAndDriver() throws Exception {
-    features.installFeature(
-        "amtpxe", EnumSet.noneOf(FeaturesService.Option.class));
+    features.installFeature("amtpxe", EnumSet.noneOf(FeaturesService.Option.class));
     assertTrue(features.isInstalled(features.getFeature("amtpxe")));
 
     for (String bsn : PROJECT_BUNDLES) {
@@ -64,7 +63,8 @@ public class FeatureInstallIT extends KarafTestSupport {
         for (ComponentConfigurationDTO c : configs) {
           if (c.state != ComponentConfigurationDTO.ACTIVE
               && c.state != ComponentConfigurationDTO.SATISFIED) {
-            unsatisfied.add(d.name + " state " + c.state + " " + Arrays.toString(c.unsatisfiedReferences));
+            unsatisfied.add(
+                d.name + " state " + c.state + " " + Arrays.toString(c.unsatisfiedReferences));
           }
         }
       }
@@ -81,14 +81,10 @@ public class FeatureInstallIT extends KarafTestSupport {
     assertTrue("bundles not active: " + notStarted, notStarted.isEmpty());
 
     // The driver services are registered: AMT power and management, and the pxe_amt driver.
+    assertTrue(!context.getServiceReferences(PowerInterface.class, "(driver=amt)").isEmpty());
+    assertTrue(!context.getServiceReferences(ManagementInterface.class, "(driver=amt)").isEmpty());
     assertTrue(
-        !context.getServiceReferences(PowerInterface.class, "(driver=amt)").isEmpty());
-    assertTrue(
-        !context.getServiceReferences(ManagementInterface.class, "(driver=amt)").isEmpty());
-    assertTrue(
-        !context
-            .getServiceReferences(BareMetalDriver.class, "(driver.name=pxe_amt)")
-            .isEmpty());
+        !context.getServiceReferences(BareMetalDriver.class, "(driver.name=pxe_amt)").isEmpty());
   }
 
   private Bundle bundle(String bsn) {

@@ -69,7 +69,19 @@ public abstract class KarafTestSupport {
                     central + "@id=central"),
                 // Keep our listeners off the ports a developer's ./run may be using.
                 editConfigurationFilePut(
-                    "etc/org.amtpxe.conductor.cfg", "api_port", System.getProperty("amtpxe.itest.apiPort", "16385")),
+                    "etc/org.amtpxe.conductor.cfg",
+                    "api_port",
+                    System.getProperty("amtpxe.itest.apiPort", "16385")),
+                // SCR at boot, so the probe can see its runtime API; our features come from the
+                // test.
+                features(
+                    maven()
+                        .groupId("org.apache.karaf.features")
+                        .artifactId("standard")
+                        .classifier("features")
+                        .type("xml")
+                        .versionAsInProject(),
+                    "scr"),
                 features(featuresRepository())));
     if (Boolean.getBoolean("amtpxe.itest.keep")) {
       options.add(keepRuntimeFolder());
