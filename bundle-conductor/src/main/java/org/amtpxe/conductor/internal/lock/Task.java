@@ -114,6 +114,26 @@ public final class Task implements TaskContext, AutoCloseable {
     return node;
   }
 
+  /**
+   * Makes the operation's last change and releases the exclusive lock in one transaction.
+   * Afterwards the task is closed.
+   *
+   * @throws IllegalStateException under a shared lock or after close
+   * @throws StoreException when the database fails (the lock is then released by {@link #close})
+   */
+  public Node complete(UnaryOperator<Node> change) {
+    if (shared || closed) {
+      throw new IllegalStateException(
+          "Node " + node.uuid() + " can only be changed under an open exclusive lock");
+    }
+    node =
+        store
+            .modifyNode(node.uuid(), change, host)
+            .orElseThrow(() -> new StoreException("Node " + node.uuid() + " was deleted"));
+    closed = true;
+    return node;
+  }
+
   private static Map<String, Object> merge(Map<String, Object> current, Map<String, ?> entries) {
     Map<String, Object> merged = new LinkedHashMap<>(current);
     entries.forEach(

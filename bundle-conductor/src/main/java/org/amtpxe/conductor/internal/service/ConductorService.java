@@ -300,13 +300,14 @@ public final class ConductorService {
         default -> power.setPowerState(task, target, timeout);
       }
       PowerState reached = finalPowerState(target);
-      task.update(
+      task.complete(
           n -> n.toBuilder().powerState(reached).targetPowerState(null).lastError(null).build());
       LOG.info("Node {}: power state is now {}", uuid, reached);
     } catch (DriverException | RuntimeException e) {
       String message = "Failed to change power state to '" + target + "'. Error: " + messageOf(e);
       LOG.warn("Node {}: {}", uuid, message);
-      recordFailure(task, n -> n.toBuilder().targetPowerState(null).lastError(message).build());
+      recordFailure(
+          task, n -> n.toBuilder().targetPowerState(null).lastError(message).build(), true);
     }
   }
 
@@ -526,7 +527,7 @@ public final class ConductorService {
       driver.deploy().prepare(task);
       DeployState state = driver.deploy().deploy(task);
       if (state == DeployState.WAIT_CALLBACK) {
-        task.update(
+        task.complete(
             n ->
                 n.toBuilder()
                     .provisionState(ProvisionState.WAIT_CALLBACK)
@@ -564,7 +565,7 @@ public final class ConductorService {
 
   private void finish(
       Task task, ProvisionState reached, java.util.function.UnaryOperator<Node.Builder> extra) {
-    task.update(
+    task.complete(
         n ->
             extra
                 .apply(
@@ -594,7 +595,7 @@ public final class ConductorService {
       }
       try {
         task.driver().power().setPowerState(task, PowerState.POWER_OFF, null);
-        recordFailure(task, n -> n.toBuilder().powerState(PowerState.POWER_OFF).build());
+        recordFailure(task, n -> n.toBuilder().powerState(PowerState.POWER_OFF).build(), false);
       } catch (DriverException | RuntimeException e) {
         error.append("; power off failed: ").append(messageOf(e));
       }
@@ -606,12 +607,18 @@ public final class ConductorService {
                 .provisionState(failed)
                 .targetProvisionState(null)
                 .lastError(error.toString())
-                .build());
+                .build(),
+        true);
   }
 
-  private static void recordFailure(Task task, java.util.function.UnaryOperator<Node> change) {
+  private static void recordFailure(
+      Task task, java.util.function.UnaryOperator<Node> change, boolean last) {
     try {
-      task.update(change);
+      if (last) {
+        task.complete(change);
+      } else {
+        task.update(change);
+      }
     } catch (StoreException e) {
       LOG.error("Node {}: cannot record a failure: {}", task.node().uuid(), e.getMessage());
     }
@@ -692,7 +699,7 @@ public final class ConductorService {
     try {
       DeployState state = task.driver().deploy().continueDeploy(task, method, body);
       if (state == DeployState.WAIT_CALLBACK) {
-        task.update(
+        task.complete(
             n ->
                 n.toBuilder()
                     .provisionState(ProvisionState.WAIT_CALLBACK)
@@ -744,7 +751,8 @@ public final class ConductorService {
                               + "; driver "
                               + n.driver()
                               + " is not loaded, so no clean-up or power off was done")
-                      .build());
+                      .build(),
+              true);
         } else {
           fail(task, CALLBACK_TIMEOUT_ERROR, true);
         }

@@ -178,6 +178,15 @@ public final class NodeStore {
    * @return the node as stored, or empty when it does not exist
    */
   public Optional<Node> modifyNode(String uuid, UnaryOperator<Node> change) {
+    return modifyNode(uuid, change, null);
+  }
+
+  /**
+   * Like {@link #modifyNode(String, UnaryOperator)}, and in the same transaction releases the
+   * exclusive lock held by {@code releaseHost} (when not null): a client that sees the new state
+   * never finds the node still locked by the operation that set it.
+   */
+  public Optional<Node> modifyNode(String uuid, UnaryOperator<Node> change, String releaseHost) {
     return database.inTransaction(
         c -> {
           Optional<Node> current;
@@ -193,10 +202,18 @@ public final class NodeStore {
             return Optional.empty();
           }
           Node changed = change.apply(current.get());
-          if (changed == current.get()) {
-            return current;
+          Optional<Node> result = changed == current.get() ? current : updateNode(c, changed);
+          if (releaseHost != null) {
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "UPDATE nodes SET reservation = NULL WHERE uuid = ? AND reservation = ?")) {
+              p.setString(1, uuid);
+              p.setString(2, releaseHost);
+              p.executeUpdate();
+            }
+            result = result.map(n -> n.toBuilder().reservation(null).build());
           }
-          return updateNode(c, changed);
+          return result;
         });
   }
 

@@ -215,6 +215,7 @@ class BaremetalCliIT {
     ok("node", "power", "on", "n1");
     awaitPower(PowerState.POWER_ON);
     ok("node", "reboot", "n1");
+    awaitIdle();
     ok("node", "power", "off", "n1");
     awaitPower(PowerState.POWER_OFF);
     assertThat(conductor.driver.calls("power.reboot")).hasSize(1);
@@ -226,6 +227,17 @@ class BaremetalCliIT {
     JsonNode supported =
         ok("node", "boot", "device", "show", "n1", "--supported", "-f", "json").json();
     assertThat(supported.get("supported_boot_devices").asText()).contains("pxe");
+  }
+
+  /** Waits until no operation holds the node (a 409 would cost the CLI 2 s per retry). */
+  private static void awaitIdle() throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (conductor.store.findNode(uuid()).orElseThrow().reservation() == null) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("node n1 stayed locked");
   }
 
   private static void awaitPower(PowerState state) throws Exception {

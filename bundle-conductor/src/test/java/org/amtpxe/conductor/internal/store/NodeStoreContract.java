@@ -138,6 +138,23 @@ abstract class NodeStoreContract {
   }
 
   @Test
+  void modifyNodeCanReleaseTheLockInTheSameTransaction() {
+    Node n = store.insertNode(node("m2"));
+    store.reserve(n.uuid(), "h1");
+
+    Node done =
+        store
+            .modifyNode(
+                n.uuid(), cur -> cur.toBuilder().powerState(PowerState.POWER_ON).build(), "h1")
+            .orElseThrow();
+
+    assertThat(done.reservation()).isNull();
+    Node read = store.findNode(n.uuid()).orElseThrow();
+    assertThat(read.reservation()).isNull();
+    assertThat(read.powerState()).isEqualTo(PowerState.POWER_ON);
+  }
+
+  @Test
   void powerSyncUpdateSkipsReservedAndChangingNodes() {
     Node n = store.insertNode(node("p1").toBuilder().powerState(PowerState.POWER_OFF).build());
 
