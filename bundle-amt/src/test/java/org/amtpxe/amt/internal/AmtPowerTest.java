@@ -212,24 +212,26 @@ class AmtPowerTest {
   }
 
   @Test
-  void timeoutBoundsTheWait() {
+  void timeoutBoundsTheWait() throws Exception {
+    // Without the timeout, 20 attempts 200 ms apart would take 4 s.
     use(
         new AmtSettings(
             AmtProtocol.HTTP,
             20,
-            Duration.ofMillis(40),
+            Duration.ofMillis(200),
             BootSequence.INTEL,
             TestSettings.transport()));
     amt.model.powerBehaviour = AmtModel.PowerBehaviour.IGNORE;
+    power.getPowerState(task());
     long start = System.nanoTime();
 
     assertThatThrownBy(
-            () -> power.setPowerState(task(), PowerState.POWER_ON, Duration.ofMillis(150)))
+            () -> power.setPowerState(task(), PowerState.POWER_ON, Duration.ofMillis(300)))
         .isInstanceOf(PowerStateFailureException.class)
-        .hasMessageContaining("within 150 ms");
+        .hasMessageContaining("within 300 ms");
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    assertThat(amt.model.count("RequestPowerStateChange")).isBetween(2L, 6L);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+    assertThat(amt.model.count("RequestPowerStateChange")).isBetween(1L, 3L);
   }
 
   @Test
