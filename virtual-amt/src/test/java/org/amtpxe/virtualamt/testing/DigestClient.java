@@ -41,6 +41,19 @@ public final class DigestClient {
 
   /** A client trusting the given TLS context (null for plain HTTP). */
   public DigestClient(URI uri, String username, String password, SSLContext tls) {
+    this(newHttpClient(tls), uri, username, password);
+  }
+
+  /** A client sharing an HTTP client with others (one selector thread for many nodes). */
+  public DigestClient(HttpClient http, URI uri, String username, String password) {
+    this.http = http;
+    this.uri = uri;
+    this.username = username;
+    this.password = password;
+  }
+
+  /** An HTTP/1.1 client with short timeouts, trusting {@code tls} when not null. */
+  public static HttpClient newHttpClient(SSLContext tls) {
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -48,10 +61,7 @@ public final class DigestClient {
     if (tls != null) {
       b.sslContext(tls);
     }
-    this.http = b.build();
-    this.uri = uri;
-    this.username = username;
-    this.password = password;
+    return b.build();
   }
 
   /** Use qop auth-int when the server offers it. */
