@@ -278,23 +278,24 @@ abstract class NodeStoreContract {
   }
 
   @Test
-  void failedTransactionLeavesNothingBehind() {
-    Node n = node("tx");
+  void aTransactionThatFailsMidwayChangesNothing() {
+    Node n = store.insertNode(node("tx"));
 
     assertThatThrownBy(
             () ->
                 database.inTransaction(
                     c -> {
                       try (var p =
-                          c.prepareStatement("UPDATE nodes SET name = 'x' WHERE uuid = 'none'")) {
-                        p.executeUpdate();
+                          c.prepareStatement(
+                              "UPDATE nodes SET provision_state = 'active', driver_info = '{}'"
+                                  + " WHERE uuid = ?")) {
+                        p.setString(1, n.uuid());
+                        assertThat(p.executeUpdate()).isEqualTo(1);
                       }
-                      store.insertNode(n);
                       throw new IllegalStateException("crash mid-operation");
                     }))
         .isInstanceOf(IllegalStateException.class);
-    // insertNode runs its own transaction; the outer failure must not leave a half-written
-    // node: either it is complete or it is absent.
-    store.findNode(n.uuid()).ifPresent(found -> assertThat(found.driverInfo()).isNotEmpty());
+
+    assertThat(store.findNode(n.uuid())).contains(n);
   }
 }
