@@ -60,9 +60,10 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     ApiVersion v = new ApiVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     if (v.major != 1) {
       throw new UnsupportedVersionException(
-          "Mutually exclusive versions requested. Version "
+          "Version "
               + v
-              + " requested but not supported by this service. The supported version range is: ["
+              + " was requested but the major version is not supported by this service. The"
+              + " supported version range is: ["
               + MIN
               + ", "
               + MAX
