@@ -121,14 +121,18 @@ final class HttpWsmanTransport implements WsmanTransport {
     if (body.length > 0) {
       try {
         reply = SafeXml.parse(body);
-      } catch (SafeXml.DoctypeRefusedException e) {
-        throw WsmanFailures.unusableReply(endpoint, request, status, e.getMessage(), e);
       } catch (DocumentException e) {
         if (success) {
           throw WsmanFailures.unusableReply(
-              endpoint, request, status, "malformed XML: " + e.getMessage(), e);
+              endpoint,
+              request,
+              status,
+              e instanceof SafeXml.DoctypeRefusedException
+                  ? e.getMessage()
+                  : "malformed XML: " + e.getMessage(),
+              e);
         }
-        // An error status with a body that is not XML (an HTML page): the status says it all.
+        // An error status with a body that is no SOAP (an HTML page): the status says it all.
       }
     }
     SoapFault fault = reply == null ? null : SoapFault.find(reply);

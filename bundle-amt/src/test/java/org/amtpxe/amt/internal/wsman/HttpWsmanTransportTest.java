@@ -321,6 +321,20 @@ class HttpWsmanTransportTest {
   }
 
   @Test
+  void errorStatusWithAnHtmlDoctypePageIsStillAnHttpError() {
+    amt.responder(
+        (request, id) ->
+            Reply.raw(
+                500,
+                "text/html",
+                "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><html><body>Error</body></html>"));
+
+    assertThatThrownBy(() -> transport().send(GET_POWER))
+        .isInstanceOfSatisfying(
+            OperationFailedException.class, e -> assertThat(e.httpStatus()).isEqualTo(500));
+  }
+
+  @Test
   void malformedXmlIsUnusableReply() {
     amt.responder(
         (request, id) -> Reply.raw(200, Reply.SOAP_TYPE, "<a:Envelope xmlns:a='x'><a:Body>"));
