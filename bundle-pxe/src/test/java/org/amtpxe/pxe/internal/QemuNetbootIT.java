@@ -96,6 +96,10 @@ class QemuNetbootIT {
   }
 
   void startQemu(String bootfile, Path disk, int notifyForward) throws IOException {
+    startQemu(bootfile, disk, notifyForward, false);
+  }
+
+  void startQemu(String bootfile, Path disk, int notifyForward, boolean uefi) throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -104,19 +108,37 @@ class QemuNetbootIT {
                 "qemu-system-x86_64",
                 "-accel",
                 "tcg",
-                "-m",
-                "512",
                 "-nographic",
                 "-nodefaults",
                 "-serial",
-                "stdio",
-                "-boot",
-                "n"));
+                "stdio"));
+    String nicBoot = "";
+    if (uefi) {
+      // OVMF with QEMU's iPXE EFI option ROM: the NIC boots first by bootindex, every boot.
+      Path vars = dir.resolve("OVMF_VARS.fd");
+      if (!Files.exists(vars)) {
+        Files.copy(Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), vars);
+      }
+      cmd.addAll(
+          List.of(
+              "-machine",
+              "q35",
+              "-m",
+              "1024",
+              "-drive",
+              "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+              "-drive",
+              "if=pflash,format=raw,file=" + vars));
+      nicBoot = ",bootindex=1";
+    } else {
+      cmd.addAll(List.of("-m", "512", "-boot", "n"));
+    }
     String netdev = "user,id=n0,bootfile=" + bootfile;
     if (notifyForward > 0) {
       netdev += ",hostfwd=tcp:127.0.0.1:" + notifyForward + "-:10000";
     }
-    cmd.addAll(List.of("-netdev", netdev, "-device", "virtio-net-pci,netdev=n0,mac=" + MAC));
+    cmd.addAll(
+        List.of("-netdev", netdev, "-device", "virtio-net-pci,netdev=n0,mac=" + MAC + nicBoot));
     if (disk != null) {
       cmd.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
     } else {
@@ -188,6 +210,18 @@ class QemuNetbootIT {
 
   @Test
   void fullNetbootDeployRearmsPxeAndBootsTheInstance() throws Exception {
+    fullNetbootDeploy(false);
+  }
+
+  @Test
+  void fullNetbootDeployWorksOnUefi() throws Exception {
+    assumeTrue(
+        Files.isRegularFile(Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd")),
+        "OVMF is not installed (apt-get install ovmf): UEFI boot skipped");
+    fullNetbootDeploy(true);
+  }
+
+  void fullNetbootDeploy(boolean uefi) throws Exception {
     Path images = Files.createDirectories(dir.resolve("images"));
     byte[] image = new byte[4 * 1024 * 1024];
     new Random(5).nextBytes(image);
@@ -241,7 +275,9 @@ class QemuNetbootIT {
                     "kernel",
                     payload.resolve("vmlinuz").toAbsolutePath().toString(),
                     "ramdisk",
-                    payload.resolve("instance_ramdisk").toAbsolutePath().toString()))
+                    payload.resolve("instance_ramdisk").toAbsolutePath().toString(),
+                    "capabilities",
+                    Map.of("boot_mode", uefi ? "uefi" : "bios")))
             .provisionState(ProvisionState.DEPLOYING)
             .build();
     FakeTask task = new FakeTask(node, List.of(FakeTask.port(UUID, MAC)));
@@ -249,7 +285,7 @@ class QemuNetbootIT {
     task.onReboot =
         () -> {
           try {
-            startQemu("http://10.0.2.2:" + httpPort + "/boot.ipxe", disk, notifyForward);
+            startQemu("http://10.0.2.2:" + httpPort + "/boot.ipxe", disk, notifyForward, uefi);
           } catch (IOException e) {
             throw new IllegalStateException(e);
           }
@@ -294,7 +330,8 @@ class QemuNetbootIT {
     assertThat(task.deploy.deploy(task)).isEqualTo(DeployState.WAIT_CALLBACK);
     awaitSerial("INSTANCE-UP", Duration.ofSeconds(Long.getLong("amtpxe.qemu.timeout", 150)));
     System.out.printf(
-        "QEMU full netboot deploy: INSTANCE-UP after %.1f s%n", (System.nanoTime() - start) / 1e9);
+        "QEMU full netboot deploy (%s): INSTANCE-UP after %.1f s%n",
+        uefi ? "UEFI" : "BIOS", (System.nanoTime() - start) / 1e9);
 
     assertThat(continued).containsExactly(DeployState.DONE);
     assertThat(events).containsExactly("callback accepted", "notify 10.0.2.15");
@@ -307,6 +344,10 @@ class QemuNetbootIT {
     assertThat(log).contains("DEPLOY-RAMDISK: wrote the image to /dev/vda");
     assertThat(log.indexOf("DEPLOY-RAMDISK: got 'done'")).isLessThan(log.indexOf("INSTANCE-UP"));
     assertThat(log).contains("INSTANCE-UP root=/dev/vda");
+    if (uefi) {
+      // NOTE: the EFI stub finds the initrd only through initrd=<name> on the kernel line.
+      assertThat(log).contains("EFI stub: Loaded initrd from command line option");
+    }
     byte[] written = Arrays.copyOf(Files.readAllBytes(disk), image.length);
     assertThat(written).isEqualTo(image);
     assertThat(qemu.waitFor(30, TimeUnit.SECONDS)).as("the instance powers off").isTrue();
