@@ -72,8 +72,9 @@ public final class ConductorRuntime implements AutoCloseable {
       database = Database.open(s.dbUrl(), s.dbUser(), s.dbPassword(), s.workerThreads() + 16);
       new SchemaMigrator(database).migrate();
       NodeStore store = new NodeStore(database, Clock.systemUTC());
-      new StartupRecovery(store, s.host()).recover();
-      NodeLocks locks = new NodeLocks(store, s.host());
+      String host = s.resolvedHost();
+      new StartupRecovery(store, host).recover();
+      NodeLocks locks = new NodeLocks(store, host);
       BlockingQueue<Runnable> queue =
           s.workerQueue() == 0
               ? new SynchronousQueue<>()
@@ -97,7 +98,7 @@ public final class ConductorRuntime implements AutoCloseable {
       }
       ApiServer server =
           new ApiServer(s.apiHost(), s.apiPort(), s.apiThreads(), new ApiHandler(service, auth));
-      LOG.info("Conductor {} serving the API on {}:{}", s.host(), s.apiHost(), server.port());
+      LOG.info("Conductor {} serving the API on {}:{}", host, s.apiHost(), server.port());
       return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
     } catch (Exception | LinkageError e) {
       stopQuietly(scheduler, workers, sync, database);

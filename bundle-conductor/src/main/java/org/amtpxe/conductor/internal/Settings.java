@@ -76,10 +76,9 @@ public record Settings(
     if (!lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:postgresql:")) {
       problems.add("db.url must start with jdbc:h2: or jdbc:postgresql:");
     }
+    // An empty host is resolved to the machine's name when the runtime starts (not here: a DNS
+    // lookup must not block activation).
     String host = c.host() == null ? "" : c.host().strip();
-    if (host.isEmpty()) {
-      host = localHostName();
-    }
     if (host.length() > 255) {
       problems.add("host is longer than 255 characters");
     }
@@ -127,7 +126,11 @@ public record Settings(
         c.worker_queue());
   }
 
-  private static String localHostName() {
+  /** The configured host name, or the machine's name when none is configured. */
+  public String resolvedHost() {
+    if (!host.isEmpty()) {
+      return host;
+    }
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
