@@ -1,5 +1,7 @@
 package org.amtpxe.amt.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Map;
 import org.amtpxe.amt.fake.FakeAmt;
@@ -51,8 +53,13 @@ public final class RoundTripMeasurement {
           amt.requests(), amt.challenges());
 
       System.out.printf(
-          "%-40s %10s %12s %14s %14s%n",
-          "operation", "HTTP/op", "WS-Man/op", "client us/op", "overhead us/call");
+          "%-36s %8s %10s %13s %17s %15s%n",
+          "operation",
+          "HTTP/op",
+          "WS-Man/op",
+          "client us/op",
+          "outside-fake us/c",
+          "driver CPU us/c");
       measure(amt, task, iterations, "getPowerState", 1, t -> power.getPowerState(t));
       measure(
           amt,
@@ -77,20 +84,27 @@ public final class RoundTripMeasurement {
   private static void measure(
       FakeAmt amt, FakeTask task, int iterations, String name, int calls, Operation op)
       throws Exception {
-    for (int i = 0; i < Math.max(20, iterations / 10); i++) {
+    for (int i = 0; i < iterations; i++) {
       op.run(task);
     }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     amt.resetCounters();
+    long cpuStart = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < iterations; i++) {
       op.run(task);
     }
     long client = System.nanoTime() - start;
-    double perOp = client / 1000.0 / iterations;
-    double overheadPerCall = (client - amt.serverNanos()) / 1000.0 / ((double) iterations * calls);
+    long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
+    double wsmanCalls = (double) iterations * calls;
     System.out.printf(
-        "%-40s %10.2f %12d %14.1f %14.1f%n",
-        name, amt.requests() / (double) iterations, calls, perOp, overheadPerCall);
+        "%-36s %8.2f %10d %13.1f %17.1f %15.1f%n",
+        name,
+        amt.requests() / (double) iterations,
+        calls,
+        client / 1000.0 / iterations,
+        (client - amt.serverNanos()) / 1000.0 / wsmanCalls,
+        cpu / 1000.0 / wsmanCalls);
     if (amt.requests() != (long) iterations * calls) {
       throw new IllegalStateException(
           name + ": expected " + calls + " HTTP requests per operation");
