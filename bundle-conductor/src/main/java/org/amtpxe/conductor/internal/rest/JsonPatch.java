@@ -44,7 +44,8 @@ final class JsonPatch {
       throws ApiException {
     if (!op.isObject() || !op.path("op").isTextual() || !op.path("path").isTextual()) {
       throw ApiException.badRequest(
-          "Each patch operation needs \"op\" and \"path\" strings; got " + op);
+          "Each patch operation needs \"op\" and \"path\" strings, as in"
+              + " {\"op\": \"add\", \"path\": \"/extra/rack\", \"value\": \"4\"}.");
     }
     String kind = op.get("op").asText();
     String path = op.get("path").asText();

@@ -249,7 +249,8 @@ final class NodesResource {
   private static String text(ObjectNode doc, String field) throws ApiException {
     JsonNode v = doc.get(field);
     if (v == null || !v.isTextual()) {
-      throw ApiException.badRequest(field + " must be a string, not " + v);
+      throw ApiException.badRequest(
+          field + " must be a string, not " + (v == null ? "missing" : "a " + v.getNodeType()));
     }
     return v.asText();
   }
@@ -265,7 +266,8 @@ final class NodesResource {
       return Map.of();
     }
     if (!v.isObject()) {
-      throw ApiException.badRequest(field + " must be a JSON object, not " + v);
+      // NOTE: the value is not echoed: driver_info and instance_info may carry secrets.
+      throw ApiException.badRequest(field + " must be a JSON object, not a " + v.getNodeType());
     }
     return Json.toMap(v);
   }
