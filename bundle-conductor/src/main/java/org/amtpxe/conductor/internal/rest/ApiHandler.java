@@ -147,11 +147,16 @@ public final class ApiHandler extends Handler.Abstract {
     return segments;
   }
 
+  /**
+   * The HTTP status of a conductor error. A taken name or MAC address is 400, not Ironic's 409: the
+   * baremetal CLI retries every 409 six times, 2 s apart, and no retry can free a name. 409 stays
+   * for locks, which a retry does resolve.
+   */
   static int statusOf(ConductorException.Kind kind) {
     return switch (kind) {
-      case INVALID -> 400;
+      case INVALID, CONFLICT -> 400;
       case NOT_FOUND -> 404;
-      case CONFLICT, LOCKED -> 409;
+      case LOCKED -> 409;
       case BUSY -> 503;
       case FAILED -> 500;
     };
