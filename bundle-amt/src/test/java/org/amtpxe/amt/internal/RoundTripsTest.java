@@ -76,4 +76,18 @@ class RoundTripsTest {
     assertThat(amt.requests()).isEqualTo(5);
     assertThat(amt.model.count("")).isEqualTo(6);
   }
+
+  @Test
+  void armingCostsTwoRoundTripsWithTheSeedSequence() throws Exception {
+    gateway.close();
+    gateway = TestSettings.gateway(TestSettings.settings(BootSequence.SEED, 3));
+    power = new AmtPower(gateway);
+    management = new AmtManagement(gateway, Map.of());
+    power.getPowerState(task(Map.of()));
+    amt.resetCounters();
+
+    management.ensureNextBootDevice(task(new HashMap<>()), BootDevice.PXE);
+
+    assertThat(amt.requests()).isEqualTo(2);
+  }
 }
