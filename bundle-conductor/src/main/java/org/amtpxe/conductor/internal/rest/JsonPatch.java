@@ -93,7 +93,7 @@ final class JsonPatch {
         JsonNode current = at(doc, tokens);
         if (current == null || !current.equals(op.get("value"))) {
           throw ApiException.badRequest(
-              "Patch test failed: " + path + " is not " + op.get("value"));
+              "Patch test failed: " + path + " does not hold the given value; nothing changed.");
         }
       }
       default ->
