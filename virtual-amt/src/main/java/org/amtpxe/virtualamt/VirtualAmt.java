@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -96,7 +98,7 @@ public final class VirtualAmt implements AutoCloseable {
   }
 
   /** The TLS certificate, if any node listens with TLS (for clients that trust it explicitly). */
-  public Optional<java.security.cert.X509Certificate> tlsCertificate() {
+  public Optional<X509Certificate> tlsCertificate() {
     return Optional.ofNullable(tls).map(TlsIdentity::certificate);
   }
 
@@ -294,7 +296,7 @@ public final class VirtualAmt implements AutoCloseable {
         if (keyStore != null) {
           return TlsIdentity.load(keyStore, keyStorePassword);
         }
-        Set<String> addresses = new java.util.LinkedHashSet<>();
+        Set<String> addresses = new LinkedHashSet<>();
         specs.forEach(s -> addresses.add(s.address()));
         return TlsIdentity.generate(addresses);
       } catch (GeneralSecurityException e) {

@@ -200,11 +200,6 @@ public final class EmulatorServer implements AutoCloseable {
     return controlConnector == null ? -1 : controlConnector.getLocalPort();
   }
 
-  /** How many threads the pool holds now. */
-  public int threads() {
-    return ((QueuedThreadPool) server.getThreadPool()).getThreads();
-  }
-
   @Override
   public void close() {
     try {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -212,7 +213,7 @@ final class WsmanHandler {
     }
     String outcome = result.outcome();
     if (injected != null) {
-      outcome = outcome + " injected:" + injected.name().toLowerCase(java.util.Locale.ROOT);
+      outcome = outcome + " injected:" + injected.name().toLowerCase(Locale.ROOT);
     }
     node.stats()
         .log(new RequestRecord(time, result.operation(), result.className(), status, outcome));
