@@ -207,6 +207,13 @@ class BaremetalCliIT {
 
     Run bad = fails("port", "create", "zz", "--node", node);
     assertThat(bad.err()).contains("Expected valid MAC address for address: zz");
+
+    long start = System.nanoTime();
+    Run dup = fails("port", "create", "52:54:00:12:34:56", "--node", node);
+    assertThat(dup.err()).contains("A port with MAC address 52:54:00:12:34:56 already exists.");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .as("answered 400, so the CLI does not retry as it does for 409")
+        .isLessThan(java.time.Duration.ofSeconds(10));
   }
 
   @Test
