@@ -227,6 +227,20 @@ public final class FakeAmt implements AutoCloseable {
     requests.incrementAndGet();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    // NOTE: a request stops counting as in flight just before the last byte of its reply goes
+    // out; only then can a client that waits for the whole reply send the next one.
+    Runnable done =
+        new Runnable() {
+          private boolean ran;
+
+          @Override
+          public synchronized void run() {
+            if (!ran) {
+              ran = true;
+              inFlight.decrementAndGet();
+            }
+          }
+        };
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -238,6 +252,7 @@ public final class FakeAmt implements AutoCloseable {
       String verdict =
           verify(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), authorization);
       if (verdict != null) {
+        done.run();
         challenge(exchange, verdict.equals("stale"));
         return;
       }
@@ -249,7 +264,8 @@ public final class FakeAmt implements AutoCloseable {
         request = DocumentHelper.parseText(new String(body, StandardCharsets.UTF_8));
       } catch (DocumentException e) {
         problem("unparseable request: " + e.getMessage());
-        send(exchange, Reply.raw(400, "text/plain", "bad request"));
+        done.run();
+        send(exchange, Reply.raw(400, "text/plain", "bad request"), done);
         return;
       }
       synchronized (this) {
@@ -269,9 +285,9 @@ public final class FakeAmt implements AutoCloseable {
       if (reply == null) {
         reply = model.handle(request);
       }
-      send(exchange, reply);
+      send(exchange, reply, done);
     } finally {
-      inFlight.decrementAndGet();
+      done.run();
       serverNanos.add(System.nanoTime() - start);
     }
   }
@@ -359,7 +375,8 @@ public final class FakeAmt implements AutoCloseable {
     exchange.getResponseBody().write(html);
   }
 
-  private void send(HttpExchange exchange, Reply reply) throws IOException {
+  private void send(HttpExchange exchange, Reply reply, Runnable beforeLastPiece)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", reply.contentType());
     exchange
         .getResponseHeaders()
@@ -370,7 +387,13 @@ public final class FakeAmt implements AutoCloseable {
     OutputStream out = exchange.getResponseBody();
     int pieces = Math.max(1, slowPieces);
     int step = Math.max(1, (body.length + pieces - 1) / pieces);
+    if (body.length == 0) {
+      beforeLastPiece.run();
+    }
     for (int offset = 0; offset < body.length; offset += step) {
+      if (offset + step >= body.length) {
+        beforeLastPiece.run();
+      }
       out.write(body, offset, Math.min(step, body.length - offset));
       out.flush();
       if (slowPieces > 0 && offset + step < body.length) {
