@@ -104,7 +104,7 @@ class QemuNetbootIT {
         new ArrayList<>(
             List.of(
                 "timeout",
-                "240",
+                "600",
                 "qemu-system-x86_64",
                 "-accel",
                 "tcg",
@@ -328,7 +328,23 @@ class QemuNetbootIT {
     task.deploy.validate(task);
     task.deploy.prepare(task);
     assertThat(task.deploy.deploy(task)).isEqualTo(DeployState.WAIT_CALLBACK);
-    awaitSerial("INSTANCE-UP", Duration.ofSeconds(Long.getLong("amtpxe.qemu.timeout", 150)));
+    // TCG on a loaded 2-core machine: a UEFI boot alone took up to ~100 s in a full build.
+    long timeout = Long.getLong("amtpxe.qemu.timeout", uefi ? 420 : 240);
+    try {
+      awaitSerial("INSTANCE-UP", Duration.ofSeconds(timeout));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "no INSTANCE-UP within "
+              + timeout
+              + " s; events "
+              + events
+              + ", continued "
+              + continued
+              + ", calls "
+              + task.calls
+              + " (serial log in target/failsafe-reports)",
+          e);
+    }
     System.out.printf(
         "QEMU full netboot deploy (%s): INSTANCE-UP after %.1f s%n",
         uefi ? "UEFI" : "BIOS", (System.nanoTime() - start) / 1e9);

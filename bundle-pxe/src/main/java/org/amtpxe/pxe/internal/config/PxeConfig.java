@@ -4,7 +4,12 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
-/** The configuration of network boot and the PXE deploy, PID {@value #PID}. */
+/**
+ * The configuration of network boot and the PXE deploy, PID {@value #PID}.
+ *
+ * <p>Method names double the underscore because DS turns a single {@code _} into {@code .}: {@code
+ * tftp__port()} reads the key {@code tftp_port}, Ironic's spelling.
+ */
 @ObjectClassDefinition(
     id = PxeConfig.PID,
     name = "amtpxe PXE deploy",
@@ -18,135 +23,135 @@ public @interface PxeConfig {
       name = "TFTP enabled",
       description =
           "Run the built-in TFTP server. Turn off when dnsmasq or tftpd-hpa serves tftp_root.")
-  boolean tftp_enabled() default true;
+  boolean tftp__enabled() default true;
 
   @AttributeDefinition(
       name = "TFTP address",
       description = "IPv4 address the TFTP server listens on; 0.0.0.0 for every interface.")
-  String tftp_address() default "0.0.0.0";
+  String tftp__address() default "0.0.0.0";
 
   @AttributeDefinition(
       name = "TFTP port",
       description =
           "UDP port of the TFTP server. Firmware always asks port 69: set 69 in production and give"
               + " the JVM CAP_NET_BIND_SERVICE. The default 6969 works unprivileged.")
-  int tftp_port() default 6969;
+  int tftp__port() default 6969;
 
   @AttributeDefinition(
       name = "TFTP root",
       description =
           "Directory served over TFTP (boot loaders, per-node folders, pxelinux.cfg). Empty:"
               + " ${karaf.data}/amtpxe/tftpboot.")
-  String tftp_root() default "";
+  String tftp__root() default "";
 
   @AttributeDefinition(
       name = "TFTP largest block size",
       description = "Largest blksize (RFC 2348) granted to a client, 8 to 65464.")
-  int tftp_max_block_size() default 1468;
+  int tftp__max__block__size() default 1468;
 
   @AttributeDefinition(
       name = "TFTP largest window",
       description = "Largest windowsize (RFC 7440) granted to a client, 1 to 64.")
-  int tftp_max_window_size() default 16;
+  int tftp__max__window__size() default 16;
 
   @AttributeDefinition(
       name = "TFTP retransmission timeout (ms)",
       description = "Wait for an ACK before sending again, unless the client asks a timeout.")
-  int tftp_timeout_ms() default 1000;
+  int tftp__timeout__ms() default 1000;
 
   @AttributeDefinition(
       name = "TFTP retries",
       description = "Retransmissions of one packet before the transfer is abandoned.")
-  int tftp_retries() default 5;
+  int tftp__retries() default 5;
 
   @AttributeDefinition(
       name = "TFTP concurrent transfers",
       description = "Transfers served at once; further requests get a 'server busy' error.")
-  int tftp_max_transfers() default 64;
+  int tftp__max__transfers() default 64;
 
   @AttributeDefinition(
       name = "HTTP enabled",
       description = "Run the built-in HTTP server for iPXE scripts, kernels and images.")
-  boolean http_enabled() default true;
+  boolean http__enabled() default true;
 
   @AttributeDefinition(
       name = "HTTP address",
       description = "Address the HTTP boot server listens on; 0.0.0.0 for every interface.")
-  String http_address() default "0.0.0.0";
+  String http__address() default "0.0.0.0";
 
   @AttributeDefinition(name = "HTTP port", description = "TCP port of the HTTP boot server.")
-  int http_port() default 8080;
+  int http__port() default 8080;
 
   @AttributeDefinition(
       name = "HTTP root",
       description = "Directory served over HTTP. Empty: the same directory as tftp_root.")
-  String http_root() default "";
+  String http__root() default "";
 
   @AttributeDefinition(
       name = "HTTP URL",
       description =
           "The URL under which nodes reach http_root, e.g. http://192.168.77.1:8080. Empty:"
               + " http://<http_address>:<http_port> when http_address is not a wildcard.")
-  String http_url() default "";
+  String http__url() default "";
 
   @AttributeDefinition(
       name = "API URL",
       description =
           "The URL under which the deploy ramdisk reaches the conductor's REST API, e.g."
               + " http://192.168.77.1:6385. Required for deploys.")
-  String api_url() default "";
+  String api__url() default "";
 
   @AttributeDefinition(
       name = "Image cache directory",
       description =
           "Master copies of images, hard-linked into the roots: must be on the same filesystem."
               + " Empty: ${karaf.data}/amtpxe/master_images.")
-  String image_cache_dir() default "";
+  String image__cache__dir() default "";
 
   @AttributeDefinition(
       name = "Image cache size (MiB)",
       description = "Unused master images are evicted, oldest first, above this size.")
-  long image_cache_size_mb() default 20480;
+  long image__cache__size__mb() default 20480;
 
   @AttributeDefinition(
       name = "Image cache TTL (minutes)",
       description = "Unused master images older than this are evicted.")
-  long image_cache_ttl_minutes() default 10080;
+  long image__cache__ttl__minutes() default 10080;
 
   @AttributeDefinition(
       name = "Image download timeout (s)",
       description = "Longest time one image download may take.")
-  int image_download_timeout_seconds() default 1800;
+  int image__download__timeout__seconds() default 1800;
 
   @AttributeDefinition(
       name = "Default boot mode",
       description = "Boot mode of nodes whose capabilities do not name one.",
       options = {@Option(label = "BIOS", value = "bios"), @Option(label = "UEFI", value = "uefi")})
-  String default_boot_mode() default "bios";
+  String default__boot__mode() default "bios";
 
   @AttributeDefinition(
       name = "Kernel parameters",
       description =
           "Appended to the deploy ramdisk's and the netbooted instance's kernel command line,"
               + " e.g. console=ttyS0.")
-  String pxe_append_params() default "nofb nomodeset vga=normal";
+  String pxe__append__params() default "nofb nomodeset vga=normal";
 
   @AttributeDefinition(
       name = "Disk devices",
       description =
           "Comma-separated disks the ramdisk tries, first found wins, unless the node's"
               + " instance_info.root_device names one.")
-  String disk_devices() default "cciss/c0d0,sda,hda,vda";
+  String disk__devices() default "cciss/c0d0,sda,hda,vda";
 
   @AttributeDefinition(
       name = "Ramdisk notify port",
       description = "TCP port on which the deploy ramdisk waits for 'done' before rebooting.")
-  int notify_port() default 10000;
+  int notify__port() default 10000;
 
   @AttributeDefinition(
       name = "Ramdisk notify timeout (s)",
       description = "How long to keep trying to reach the ramdisk's notify port.")
-  int notify_timeout_seconds() default 30;
+  int notify__timeout__seconds() default 30;
 
   @AttributeDefinition(
       name = "Re-arm PXE before the ramdisk reboots (test only)",
@@ -154,5 +159,5 @@ public @interface PxeConfig {
           "Call ensure_next_boot_device(pxe) before letting a netboot node's ramdisk reboot, as"
               + " AMT forgets its one-time boot device. Only tests that prove the hook is needed"
               + " turn this off.")
-  boolean rearm_before_reboot() default true;
+  boolean rearm__before__reboot() default true;
 }

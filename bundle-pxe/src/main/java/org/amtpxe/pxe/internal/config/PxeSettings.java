@@ -59,13 +59,13 @@ public record PxeSettings(
    */
   public static PxeSettings from(PxeConfig c, Path dataDir) {
     List<String> errors = new ArrayList<>();
-    InetAddress tftpAddress = ipv4("tftp_address", c.tftp_address(), errors);
-    InetAddress httpAddress = ipv4("http_address", c.http_address(), errors);
-    int tftpPort = range("tftp_port", c.tftp_port(), 1, 65535, errors);
-    int httpPort = range("http_port", c.http_port(), 1, 65535, errors);
-    Path tftpRoot = path(c.tftp_root(), dataDir.resolve("amtpxe").resolve("tftpboot"));
-    Path httpRoot = path(c.http_root(), tftpRoot);
-    Path cacheDir = path(c.image_cache_dir(), dataDir.resolve("amtpxe").resolve("master_images"));
+    InetAddress tftpAddress = ipv4("tftp_address", c.tftp__address(), errors);
+    InetAddress httpAddress = ipv4("http_address", c.http__address(), errors);
+    int tftpPort = range("tftp_port", c.tftp__port(), 1, 65535, errors);
+    int httpPort = range("http_port", c.http__port(), 1, 65535, errors);
+    Path tftpRoot = path(c.tftp__root(), dataDir.resolve("amtpxe").resolve("tftpboot"));
+    Path httpRoot = path(c.http__root(), tftpRoot);
+    Path cacheDir = path(c.image__cache__dir(), dataDir.resolve("amtpxe").resolve("master_images"));
     if (cacheDir.startsWith(tftpRoot) || cacheDir.startsWith(httpRoot)) {
       errors.add(
           "image_cache_dir="
@@ -73,7 +73,7 @@ public record PxeSettings(
               + " lies inside a served root; choose a directory beside tftp_root/http_root on the"
               + " same filesystem");
     }
-    String httpUrl = stripSlash(c.http_url().trim());
+    String httpUrl = stripSlash(c.http__url().trim());
     if (httpUrl.isEmpty()) {
       if (httpAddress != null && !httpAddress.isAnyLocalAddress()) {
         httpUrl = "http://" + httpAddress.getHostAddress() + ":" + httpPort;
@@ -81,18 +81,18 @@ public record PxeSettings(
     } else {
       httpUrl = httpUrl("http_url", httpUrl, errors);
     }
-    String apiUrl = stripSlash(c.api_url().trim());
+    String apiUrl = stripSlash(c.api__url().trim());
     if (!apiUrl.isEmpty()) {
       apiUrl = httpUrl("api_url", apiUrl, errors);
     }
     BootMode bootMode = null;
     try {
-      bootMode = BootMode.parse(c.default_boot_mode());
+      bootMode = BootMode.parse(c.default__boot__mode());
     } catch (IllegalArgumentException e) {
-      errors.add("default_boot_mode=" + c.default_boot_mode() + ": " + e.getMessage());
+      errors.add("default_boot_mode=" + c.default__boot__mode() + ": " + e.getMessage());
     }
     List<String> disks = new ArrayList<>();
-    for (String d : c.disk_devices().split(",")) {
+    for (String d : c.disk__devices().split(",")) {
       String disk = d.trim();
       if (disk.isEmpty()) {
         continue;
@@ -105,33 +105,33 @@ public record PxeSettings(
     if (disks.isEmpty()) {
       errors.add("disk_devices is empty: name at least one disk, e.g. sda,vda");
     }
-    String append = c.pxe_append_params().trim();
+    String append = c.pxe__append__params().trim();
     if (append.contains("\n") || append.contains("\r")) {
       errors.add("pxe_append_params must be one line");
     }
-    int blksize = range("tftp_max_block_size", c.tftp_max_block_size(), 8, 65464, errors);
-    int window = range("tftp_max_window_size", c.tftp_max_window_size(), 1, 64, errors);
-    int timeoutMs = range("tftp_timeout_ms", c.tftp_timeout_ms(), 10, 255_000, errors);
-    int retries = range("tftp_retries", c.tftp_retries(), 0, 100, errors);
-    int transfers = range("tftp_max_transfers", c.tftp_max_transfers(), 1, 10_000, errors);
-    long sizeMb = c.image_cache_size_mb();
+    int blksize = range("tftp_max_block_size", c.tftp__max__block__size(), 8, 65464, errors);
+    int window = range("tftp_max_window_size", c.tftp__max__window__size(), 1, 64, errors);
+    int timeoutMs = range("tftp_timeout_ms", c.tftp__timeout__ms(), 10, 255_000, errors);
+    int retries = range("tftp_retries", c.tftp__retries(), 0, 100, errors);
+    int transfers = range("tftp_max_transfers", c.tftp__max__transfers(), 1, 10_000, errors);
+    long sizeMb = c.image__cache__size__mb();
     if (sizeMb < 0) {
       errors.add("image_cache_size_mb=" + sizeMb + ": must be 0 or more");
     }
-    long ttl = c.image_cache_ttl_minutes();
+    long ttl = c.image__cache__ttl__minutes();
     if (ttl < 0) {
       errors.add("image_cache_ttl_minutes=" + ttl + ": must be 0 or more");
     }
     int download =
         range(
             "image_download_timeout_seconds",
-            c.image_download_timeout_seconds(),
+            c.image__download__timeout__seconds(),
             1,
             86_400,
             errors);
-    int notifyPort = range("notify_port", c.notify_port(), 1, 65535, errors);
+    int notifyPort = range("notify_port", c.notify__port(), 1, 65535, errors);
     int notifyTimeout =
-        range("notify_timeout_seconds", c.notify_timeout_seconds(), 1, 3600, errors);
+        range("notify_timeout_seconds", c.notify__timeout__seconds(), 1, 3600, errors);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(
           "Invalid configuration "
@@ -143,7 +143,7 @@ public record PxeSettings(
               + ".cfg; the previous configuration stays in force.");
     }
     return new PxeSettings(
-        c.tftp_enabled(),
+        c.tftp__enabled(),
         tftpAddress,
         tftpPort,
         tftpRoot,
@@ -152,7 +152,7 @@ public record PxeSettings(
         Duration.ofMillis(timeoutMs),
         retries,
         transfers,
-        c.http_enabled(),
+        c.http__enabled(),
         httpAddress,
         httpPort,
         httpRoot,
@@ -167,7 +167,7 @@ public record PxeSettings(
         disks,
         notifyPort,
         Duration.ofSeconds(notifyTimeout),
-        c.rearm_before_reboot());
+        c.rearm__before__reboot());
   }
 
   /** Whether TFTP and HTTP serve one directory. */

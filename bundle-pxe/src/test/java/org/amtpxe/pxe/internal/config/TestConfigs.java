@@ -4,7 +4,10 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Builds {@link PxeConfig} values for tests: the metatype defaults with some keys overridden. */
+/**
+ * Builds {@link PxeConfig} values for tests: the metatype defaults with some keys (property names,
+ * e.g. {@code tftp_port}) overridden.
+ */
 public final class TestConfigs {
   private TestConfigs() {}
 
@@ -18,8 +21,9 @@ public final class TestConfigs {
               if (method.getName().equals("annotationType")) {
                 return PxeConfig.class;
               }
-              if (values.containsKey(method.getName())) {
-                return values.get(method.getName());
+              String key = method.getName().replace("__", "_"); // the property name
+              if (values.containsKey(key)) {
+                return values.get(key);
               }
               Object d = method.getDefaultValue();
               if (d == null) {
