@@ -133,7 +133,7 @@ public final class CommandLine {
         }
         case "--username" -> b.username(value);
         case "--password" -> password = value;
-        case "--password-file" -> password = Files.readString(Path.of(value)).strip();
+        case "--password-file" -> password = readPasswordFile(Path.of(value));
         case "--qop" -> b.qop(NodeSpec.Qop.parse(value));
         case "--firmware-version" -> b.firmwareVersion(value);
         case "--power" ->
@@ -202,6 +202,14 @@ public final class CommandLine {
         keyStore,
         keyStorePassword,
         workers == null ? LaunchConfig.DEFAULT_WORKERS : workers);
+  }
+
+  private static String readPasswordFile(Path file) throws IOException {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new IOException("Cannot read the password file " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static JsonNode scalar(String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,9 +36,17 @@ public final class ConfigFile {
    * @throws IllegalArgumentException naming the key that is wrong
    */
   public static LaunchConfig read(Path file, Map<String, String> env) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new IOException("The config file " + file + " does not exist", e);
+    } catch (IOException e) {
+      throw new IOException("Cannot read the config file " + file + ": " + e.getMessage(), e);
+    }
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(Files.readString(file));
+      root = new ObjectMapper().readTree(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           file + " is not valid JSON: " + e.getOriginalMessage() + " at line " + line(e));

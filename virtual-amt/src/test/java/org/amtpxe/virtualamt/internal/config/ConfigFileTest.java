@@ -91,6 +91,13 @@ class ConfigFileTest {
   }
 
   @Test
+  void missingFileIsNamed(@TempDir Path dir) {
+    assertThatThrownBy(() -> ConfigFile.read(dir.resolve("none.json"), Map.of()))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("none.json does not exist");
+  }
+
+  @Test
   void invalidJsonFileNamesTheLine(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, "{\n  \"nodes\": [\n    {\"name\": }\n  ]\n}\n");
