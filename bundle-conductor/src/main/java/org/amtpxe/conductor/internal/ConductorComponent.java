@@ -57,7 +57,9 @@ public class ConductorComponent {
     Settings settings;
     try {
       settings = Settings.from(config, dataDir);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // IllegalArgumentException from Settings, or SCR's conversion error for a value such as
+      // api_port = abc.
       LOG.error(
           "Invalid configuration {}: {}. The conductor does not start until it is fixed.",
           ConductorConfig.PID,
@@ -72,7 +74,9 @@ public class ConductorComponent {
     Settings settings;
     try {
       settings = Settings.from(config, dataDir);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // IllegalArgumentException from Settings, or SCR's conversion error for a value such as
+      // api_port = abc.
       LOG.error(
           "Invalid configuration {}: {}. Keeping the previous configuration.",
           ConductorConfig.PID,

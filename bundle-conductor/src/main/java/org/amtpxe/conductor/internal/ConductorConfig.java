@@ -4,7 +4,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of the conductor, PID {@code org.amtpxe.conductor}. */
+/**
+ * Configuration of the conductor, PID {@code org.amtpxe.conductor}. Keys are spelled with
+ * underscores like Ironic's options ({@code api_port}): a double underscore in a method name is one
+ * underscore in the key.
+ */
 @ObjectClassDefinition(
     id = ConductorConfig.PID,
     name = "amtpxe conductor",
@@ -16,41 +20,41 @@ public @interface ConductorConfig {
       name = "API address",
       description =
           "Address the Ironic-compatible REST API binds. Without credentials only on loopback;"
-              + " any other address needs auth.file.")
-  String api_host() default "127.0.0.1";
+              + " any other address needs auth_file.")
+  String api__host() default "127.0.0.1";
 
   @AttributeDefinition(
       name = "API port",
       description = "Port of the REST API; 0 picks any free port.",
       min = "0",
       max = "65535")
-  int api_port() default 6385;
+  int api__port() default 6385;
 
   @AttributeDefinition(
       name = "API request threads",
       description = "Threads serving HTTP requests.",
       min = "8")
-  int api_threads() default 32;
+  int api__threads() default 32;
 
   @AttributeDefinition(
       name = "Credentials file",
       description =
           "File of API users with PBKDF2 password hashes (add users with baremetal:user-add)."
-              + " Required when api.host is not a loopback address; empty: no authentication.")
-  String auth_file() default "";
+              + " Required when api_host is not a loopback address; empty: no authentication.")
+  String auth__file() default "";
 
   @AttributeDefinition(
       name = "Database URL",
       description =
           "jdbc:h2:... or jdbc:postgresql://host:port/db. Empty: an H2 file in"
               + " ${karaf.data}/amtpxe/conductor.")
-  String db_url() default "";
+  String db__url() default "";
 
   @AttributeDefinition(name = "Database user")
-  String db_user() default "sa";
+  String db__user() default "sa";
 
   @AttributeDefinition(name = "Database password", type = AttributeType.PASSWORD)
-  String db_password() default "";
+  String db__password() default "";
 
   @AttributeDefinition(
       name = "Conductor host name",
@@ -63,42 +67,42 @@ public @interface ConductorConfig {
       name = "Power sync interval (s)",
       description = "Seconds between power-state sync passes; 0 disables the sync.",
       min = "0")
-  int sync_interval() default 60;
+  int sync__interval() default 60;
 
   @AttributeDefinition(
       name = "Power sync parallelism",
       description = "Nodes read at the same time during a sync pass.",
       min = "1")
-  int sync_parallelism() default 8;
+  int sync__parallelism() default 8;
 
   @AttributeDefinition(
       name = "Power sync timeout (s)",
       description = "How long one node's power read may take during a sync pass.",
       min = "1")
-  int sync_timeout() default 30;
+  int sync__timeout() default 30;
 
   @AttributeDefinition(
       name = "Deploy callback timeout (s)",
       description =
           "Nodes waiting longer than this for the deploy ramdisk's callback fail; 0: wait forever.",
       min = "0")
-  int callback_timeout() default 1800;
+  int callback__timeout() default 1800;
 
   @AttributeDefinition(
       name = "Callback timeout check interval (s)",
       description = "Seconds between checks for expired deploy callbacks.",
       min = "1")
-  int callback_check_interval() default 60;
+  int callback__check__interval() default 60;
 
   @AttributeDefinition(
       name = "Worker threads",
       description = "Threads running asynchronous node operations (power, deploy, verify).",
       min = "1")
-  int worker_threads() default 16;
+  int worker__threads() default 16;
 
   @AttributeDefinition(
       name = "Worker queue",
       description = "Operations that may wait for a worker before the API answers 503.",
       min = "0")
-  int worker_queue() default 256;
+  int worker__queue() default 256;
 }

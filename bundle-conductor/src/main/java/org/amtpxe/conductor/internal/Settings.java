@@ -41,31 +41,31 @@ public record Settings(
    */
   public static Settings from(ConductorConfig c, Path dataDir) {
     List<String> problems = new ArrayList<>();
-    String apiHost = c.api_host() == null ? "" : c.api_host().strip();
+    String apiHost = c.api__host() == null ? "" : c.api__host().strip();
     if (apiHost.isEmpty()) {
-      problems.add("api.host is empty; set an address such as 127.0.0.1");
+      problems.add("api_host is empty; set an address such as 127.0.0.1");
     }
-    if (c.api_port() < 0 || c.api_port() > 65535) {
-      problems.add("api.port " + c.api_port() + " is not a port (1-65535, or 0 for any free one)");
+    if (c.api__port() < 0 || c.api__port() > 65535) {
+      problems.add("api_port " + c.api__port() + " is not a port (1-65535, or 0 for any free one)");
     }
-    if (c.api_threads() < 8) {
-      problems.add("api.threads must be at least 8, not " + c.api_threads());
+    if (c.api__threads() < 8) {
+      problems.add("api_threads must be at least 8, not " + c.api__threads());
     }
     Path authFile = null;
-    String auth = c.auth_file() == null ? "" : c.auth_file().strip();
+    String auth = c.auth__file() == null ? "" : c.auth__file().strip();
     if (!auth.isEmpty()) {
       authFile = Path.of(auth);
       if (!Files.isReadable(authFile)) {
-        problems.add("auth.file " + auth + " cannot be read; create it with baremetal:user-add");
+        problems.add("auth_file " + auth + " cannot be read; create it with baremetal:user-add");
       }
     } else if (!apiHost.isEmpty() && !ApiServer.isLoopback(apiHost)) {
       problems.add(
-          "api.host "
+          "api_host "
               + apiHost
-              + " is not a loopback address, so the API needs credentials: set auth.file"
+              + " is not a loopback address, so the API needs credentials: set auth_file"
               + " (baremetal:user-add creates it) or bind 127.0.0.1");
     }
-    String url = c.db_url() == null ? "" : c.db_url().strip();
+    String url = c.db__url() == null ? "" : c.db__url().strip();
     if (url.isEmpty()) {
       url =
           "jdbc:h2:file:"
@@ -74,7 +74,7 @@ public record Settings(
     }
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:postgresql:")) {
-      problems.add("db.url must start with jdbc:h2: or jdbc:postgresql:");
+      problems.add("db_url must start with jdbc:h2: or jdbc:postgresql:");
     }
     // An empty host is resolved to the machine's name when the runtime starts (not here: a DNS
     // lookup must not block activation).
@@ -82,48 +82,49 @@ public record Settings(
     if (host.length() > 255) {
       problems.add("host is longer than 255 characters");
     }
-    if (c.sync_interval() < 0) {
-      problems.add("sync.interval must be 0 (off) or more seconds, not " + c.sync_interval());
+    if (c.sync__interval() < 0) {
+      problems.add("sync_interval must be 0 (off) or more seconds, not " + c.sync__interval());
     }
-    if (c.sync_parallelism() < 1) {
-      problems.add("sync.parallelism must be at least 1, not " + c.sync_parallelism());
+    if (c.sync__parallelism() < 1) {
+      problems.add("sync_parallelism must be at least 1, not " + c.sync__parallelism());
     }
-    if (c.sync_timeout() < 1) {
-      problems.add("sync.timeout must be at least 1 second, not " + c.sync_timeout());
+    if (c.sync__timeout() < 1) {
+      problems.add("sync_timeout must be at least 1 second, not " + c.sync__timeout());
     }
-    if (c.callback_timeout() < 0) {
+    if (c.callback__timeout() < 0) {
       problems.add(
-          "callback.timeout must be 0 (none) or more seconds, not " + c.callback_timeout());
+          "callback_timeout must be 0 (none) or more seconds, not " + c.callback__timeout());
     }
-    if (c.callback_check_interval() < 1) {
+    if (c.callback__check__interval() < 1) {
       problems.add(
-          "callback.check.interval must be at least 1 second, not " + c.callback_check_interval());
+          "callback_check_interval must be at least 1 second, not "
+              + c.callback__check__interval());
     }
-    if (c.worker_threads() < 1) {
-      problems.add("worker.threads must be at least 1, not " + c.worker_threads());
+    if (c.worker__threads() < 1) {
+      problems.add("worker_threads must be at least 1, not " + c.worker__threads());
     }
-    if (c.worker_queue() < 0) {
-      problems.add("worker.queue must not be negative, not " + c.worker_queue());
+    if (c.worker__queue() < 0) {
+      problems.add("worker_queue must not be negative, not " + c.worker__queue());
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new Settings(
         apiHost,
-        c.api_port(),
-        c.api_threads(),
+        c.api__port(),
+        c.api__threads(),
         authFile,
         url,
-        c.db_user(),
-        c.db_password(),
+        c.db__user(),
+        c.db__password(),
         host,
-        Duration.ofSeconds(c.sync_interval()),
-        c.sync_parallelism(),
-        Duration.ofSeconds(c.sync_timeout()),
-        Duration.ofSeconds(c.callback_timeout()),
-        Duration.ofSeconds(c.callback_check_interval()),
-        c.worker_threads(),
-        c.worker_queue());
+        Duration.ofSeconds(c.sync__interval()),
+        c.sync__parallelism(),
+        Duration.ofSeconds(c.sync__timeout()),
+        Duration.ofSeconds(c.callback__timeout()),
+        Duration.ofSeconds(c.callback__check__interval()),
+        c.worker__threads(),
+        c.worker__queue());
   }
 
   /** The configured host name, or the machine's name when none is configured. */

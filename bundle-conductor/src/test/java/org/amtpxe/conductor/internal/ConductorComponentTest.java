@@ -78,6 +78,11 @@ class ConductorComponentTest {
       first.nodes(org.amtpxe.conductor.internal.store.NodeQuery.all());
 
       component.modified(Configs.of(Map.of("api_port", -5, "sync_parallelism", 0)));
+      component.modified(
+          Configs.of(
+              Map.of(
+                  "worker_threads",
+                  new IllegalArgumentException("SCR cannot convert \"abc\" to int"))));
       Thread.sleep(200);
       assertThat(registered).containsExactly(first);
 

@@ -41,17 +41,17 @@ class ConductorRuntimeTest {
                         "db_url", "jdbc:mysql://x/y",
                         "callback_timeout", -1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("api.port 70000")
-        .hasMessageContaining("sync.parallelism")
-        .hasMessageContaining("db.url")
-        .hasMessageContaining("callback.timeout");
+        .hasMessageContaining("api_port 70000")
+        .hasMessageContaining("sync_parallelism")
+        .hasMessageContaining("db_url")
+        .hasMessageContaining("callback_timeout");
   }
 
   @Test
   void aNonLoopbackAddressNeedsACredentialsFile() {
     assertThatThrownBy(() -> settings(Map.of("api_host", "0.0.0.0")))
         .hasMessageContaining("not a loopback address")
-        .hasMessageContaining("auth.file");
+        .hasMessageContaining("auth_file");
     assertThatThrownBy(
             () -> settings(Map.of("api_host", "0.0.0.0", "auth_file", "/nonexistent/users")))
         .hasMessageContaining("cannot be read");

@@ -3,7 +3,10 @@ package org.amtpxe.conductor.internal;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 
-/** Builds {@link ConductorConfig} instances as ConfigAdmin would: given values over defaults. */
+/**
+ * Builds {@link ConductorConfig} instances as ConfigAdmin would: given values over defaults. Keys
+ * are the configuration keys ({@code api_port}), as in the .cfg file.
+ */
 public final class Configs {
   private Configs() {}
 
@@ -13,8 +16,13 @@ public final class Configs {
             ConductorConfig.class.getClassLoader(),
             new Class<?>[] {ConductorConfig.class},
             (proxy, method, args) -> {
-              if (values.containsKey(method.getName())) {
-                return values.get(method.getName());
+              String key = method.getName().replace("__", "_");
+              if (values.containsKey(key)) {
+                Object value = values.get(key);
+                if (value instanceof RuntimeException e) {
+                  throw e; // how SCR reports a value it cannot convert
+                }
+                return value;
               }
               if (method.getName().equals("annotationType")) {
                 return ConductorConfig.class;

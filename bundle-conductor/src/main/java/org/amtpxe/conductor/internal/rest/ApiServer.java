@@ -45,7 +45,7 @@ public final class ApiServer implements AutoCloseable {
               + port
               + ": "
               + root.getMessage()
-              + "; choose another api.port or api.host",
+              + "; choose another api_port or api_host",
           e);
     }
   }

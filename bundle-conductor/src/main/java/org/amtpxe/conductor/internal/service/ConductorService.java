@@ -949,7 +949,7 @@ public final class ConductorService {
           BUSY,
           "No free conductor workers for node "
               + task.node().uuid()
-              + "; retry later or raise worker.threads.",
+              + "; retry later or raise worker_threads.",
           e);
     }
   }

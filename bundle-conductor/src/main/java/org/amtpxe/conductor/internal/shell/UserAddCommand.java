@@ -28,7 +28,7 @@ public class UserAddCommand implements Action {
   @Option(
       name = "--file",
       description =
-          "Credentials file (the conductor's auth.file); default ${karaf.etc}/amtpxe-users")
+          "Credentials file (the conductor's auth_file); default ${karaf.etc}/amtpxe-users")
   String file;
 
   @Override

@@ -55,14 +55,14 @@ public final class Database implements AutoCloseable {
         ds = PostgresDataSources.create(url, user, password);
       } catch (NoClassDefFoundError e) {
         throw new StoreException(
-            "db.url is a PostgreSQL URL but the PostgreSQL JDBC driver is not installed; install"
+            "db_url is a PostgreSQL URL but the PostgreSQL JDBC driver is not installed; install"
                 + " the bundle mvn:org.postgresql/postgresql (42.7.x) or use a jdbc:h2: URL",
             e);
       }
       return new Database(ds, "postgresql", () -> {});
     }
     throw new StoreException(
-        "Unsupported db.url scheme in '"
+        "Unsupported db_url scheme in '"
             + url.replaceAll("password=[^;&]*", "password=******")
             + "': use jdbc:h2:... or jdbc:postgresql://host:port/database");
   }

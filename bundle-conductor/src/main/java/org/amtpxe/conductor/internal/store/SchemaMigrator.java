@@ -74,7 +74,7 @@ public final class SchemaMigrator {
               + current
               + " but this conductor only knows up to "
               + newest
-              + "; install the newer conductor bundle or point db.url at another database");
+              + "; install the newer conductor bundle or point db_url at another database");
     }
     for (Script script : scripts) {
       if (script.version() <= current) {
