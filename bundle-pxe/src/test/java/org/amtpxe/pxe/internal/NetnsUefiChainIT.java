@@ -112,11 +112,7 @@ class NetnsUefiChainIT {
     Path ovmf = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
     assumeTrue(Files.isRegularFile(snponly), "apt-get install ipxe: test skipped");
     assumeTrue(Files.isRegularFile(ovmf), "apt-get install ovmf: test skipped");
-    Path payload =
-        Path.of(System.getProperty("amtpxe.ramdisk.dir", "target/ramdisk")).toAbsolutePath();
-    assumeTrue(
-        Files.isRegularFile(payload.resolve("instance_ramdisk")),
-        "no ramdisk in " + payload + " (QemuNetbootIT builds it): test skipped");
+    Path payload = TestRamdisk.ensureBuilt();
 
     // The boot root, as the deploy leaves it for a netbooted UEFI node.
     Path boot = Files.createDirectories(dir.resolve("boot"));

@@ -59,19 +59,7 @@ class QemuNetbootIT {
     assumeTrue(
         onPath("qemu-system-x86_64"),
         "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86 ipxe-qemu)");
-    String given = System.getProperty("amtpxe.ramdisk.dir");
-    payload = (given != null ? Path.of(given) : Path.of("target/ramdisk")).toAbsolutePath();
-    if (!Files.isRegularFile(payload.resolve("deploy_ramdisk"))) {
-      Path script = Path.of("../ramdisk/build-ramdisk.sh").toAbsolutePath().normalize();
-      Process p =
-          new ProcessBuilder("bash", script.toString(), payload.toString())
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes());
-      assumeTrue(
-          p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0,
-          "build-ramdisk.sh failed (needs apt, busybox-static, cpio): " + out);
-    }
+    payload = TestRamdisk.ensureBuilt();
   }
 
   static boolean onPath(String tool) {
