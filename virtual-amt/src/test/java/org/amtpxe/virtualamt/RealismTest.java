@@ -185,6 +185,16 @@ class RealismTest {
   }
 
   @Test
+  void queueModeAnswersABurstOfConcurrentRequestsInTurn() throws Exception {
+    try (Emulator e = Emulator.start()) {
+      List<Reply> replies = concurrently(e, 40);
+
+      assertThat(replies).extracting(Reply::status).containsOnly(200);
+      assertThat(e.node().counters().wsmanRequests()).isEqualTo(41);
+    }
+  }
+
+  @Test
   void unlimitedModeServesConcurrentRequestsTogether() throws Exception {
     Switches parallel =
         Switches.builder()

@@ -46,7 +46,7 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   private final CimDispatcher dispatcher;
   private final DigestAuth digest;
   private final ManagementEngine engine;
-  private final RequestGate gate = new RequestGate();
+  private final RequestGate gate;
   private final FaultPlan faults;
   private final NodeStats stats = new NodeStats();
   private final EnumerationContexts enumerations = new EnumerationContexts();
@@ -79,6 +79,7 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.switches = spec.switches();
     this.port = spec.port();
+    this.gate = new RequestGate(scheduler);
     this.digest =
         new DigestAuth(
             spec.username(),

@@ -2,6 +2,7 @@ package org.amtpxe.virtualamt.internal.node;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Executor;
 import org.amtpxe.virtualamt.Switches.Concurrency;
 
 /**
@@ -10,7 +11,18 @@ import org.amtpxe.virtualamt.Switches.Concurrency;
  */
 public final class RequestGate {
   private final Deque<Runnable> queue = new ArrayDeque<>();
+  private final Executor handoff;
   private int inFlight;
+
+  /**
+   * Creates a gate.
+   *
+   * @param handoff runs a queued request when its turn comes (not on the finishing request's stack,
+   *     which would grow with the queue)
+   */
+  public RequestGate(Executor handoff) {
+    this.handoff = handoff;
+  }
 
   /**
    * Asks to serve a request.
@@ -45,7 +57,7 @@ public final class RequestGate {
       }
     }
     if (next != null) {
-      next.run();
+      handoff.execute(next);
     }
   }
 

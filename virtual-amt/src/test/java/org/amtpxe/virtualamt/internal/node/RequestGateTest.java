@@ -8,7 +8,7 @@ import org.amtpxe.virtualamt.Switches.Concurrency;
 import org.junit.jupiter.api.Test;
 
 class RequestGateTest {
-  private final RequestGate gate = new RequestGate();
+  private final RequestGate gate = new RequestGate(Runnable::run);
   private final List<String> started = new ArrayList<>();
 
   @Test
