@@ -29,7 +29,11 @@ public final class TestConductor implements AutoCloseable {
   }
 
   public TestConductor(String url, Executor workers) {
-    database = Database.open(url, "sa", "", 8);
+    this(url, "sa", "", workers);
+  }
+
+  public TestConductor(String url, String user, String password, Executor workers) {
+    database = Database.open(url, user, password, 8);
     new SchemaMigrator(database).migrate();
     store = new NodeStore(database, clock);
     locks = new NodeLocks(store, HOST);

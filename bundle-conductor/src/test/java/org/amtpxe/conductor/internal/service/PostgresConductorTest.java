@@ -1,0 +1,64 @@
+package org.amtpxe.conductor.internal.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Statement;
+import java.util.Map;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.PowerState;
+import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.state.ProvisionAction;
+import org.amtpxe.conductor.internal.store.Database;
+import org.amtpxe.conductor.internal.testing.FakeDriver;
+import org.amtpxe.conductor.internal.testing.TestConductor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/** A whole deploy through the service on PostgreSQL (gated like PostgresNodeStoreTest). */
+@EnabledIf(
+    value = "org.amtpxe.conductor.internal.store.PostgresNodeStoreTest#configured",
+    disabledReason =
+        "set AMTPXE_PG_URL (see src/test/pg/start-postgres.sh) to run against PostgreSQL")
+class PostgresConductorTest {
+
+  private static String setting(String env, String property) {
+    String v = System.getProperty(property);
+    return v != null && !v.isBlank() ? v : System.getenv(env);
+  }
+
+  @Test
+  void deployWithCallbackOnPostgres() throws Exception {
+    String url = setting("AMTPXE_PG_URL", "amtpxe.pg.url");
+    String user = setting("AMTPXE_PG_USER", "amtpxe.pg.user");
+    String password = setting("AMTPXE_PG_PASSWORD", "amtpxe.pg.password");
+    try (Database db = Database.open(url, user, password, 2)) {
+      db.inTransaction(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute("DROP TABLE IF EXISTS ports");
+              s.execute("DROP TABLE IF EXISTS nodes");
+              s.execute("DROP TABLE IF EXISTS schema_version");
+            }
+            return null;
+          });
+    }
+    try (TestConductor c = new TestConductor(url, user, password, Runnable::run)) {
+      Node n = c.enroll("pg-node");
+      c.service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+      c.service.changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
+      c.service.updateNode(
+          n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "x")).build());
+      c.service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+      assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
+
+      String key = (String) c.reload(n).instanceInfo().get("deploy_key");
+      c.service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of("key", key));
+
+      Node active = c.reload(n);
+      assertThat(active.provisionState()).isEqualTo(ProvisionState.ACTIVE);
+      assertThat(active.powerState()).isEqualTo(PowerState.POWER_ON);
+      assertThat(active.reservation()).isNull();
+      assertThat(active.provisionUpdatedAt()).isNotNull();
+    }
+  }
+}
