@@ -125,6 +125,19 @@ class WsmanConformanceTest {
   }
 
   @Test
+  void intelHeaderOrderWithFullUrlToAndNoSelectorsChangesPower() throws Exception {
+    String to = emulator.node().wsmanUri().toString();
+    Wsman request =
+        Wsman.request(Style.INTEL, PMS + "/RequestPowerStateChange", PMS)
+            .to(to)
+            .body(Wsman.requestPowerStateChange(Style.INTEL, 2));
+
+    assertThat(request.build()).contains("<a:To>" + to + "</a:To>").doesNotContain("<w:SelectorSet>");
+    assertThat(ok(request).text("//pms:ReturnValue")).isEqualTo("0");
+    assertThat(emulator.node().powerState()).isEqualTo(HostPowerState.ON);
+  }
+
+  @Test
   void replyUsesFirmwarePrefixes() throws Exception {
     Reply reply = client.send(Wsman.request(Style.INTEL, GET, APMS).build());
     Element envelope = DocumentHelper.parseText(reply.body()).getRootElement();

@@ -41,6 +41,7 @@ public final class Wsman {
   public static final String CD = "Intel(r) AMT: Force CD/DVD Boot";
 
   private static final AtomicInteger IDS = new AtomicInteger();
+  private static final String DEFAULT_URL = "http://127.0.0.1:16992/wsman";
 
   /** The client whose wire format a request imitates. */
   public enum Style {
@@ -63,7 +64,7 @@ public final class Wsman {
   private final String action;
   private final String resourceUri;
   private final List<String[]> selectors = new ArrayList<>();
-  private String to = "http://127.0.0.1:16992/wsman";
+  private String to;
   private String messageId;
   private String body = "";
   private String extraHeaders = "";
@@ -141,7 +142,9 @@ public final class Wsman {
             + SOAP
             + "\"><Header><a:Action>"
             + action
-            + "</a:Action><a:To>/wsman</a:To>"
+            + "</a:Action><a:To>"
+            + (to == null ? "/wsman" : to)
+            + "</a:To>"
             + "<w:ResourceURI>"
             + resourceUri
             + "</w:ResourceURI><a:MessageID>"
@@ -181,7 +184,7 @@ public final class Wsman {
             + action
             + "</wsa:Action>\n"
             + "    <wsa:To s:mustUnderstand=\"true\">"
-            + to
+            + (to == null ? DEFAULT_URL : to)
             + "</wsa:To>\n"
             + "    <wsman:ResourceURI s:mustUnderstand=\"true\">"
             + resourceUri
@@ -228,7 +231,7 @@ public final class Wsman {
             + "<adr:To xmlns:adr=\""
             + ADDRESSING
             + "\">"
-            + to
+            + (to == null ? DEFAULT_URL : to)
             + "</adr:To>"
             + "<adr:Action xmlns:adr=\""
             + ADDRESSING
