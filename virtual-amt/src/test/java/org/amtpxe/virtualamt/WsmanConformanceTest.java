@@ -132,7 +132,9 @@ class WsmanConformanceTest {
             .to(to)
             .body(Wsman.requestPowerStateChange(Style.INTEL, 2));
 
-    assertThat(request.build()).contains("<a:To>" + to + "</a:To>").doesNotContain("<w:SelectorSet>");
+    assertThat(request.build())
+        .contains("<a:To>" + to + "</a:To>")
+        .doesNotContain("<w:SelectorSet>");
     assertThat(ok(request).text("//pms:ReturnValue")).isEqualTo("0");
     assertThat(emulator.node().powerState()).isEqualTo(HostPowerState.ON);
   }
