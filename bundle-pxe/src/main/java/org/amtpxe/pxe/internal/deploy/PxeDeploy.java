@@ -3,6 +3,8 @@ package org.amtpxe.pxe.internal.deploy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -212,6 +214,13 @@ public final class PxeDeploy implements DeployInterface {
     }
     notifier.notifyDone(address, settings.notifyPort(), settings.notifyTimeout());
     task.putInstanceInfo(mapOf(DEPLOY_KEY, null));
+    // The image is on the disk now: stop serving it, and let the cache evict its master.
+    Path image = layout(task, settings).httpNodeDir().resolve(BootTemplates.DISK);
+    try {
+      Files.deleteIfExists(image);
+    } catch (IOException e) {
+      LOG.warn("Node {}: could not remove {}: {}", name, image, e.toString());
+    }
     LOG.info(
         "Node {}: image written; the ramdisk reboots into the {}",
         name,
@@ -257,7 +266,7 @@ public final class PxeDeploy implements DeployInterface {
       writer.removeConfig(layout(task, env.settings()));
       return;
     }
-    cacheImages(task, env, info);
+    cacheBootFiles(task, env, info);
     String root = DeployInfo.string(task.node().driverInternalInfo(), ROOT_KEY);
     BootConfig instance =
         deployConfig(task, env.settings(), info, "")
@@ -268,6 +277,13 @@ public final class PxeDeploy implements DeployInterface {
 
   private void cacheImages(TaskContext task, DeployEnvironment env, DeployInfo info)
       throws DriverException {
+    cacheBootFiles(task, env, info);
+    BootLayout layout = layout(task, env.settings());
+    env.cache().fetch(info.image(), layout.httpNodeDir().resolve(BootTemplates.DISK));
+  }
+
+  private void cacheBootFiles(TaskContext task, DeployEnvironment env, DeployInfo info)
+      throws DriverException {
     BootLayout layout = layout(task, env.settings());
     fetchBoth(env, layout, info.deployKernel(), BootTemplates.DEPLOY_KERNEL);
     fetchBoth(env, layout, info.deployRamdisk(), BootTemplates.DEPLOY_RAMDISK);
@@ -275,7 +291,6 @@ public final class PxeDeploy implements DeployInterface {
       fetchBoth(env, layout, info.kernel(), BootTemplates.KERNEL);
       fetchBoth(env, layout, info.ramdisk(), BootTemplates.RAMDISK);
     }
-    env.cache().fetch(info.image(), layout.httpNodeDir().resolve(BootTemplates.DISK));
   }
 
   /** Links a boot file into the TFTP root (pxelinux) and the HTTP root (iPXE). */

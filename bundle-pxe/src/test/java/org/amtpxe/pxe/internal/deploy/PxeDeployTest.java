@@ -179,6 +179,8 @@ class PxeDeployTest {
     assertThat(Files.readString(boot.resolve("pxelinux.cfg/01-52-54-00-12-34-56")))
         .startsWith("default instance");
     assertThat(task.node().instanceInfo()).doesNotContainKey(PxeDeploy.DEPLOY_KEY);
+    assertThat(boot.resolve(UUID + "/disk")).as("the image is no longer served").doesNotExist();
+    assertThat(boot.resolve(UUID + "/kernel")).isRegularFile();
     assertThat(task.node().driverInternalInfo()).containsEntry(PxeDeploy.ROOT_KEY, "/dev/vda");
   }
 
