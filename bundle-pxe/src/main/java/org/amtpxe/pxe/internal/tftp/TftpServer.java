@@ -41,9 +41,9 @@ public final class TftpServer implements AutoCloseable {
       throws SocketException {
     this.root = new TftpRoot(root);
     this.options = options;
-    this.socket = new DatagramSocket(null);
-    socket.setReuseAddress(true);
-    socket.bind(bind);
+    // NOTE: no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port, which would
+    // hide a server still running on it.
+    this.socket = new DatagramSocket(bind);
     AtomicInteger ids = new AtomicInteger();
     this.transfers =
         new ThreadPoolExecutor(
