@@ -938,8 +938,9 @@ public final class ConductorService {
           () -> {
             try {
               work.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
               LOG.error("Node {}: unexpected failure in a conductor worker", task.node().uuid(), e);
+              abandon(task, e);
             } finally {
               task.close();
             }
@@ -952,6 +953,28 @@ public final class ConductorService {
               + "; retry later or raise worker_threads.",
           e);
     }
+  }
+
+  /**
+   * Leaves a node whose operation broke unexpectedly in a defined state: the failure state of its
+   * transient state, no power target, and last_error saying what broke.
+   */
+  private static void abandon(Task task, Throwable e) {
+    if (task.isClosed()) {
+      return;
+    }
+    String message = "Internal error in the conductor: " + messageOf(e);
+    recordFailure(
+        task,
+        n ->
+            n.toBuilder()
+                .provisionState(ProvisionStateMachine.failureState(n.provisionState()))
+                .targetProvisionState(
+                    n.provisionState().isTransient() ? null : n.targetProvisionState())
+                .targetPowerState(null)
+                .lastError(message)
+                .build(),
+        true);
   }
 
   /** The one place where a driver's error becomes a conductor error. */

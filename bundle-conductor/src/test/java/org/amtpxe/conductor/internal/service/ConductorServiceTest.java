@@ -498,6 +498,20 @@ class ConductorServiceTest {
   }
 
   @Test
+  void anErrorInAWorkerLeavesTheNodeInADefinedStateAndUnlocked() throws Exception {
+    Node n = available("broken");
+    driver.breakOn("deploy.prepare", new OutOfMemoryError("unable to create native thread"));
+
+    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    workers.runAll();
+
+    Node after = c.reload(n);
+    assertThat(after.provisionState()).isEqualTo(ProvisionState.DEPLOY_FAILED);
+    assertThat(after.lastError()).contains("Internal error").contains("native thread");
+    assertThat(after.reservation()).isNull();
+  }
+
+  @Test
   void aCallbackTimeoutFailsTheNodeCleansUpAndPowersOff() throws Exception {
     Node n = available("timeout");
     service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);

@@ -38,6 +38,7 @@ public final class FakeDriver implements BareMetalDriver {
   private final Map<String, PowerState> machines = new ConcurrentHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final Map<String, DriverException> failures = new ConcurrentHashMap<>();
+  private final Map<String, Error> errors = new ConcurrentHashMap<>();
   private volatile Duration powerDelay = Duration.ZERO;
   private volatile String unavailable;
   private volatile boolean softPower = true;
@@ -78,8 +79,14 @@ public final class FakeDriver implements BareMetalDriver {
     failures.put(operation, error);
   }
 
+  /** Makes every later call of the operation throw an Error (a broken JVM, a bug). */
+  public void breakOn(String operation, Error error) {
+    errors.put(operation, error);
+  }
+
   public void clearFailures() {
     failures.clear();
+    errors.clear();
   }
 
   /** The machine's real power state (what an out-of-band change would alter). */
@@ -123,6 +130,10 @@ public final class FakeDriver implements BareMetalDriver {
     DriverException failure = failures.get(operation);
     if (failure != null) {
       throw failure;
+    }
+    Error error = errors.get(operation);
+    if (error != null) {
+      throw error;
     }
   }
 
