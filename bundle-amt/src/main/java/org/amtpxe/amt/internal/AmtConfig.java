@@ -103,4 +103,13 @@ public @interface AmtConfig {
       description = "Pause between wake-up attempts (0-10000).",
       type = AttributeType.INTEGER)
   String wake__retry__delay__ms() default "200";
+
+  @AttributeDefinition(
+      name = "Drain timeout (s)",
+      description =
+          "When the driver stops (bundle update, uninstall, shutdown), how long it waits for AMT"
+              + " calls already running to finish before closing their connections (0-600)."
+              + " Calls arriving meanwhile go to the driver that replaces it.",
+      type = AttributeType.INTEGER)
+  String drain__timeout() default "30";
 }

@@ -2,11 +2,15 @@ package org.amtpxe.amt.internal;
 
 import java.io.File;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.amtpxe.amt.internal.wsman.AmtEndpoint;
 import org.amtpxe.amt.internal.wsman.AmtHosts;
+import org.amtpxe.amt.internal.wsman.BundleTccl;
 import org.amtpxe.amt.internal.wsman.WakeLog;
 import org.amtpxe.amt.internal.wsman.WakeProbe;
 import org.amtpxe.amt.internal.wsman.WsmanClient;
+import org.amtpxe.api.error.DriverUnavailableException;
 import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.model.Node;
 import org.osgi.framework.BundleContext;
@@ -21,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The bundle's way to the AMTs: holds the configuration (PID {@value #PID}, applied on change
  * without reactivation) and the per-AMT state (locks, HTTP clients, Digest state, wake-up times),
- * shared by the power and management components and the shell commands.
+ * shared by the power and management components and the shell commands. Counts the driver calls
+ * running through it, so that a stopping driver (bundle update or removal) lets them finish, within
+ * {@code drain_timeout}, before it closes their HTTP clients.
  */
 @Component(service = AmtGateway.class, configurationPid = AmtGateway.PID)
 @Designate(ocd = AmtConfig.class)
@@ -36,6 +42,11 @@ public final class AmtGateway implements AutoCloseable {
 
   private final AmtHosts hosts;
   private volatile AmtSettings settings;
+
+  private final Object calls = new Object();
+  // Guarded by calls.
+  private int running;
+  private boolean stopping;
 
   /** Activates with the configuration; a bad one is logged and the defaults are used. */
   @Activate
@@ -83,11 +94,81 @@ public final class AmtGateway implements AutoCloseable {
     }
   }
 
-  /** Closes the HTTP clients and stores the wake-up times. */
+  /**
+   * Runs one driver call: counted while it runs, with the bundle's context class loader.
+   *
+   * @throws DriverUnavailableException when the driver is stopping: nothing was sent; the caller
+   *     may retry with the driver that replaces this one
+   */
+  public <T, E extends Exception> T call(BundleTccl.Body<T, E> body)
+      throws E, DriverUnavailableException {
+    synchronized (calls) {
+      if (stopping) {
+        throw new DriverUnavailableException(
+            "The AMT driver is stopping (bundle update or removal) and accepts no new calls;"
+                + " retry with the AMT driver that replaces it.");
+      }
+      running++;
+    }
+    try {
+      return BundleTccl.call(body);
+    } finally {
+      synchronized (calls) {
+        if (--running == 0) {
+          calls.notifyAll();
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses new calls, waits up to {@code drain_timeout} for the running ones to finish, then
+   * closes the HTTP clients and stores the wake-up times.
+   */
   @Deactivate
   @Override
   public void close() {
+    Duration timeout = settings.drainTimeout();
+    long start = System.nanoTime();
+    int before;
+    int left;
+    synchronized (calls) {
+      stopping = true;
+      before = running;
+      if (running > 0) {
+        LOG.info(
+            "AMT driver stopping: waiting up to {} ms for {} running AMT calls",
+            timeout.toMillis(),
+            running);
+      }
+      long deadline = start + timeout.toNanos();
+      try {
+        while (running > 0 && deadline - System.nanoTime() > 0) {
+          TimeUnit.NANOSECONDS.timedWait(calls, deadline - System.nanoTime());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      left = running;
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    if (left > 0) {
+      LOG.warn(
+          "AMT driver stopping: {} AMT calls still running after {} ms (drain_timeout);"
+              + " they fail at their next AMT request",
+          left,
+          waited);
+    } else if (before > 0) {
+      LOG.info("AMT driver stopping: running AMT calls finished after {} ms", waited);
+    }
     hosts.close();
+  }
+
+  /** The driver calls running now. */
+  int runningCalls() {
+    synchronized (calls) {
+      return running;
+    }
   }
 
   /** The configuration in force; read it once per operation for a consistent view. */

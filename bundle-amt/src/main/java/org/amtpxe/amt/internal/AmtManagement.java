@@ -3,7 +3,6 @@ package org.amtpxe.amt.internal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.amtpxe.amt.internal.wsman.BundleTccl;
 import org.amtpxe.amt.internal.wsman.WsmanClient;
 import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
@@ -38,7 +37,12 @@ public final class AmtManagement implements ManagementInterface {
   @Activate
   public AmtManagement(@Reference AmtGateway gateway, Map<String, Object> properties) {
     this.gateway = gateway;
-    this.version = String.valueOf(properties.getOrDefault(VERSION_PROPERTY, "unknown"));
+    this.version = version(properties);
+  }
+
+  /** The bundle version from the component properties, "unknown" outside OSGi. */
+  static String version(Map<String, Object> properties) {
+    return String.valueOf(properties.getOrDefault(VERSION_PROPERTY, "unknown"));
   }
 
   @Override
@@ -71,7 +75,7 @@ public final class AmtManagement implements ManagementInterface {
               + AmtBootDevices.SUPPORTED
               + ".");
     }
-    record(task, device, persistent);
+    record(task, device, persistent, version);
   }
 
   /** The recorded device; disk, persistent, when nothing is recorded. No call to the AMT. */
@@ -89,6 +93,21 @@ public final class AmtManagement implements ManagementInterface {
    */
   @Override
   public void ensureNextBootDevice(TaskContext task, BootDevice device) throws DriverException {
+    gateway.call(
+        () -> {
+          armNextBoot(gateway, version, task, device);
+          return null;
+        });
+  }
+
+  /**
+   * The work of {@link #ensureNextBootDevice}, for AMT Power too: Ironic's AMT power armed the
+   * device through the AMT management code directly, not through the node's driver, and so does
+   * this bundle, so that a power-on in flight while the bundle is replaced never waits for the
+   * bundle's own replacement. Call inside {@link AmtGateway#call}.
+   */
+  static void armNextBoot(AmtGateway gateway, String version, TaskContext task, BootDevice device)
+      throws DriverException {
     task.requireExclusive("arming the next boot device");
     if (device == null || !AmtBootDevices.SUPPORTED.contains(device)) {
       throw new InvalidParameterValueException(
@@ -102,17 +121,14 @@ public final class AmtManagement implements ManagementInterface {
     }
     AmtSettings settings = gateway.settings();
     WsmanClient client = gateway.client(task.node(), settings);
-    BundleTccl.call(
-        () -> {
-          AmtBootDevices.arm(client, device, settings.bootSequence());
-          return null;
-        });
+    AmtBootDevices.arm(client, device, settings.bootSequence());
     if (!AmtBootDevices.recorded(task.node()).persistent()) {
-      record(task, AmtBootDevices.DEFAULT.device(), AmtBootDevices.DEFAULT.persistent());
+      record(task, AmtBootDevices.DEFAULT.device(), AmtBootDevices.DEFAULT.persistent(), version);
     }
   }
 
-  private void record(TaskContext task, BootDevice device, boolean persistent)
+  private static void record(
+      TaskContext task, BootDevice device, boolean persistent, String version)
       throws DriverException {
     Map<String, Object> entries = new HashMap<>();
     entries.put(AmtBootDevices.BOOT_DEVICE, device.value());

@@ -7,9 +7,7 @@ import java.util.Set;
 import org.amtpxe.amt.internal.cim.CimAssociatedPowerManagementService;
 import org.amtpxe.amt.internal.cim.CimAssociatedPowerManagementService.PowerStatus;
 import org.amtpxe.amt.internal.cim.CimPowerManagementService;
-import org.amtpxe.amt.internal.wsman.BundleTccl;
 import org.amtpxe.amt.internal.wsman.WsmanClient;
-import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
 import org.amtpxe.api.driver.TaskContext;
 import org.amtpxe.api.error.AuthenticationFailedException;
@@ -42,10 +40,12 @@ public final class AmtPower implements PowerInterface {
   private static final Logger LOG = LoggerFactory.getLogger(AmtPower.class);
 
   private final AmtGateway gateway;
+  private final String version;
 
   @Activate
-  public AmtPower(@Reference AmtGateway gateway) {
+  public AmtPower(@Reference AmtGateway gateway, Map<String, Object> properties) {
     this.gateway = gateway;
+    this.version = AmtManagement.version(properties);
   }
 
   /** The settings and the client for one operation on one node. */
@@ -81,7 +81,7 @@ public final class AmtPower implements PowerInterface {
   @Override
   public PowerState getPowerState(TaskContext task) throws DriverException {
     Operation op = open(task);
-    int cim = BundleTccl.call(op::read).powerState();
+    int cim = gateway.call(op::read).powerState();
     PowerState state = AmtPowerStates.toApi(cim);
     if (state == PowerState.ERROR) {
       LOG.debug("{}: AMT reports PowerState {}", op.label(), AmtPowerStates.describe(cim));
@@ -102,7 +102,7 @@ public final class AmtPower implements PowerInterface {
               + " soft rebooting.");
     }
     task.requireExclusive("setting the power state to '" + target + "'");
-    BundleTccl.call(
+    gateway.call(
         () -> {
           switch (target) {
             case POWER_ON -> powerOn(open(task), timeout);
@@ -121,7 +121,7 @@ public final class AmtPower implements PowerInterface {
   @Override
   public void reboot(TaskContext task, Duration timeout) throws DriverException {
     task.requireExclusive("rebooting");
-    BundleTccl.call(
+    gateway.call(
         () -> {
           rebootNow(task, timeout);
           return null;
@@ -139,22 +139,16 @@ public final class AmtPower implements PowerInterface {
     setAndWait(op, PowerState.POWER_ON, AmtPowerStates.ON, timeout);
   }
 
-  /** Before a power-on: a recorded device other than disk is armed for the coming boot. */
-  private static void armRecordedBootDevice(TaskContext task) throws DriverException {
+  /**
+   * Before a power-on: a recorded device other than disk is armed for the coming boot, by this
+   * bundle's own management code (see {@link AmtManagement#armNextBoot}).
+   */
+  private void armRecordedBootDevice(TaskContext task) throws DriverException {
     BootDeviceSetting recorded = AmtBootDevices.recorded(task.node());
     if (recorded.device() == BootDevice.DISK) {
       return;
     }
-    ManagementInterface management = task.driver() == null ? null : task.driver().management();
-    if (management == null) {
-      throw new DriverException(
-          "Node "
-              + task.node().displayName()
-              + ": boot device "
-              + recorded.device()
-              + " is recorded but the node's driver has no management interface to arm it.");
-    }
-    management.ensureNextBootDevice(task, recorded.device());
+    AmtManagement.armNextBoot(gateway, version, task, recorded.device());
   }
 
   /**
@@ -232,7 +226,7 @@ public final class AmtPower implements PowerInterface {
   @Override
   public Set<PowerState> supportedPowerStates(TaskContext task) throws DriverException {
     Operation op = open(task);
-    PowerStatus status = BundleTccl.call(op::read);
+    PowerStatus status = gateway.call(op::read);
     Set<PowerState> states =
         EnumSet.of(PowerState.POWER_ON, PowerState.POWER_OFF, PowerState.REBOOT);
     if (status.availableRequestedPowerStates().contains(AmtPowerStates.OFF_SOFT_GRACEFUL)) {
@@ -248,7 +242,7 @@ public final class AmtPower implements PowerInterface {
   public void injectNmi(TaskContext task) throws DriverException {
     task.requireExclusive("injecting an NMI");
     Operation op = open(task);
-    BundleTccl.call(
+    gateway.call(
         () -> {
           PowerStatus status = op.read();
           requireAvailable(op, status, AmtPowerStates.DIAGNOSTIC_INTERRUPT_NMI, "an NMI");

@@ -19,19 +19,35 @@ import org.amtpxe.amt.internal.wsman.TransportSettings;
  * @param actionWait pause between a power request and the next poll
  * @param bootSequence how a boot device is armed
  * @param transport timeouts, reply limit, wake-up and TLS trust
+ * @param drainTimeout how long a stopping driver waits for its running AMT calls
  */
 public record AmtSettings(
     AmtProtocol protocol,
     int maxAttempts,
     Duration actionWait,
     BootSequence bootSequence,
-    TransportSettings transport) {
+    TransportSettings transport,
+    Duration drainTimeout) {
+
+  /** The default drain_timeout. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   public AmtSettings {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(actionWait, "actionWait");
     Objects.requireNonNull(bootSequence, "bootSequence");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+  }
+
+  /** Settings with the default drain_timeout. */
+  public AmtSettings(
+      AmtProtocol protocol,
+      int maxAttempts,
+      Duration actionWait,
+      BootSequence bootSequence,
+      TransportSettings transport) {
+    this(protocol, maxAttempts, actionWait, bootSequence, transport, DEFAULT_DRAIN_TIMEOUT);
   }
 
   /** A configuration with values the driver cannot use; the message names each one. */
@@ -97,6 +113,7 @@ public record AmtSettings(
     int wakeAttempts = integer(problems, "wake_attempts", config.wake__attempts(), 1, 20);
     int wakeDelay =
         integer(problems, "wake_retry_delay_ms", config.wake__retry__delay__ms(), 0, 10000);
+    int drainTimeout = integer(problems, "drain_timeout", config.drain__timeout(), 0, 600);
     KeyStore trustStore = trustStore(problems, config);
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
@@ -113,7 +130,8 @@ public record AmtSettings(
             Duration.ofSeconds(awakeInterval),
             wakeAttempts,
             Duration.ofMillis(wakeDelay),
-            trustStore));
+            trustStore),
+        Duration.ofSeconds(drainTimeout));
   }
 
   private static String trim(String value) {

@@ -42,7 +42,7 @@ public final class RoundTripMeasurement {
                     Duration.ZERO,
                     BootSequence.INTEL,
                     TestSettings.transport()))) {
-      AmtPower power = new AmtPower(gateway);
+      AmtPower power = new AmtPower(gateway, Map.of());
       AmtManagement management = new AmtManagement(gateway, Map.of());
       FakeTask task = new FakeTask(FakeTask.node(amt.driverInfo()), false, power, management);
 

@@ -63,7 +63,8 @@ class AmtGatewayConfigTest {
                     "connect_timeout", "3",
                     "read_timeout", "20",
                     "boot_sequence", "seed",
-                    "max_reply_bytes", "65536")));
+                    "max_reply_bytes", "65536",
+                    "drain_timeout", "5")));
 
     assertThat(settings.protocol()).isEqualTo(AmtProtocol.HTTPS);
     assertThat(settings.maxAttempts()).isEqualTo(5);
@@ -73,6 +74,7 @@ class AmtGatewayConfigTest {
     assertThat(settings.transport().readTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(settings.bootSequence()).isEqualTo(BootSequence.SEED);
     assertThat(settings.transport().maxReplyBytes()).isEqualTo(65536);
+    assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -86,7 +88,8 @@ class AmtGatewayConfigTest {
                             "max_attempts", "0",
                             "action_wait", "ten",
                             "boot_sequence", "fast",
-                            "max_reply_bytes", "10"))))
+                            "max_reply_bytes", "10",
+                            "drain_timeout", "forever"))))
         .isInstanceOfSatisfying(
             AmtSettings.InvalidConfigurationException.class,
             e ->
@@ -96,7 +99,8 @@ class AmtGatewayConfigTest {
                         "boot_sequence='fast' is not one of intel, seed",
                         "max_attempts='0' is not an integer in 1-20",
                         "action_wait='ten' is not an integer in 1-300",
-                        "max_reply_bytes='10' is not an integer in 4096-67108864"))
+                        "max_reply_bytes='10' is not an integer in 4096-67108864",
+                        "drain_timeout='forever' is not an integer in 0-600"))
         .hasMessageStartingWith("Invalid configuration org.amtpxe.amt: ");
   }
 

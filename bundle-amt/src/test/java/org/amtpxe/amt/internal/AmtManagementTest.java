@@ -47,7 +47,7 @@ class AmtManagementTest {
     }
     gateway = TestSettings.gateway(TestSettings.settings(sequence, 3));
     management = new AmtManagement(gateway, Map.of("amt.version", "1.0.0.test"));
-    power = new AmtPower(gateway);
+    power = new AmtPower(gateway, Map.of("amt.version", "1.0.0.test"));
   }
 
   @AfterEach

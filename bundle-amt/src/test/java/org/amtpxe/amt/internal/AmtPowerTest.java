@@ -48,7 +48,7 @@ class AmtPowerTest {
       gateway.close();
     }
     gateway = TestSettings.gateway(settings);
-    power = new AmtPower(gateway);
+    power = new AmtPower(gateway, Map.of("amt.version", "1.0.0.test"));
     management = new AmtManagement(gateway, Map.of("amt.version", "1.0.0.test"));
   }
 

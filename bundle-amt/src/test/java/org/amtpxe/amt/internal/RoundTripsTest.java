@@ -24,7 +24,7 @@ class RoundTripsTest {
   void start() throws Exception {
     amt = FakeAmt.start();
     gateway = TestSettings.gateway(TestSettings.settings());
-    power = new AmtPower(gateway);
+    power = new AmtPower(gateway, Map.of());
     management = new AmtManagement(gateway, Map.of());
   }
 
@@ -81,7 +81,7 @@ class RoundTripsTest {
   void armingCostsTwoRoundTripsWithTheSeedSequence() throws Exception {
     gateway.close();
     gateway = TestSettings.gateway(TestSettings.settings(BootSequence.SEED, 3));
-    power = new AmtPower(gateway);
+    power = new AmtPower(gateway, Map.of());
     management = new AmtManagement(gateway, Map.of());
     power.getPowerState(task(Map.of()));
     amt.resetCounters();

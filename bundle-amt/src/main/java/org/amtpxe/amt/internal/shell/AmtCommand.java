@@ -6,7 +6,6 @@ import org.amtpxe.amt.internal.AmtDriverInfo;
 import org.amtpxe.amt.internal.AmtGateway;
 import org.amtpxe.amt.internal.AmtSettings;
 import org.amtpxe.amt.internal.wsman.AmtEndpoint;
-import org.amtpxe.amt.internal.wsman.BundleTccl;
 import org.amtpxe.amt.internal.wsman.WsmanClient;
 import org.amtpxe.api.error.DriverException;
 import org.apache.karaf.shell.api.action.Action;
@@ -58,7 +57,7 @@ public abstract class AmtCommand implements Action {
     AmtSettings settings = gateway.settings();
     AmtEndpoint endpoint = AmtDriverInfo.parse("AMT " + address, driverInfo(), settings.protocol());
     WsmanClient client = gateway.client(endpoint, settings);
-    return BundleTccl.call(() -> run(client, settings));
+    return gateway.call(() -> run(client, settings));
   }
 
   private Map<String, Object> driverInfo() throws Exception {
