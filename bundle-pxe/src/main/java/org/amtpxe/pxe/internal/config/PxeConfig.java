@@ -160,4 +160,12 @@ public @interface PxeConfig {
               + " AMT forgets its one-time boot device. Only tests that prove the hook is needed"
               + " turn this off.")
   boolean rearm__before__reboot() default true;
+
+  @AttributeDefinition(
+      name = "Wait for the AMT driver (s)",
+      description =
+          "While the AMT driver bundle is missing (bundle:update, restart), pxe_amt power and"
+              + " management calls wait this long after it went away for it to come back before"
+              + " failing as unavailable (0-600). Keep it longer than bundle-amt's drain_timeout.")
+  int amt__wait() default 40;
 }

@@ -1,6 +1,7 @@
 package org.amtpxe.pxe.internal.driver;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.amtpxe.api.driver.ManagementInterface;
@@ -11,49 +12,60 @@ import org.amtpxe.api.model.BootDeviceSetting;
 
 /** The pxe_amt management interface: forwards each call to the AMT management service now. */
 final class AmtManagementDelegate implements ManagementInterface {
-  private final Supplier<AmtServices<ManagementInterface>> services;
+  private final AmtLookup<ManagementInterface> services;
+  private final Supplier<Optional<ManagementInterface>> present;
 
-  AmtManagementDelegate(Supplier<AmtServices<ManagementInterface>> services) {
+  AmtManagementDelegate(
+      AmtLookup<ManagementInterface> services, Supplier<Optional<ManagementInterface>> present) {
     this.services = services;
-  }
-
-  private ManagementInterface amt() throws DriverException {
-    return services.get().best().orElseThrow(PxeAmtDriver::unavailable);
+    this.present = present;
   }
 
   @Override
   public Map<String, String> properties() {
-    return services.get().best().map(ManagementInterface::properties).orElse(Map.of());
+    return present.get().map(ManagementInterface::properties).orElse(Map.of());
   }
 
   @Override
   public void validate(TaskContext task) throws DriverException {
-    amt().validate(task);
+    services.call(
+        amt -> {
+          amt.validate(task);
+          return null;
+        });
   }
 
   @Override
   public Set<BootDevice> supportedBootDevices(TaskContext task) throws DriverException {
-    return amt().supportedBootDevices(task);
+    return services.call(amt -> amt.supportedBootDevices(task));
   }
 
   @Override
   public void setBootDevice(TaskContext task, BootDevice device, boolean persistent)
       throws DriverException {
-    amt().setBootDevice(task, device, persistent);
+    services.call(
+        amt -> {
+          amt.setBootDevice(task, device, persistent);
+          return null;
+        });
   }
 
   @Override
   public BootDeviceSetting getBootDevice(TaskContext task) throws DriverException {
-    return amt().getBootDevice(task);
+    return services.call(amt -> amt.getBootDevice(task));
   }
 
   @Override
   public void ensureNextBootDevice(TaskContext task, BootDevice device) throws DriverException {
-    amt().ensureNextBootDevice(task, device);
+    services.call(
+        amt -> {
+          amt.ensureNextBootDevice(task, device);
+          return null;
+        });
   }
 
   @Override
   public Map<String, Object> sensorsData(TaskContext task) throws DriverException {
-    return amt().sensorsData(task);
+    return services.call(amt -> amt.sensorsData(task));
   }
 }

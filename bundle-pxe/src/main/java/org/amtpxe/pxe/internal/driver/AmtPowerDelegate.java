@@ -2,6 +2,7 @@ package org.amtpxe.pxe.internal.driver;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.amtpxe.api.driver.PowerInterface;
@@ -11,49 +12,63 @@ import org.amtpxe.api.model.PowerState;
 
 /** The pxe_amt power interface: forwards each call to the AMT power service present now. */
 final class AmtPowerDelegate implements PowerInterface {
-  private final Supplier<AmtServices<PowerInterface>> services;
+  private final AmtLookup<PowerInterface> services;
+  private final Supplier<Optional<PowerInterface>> present;
 
-  AmtPowerDelegate(Supplier<AmtServices<PowerInterface>> services) {
+  AmtPowerDelegate(AmtLookup<PowerInterface> services, Supplier<Optional<PowerInterface>> present) {
     this.services = services;
-  }
-
-  private PowerInterface amt() throws DriverException {
-    return services.get().best().orElseThrow(PxeAmtDriver::unavailable);
+    this.present = present;
   }
 
   @Override
   public Map<String, String> properties() {
-    return services.get().best().map(PowerInterface::properties).orElse(Map.of());
+    return present.get().map(PowerInterface::properties).orElse(Map.of());
   }
 
   @Override
   public void validate(TaskContext task) throws DriverException {
-    amt().validate(task);
+    services.call(
+        amt -> {
+          amt.validate(task);
+          return null;
+        });
   }
 
   @Override
   public PowerState getPowerState(TaskContext task) throws DriverException {
-    return amt().getPowerState(task);
+    return services.call(amt -> amt.getPowerState(task));
   }
 
   @Override
   public void setPowerState(TaskContext task, PowerState target, Duration timeout)
       throws DriverException {
-    amt().setPowerState(task, target, timeout);
+    services.call(
+        amt -> {
+          amt.setPowerState(task, target, timeout);
+          return null;
+        });
   }
 
   @Override
   public void reboot(TaskContext task, Duration timeout) throws DriverException {
-    amt().reboot(task, timeout);
+    services.call(
+        amt -> {
+          amt.reboot(task, timeout);
+          return null;
+        });
   }
 
   @Override
   public Set<PowerState> supportedPowerStates(TaskContext task) throws DriverException {
-    return amt().supportedPowerStates(task);
+    return services.call(amt -> amt.supportedPowerStates(task));
   }
 
   @Override
   public void injectNmi(TaskContext task) throws DriverException {
-    amt().injectNmi(task);
+    services.call(
+        amt -> {
+          amt.injectNmi(task);
+          return null;
+        });
   }
 }

@@ -1,15 +1,19 @@
 package org.amtpxe.pxe.internal.driver;
 
+import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
+import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.error.DriverUnavailableException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.PowerState;
@@ -98,5 +102,103 @@ class PxeAmtDriverTest {
     d.bindPower(recording(PowerInterface.class, "high"), props(2, 5));
     d.power().reboot(null, null);
     assertThat(calls).containsExactly("high.reboot");
+  }
+
+  @Test
+  void aCallInTheGapOfABundleUpdateWaitsForTheNewService() throws Exception {
+    PxeAmtDriver d = new PxeAmtDriver(recording(DeployInterface.class, "deploy"), ofSeconds(10));
+    d.bindPower(recording(PowerInterface.class, "v1"), props(10, 0));
+    d.unbindPower(null, props(10, 0));
+    CompletableFuture<Void> call =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                d.power().setPowerState(null, PowerState.POWER_ON, null);
+              } catch (DriverException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(100);
+    assertThat(call).isNotDone();
+
+    d.bindPower(recording(PowerInterface.class, "v2"), props(20, 0));
+
+    assertThat(call).succeedsWithin(ofSeconds(2));
+    assertThat(calls).containsExactly("v2.setPowerState");
+  }
+
+  @Test
+  void missingAmtServicesFailAfterAmtWaitCountedFromWhenTheyWentMissing() throws Exception {
+    PxeAmtDriver d =
+        new PxeAmtDriver(recording(DeployInterface.class, "deploy"), Duration.ofMillis(300));
+    d.bindPower(recording(PowerInterface.class, "v1"), props(10, 0));
+    d.bindManagement(recording(ManagementInterface.class, "m1"), props(11, 0));
+    d.unbindPower(null, props(10, 0));
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> d.power().getPowerState(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("install feature amtpxe-amt");
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(200));
+    // The deadline has passed: later callers are answered at once.
+    long again = System.nanoTime();
+    assertThat(d.unavailableReason()).isPresent();
+    assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aCallRefusedByAStoppingServiceGoesToItsReplacement() throws Exception {
+    PxeAmtDriver d = driver();
+    PowerInterface v2 = recording(PowerInterface.class, "v2");
+    PowerInterface stopping =
+        (PowerInterface)
+            Proxy.newProxyInstance(
+                PowerInterface.class.getClassLoader(),
+                new Class<?>[] {PowerInterface.class},
+                (proxy, method, args) -> {
+                  calls.add("v1." + method.getName());
+                  // The bundle update replaces the service while the call is on its way.
+                  d.bindPower(v2, props(20, 0));
+                  d.unbindPower(null, props(10, 0));
+                  throw new DriverUnavailableException("The AMT driver is stopping");
+                });
+    d.bindPower(stopping, props(10, 0));
+
+    d.power().reboot(null, null);
+
+    assertThat(calls).containsExactly("v1.reboot", "v2.reboot");
+  }
+
+  @Test
+  void anUnavailableErrorOfTheCurrentServiceIsNotRetried() {
+    PxeAmtDriver d = driver();
+    d.bindPower(
+        (PowerInterface)
+            Proxy.newProxyInstance(
+                PowerInterface.class.getClassLoader(),
+                new Class<?>[] {PowerInterface.class},
+                (proxy, method, args) -> {
+                  calls.add("v1." + method.getName());
+                  throw new DriverUnavailableException("AMT gone");
+                }),
+        props(10, 0));
+
+    assertThatThrownBy(() -> d.power().reboot(null, null)).hasMessage("AMT gone");
+    assertThat(calls).containsExactly("v1.reboot");
+  }
+
+  @Test
+  void amtWaitIsConfigurableAndABadValueKeepsThePreviousOne() {
+    PxeAmtDriver d = driver();
+
+    d.modified(Map.of("amt_wait", "7"));
+    assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
+    d.modified(Map.of("amt_wait", "soon"));
+    assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
+    d.modified(Map.of("amt_wait", "601"));
+    assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
+    d.modified(Map.of());
+    assertThat(d.amtWait()).isEqualTo(PxeAmtDriver.DEFAULT_AMT_WAIT);
   }
 }
