@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A machine that exists only in memory: power transitions take the configured time and every boot
- * asks the firmware for its device. A new request cancels a transition still running.
+ * asks the firmware for its device. A new request cancels a transition still running, except a
+ * repeated power-on or power-off, which leaves the same transition running.
  */
 public final class InMemoryMachine implements MachineBackend {
 
@@ -18,6 +19,7 @@ public final class InMemoryMachine implements MachineBackend {
   private MachineHost host;
   private HostPowerState state;
   private ScheduledFuture<?> pending;
+  private List<Step> pendingSteps = List.of();
   private long generation;
   private BootDevice lastBootDevice;
   private int diagnosticInterrupts;
@@ -76,11 +78,12 @@ public final class InMemoryMachine implements MachineBackend {
     switch (powerState()) {
       case OFF:
       case HIBERNATE:
-        run(new Step(timing.powerOnDelay(), HostPowerState.ON, BootCause.AMT_POWER_ON));
+        runUnlessRunning(
+            new Step(timing.powerOnDelay(), HostPowerState.ON, BootCause.AMT_POWER_ON));
         break;
       case SLEEP_LIGHT:
       case SLEEP_DEEP:
-        run(new Step(timing.powerOnDelay(), HostPowerState.ON, null));
+        runUnlessRunning(new Step(timing.powerOnDelay(), HostPowerState.ON, null));
         break;
       default:
         break;
@@ -90,7 +93,7 @@ public final class InMemoryMachine implements MachineBackend {
   @Override
   public void powerOff() {
     if (powerState() != HostPowerState.OFF || transitionPending()) {
-      run(new Step(timing.powerOffDelay(), HostPowerState.OFF, null));
+      runUnlessRunning(new Step(timing.powerOffDelay(), HostPowerState.OFF, null));
     }
   }
 
@@ -183,12 +186,29 @@ public final class InMemoryMachine implements MachineBackend {
     }
   }
 
+  /**
+   * Starts a one-step transition, unless the same one is already running.
+   *
+   * <p>NOTE: a driver polls a slow host and repeats its power request every action_wait (Ironic's
+   * loop). Firmware does not restart a power-on in progress, so a repeated request must not push
+   * the transition further away.
+   */
+  private void runUnlessRunning(Step step) {
+    synchronized (lock) {
+      if (pending != null && pendingSteps.equals(List.of(step))) {
+        return;
+      }
+    }
+    run(step);
+  }
+
   private void run(Step... steps) {
     long gen;
     synchronized (lock) {
       requireAttached();
       cancelPending();
       gen = ++generation;
+      pendingSteps = List.of(steps);
     }
     runFrom(gen, List.of(steps), 0, false);
   }

@@ -85,6 +85,23 @@ class InMemoryMachineTest {
   }
 
   @Test
+  void aRepeatedPowerOnDoesNotPostponeThePowerOnInProgress() throws InterruptedException {
+    // A driver re-requests power-on every action_wait while the host is still coming up; a
+    // restarted 200 ms transition would never end while requests come every 40 ms.
+    InMemoryMachine m = machine(HostPowerState.OFF, MachineTiming.uniform(Duration.ofMillis(200)));
+
+    m.powerOn();
+    for (int i = 0; i < 25 && m.powerState() == HostPowerState.OFF; i++) {
+      Thread.sleep(40);
+      m.powerOn();
+    }
+
+    assertThat(m.powerState()).isEqualTo(HostPowerState.ON);
+    Await.until("the boot is reported", () -> host.events.contains("boot:AMT_POWER_ON"));
+    assertThat(host.events).containsExactly("state:ON", "boot:AMT_POWER_ON");
+  }
+
+  @Test
   void resetBootsAgainWithoutLeavingOn() {
     InMemoryMachine m = machine(HostPowerState.ON, MachineTiming.instant());
 
