@@ -2,6 +2,7 @@ package org.amtpxe.virtualamt;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -162,6 +163,11 @@ public final class InMemoryMachine implements MachineBackend {
         run(new Step(timing.gracefulDelay(), HostPowerState.OFF, null));
         break;
     }
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    return Map.of("type", "memory");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.amtpxe.virtualamt;
 
+import java.util.Map;
+
 /**
  * A host machine managed by a virtual AMT: the power and boot side of a node. The emulator ships
  * {@link InMemoryMachine}; other backends (a QEMU machine driven over QMP, a simulated firmware
@@ -62,6 +64,15 @@ public interface MachineBackend extends AutoCloseable {
 
   /** Someone presses the power button: an off host powers on, a running host shuts down. */
   void pressPowerButton();
+
+  /**
+   * What the machine is and how it is doing, for the control API: e.g. {@code type}, a process id,
+   * the disk and serial log it uses. Values are strings, numbers, booleans or nested maps. The
+   * default says nothing.
+   */
+  default Map<String, Object> describe() {
+    return Map.of();
+  }
 
   /** Releases the machine's resources; the default does nothing. */
   @Override

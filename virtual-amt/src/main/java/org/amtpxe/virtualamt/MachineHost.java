@@ -27,6 +27,14 @@ public interface MachineHost {
    */
   void powerStateChanged(HostPowerState state);
 
+  /**
+   * Adds a note to the boot in progress (the last one {@link #bootStarting} recorded): what the
+   * machine loaded and what came of it. Shown in the boot history and logged.
+   *
+   * @param note one line, e.g. {@code instance: kernel http://.../kernel}
+   */
+  default void bootNote(String note) {}
+
   /** A scheduler shared by all machines of the emulator, for timed transitions. */
   ScheduledExecutorService scheduler();
 }

@@ -183,7 +183,8 @@ public final class CommandLine {
           controlGiven ? controlPort : file.controlPort(),
           keyStore != null ? keyStore : file.keyStore(),
           keyStore != null ? keyStorePassword : file.keyStorePassword(),
-          workers != null ? workers : file.workerThreads());
+          workers != null ? workers : file.workerThreads(),
+          file.machines());
     }
     if (password == null || password.isEmpty()) {
       throw new IllegalArgumentException(

@@ -9,16 +9,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.amtpxe.virtualamt.MachineBackend;
 import org.amtpxe.virtualamt.NodeSpec;
 import org.amtpxe.virtualamt.Switches;
 
 /**
  * Reads the emulator's JSON config file: {@code control}, {@code tls}, {@code workerThreads},
  * {@code defaults} (node settings every node starts from), {@code series} (groups of nodes on
- * consecutive addresses) and {@code nodes} (single nodes). See README.md for an example.
+ * consecutive addresses) and {@code nodes} (single nodes, each optionally with the {@code machine}
+ * behind it: in memory, QEMU or simulated firmware). See README.md for an example.
  */
 public final class ConfigFile {
   private static final List<String> TOP_KEYS =
@@ -131,21 +135,27 @@ public final class ConfigFile {
       nodes.addAll(NodeSpec.series(count, prefix, base, build(b, at)));
     }
     JsonNode list = root.path("nodes");
+    Map<String, Function<NodeSpec, MachineBackend>> machines = new LinkedHashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String at = "nodes[" + i + "]";
       NodeSpec.Builder b = template(defaults, env, baseSwitches, at);
-      NodeJson.apply(b, list.get(i), at, Set.of(), env, baseSwitches);
+      NodeJson.apply(b, list.get(i), at, Set.of("machine"), env, baseSwitches);
       if (!list.get(i).has("name")) {
         throw new IllegalArgumentException(at + " needs a name");
       }
-      nodes.add(build(b, at));
+      NodeSpec spec = build(b, at);
+      nodes.add(spec);
+      if (list.get(i).has("machine")) {
+        machines.put(
+            spec.name(), MachineJson.parse(at + ".machine", list.get(i).get("machine"), dir));
+      }
     }
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException(
           "The config file defines no nodes: add \"series\" or \"nodes\"");
     }
     return new LaunchConfig(
-        nodes, controlAddress, controlPort, keyStore, keyStorePassword, workers);
+        nodes, controlAddress, controlPort, keyStore, keyStorePassword, workers, machines);
   }
 
   private static NodeSpec.Builder template(

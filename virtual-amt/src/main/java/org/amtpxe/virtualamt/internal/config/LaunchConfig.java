@@ -2,6 +2,10 @@ package org.amtpxe.virtualamt.internal.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.amtpxe.virtualamt.InMemoryMachine;
+import org.amtpxe.virtualamt.MachineBackend;
 import org.amtpxe.virtualamt.NodeSpec;
 import org.amtpxe.virtualamt.VirtualAmt;
 
@@ -15,6 +19,7 @@ import org.amtpxe.virtualamt.VirtualAmt;
  * @param keyStore a PKCS#12 key store for TLS, null to generate a self-signed certificate
  * @param keyStorePassword its password
  * @param workerThreads request threads shared by all nodes
+ * @param machines the machine behind each node that is not in memory, by node name
  */
 public record LaunchConfig(
     List<NodeSpec> nodes,
@@ -22,7 +27,8 @@ public record LaunchConfig(
     int controlPort,
     Path keyStore,
     String keyStorePassword,
-    int workerThreads) {
+    int workerThreads,
+    Map<String, Function<NodeSpec, MachineBackend>> machines) {
 
   /** The default control API address. */
   public static final String DEFAULT_CONTROL_ADDRESS = "127.0.0.1";
@@ -33,9 +39,21 @@ public record LaunchConfig(
   /** The default number of request threads. */
   public static final int DEFAULT_WORKERS = 32;
 
-  /** Copies the node list. */
+  /** A configuration whose machines are all in memory. */
+  public LaunchConfig(
+      List<NodeSpec> nodes,
+      String controlAddress,
+      int controlPort,
+      Path keyStore,
+      String keyStorePassword,
+      int workerThreads) {
+    this(nodes, controlAddress, controlPort, keyStore, keyStorePassword, workerThreads, Map.of());
+  }
+
+  /** Copies the node list and the machines. */
   public LaunchConfig {
     nodes = List.copyOf(nodes);
+    machines = Map.copyOf(machines);
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("The configuration defines no nodes");
     }
@@ -49,6 +67,15 @@ public record LaunchConfig(
     }
     if (keyStore != null) {
       b.tlsKeyStore(keyStore, keyStorePassword);
+    }
+    if (!machines.isEmpty()) {
+      b.machineFactory(
+          spec -> {
+            Function<NodeSpec, MachineBackend> factory = machines.get(spec.name());
+            return factory != null
+                ? factory.apply(spec)
+                : new InMemoryMachine(spec.initialPowerState(), spec.timing());
+          });
     }
     return b;
   }

@@ -93,6 +93,11 @@ final class NodeJson {
         case "defaultBootDevice" -> b.defaultBootDevice(BootDevice.fromId(text(at, v)));
         case "timing" -> b.timing(timing(at, v));
         case "switches" -> b.switches(SwitchesJson.apply(baseSwitches, v));
+        case "machine" ->
+            throw new IllegalArgumentException(
+                at
+                    + " is only allowed in an entry of \"nodes\": each machine has its own MAC and"
+                    + " disk");
         default ->
             throw new IllegalArgumentException("Unknown key " + at + ": node keys are " + KEYS);
       }

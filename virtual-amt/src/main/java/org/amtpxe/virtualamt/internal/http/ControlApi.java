@@ -142,6 +142,8 @@ final class ControlApi {
           o.put("device", b.device().id());
           o.put("cause", SwitchesJson.name(b.cause()));
           o.put("overrideUsed", b.overrideUsed());
+          ArrayNode notes = o.putArray("notes");
+          b.notes().forEach(notes::add);
         }
         return get(method, boots);
       case "requests":
@@ -268,6 +270,7 @@ final class ControlApi {
     b.put("armed", override.armed());
     b.put("biosSetup", override.biosSetup());
     o.put("bootCount", n.bootHistory().size());
+    o.set("machine", mapper.valueToTree(n.machine().describe()));
     o.set("switches", SwitchesJson.toJson(n.switches()));
     o.set("counters", counters(n.counters()));
     o.put("pendingInjectedFaults", n.faults().pending());

@@ -98,6 +98,9 @@ final class WsmanHandler {
       Instant time) {
     try {
       long now = System.nanoTime();
+      // Any request the engine answers keeps it awake, a challenge too: a request held while the
+      // engine woke must not leave it to fall asleep before the client's authenticated retry.
+      node.engine().activity(now);
       Switches switches = node.switches();
       if (node.lockedOut(now)) {
         challenge(node, response, callback, false, time, "locked-out");
@@ -132,7 +135,6 @@ final class WsmanHandler {
           return;
       }
       node.loginSucceeded();
-      node.engine().activity(now);
       Optional<Fault> fault = node.faults().next(switches);
       if (fault.isPresent() && fault.get() == Fault.DROP) {
         drop(node, request, callback, time, "injected:drop");

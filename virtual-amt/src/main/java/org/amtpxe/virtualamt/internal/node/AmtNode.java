@@ -219,6 +219,18 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   }
 
   @Override
+  public void bootNote(String note) {
+    synchronized (boots) {
+      BootRecord last = boots.pollLast();
+      if (last == null) {
+        return;
+      }
+      boots.addLast(last.withNote(note));
+    }
+    LOG.info("Node {}: {}", spec.name(), note);
+  }
+
+  @Override
   public void powerStateChanged(HostPowerState state) {
     engine.hostPowerChanged(state.isOffLike(), System.nanoTime());
     LOG.debug("Node {} host is now {}", spec.name(), state);

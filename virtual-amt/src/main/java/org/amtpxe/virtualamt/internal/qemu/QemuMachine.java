@@ -1,0 +1,479 @@
+package org.amtpxe.virtualamt.internal.qemu;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.amtpxe.virtualamt.BootCause;
+import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.HostPowerState;
+import org.amtpxe.virtualamt.MachineBackend;
+import org.amtpxe.virtualamt.MachineHost;
+import org.amtpxe.virtualamt.internal.qemu.QemuOptions.Firmware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real machine behind a virtual AMT: a QEMU guest driven over QMP. Power on starts a QEMU
+ * process, power off ends it ({@code quit}, a hard stop), and every boot, whoever causes it, is a
+ * fresh process whose boot order is the device the AMT firmware chose for that boot. A reboot or a
+ * power-off by the guest itself pauses QEMU ({@code -action reboot=shutdown,shutdown=pause}); the
+ * backend then consumes AMT's one-time override for the boot that follows, exactly as firmware does
+ * at POST, and starts it.
+ *
+ * <p>NOTE: resetting one QEMU process ({@code system_reset}) instead of starting a new one is not
+ * exact. After a Linux guest rebooted, SeaBIOS finds its shadow RAM already initialised and resets
+ * the machine once more by itself (measured: a second {@code SHUTDOWN guest-reset} at once after
+ * {@code cont}), which would count as another boot and consume the override. A fresh process has
+ * none of this, costs about 0.2 s, and keeps the disk, the serial log (appended) and the UEFI
+ * variable store.
+ *
+ * <p>All work runs on one thread per machine; requests return at once, as the interface requires.
+ */
+public final class QemuMachine implements MachineBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(QemuMachine.class);
+  private static final Duration QMP_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration QMP_REPLY_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String name;
+  private final QemuOptions options;
+  private final ExecutorService worker;
+  private final AtomicLong runIds = new AtomicLong();
+  private volatile MachineHost host;
+  private volatile HostPowerState state = HostPowerState.OFF;
+  private volatile Run run;
+  private volatile BootDevice lastBootDevice;
+  private volatile String lastProblem;
+
+  /** One QEMU process: one boot. */
+  private record Run(long id, Process process, QmpClient qmp, BootDevice device) {}
+
+  /**
+   * Creates the machine; nothing runs until it is powered on.
+   *
+   * @param name the node's name (names the process, the QMP socket and the variable store)
+   * @param options how to run QEMU
+   */
+  public QemuMachine(String name, QemuOptions options) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.options = Objects.requireNonNull(options, "options");
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "qemu-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public void attach(MachineHost machineHost) {
+    if (this.host != null) {
+      throw new IllegalStateException("This machine is already attached to a virtual AMT");
+    }
+    this.host = Objects.requireNonNull(machineHost, "host");
+  }
+
+  @Override
+  public HostPowerState powerState() {
+    return state;
+  }
+
+  @Override
+  public void powerOn() {
+    submit(
+        () -> {
+          if (state == HostPowerState.OFF) {
+            setState(HostPowerState.ON);
+            boot(BootCause.AMT_POWER_ON);
+          }
+        });
+  }
+
+  @Override
+  public void powerOff() {
+    submit(
+        () -> {
+          stopRun();
+          setState(HostPowerState.OFF);
+        });
+  }
+
+  @Override
+  public void reset() {
+    submit(() -> rebootIfOn(BootCause.AMT_RESET));
+  }
+
+  @Override
+  public void powerCycle() {
+    submit(
+        () -> {
+          if (state == HostPowerState.ON) {
+            stopRun();
+            setState(HostPowerState.OFF);
+            setState(HostPowerState.ON);
+            boot(BootCause.AMT_POWER_CYCLE);
+          }
+        });
+  }
+
+  /** Sends the ACPI power button event; a guest without ACPI handling ignores it. */
+  @Override
+  public void gracefulShutdown() {
+    submit(() -> qmp("system_powerdown"));
+  }
+
+  /** QEMU has no OS agent to ask: the graceful reset is a reset. */
+  @Override
+  public void gracefulReset() {
+    submit(() -> rebootIfOn(BootCause.AMT_GRACEFUL_RESET));
+  }
+
+  @Override
+  public void suspend(HostPowerState target) {
+    LOG.info("Node {}: the QEMU machine does not emulate suspend to {}; ignored", name, target);
+  }
+
+  @Override
+  public void diagnosticInterrupt() {
+    submit(() -> qmp("inject-nmi"));
+  }
+
+  @Override
+  public void hostReboot() {
+    submit(() -> rebootIfOn(BootCause.HOST_REBOOT));
+  }
+
+  @Override
+  public void hostShutdown() {
+    submit(
+        () -> {
+          if (state == HostPowerState.ON) {
+            stopRun();
+            setState(HostPowerState.OFF);
+          }
+        });
+  }
+
+  @Override
+  public void pressPowerButton() {
+    submit(
+        () -> {
+          if (state == HostPowerState.OFF) {
+            setState(HostPowerState.ON);
+            boot(BootCause.HOST_POWER_ON);
+          } else {
+            qmp("system_powerdown");
+          }
+        });
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("type", "qemu");
+    d.put("firmware", options.firmware().name().toLowerCase(java.util.Locale.ROOT));
+    d.put("mac", options.macLowerCase());
+    d.put("network", options.tap() != null ? "tap " + options.tap() : options.netdev());
+    d.put("disk", options.disk().toString());
+    d.put("serialLog", options.serialLog().toString());
+    Run r = run;
+    d.put("running", r != null);
+    if (r != null) {
+      d.put("pid", r.process().pid());
+      d.put("bootDevice", r.device().id());
+    }
+    BootDevice last = lastBootDevice;
+    if (last != null) {
+      d.put("lastBootDevice", last.id());
+    }
+    String problem = lastProblem;
+    if (problem != null) {
+      d.put("lastProblem", problem);
+    }
+    return d;
+  }
+
+  /** Ends the QEMU process at once and stops the machine's thread. */
+  @Override
+  public void close() {
+    worker.shutdownNow();
+    Run r = run;
+    if (r != null) {
+      kill(r.process());
+      r.qmp().close();
+    }
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    r = run;
+    if (r != null) {
+      kill(r.process());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "QemuMachine[" + name + ", " + state + "]";
+  }
+
+  // ---- on the worker thread ----
+
+  private void rebootIfOn(BootCause cause) {
+    if (state == HostPowerState.ON) {
+      stopRun();
+      boot(cause);
+    }
+  }
+
+  /** Asks the firmware for the device, then starts the QEMU process that boots it. */
+  private void boot(BootCause cause) {
+    MachineHost h = requireHost();
+    BootDevice device = h.bootStarting(cause);
+    lastBootDevice = device;
+    BootDevice effective = device;
+    if (device == BootDevice.CDROM || device == BootDevice.BIOS) {
+      effective = BootDevice.DISK;
+      h.bootNote(
+          "qemu: "
+              + (device == BootDevice.CDROM ? "no CD/DVD drive" : "BIOS setup is not emulated")
+              + "; the firmware goes on with its own boot order (disk)");
+    }
+    try {
+      run = launch(effective);
+      lastProblem = null;
+      h.bootNote(
+          "qemu: pid "
+              + run.process().pid()
+              + ", "
+              + options.firmware().name().toLowerCase(java.util.Locale.ROOT)
+              + ", boot order "
+              + (effective == BootDevice.PXE ? "network, disk" : "disk"));
+    } catch (IOException | RuntimeException e) {
+      lastProblem = e.getMessage();
+      h.bootNote("qemu: could not start: " + e.getMessage());
+      LOG.warn("Node {}: QEMU did not start: {}", name, e.getMessage());
+      setState(HostPowerState.OFF);
+    }
+  }
+
+  private Run launch(BootDevice device) throws IOException {
+    prepareFiles();
+    Path socket = options.stateDir().resolve(name + ".qmp");
+    Files.deleteIfExists(socket);
+    Path vars = options.stateDir().resolve(name + "-OVMF_VARS.fd");
+    List<String> command = QemuCommand.build(options, device, name, socket, vars);
+    Path qemuLog = options.stateDir().resolve(name + "-qemu.log");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(qemuLog.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    long id = runIds.incrementAndGet();
+    LOG.debug("Node {}: started QEMU pid {}: {}", name, process.pid(), command);
+    QmpClient qmp;
+    try {
+      qmp =
+          QmpClient.connect(
+              socket, QMP_CONNECT_TIMEOUT, QMP_REPLY_TIMEOUT, event -> onEvent(id, event), name);
+      qmp.execute("cont", Map.of());
+    } catch (IOException e) {
+      kill(process);
+      throw new IOException(
+          e.getMessage() + "; QEMU's own messages are in " + qemuLog + tail(qemuLog), e);
+    }
+    process.onExit().thenRun(() -> submit(() -> exited(id)));
+    return new Run(id, process, qmp, device);
+  }
+
+  private void prepareFiles() throws IOException {
+    Files.createDirectories(options.stateDir());
+    Path serialDir = options.serialLog().toAbsolutePath().getParent();
+    if (serialDir != null) {
+      Files.createDirectories(serialDir);
+    }
+    if (!Files.exists(options.disk())) {
+      if (options.diskSizeMb() == 0) {
+        throw new IOException(
+            "the disk "
+                + options.disk()
+                + " does not exist; create it or set diskSizeMb in the machine's config");
+      }
+      Path dir = options.disk().toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      try (var file =
+          java.nio.channels.FileChannel.open(
+              options.disk(),
+              java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        file.truncate(0);
+        file.position((long) options.diskSizeMb() * 1024 * 1024 - 1);
+        file.write(java.nio.ByteBuffer.wrap(new byte[1]));
+      }
+    }
+    if (options.firmware() == Firmware.UEFI) {
+      Path vars = options.stateDir().resolve(name + "-OVMF_VARS.fd");
+      if (!Files.exists(vars)) {
+        if (!Files.isRegularFile(options.ovmfVars())) {
+          throw new IOException(
+              "the OVMF variable store "
+                  + options.ovmfVars()
+                  + " is missing (apt-get install ovmf, or set ovmfVars)");
+        }
+        Files.copy(options.ovmfVars(), vars, StandardCopyOption.REPLACE_EXISTING);
+      }
+      if (!Files.isRegularFile(options.ovmfCode())) {
+        throw new IOException(
+            "the OVMF code image " + options.ovmfCode() + " is missing (apt-get install ovmf)");
+      }
+    }
+  }
+
+  private void onEvent(long runId, QmpClient.Event event) {
+    if (!"SHUTDOWN".equals(event.name()) || !event.data().path("guest").asBoolean(false)) {
+      return;
+    }
+    String reason = event.data().path("reason").asText("");
+    submit(() -> guestShutdown(runId, reason));
+  }
+
+  /** The guest rebooted or powered off by itself; QEMU is paused. */
+  private void guestShutdown(long runId, String reason) {
+    Run r = run;
+    if (r == null || r.id() != runId) {
+      return;
+    }
+    MachineHost h = requireHost();
+    if ("guest-reset".equals(reason)) {
+      h.bootNote("qemu: the guest rebooted");
+      stopRun();
+      boot(BootCause.HOST_REBOOT);
+    } else {
+      h.bootNote("qemu: the guest " + ("guest-shutdown".equals(reason) ? "powered off" : reason));
+      stopRun();
+      setState(HostPowerState.OFF);
+    }
+  }
+
+  /** The process ended; if it is still the current one, nobody asked: the host is off. */
+  private void exited(long runId) {
+    Run r = run;
+    if (r == null || r.id() != runId) {
+      return;
+    }
+    run = null;
+    r.qmp().close();
+    int code = r.process().exitValue();
+    lastProblem = "QEMU exited by itself with status " + code;
+    requireHost()
+        .bootNote(
+            "qemu: exited by itself with status "
+                + code
+                + (code == 124 || code == 137 ? " (killed after maxRunSeconds)" : ""));
+    LOG.warn("Node {}: QEMU exited by itself with status {}", name, code);
+    setState(HostPowerState.OFF);
+  }
+
+  /** Ends the current process, if any: {@code quit} over QMP, then a kill if needed. */
+  private void stopRun() {
+    Run r = run;
+    if (r == null) {
+      return;
+    }
+    run = null;
+    try {
+      r.qmp().execute("quit", Map.of());
+    } catch (IOException e) {
+      LOG.debug("Node {}: quit: {}", name, e.getMessage());
+    }
+    try {
+      if (!r.process().waitFor(5, TimeUnit.SECONDS)) {
+        kill(r.process());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill(r.process());
+    }
+    r.qmp().close();
+  }
+
+  private void qmp(String command) {
+    Run r = run;
+    if (r == null) {
+      return;
+    }
+    try {
+      r.qmp().execute(command, Map.of());
+    } catch (IOException e) {
+      LOG.info("Node {}: {} failed: {}", name, command, e.getMessage());
+    }
+  }
+
+  private void setState(HostPowerState newState) {
+    if (state != newState) {
+      state = newState;
+      requireHost().powerStateChanged(newState);
+    }
+  }
+
+  private MachineHost requireHost() {
+    MachineHost h = host;
+    if (h == null) {
+      throw new IllegalStateException("Attach the machine to a virtual AMT before using it");
+    }
+    return h;
+  }
+
+  private void submit(Runnable task) {
+    requireHost();
+    try {
+      worker.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.warn("Node {}: QEMU machine action failed: {}", name, e.toString());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Node {}: machine closed; request ignored", name);
+    }
+  }
+
+  private static void kill(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      if (lines.isEmpty()) {
+        return "";
+      }
+      return ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

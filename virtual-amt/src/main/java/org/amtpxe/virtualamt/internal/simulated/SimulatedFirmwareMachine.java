@@ -1,0 +1,673 @@
+package org.amtpxe.virtualamt.internal.simulated;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.amtpxe.virtualamt.BootCause;
+import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.HostPowerState;
+import org.amtpxe.virtualamt.MachineBackend;
+import org.amtpxe.virtualamt.MachineHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A machine for demos and tests without QEMU: its firmware really boots from the network, but
+ * nothing is executed. A network boot fetches the boot script DHCP would name, follows the chain
+ * the PXE deploy writes (boot.ipxe, then the per-MAC script, then its default label) and downloads
+ * the kernel and initrds. A deploy ramdisk (a kernel line with {@code deployment_key=}) is then
+ * acted out after the deploy ramdisk contract: fetch the image, verify its checksum, write it to
+ * the disk file, POST {@code pass_deploy_info}, wait for "done" on the notify port and reboot. Any
+ * other kernel is recorded as the booted instance; a disk boot records that the host booted from
+ * its disk. Every step is a note on the boot in the AMT's boot history.
+ *
+ * <p>The reboot after "done" is the host's own, so AMT's one-time boot override is consumed exactly
+ * as by firmware: the instance only netboots when the driver re-armed PXE.
+ */
+public final class SimulatedFirmwareMachine implements MachineBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatedFirmwareMachine.class);
+  private static final int CALLBACK_ATTEMPTS = 5;
+  private static final long CALLBACK_RETRY_MS = 2000;
+
+  private final String name;
+  private final SimulatedFirmwareOptions options;
+  private final ExecutorService worker;
+  private final HttpClient http;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final AtomicLong generation = new AtomicLong();
+  private volatile MachineHost host;
+  private volatile HostPowerState state = HostPowerState.OFF;
+  private volatile Thread bootThread;
+  private volatile ServerSocket notifySocket;
+  private volatile String activity = "off";
+
+  /**
+   * Creates the machine, powered off.
+   *
+   * @param name the node's name (for threads and logs)
+   * @param options how it boots
+   */
+  public SimulatedFirmwareMachine(String name, SimulatedFirmwareOptions options) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.options = Objects.requireNonNull(options, "options");
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "simfw-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(options.httpTimeout())
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  @Override
+  public void attach(MachineHost machineHost) {
+    if (this.host != null) {
+      throw new IllegalStateException("This machine is already attached to a virtual AMT");
+    }
+    this.host = Objects.requireNonNull(machineHost, "host");
+  }
+
+  @Override
+  public HostPowerState powerState() {
+    return state;
+  }
+
+  @Override
+  public void powerOn() {
+    submit(
+        () -> {
+          if (state == HostPowerState.OFF) {
+            setState(HostPowerState.ON);
+            startBoot(BootCause.AMT_POWER_ON);
+          }
+        });
+  }
+
+  @Override
+  public void powerOff() {
+    submit(this::off);
+  }
+
+  @Override
+  public void reset() {
+    submit(() -> rebootIfOn(BootCause.AMT_RESET));
+  }
+
+  @Override
+  public void powerCycle() {
+    submit(
+        () -> {
+          if (state == HostPowerState.ON) {
+            off();
+            setState(HostPowerState.ON);
+            startBoot(BootCause.AMT_POWER_CYCLE);
+          }
+        });
+  }
+
+  @Override
+  public void gracefulShutdown() {
+    submit(this::off);
+  }
+
+  @Override
+  public void gracefulReset() {
+    submit(() -> rebootIfOn(BootCause.AMT_GRACEFUL_RESET));
+  }
+
+  @Override
+  public void suspend(HostPowerState target) {
+    LOG.info("Node {}: the simulated machine does not suspend to {}; ignored", name, target);
+  }
+
+  @Override
+  public void diagnosticInterrupt() {
+    submit(() -> note(generation.get(), "nmi: a diagnostic interrupt reached the host"));
+  }
+
+  @Override
+  public void hostReboot() {
+    submit(() -> rebootIfOn(BootCause.HOST_REBOOT));
+  }
+
+  @Override
+  public void hostShutdown() {
+    submit(this::off);
+  }
+
+  @Override
+  public void pressPowerButton() {
+    submit(
+        () -> {
+          if (state == HostPowerState.OFF) {
+            setState(HostPowerState.ON);
+            startBoot(BootCause.HOST_POWER_ON);
+          } else {
+            off();
+          }
+        });
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("type", "simulated");
+    d.put("mac", options.mac());
+    d.put("address", options.address());
+    d.put("bootUrl", options.bootUrl().toString());
+    d.put("disk", options.disk().toString());
+    d.put("diskDevice", options.diskDevice());
+    d.put("activity", activity);
+    return d;
+  }
+
+  @Override
+  public void close() {
+    generation.incrementAndGet();
+    closeNotifySocket();
+    Thread t = bootThread;
+    if (t != null) {
+      t.interrupt();
+    }
+    worker.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "SimulatedFirmwareMachine[" + name + ", " + state + "]";
+  }
+
+  // ---- power, on the worker thread ----
+
+  private void off() {
+    cancelBoot();
+    activity = "off";
+    setState(HostPowerState.OFF);
+  }
+
+  private void rebootIfOn(BootCause cause) {
+    if (state == HostPowerState.ON) {
+      cancelBoot();
+      startBoot(cause);
+    }
+  }
+
+  private void startBoot(BootCause cause) {
+    long gen = generation.incrementAndGet();
+    BootDevice device = requireHost().bootStarting(cause);
+    Thread t = new Thread(() -> runBoot(gen, device), "simfw-" + name + "-boot-" + gen);
+    t.setDaemon(true);
+    bootThread = t;
+    t.start();
+  }
+
+  private void cancelBoot() {
+    generation.incrementAndGet();
+    closeNotifySocket();
+    Thread t = bootThread;
+    bootThread = null;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  private void setState(HostPowerState newState) {
+    if (state != newState) {
+      state = newState;
+      requireHost().powerStateChanged(newState);
+    }
+  }
+
+  // ---- a boot, on its own thread ----
+
+  private void runBoot(long gen, BootDevice device) {
+    try {
+      switch (device) {
+        case PXE -> networkBoot(gen);
+        case DISK -> diskBoot(gen);
+        case CDROM -> {
+          activity = "no CD/DVD drive";
+          note(gen, "cdrom: the machine has no CD/DVD drive; nothing boots");
+        }
+        case BIOS -> {
+          activity = "BIOS setup";
+          note(gen, "bios: the BIOS setup screen waits for a user");
+        }
+      }
+    } catch (InterruptedException e) {
+      LOG.debug("Node {}: boot {} cancelled", name, gen);
+    } catch (RuntimeException e) {
+      note(gen, "boot failed: " + e);
+      LOG.warn("Node {}: simulated boot failed", name, e);
+    }
+  }
+
+  private void networkBoot(long gen) throws InterruptedException {
+    activity = "network boot";
+    Map<String, String> settings =
+        Map.of(
+            "mac", options.mac(),
+            "mac:hexhyp", options.macHyphenated(),
+            "mac:hexraw", options.mac().replace(":", ""),
+            "ip", options.address());
+    IpxeScript.Outcome outcome = IpxeScript.run(options.bootUrl(), settings, new Downloads());
+    if (!current(gen)) {
+      return;
+    }
+    String chain =
+        outcome.scripts().stream().map(URI::toString).collect(Collectors.joining(" -> "));
+    if (outcome instanceof IpxeScript.Boot boot) {
+      Map<String, String> args = kernelArguments(boot.cmdline());
+      boolean ramdisk = args.containsKey("deployment_key");
+      note(
+          gen,
+          "pxe: "
+              + chain
+              + (boot.label().isEmpty() ? "" : ", label " + boot.label())
+              + " -> "
+              + (ramdisk ? "deploy ramdisk" : "instance"));
+      if (ramdisk) {
+        deployRamdisk(gen, boot, args);
+      } else {
+        activity = "instance running";
+        note(
+            gen,
+            "instance: kernel "
+                + boot.kernel()
+                + ", initrd "
+                + boot.initrds().stream().map(URI::toString).collect(Collectors.joining(" "))
+                + ", cmdline '"
+                + boot.cmdline()
+                + "'");
+      }
+    } else if (outcome instanceof IpxeScript.Exit exit) {
+      note(gen, "pxe: " + chain + " left iPXE (" + exit.message() + "); next device: disk");
+      diskBoot(gen);
+    } else {
+      activity = "network boot failed";
+      note(gen, "pxe: " + chain + " failed: " + ((IpxeScript.Failure) outcome).message());
+    }
+  }
+
+  private void diskBoot(long gen) {
+    Path disk = options.disk();
+    boolean bootable = false;
+    try (InputStream in = Files.newInputStream(disk)) {
+      byte[] head = in.readNBytes(1024 * 1024);
+      for (byte b : head) {
+        if (b != 0) {
+          bootable = true;
+          break;
+        }
+      }
+    } catch (IOException e) {
+      bootable = false;
+    }
+    if (bootable) {
+      activity = "running from disk";
+      note(gen, "disk: booted the system on " + options.diskDevice() + " (" + disk + ")");
+    } else {
+      activity = "no bootable device";
+      note(gen, "disk: " + options.diskDevice() + " is empty: no bootable device");
+    }
+  }
+
+  /** The deploy ramdisk contract (bundle-pxe README, "The deploy ramdisk contract"). */
+  private void deployRamdisk(long gen, IpxeScript.Boot boot, Map<String, String> args)
+      throws InterruptedException {
+    activity = "deploy ramdisk";
+    String error = null;
+    String target = null;
+    for (String key :
+        List.of(
+            "deployment_id", "deployment_key", "ironic_api_url", "image_url", "image_checksum")) {
+      if (args.getOrDefault(key, "").isEmpty() && error == null) {
+        error = "the kernel command line lacks " + key;
+      }
+    }
+    if (error == null) {
+      List<String> disks = Arrays.asList(args.getOrDefault("disk", "").split(","));
+      if (disks.contains(options.diskDevice())) {
+        target = "/dev/" + options.diskDevice();
+      } else {
+        error =
+            "none of the disks "
+                + disks
+                + " exists (this machine has "
+                + options.diskDevice()
+                + ")";
+      }
+    }
+    if (error == null) {
+      error = writeImage(gen, args, target);
+    }
+    if (!current(gen)) {
+      return;
+    }
+    int port = parsePort(args.get("notify_port"));
+    try (ServerSocket listener = new ServerSocket()) {
+      try {
+        listener.bind(new InetSocketAddress(InetAddress.getByName(options.address()), port));
+      } catch (IOException e) {
+        note(gen, "deploy ramdisk: cannot listen on " + options.address() + ":" + port + ": " + e);
+        if (error == null) {
+          error = "cannot listen on notify port " + port;
+        }
+      }
+      notifySocket = listener;
+      callBack(gen, args, error, target);
+      if (!listener.isBound() || !current(gen)) {
+        return;
+      }
+      activity = "deploy ramdisk: waiting for done";
+      listener.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.notifyTimeout().toMillis()));
+      String received;
+      try (Socket s = listener.accept();
+          InputStream in = s.getInputStream()) {
+        s.setSoTimeout(10_000);
+        received = new String(in.readNBytes(64), StandardCharsets.US_ASCII).strip();
+      } catch (SocketTimeoutException e) {
+        note(
+            gen, "deploy ramdisk: no 'done' within " + options.notifyTimeout() + "; still waiting");
+        activity = "deploy ramdisk: gave up waiting for done";
+        return;
+      } catch (SocketException e) {
+        return; // closed: powered off or reset meanwhile
+      }
+      if (!current(gen)) {
+        return;
+      }
+      note(gen, "deploy ramdisk: received '" + received + "' on port " + port + "; rebooting");
+    } catch (IOException e) {
+      note(gen, "deploy ramdisk: " + e);
+      return;
+    } finally {
+      notifySocket = null;
+    }
+    activity = "deploy ramdisk: rebooting";
+    hostReboot();
+  }
+
+  /** Downloads, verifies and writes the image; returns an error or null. */
+  private String writeImage(long gen, Map<String, String> args, String target)
+      throws InterruptedException {
+    String algorithm = args.getOrDefault("image_checksum_algo", "sha256").toLowerCase(Locale.ROOT);
+    String javaAlgorithm =
+        switch (algorithm) {
+          case "sha256" -> "SHA-256";
+          case "md5" -> "MD5";
+          default -> null;
+        };
+    if (javaAlgorithm == null) {
+      return "unknown image_checksum_algo " + algorithm;
+    }
+    URI image = URI.create(args.get("image_url"));
+    Path download = options.disk().resolveSibling(options.disk().getFileName() + ".download");
+    try {
+      Files.createDirectories(download.toAbsolutePath().getParent());
+      MessageDigest digest = MessageDigest.getInstance(javaAlgorithm);
+      HttpResponse<InputStream> response =
+          http.send(
+              HttpRequest.newBuilder(image).timeout(options.httpTimeout().multipliedBy(10)).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      long size;
+      try (InputStream body = response.body()) {
+        if (response.statusCode() != 200) {
+          return "cannot download " + image + ": HTTP " + response.statusCode();
+        }
+        try (InputStream in = new DigestInputStream(body, digest)) {
+          size = Files.copy(in, download, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      String actual = HexFormat.of().formatHex(digest.digest());
+      String expected = args.get("image_checksum").toLowerCase(Locale.ROOT);
+      if (!actual.equals(expected)) {
+        return "image checksum mismatch: expected "
+            + algorithm
+            + " "
+            + expected
+            + ", got "
+            + actual;
+      }
+      long limit = (long) options.diskSizeMb() * 1024 * 1024;
+      if (limit > 0 && size > limit) {
+        return "the image (" + size + " bytes) is larger than the disk (" + limit + " bytes)";
+      }
+      if (!current(gen)) {
+        return null;
+      }
+      try (FileChannel from = FileChannel.open(download);
+          FileChannel to =
+              FileChannel.open(
+                  options.disk(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        long done = 0;
+        while (done < size) {
+          done += from.transferTo(done, size - done, to.position(done));
+        }
+        if (limit > 0 && to.size() < limit) {
+          to.write(ByteBuffer.wrap(new byte[1]), limit - 1);
+        }
+        to.force(true);
+      }
+      note(
+          gen,
+          "deploy ramdisk: image "
+              + image
+              + " ("
+              + size
+              + " bytes, "
+              + algorithm
+              + " verified) written to "
+              + target
+              + " ("
+              + options.disk()
+              + ")");
+      return null;
+    } catch (IOException e) {
+      return "cannot download or write the image: " + e.getMessage();
+    } catch (NoSuchAlgorithmException e) {
+      return "the JVM has no " + javaAlgorithm;
+    } finally {
+      try {
+        Files.deleteIfExists(download);
+      } catch (IOException e) {
+        LOG.debug("Node {}: could not remove {}: {}", name, download, e.toString());
+      }
+    }
+  }
+
+  private void callBack(long gen, Map<String, String> args, String error, String disk)
+      throws InterruptedException {
+    if (error != null) {
+      note(gen, "deploy ramdisk: error: " + error);
+    }
+    String api = args.getOrDefault("ironic_api_url", "");
+    String id = args.getOrDefault("deployment_id", "");
+    if (api.isEmpty() || id.isEmpty()) {
+      note(gen, "deploy ramdisk: no ironic_api_url or deployment_id; cannot call back");
+      return;
+    }
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("address", options.address());
+    body.put("key", args.getOrDefault("deployment_key", ""));
+    body.put("error", error == null ? "" : error);
+    if (disk != null) {
+      body.put("disk", disk);
+    }
+    URI url = URI.create(api + "/v1/nodes/" + id + "/vendor_passthru/pass_deploy_info");
+    String json;
+    try {
+      json = mapper.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    String last = "";
+    for (int attempt = 1; attempt <= CALLBACK_ATTEMPTS && current(gen); attempt++) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(url)
+                    .timeout(options.httpTimeout())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 == 2) {
+          note(gen, "deploy ramdisk: pass_deploy_info -> HTTP " + r.statusCode());
+          return;
+        }
+        last = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(CALLBACK_RETRY_MS);
+    }
+    note(gen, "deploy ramdisk: pass_deploy_info to " + url + " failed: " + last);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+
+  private static int parsePort(String text) {
+    try {
+      int port = Integer.parseInt(text == null ? "10000" : text);
+      return port > 0 && port < 65536 ? port : 10000;
+    } catch (NumberFormatException e) {
+      return 10000;
+    }
+  }
+
+  /** {@code key=value} words of a kernel command line (the last one wins, as in /proc/cmdline). */
+  static Map<String, String> kernelArguments(String cmdline) {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String word : cmdline.trim().split("\\s+")) {
+      int eq = word.indexOf('=');
+      if (eq > 0) {
+        args.put(word.substring(0, eq), word.substring(eq + 1));
+      } else if (!word.isEmpty()) {
+        args.put(word, "");
+      }
+    }
+    return args;
+  }
+
+  private boolean current(long gen) {
+    return generation.get() == gen;
+  }
+
+  private void note(long gen, String text) {
+    if (current(gen)) {
+      requireHost().bootNote(text);
+    }
+  }
+
+  private void closeNotifySocket() {
+    ServerSocket s = notifySocket;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        LOG.debug("Node {}: closing the notify socket: {}", name, e.toString());
+      }
+    }
+  }
+
+  private MachineHost requireHost() {
+    MachineHost h = host;
+    if (h == null) {
+      throw new IllegalStateException("Attach the machine to a virtual AMT before using it");
+    }
+    return h;
+  }
+
+  private void submit(Runnable task) {
+    requireHost();
+    try {
+      worker.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.warn("Node {}: simulated machine action failed: {}", name, e.toString());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Node {}: machine closed; request ignored", name);
+    }
+  }
+
+  /** HTTP downloads as firmware makes them: a 200 reply, or an error naming the status. */
+  private final class Downloads implements IpxeScript.Fetcher {
+    @Override
+    public byte[] fetch(URI uri) throws IOException {
+      HttpResponse<byte[]> r = send(uri, HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new IOException("HTTP " + r.statusCode());
+      }
+      return r.body();
+    }
+
+    @Override
+    public long download(URI uri) throws IOException {
+      HttpResponse<InputStream> r = send(uri, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = r.body()) {
+        if (r.statusCode() != 200) {
+          throw new IOException("HTTP " + r.statusCode());
+        }
+        return in.transferTo(OutputStream.nullOutputStream());
+      }
+    }
+
+    private <T> HttpResponse<T> send(URI uri, HttpResponse.BodyHandler<T> handler)
+        throws IOException {
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+        throw new IOException("the simulated firmware only fetches http(s) URLs");
+      }
+      try {
+        return http.send(
+            HttpRequest.newBuilder(uri).timeout(options.httpTimeout()).build(), handler);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+  }
+}
