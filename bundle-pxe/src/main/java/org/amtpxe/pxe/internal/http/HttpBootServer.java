@@ -9,6 +9,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +41,12 @@ public final class HttpBootServer implements AutoCloseable {
   public static HttpBootServer start(Path root, InetSocketAddress bind) throws Exception {
     Files.createDirectories(root);
     Path realRoot = root.toRealPath();
-    Server server = new Server();
+    // Threads named after the bundle, so that they can be told apart in a thread dump.
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("amtpxe-pxe-http");
+    Server server =
+        new Server(
+            threads, new ScheduledExecutorScheduler("amtpxe-pxe-http-scheduler", false), null);
     ServerConnector connector = new ServerConnector(server, 1, 1);
     connector.setHost(bind.getAddress().getHostAddress());
     connector.setPort(bind.getPort());

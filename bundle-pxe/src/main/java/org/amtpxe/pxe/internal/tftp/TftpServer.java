@@ -52,8 +52,8 @@ public final class TftpServer implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
-            r -> daemon(r, "tftp-transfer-" + ids.incrementAndGet()));
-    this.listener = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-listener"));
+            r -> daemon(r, "amtpxe-tftp-transfer-" + ids.incrementAndGet()));
+    this.listener = Executors.newSingleThreadExecutor(r -> daemon(r, "amtpxe-tftp-listener"));
   }
 
   /**
