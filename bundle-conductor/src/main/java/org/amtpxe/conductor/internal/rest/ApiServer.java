@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /** The Jetty server of the API: one connector on the configured address and port. */
 public final class ApiServer implements AutoCloseable {
@@ -23,7 +24,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(String host, int port, int maxThreads, Handler handler) throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(Math.max(maxThreads, 8), 2);
     pool.setName("amtpxe-api");
-    server = new Server(pool);
+    server = new Server(pool, new ScheduledExecutorScheduler("amtpxe-api-scheduler", false), null);
     connector = new ServerConnector(server, 1, 1);
     connector.setHost(host);
     connector.setPort(port);
