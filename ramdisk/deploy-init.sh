@@ -71,6 +71,12 @@ fi
 # 3 s before notifying instead).
 timeout 600 nc -l -p "$notify_port" > /tmp/notify &
 listener=$!
+i=0
+while ! netstat -ltn 2>/dev/null | grep -q ":$notify_port "; do
+  i=$((i + 1))
+  [ $i -ge 100 ] && { echo "DEPLOY-RAMDISK: nc is not listening on $notify_port"; break; }
+  usleep 100000
+done
 
 body="{\"address\": \"$address\", \"key\": \"$deployment_key\", \"error\": \"$error\", \"disk\": \"$target\"}"
 url="$ironic_api_url/v1/nodes/$deployment_id/vendor_passthru/pass_deploy_info"

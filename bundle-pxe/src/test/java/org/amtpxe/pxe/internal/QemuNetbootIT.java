@@ -53,6 +53,7 @@ class QemuNetbootIT {
   final List<AutoCloseable> closeables = new ArrayList<>();
   Process qemu;
   final StringBuffer serial = new StringBuffer();
+  volatile QmpOneShotBoot oneShot;
 
   @BeforeAll
   static void buildRamdisk() throws Exception {
@@ -83,11 +84,23 @@ class QemuNetbootIT {
     }
   }
 
-  void startQemu(String bootfile, Path disk, int notifyForward) throws IOException {
-    startQemu(bootfile, disk, notifyForward, false);
+  /** How the guest chooses its boot device. */
+  enum Firmware {
+    /** SeaBIOS, always from the NIC. */
+    BIOS_ALWAYS_PXE,
+    /** SeaBIOS with AMT's one-shot boot override emulated over QMP ({@link QmpOneShotBoot}). */
+    BIOS_AMT_ONE_SHOT,
+    /** OVMF, always from the NIC. */
+    UEFI
   }
 
-  void startQemu(String bootfile, Path disk, int notifyForward, boolean uefi) throws IOException {
+  void startQemu(String bootfile, Path disk, int notifyForward) throws IOException {
+    startQemu(bootfile, disk, notifyForward, Firmware.BIOS_ALWAYS_PXE);
+  }
+
+  void startQemu(String bootfile, Path disk, int notifyForward, Firmware firmware)
+      throws IOException {
+    boolean uefi = firmware == Firmware.UEFI;
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -119,7 +132,19 @@ class QemuNetbootIT {
               "if=pflash,format=raw,file=" + vars));
       nicBoot = ",bootindex=1";
     } else {
-      cmd.addAll(List.of("-m", "512", "-boot", "n"));
+      cmd.addAll(List.of("-m", "512"));
+      if (firmware == Firmware.BIOS_AMT_ONE_SHOT) {
+        // Only devices with a bootindex boot: the NIC while armed, then the disk.
+        cmd.addAll(
+            List.of(
+                "-boot",
+                "strict=on",
+                "-qmp",
+                "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off"));
+        nicBoot = ",id=nic0,bootindex=1";
+      } else {
+        cmd.addAll(List.of("-boot", "n"));
+      }
     }
     String netdev = "user,id=n0,bootfile=" + bootfile;
     if (notifyForward > 0) {
@@ -127,7 +152,14 @@ class QemuNetbootIT {
     }
     cmd.addAll(
         List.of("-netdev", netdev, "-device", "virtio-net-pci,netdev=n0,mac=" + MAC + nicBoot));
-    if (disk != null) {
+    if (disk != null && firmware == Firmware.BIOS_AMT_ONE_SHOT) {
+      cmd.addAll(
+          List.of(
+              "-drive",
+              "file=" + disk + ",format=raw,if=none,id=d0",
+              "-device",
+              "virtio-blk-pci,drive=d0,bootindex=2"));
+    } else if (disk != null) {
       cmd.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
     } else {
       cmd.add("-no-reboot");
@@ -139,8 +171,17 @@ class QemuNetbootIT {
               try (InputStream in = qemu.getInputStream()) {
                 byte[] buf = new byte[4096];
                 int n;
+                int searchFrom = 0;
                 while ((n = in.read(buf)) > 0) {
                   serial.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                  // SeaBIOS prints this when it boots the NIC's option ROM.
+                  int at = serial.indexOf("Booting from ROM", searchFrom);
+                  if (at >= 0) {
+                    searchFrom = at + 1;
+                    if (oneShot != null) {
+                      oneShot.consumed();
+                    }
+                  }
                 }
               } catch (IOException e) {
                 // QEMU went away
@@ -198,7 +239,12 @@ class QemuNetbootIT {
 
   @Test
   void fullNetbootDeployRearmsPxeAndBootsTheInstance() throws Exception {
-    fullNetbootDeploy(false);
+    fullNetbootDeploy(Firmware.BIOS_AMT_ONE_SHOT, true);
+  }
+
+  @Test
+  void withoutTheRearmTheNodeFallsToItsDiskInsteadOfTheInstance() throws Exception {
+    fullNetbootDeploy(Firmware.BIOS_AMT_ONE_SHOT, false);
   }
 
   @Test
@@ -206,10 +252,11 @@ class QemuNetbootIT {
     assumeTrue(
         Files.isRegularFile(Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd")),
         "OVMF is not installed (apt-get install ovmf): UEFI boot skipped");
-    fullNetbootDeploy(true);
+    fullNetbootDeploy(Firmware.UEFI, true);
   }
 
-  void fullNetbootDeploy(boolean uefi) throws Exception {
+  void fullNetbootDeploy(Firmware firmware, boolean rearm) throws Exception {
+    boolean uefi = firmware == Firmware.UEFI;
     Path images = Files.createDirectories(dir.resolve("images"));
     byte[] image = new byte[4 * 1024 * 1024];
     new Random(5).nextBytes(image);
@@ -233,6 +280,7 @@ class QemuNetbootIT {
     config.put("pxe_append_params", "console=ttyS0");
     config.put("disk_devices", "vda");
     config.put("notify_timeout_seconds", 60);
+    config.put("rearm_before_reboot", rearm);
     // The guest's port 10000 is forwarded to the host's 127.0.0.1:notifyForward.
     TcpRamdiskNotifier tcp = new TcpRamdiskNotifier();
     List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -269,12 +317,31 @@ class QemuNetbootIT {
             .provisionState(ProvisionState.DEPLOYING)
             .build();
     FakeTask task = new FakeTask(node, List.of(FakeTask.port(UUID, MAC)));
+    QmpOneShotBoot[] qmp = new QmpOneShotBoot[1];
+    task.onEnsure =
+        device -> {
+          if (qmp[0] != null) {
+            try {
+              qmp[0].armPxe();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        };
     task.deploy = netboot.deploy();
     task.onReboot =
         () -> {
           try {
-            startQemu("http://10.0.2.2:" + httpPort + "/boot.ipxe", disk, notifyForward, uefi);
-          } catch (IOException e) {
+            startQemu("http://10.0.2.2:" + httpPort + "/boot.ipxe", disk, notifyForward, firmware);
+            if (firmware == Firmware.BIOS_AMT_ONE_SHOT) {
+              qmp[0] = QmpOneShotBoot.connect(dir.resolve("qmp.sock"));
+              oneShot = qmp[0];
+              if (serial.indexOf("Booting from ROM") >= 0) {
+                oneShot.consumed(); // the first boot was faster than the QMP connection
+              }
+              closeables.add(qmp[0]);
+            }
+          } catch (Exception e) {
             throw new IllegalStateException(e);
           }
         };
@@ -318,6 +385,21 @@ class QemuNetbootIT {
     assertThat(task.deploy.deploy(task)).isEqualTo(DeployState.WAIT_CALLBACK);
     // TCG on a loaded 2-core machine: a UEFI boot alone took up to ~100 s in a full build.
     long timeout = Long.getLong("amtpxe.qemu.timeout", uefi ? 420 : 240);
+    if (!rearm) {
+      // The ramdisk reboots with the one-shot override consumed: the instance never comes up.
+      awaitSerial("No bootable device.", Duration.ofSeconds(timeout));
+      String log = serial.toString();
+      assertThat(log.indexOf("DEPLOY-RAMDISK: got 'done'"))
+          .isPositive()
+          .isLessThan(log.lastIndexOf("No bootable device."));
+      assertThat(log).doesNotContain("INSTANCE-UP");
+      assertThat(task.calls).doesNotContain("management.ensureNextBootDevice pxe");
+      assertThat(continued).containsExactly(DeployState.DONE);
+      System.out.printf(
+          "QEMU deploy without re-arm: fell to the disk after %.1f s%n",
+          (System.nanoTime() - start) / 1e9);
+      return;
+    }
     try {
       awaitSerial("INSTANCE-UP", Duration.ofSeconds(timeout));
     } catch (AssertionError e) {

@@ -33,6 +33,9 @@ public final class FakeTask implements TaskContext {
   /** Runs when power.reboot is called (the IT boots a VM here). */
   public Runnable onReboot = () -> {};
 
+  /** Runs when the management interface is asked to ensure the next boot device. */
+  public java.util.function.Consumer<BootDevice> onEnsure = d -> {};
+
   /** Runs when the power is set off. */
   public Runnable onPowerOff = () -> {};
 
@@ -156,6 +159,7 @@ public final class FakeTask implements TaskContext {
         @Override
         public void ensureNextBootDevice(TaskContext task, BootDevice device) {
           calls.add("management.ensureNextBootDevice " + device);
+          onEnsure.accept(device);
         }
       };
 
