@@ -52,19 +52,28 @@ done
 [ -n "$target" ] || fail "none of the disks $disk exists"
 
 if [ -z "$error" ]; then
-  if wget -q -O /tmp/image "$image_url"; then
-    actual=$(${image_checksum_algo}sum /tmp/image | cut -d' ' -f1)
+  # Stream the image onto the disk (no copy in RAM, so images larger than memory work), then
+  # verify what landed there by reading the same number of bytes back.
+  # (busybox dd does not report the bytes it copied: a FIFO into wc counts them.)
+  mkfifo /tmp/count.fifo
+  wc -c < /tmp/count.fifo > /tmp/count &
+  counter=$!
+  if (set -o pipefail
+      wget -q -O - "$image_url" | tee /tmp/count.fifo | dd of="$target" bs=1M conv=fsync 2>/dev/null)
+  then
+    wait $counter
+    sync
+    written=$(tr -d ' ' < /tmp/count)
+    echo 3 > /proc/sys/vm/drop_caches
+    actual=$(head -c "$written" "$target" | ${image_checksum_algo}sum | cut -d' ' -f1)
     if [ "$actual" = "$image_checksum" ]; then
-      dd if=/tmp/image of="$target" bs=1M conv=fsync 2>/dev/null || fail "writing $target failed"
-      sync
-      echo "DEPLOY-RAMDISK: wrote the image to $target"
+      echo "DEPLOY-RAMDISK: wrote the image to $target ($written bytes, $image_checksum_algo verified)"
     else
-      fail "image checksum mismatch: expected $image_checksum_algo $image_checksum, got $actual"
+      fail "image checksum mismatch on $target: expected $image_checksum_algo $image_checksum, got $actual"
     fi
   else
-    fail "cannot download $image_url"
+    fail "cannot download $image_url onto $target"
   fi
-  rm -f /tmp/image
 fi
 
 # Listen before calling back, so that "done" cannot arrive before anyone listens (Ironic slept

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.amtpxe.api.driver.DeployState;
+import org.amtpxe.api.error.DeployFailureException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.pxe.internal.config.TestConfigs;
@@ -54,6 +55,7 @@ class QemuNetbootIT {
   Process qemu;
   final StringBuffer serial = new StringBuffer();
   volatile QmpOneShotBoot oneShot;
+  String diskDevices = "vda";
 
   @BeforeAll
   static void buildRamdisk() throws Exception {
@@ -243,6 +245,12 @@ class QemuNetbootIT {
   }
 
   @Test
+  void anErrorTheRamdiskReportsFailsTheDeploy() throws Exception {
+    diskDevices = "sdz";
+    fullNetbootDeploy(Firmware.BIOS_ALWAYS_PXE, true);
+  }
+
+  @Test
   void withoutTheRearmTheNodeFallsToItsDiskInsteadOfTheInstance() throws Exception {
     fullNetbootDeploy(Firmware.BIOS_AMT_ONE_SHOT, false);
   }
@@ -278,7 +286,7 @@ class QemuNetbootIT {
     config.put("tftp_root", dir.resolve("boot").toString());
     config.put("image_cache_dir", dir.resolve("master").toString());
     config.put("pxe_append_params", "console=ttyS0");
-    config.put("disk_devices", "vda");
+    config.put("disk_devices", diskDevices);
     config.put("notify_timeout_seconds", 60);
     config.put("rearm_before_reboot", rearm);
     // The guest's port 10000 is forwarded to the host's 127.0.0.1:notifyForward.
@@ -385,6 +393,27 @@ class QemuNetbootIT {
     assertThat(task.deploy.deploy(task)).isEqualTo(DeployState.WAIT_CALLBACK);
     // TCG on a loaded 2-core machine: a UEFI boot alone took up to ~100 s in a full build.
     long timeout = Long.getLong("amtpxe.qemu.timeout", uefi ? 420 : 240);
+    if (!diskDevices.equals("vda")) {
+      // The ramdisk finds no disk, calls back with the error, and the deploy fails on it.
+      long end = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+      while (continued.isEmpty() && System.nanoTime() < end) {
+        Thread.sleep(200);
+      }
+      assertThat(continued).hasSize(1);
+      assertThat(continued.get(0))
+          .isInstanceOfSatisfying(
+              DeployFailureException.class,
+              e ->
+                  assertThat(e)
+                      .hasMessageContaining("the deploy ramdisk reported an error")
+                      .hasMessageContaining("none of the disks " + diskDevices + " exists"));
+      assertThat(events).containsExactly("callback accepted");
+      assertThat(task.calls).doesNotContain("management.ensureNextBootDevice pxe");
+      System.out.printf(
+          "QEMU deploy with a ramdisk error: failed after %.1f s%n",
+          (System.nanoTime() - start) / 1e9);
+      return;
+    }
     if (!rearm) {
       // The ramdisk reboots with the one-shot override consumed: the instance never comes up.
       awaitSerial("No bootable device.", Duration.ofSeconds(timeout));
