@@ -1,0 +1,65 @@
+package org.amtpxe.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Debian's {@code baremetal} CLI (python3-ironicclient), run inside the lab's namespace against the
+ * conductor's API with HTTP Basic credentials (given in the environment, not on the command line).
+ */
+final class Baremetal {
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final Lab lab;
+  private final String endpoint;
+  private final Map<String, String> env;
+
+  Baremetal(Lab lab, String endpoint, String user, String password) {
+    this.lab = lab;
+    this.endpoint = endpoint;
+    this.env =
+        Map.of(
+            "OS_AUTH_TYPE",
+            "http_basic",
+            "OS_USERNAME",
+            user,
+            "OS_PASSWORD",
+            password,
+            "PYTHONWARNINGS",
+            "ignore");
+  }
+
+  /** Runs a command; fails the test with the CLI's error output if it fails. */
+  String run(String... args) throws IOException {
+    Lab.Result r = result(args);
+    if (!r.ok()) {
+      throw new AssertionError(
+          "baremetal " + String.join(" ", args) + " failed (exit " + r.exit() + "): " + r.err());
+    }
+    return r.out();
+  }
+
+  /** Runs a command that prints JSON ({@code -f json} is added). */
+  JsonNode json(String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("-f");
+    all.add("json");
+    return mapper.readTree(run(all.toArray(String[]::new)));
+  }
+
+  /** Runs a command and returns what happened, failed or not. */
+  Lab.Result result(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("baremetal", "--os-endpoint", endpoint));
+    command.addAll(List.of(args));
+    return lab.nsResult(Duration.ofSeconds(120), env, command);
+  }
+
+  /** The node's provision state. */
+  String provisionState(String node) throws IOException {
+    return json("node", "show", node, "-c", "provision_state").path("provision_state").asText();
+  }
+}
