@@ -50,10 +50,12 @@ class RealismTest {
 
   @Test
   void sleepingEngineDropsTheFirstRequestThenAnswersOnceAwake() throws Exception {
+    // The wake time covers the gap between the client's connect and its request on a loaded
+    // machine: with 100 ms the engine was sometimes awake before the request arrived.
     Switches sleepy =
         Switches.builder()
             .meIdleSleep(Duration.ofMillis(200))
-            .meWakeTime(Duration.ofMillis(100))
+            .meWakeTime(Duration.ofMillis(600))
             .meSleepMode(Switches.SleepMode.DROP)
             .build();
     try (Emulator e = Emulator.start(b -> b.switches(sleepy))) {
@@ -169,6 +171,19 @@ class RealismTest {
   }
 
   @Test
+  void quotaModeServesAClientThatSendsItsNextRequestRightAfterTheReply() throws Exception {
+    // One request at a time means: once a reply has been read, the next request is served.
+    Switches busy = Switches.builder().concurrency(Switches.Concurrency.QUOTA_FAULT).build();
+    try (Emulator e = Emulator.start(b -> b.switches(busy))) {
+      DigestClient client = e.client();
+      for (int i = 0; i < 300; i++) {
+        assertThat(client.send(GET_POWER).status()).as("request %d", i).isEqualTo(200);
+      }
+      assertThat(e.node().counters().faults()).isZero();
+    }
+  }
+
+  @Test
   void queueModeServesConcurrentRequestsOneAfterAnother() throws Exception {
     Switches queued =
         Switches.builder()
@@ -201,12 +216,23 @@ class RealismTest {
             .concurrency(Switches.Concurrency.UNLIMITED)
             .latency(Duration.ofMillis(300))
             .build();
-    try (Emulator e = Emulator.start(b -> b.switches(parallel))) {
-      long elapsed =
+    try (Emulator e =
+        Emulator.start(b -> b.switches(parallel.toBuilder().latency(Duration.ZERO).build()))) {
+      // Warm up clients and threads first: on a loaded machine they took seconds the first time.
+      concurrently(e, 3);
+      e.node().setSwitches(parallel);
+      long together =
+          millisOf(
+              () -> assertThat(concurrently(e, 3)).extracting(Reply::status).containsOnly(200));
+      e.node().setSwitches(parallel.toBuilder().concurrency(Switches.Concurrency.QUEUE).build());
+      long inTurn =
           millisOf(
               () -> assertThat(concurrently(e, 3)).extracting(Reply::status).containsOnly(200));
 
-      assertThat(elapsed).isLessThan(3 * 300);
+      // Compared with the same requests queued, not with a wall-clock bound: the build machine
+      // is shared and slow at times. Together: 2 x 300 ms (the first request, then the three);
+      // in turn: 4 x 300 ms.
+      assertThat(together).isLessThan(inTurn - 300);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.amtpxe.virtualamt.RequestRecord;
 import org.amtpxe.virtualamt.Switches;
 import org.amtpxe.virtualamt.Switches.Fault;
@@ -149,7 +150,8 @@ final class WsmanHandler {
       if (!admitted) {
         CimDispatcher.Result busy = node.refuse(body, WsmanFault.quotaLimit());
         record(node, busy, switches.faultHttpStatus(), time, null);
-        writeSoap(node, response, switches.faultHttpStatus(), busy.reply().toBytes(), callback);
+        writeSoap(
+            node, response, switches.faultHttpStatus(), busy.reply().toBytes(), callback, () -> {});
       }
     } catch (RuntimeException e) {
       LOG.warn("Node {}: request failed inside the emulator", node.name(), e);
@@ -164,16 +166,26 @@ final class WsmanHandler {
       byte[] body,
       Instant time,
       Fault injected) {
+    // NOTE: the request leaves the gate before the reply's last chunk is written: a client that has
+    // read the whole reply may send its next request at once, and one-at-a-time firmware serves
+    // it (MeshCommander's and the driver's one-request-in-flight rule relies on this).
+    AtomicBoolean left = new AtomicBoolean();
+    Runnable leave =
+        () -> {
+          if (left.compareAndSet(false, true)) {
+            node.gate().exit();
+          }
+        };
     Callback done =
         Callback.from(
             () -> {
               node.engine().activity(System.nanoTime());
               callback.succeeded();
-              node.gate().exit();
+              leave.run();
             },
             failure -> {
               callback.failed(failure);
-              node.gate().exit();
+              leave.run();
             });
     try {
       Switches switches = node.switches();
@@ -197,9 +209,11 @@ final class WsmanHandler {
       byte[] reply = bytes;
       if (delay > 0) {
         scheduler.schedule(
-            () -> writeSoap(node, response, status, reply, done), delay, TimeUnit.NANOSECONDS);
+            () -> writeSoap(node, response, status, reply, done, leave),
+            delay,
+            TimeUnit.NANOSECONDS);
       } else {
-        writeSoap(node, response, status, reply, done);
+        writeSoap(node, response, status, reply, done, leave);
       }
     } catch (RuntimeException e) {
       LOG.warn("Node {}: request failed inside the emulator", node.name(), e);
@@ -221,9 +235,17 @@ final class WsmanHandler {
         .log(new RequestRecord(time, result.operation(), result.className(), status, outcome));
   }
 
-  /** Writes a SOAP reply in two writes, so that it goes out chunked as firmware sends it. */
+  /**
+   * Writes a SOAP reply in two writes, so that it goes out chunked as firmware sends it; runs
+   * {@code beforeLastChunk} before the terminating chunk.
+   */
   private static void writeSoap(
-      AmtNode node, Response response, int status, byte[] body, Callback callback) {
+      AmtNode node,
+      Response response,
+      int status,
+      byte[] body,
+      Callback callback,
+      Runnable beforeLastChunk) {
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, SOAP_CONTENT_TYPE);
@@ -232,7 +254,11 @@ final class WsmanHandler {
         false,
         ByteBuffer.wrap(body),
         Callback.from(
-            () -> response.write(true, BufferUtil.EMPTY_BUFFER, callback), callback::failed));
+            () -> {
+              beforeLastChunk.run();
+              response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+            },
+            callback::failed));
   }
 
   /**
