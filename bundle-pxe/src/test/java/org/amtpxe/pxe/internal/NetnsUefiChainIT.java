@@ -46,6 +46,8 @@ class NetnsUefiChainIT {
   void tearDown() throws Exception {
     for (Process p : processes) {
       p.getOutputStream().close();
+      // NOTE: qemu runs under timeout(1); kill the whole tree, or the VM outlives the test.
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroy();
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

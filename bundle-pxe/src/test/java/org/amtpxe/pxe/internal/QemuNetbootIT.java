@@ -73,6 +73,8 @@ class QemuNetbootIT {
   @AfterEach
   void cleanUp() throws Exception {
     if (qemu != null) {
+      // NOTE: qemu runs under timeout(1); killing timeout alone would orphan a running VM.
+      qemu.descendants().forEach(ProcessHandle::destroyForcibly);
       qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     for (AutoCloseable c : closeables) {
