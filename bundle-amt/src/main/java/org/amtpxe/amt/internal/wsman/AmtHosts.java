@@ -52,18 +52,19 @@ public final class AmtHosts implements AutoCloseable {
    * Wakes the AMT when its last wake-up is older than {@code awakeInterval}: opens a TCP connection
    * to the AMT port, a few times if needed. Call with the host's lock held.
    *
+   * @return true when a wake-up was sent: the AMT may still be waking
    * @throws ConnectionFailedException when no attempt connects
    */
-  void wakeIfDue(AmtEndpoint endpoint, TransportSettings settings)
+  boolean wakeIfDue(AmtEndpoint endpoint, TransportSettings settings)
       throws ConnectionFailedException, InterruptedException {
     Duration interval = settings.awakeInterval();
     if (interval.isZero()) {
-      return;
+      return false;
     }
     Instant now = clock.instant();
     Optional<Instant> last = wakeLog.lastAwake(endpoint.hostKey());
     if (last.isPresent() && Duration.between(last.get(), now).compareTo(interval) <= 0) {
-      return;
+      return false;
     }
     IOException failure = null;
     for (int attempt = 1; attempt <= settings.wakeAttempts(); attempt++) {
@@ -71,7 +72,7 @@ public final class AmtHosts implements AutoCloseable {
         probe.probe(endpoint.address(), endpoint.port(), settings.connectTimeout());
         wakeLog.recordWake(endpoint.hostKey(), clock.instant());
         LOG.debug("{}: woke AMT at {} (attempt {})", endpoint.label(), endpoint.where(), attempt);
-        return;
+        return true;
       } catch (IOException e) {
         failure = e;
         if (attempt < settings.wakeAttempts()) {

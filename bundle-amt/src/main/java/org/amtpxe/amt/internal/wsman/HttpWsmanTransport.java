@@ -12,9 +12,12 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.dom4j.Document;
 import org.dom4j.DocumentException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends WS-Management requests to one AMT with HttpClient 5 (classic): one request in flight per
@@ -22,6 +25,7 @@ import org.dom4j.DocumentException;
  * parsed reply. Every failure becomes an API error in {@link WsmanFailures}.
  */
 final class HttpWsmanTransport implements WsmanTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpWsmanTransport.class);
 
   private static final ContentType SOAP =
       ContentType.create("application/soap+xml", StandardCharsets.UTF_8);
@@ -52,8 +56,28 @@ final class HttpWsmanTransport implements WsmanTransport {
       throw WsmanFailures.interrupted(endpoint, request);
     }
     try {
-      hosts.wakeIfDue(endpoint, settings);
-      return exchange(session, request, envelope);
+      boolean woken = hosts.wakeIfDue(endpoint, settings);
+      // NOTE: a management engine closes connections without a reply until it is awake
+      // (amt-wsman.md §6: "the first request(s) may time out"). A request it left unanswered right
+      // after a wake-up was never processed, so it is sent again, wake_retry_delay_ms apart, up to
+      // wake_attempts times in all (Ironic's 5 pings 0.2 s apart gave the same grace).
+      int attempts = woken ? settings.wakeAttempts() : 1;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return exchange(session, request, envelope);
+        } catch (UnansweredException e) {
+          if (attempt >= attempts) {
+            throw WsmanFailures.forIo(endpoint, request, e.failure);
+          }
+          LOG.debug(
+              "{}: {} unanswered while the AMT wakes (attempt {} of {}); sending it again",
+              endpoint.label(),
+              request.operation(),
+              attempt,
+              attempts);
+          Thread.sleep(settings.wakeRetryDelay().toMillis());
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw WsmanFailures.interrupted(endpoint, request);
@@ -62,8 +86,19 @@ final class HttpWsmanTransport implements WsmanTransport {
     }
   }
 
+  /** The AMT closed the connection without a reply: it did not process the request. */
+  private static final class UnansweredException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient IOException failure;
+
+    UnansweredException(IOException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
   private Document exchange(HostSession session, WsmanRequest request, byte[] envelope)
-      throws DriverException {
+      throws DriverException, UnansweredException {
     CloseableHttpClient client;
     try {
       client = session.client(endpoint, settings);
@@ -101,6 +136,8 @@ final class HttpWsmanTransport implements WsmanTransport {
           0,
           "the reply is larger than max_reply_bytes (" + e.limit() + " bytes)",
           e);
+    } catch (NoHttpResponseException e) {
+      throw new UnansweredException(e);
     } catch (IOException e) {
       throw WsmanFailures.forIo(endpoint, request, e);
     }

@@ -18,6 +18,7 @@ import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.error.DriverUnavailableException;
 import org.amtpxe.api.error.OperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.dom4j.Element;
 
 /**
@@ -119,6 +120,15 @@ public final class WsmanFailures {
     }
     if (failure instanceof SSLException) {
       return forTls(endpoint, (SSLException) failure);
+    }
+    if (failure instanceof NoHttpResponseException) {
+      return new ConnectionFailedException(
+          call(endpoint, request)
+              + " failed: the AMT closed the connection without a reply. A management engine that"
+              + " sleeps does this until it is awake: keep awake_interval shorter than the AMT's"
+              + " idle timeout, or raise wake_attempts / wake_retry_delay_ms if it wakes slowly. "
+              + CONNECT_ADVICE,
+          failure);
     }
     return new ConnectionFailedException(
         call(endpoint, request)

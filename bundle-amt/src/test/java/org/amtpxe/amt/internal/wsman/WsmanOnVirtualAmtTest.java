@@ -222,7 +222,7 @@ class WsmanOnVirtualAmtTest {
 
     assertThatThrownBy(this::read)
         .isInstanceOf(ConnectionFailedException.class)
-        .hasMessageContaining("failed on the connection");
+        .hasMessageContaining("closed the connection without a reply");
     assertThat(read()).isEqualTo(PowerState.POWER_OFF);
     assertThat(amt.counters().dropped()).isEqualTo(1);
   }
