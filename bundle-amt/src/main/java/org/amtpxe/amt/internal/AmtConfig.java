@@ -41,7 +41,8 @@ public @interface AmtConfig {
   @AttributeDefinition(
       name = "Awake interval (s)",
       description =
-          "Minimum seconds between wake-ups of a node's AMT (0-86400); 0 disables waking.",
+          "Minimum seconds between wake-ups of a node's AMT (0-86400); 0 disables waking. Keep"
+              + " it below the AMT's idle timeout, after which its management engine sleeps.",
       type = AttributeType.INTEGER)
   String awake__interval() default "60";
 
@@ -94,13 +95,15 @@ public @interface AmtConfig {
 
   @AttributeDefinition(
       name = "Wake-up attempts",
-      description = "TCP connection attempts of one wake-up (1-20).",
+      description =
+          "TCP connection attempts of one wake-up, and sends of the first request after it while"
+              + " the AMT leaves it unanswered (1-20).",
       type = AttributeType.INTEGER)
   String wake__attempts() default "5";
 
   @AttributeDefinition(
       name = "Wake-up retry delay (ms)",
-      description = "Pause between wake-up attempts (0-10000).",
+      description = "Pause between wake-up attempts, and between those sends (0-10000).",
       type = AttributeType.INTEGER)
   String wake__retry__delay__ms() default "200";
 
