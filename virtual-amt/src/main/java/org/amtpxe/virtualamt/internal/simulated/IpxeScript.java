@@ -271,7 +271,8 @@ final class IpxeScript {
             -1,
             null);
       default:
-        return Step.fail("unsupported iPXE command '" + verb + "'");
+        // Not a failure a "||" could handle: the simulation cannot know what the command does.
+        return new Step(failure("unsupported iPXE command '" + verb + "'"), -1, null);
     }
   }
 

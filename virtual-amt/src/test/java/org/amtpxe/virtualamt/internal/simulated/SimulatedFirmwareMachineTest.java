@@ -1,0 +1,309 @@
+package org.amtpxe.virtualamt.internal.simulated;
+
+import static org.amtpxe.virtualamt.testing.Wsman.BOOT_CONFIG;
+import static org.amtpxe.virtualamt.testing.Wsman.BOOT_SERVICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.amtpxe.virtualamt.BootCause;
+import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.BootRecord;
+import org.amtpxe.virtualamt.HostPowerState;
+import org.amtpxe.virtualamt.NodeSpec;
+import org.amtpxe.virtualamt.VirtualAmt;
+import org.amtpxe.virtualamt.VirtualAmtNode;
+import org.amtpxe.virtualamt.testing.Await;
+import org.amtpxe.virtualamt.testing.DigestClient;
+import org.amtpxe.virtualamt.testing.Wsman;
+import org.amtpxe.virtualamt.testing.Wsman.Style;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The simulated firmware against a stand-in for the PXE deploy's HTTP server and the conductor:
+ * boot.ipxe chains to a per-MAC script, the callback switches it to the instance and sends "done",
+ * and, like the pxe_amt driver, re-arms PXE on the AMT first (or not).
+ */
+class SimulatedFirmwareMachineTest {
+  static final String MAC = "52:54:00:00:00:01";
+  static final String NODE = "1be26c0b-03f2-4d2e-ae87-c02d7f33c123";
+  static final String KEY = "K3yK3yK3yK3yK3yK3yK3yK3yK3yK3yK3";
+  static final String PASSWORD = "P@ssw0rd-42";
+
+  @TempDir Path dir;
+  final ObjectMapper mapper = new ObjectMapper();
+  final Map<String, byte[]> files = new ConcurrentHashMap<>();
+  final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
+  final ExecutorService conductor = Executors.newSingleThreadExecutor();
+  HttpServer http;
+  String base;
+  int notifyPort;
+  byte[] image;
+  String imageSha256;
+  boolean rearm = true;
+  String checksumInScript;
+  VirtualAmt amt;
+  VirtualAmtNode node;
+
+  @BeforeEach
+  void start() throws Exception {
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/", this::serve);
+    http.start();
+    base = "http://127.0.0.1:" + http.getAddress().getPort();
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      notifyPort = s.getLocalPort();
+    }
+    image = new byte[3 * 1024 * 1024 + 17];
+    new Random(7).nextBytes(image);
+    imageSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
+    checksumInScript = imageSha256;
+    files.put("/boot.ipxe", IpxeScriptTest.BOOT_IPXE.getBytes(StandardCharsets.UTF_8));
+    for (String f : List.of("deploy_kernel", "deploy_ramdisk", "kernel", "ramdisk")) {
+      files.put("/" + NODE + "/" + f, ("dummy " + f).getBytes(StandardCharsets.UTF_8));
+    }
+    files.put("/" + NODE + "/disk", image);
+    amt =
+        VirtualAmt.builder()
+            .node(NodeSpec.builder("sim-1").address("127.0.0.1").port(0).password(PASSWORD).build())
+            .machineFactory(
+                spec ->
+                    new SimulatedFirmwareMachine(
+                        spec.name(),
+                        new SimulatedFirmwareOptions(
+                            MAC,
+                            "127.0.0.1",
+                            URI.create(base + "/boot.ipxe"),
+                            dir.resolve("disk.img"),
+                            0,
+                            "vda",
+                            Duration.ofSeconds(10),
+                            Duration.ofSeconds(5))))
+            .start();
+    node = amt.node("sim-1");
+  }
+
+  @AfterEach
+  void stop() {
+    amt.close();
+    http.stop(0);
+    conductor.shutdownNow();
+  }
+
+  void writeScript(String label) {
+    String script =
+        """
+        #!ipxe
+
+        goto %1$s
+
+        :deploy
+        kernel %2$s/%3$s/deploy_kernel deployment_id=%3$s deployment_key=%4$s ironic_api_url=%2$s image_url=%2$s/%3$s/disk image_checksum=%5$s image_checksum_algo=sha256 disk=cciss/c0d0,sda,vda boot_option=netboot boot_mode=bios notify_port=%6$d console=ttyS0 BOOTIF=${mac} || goto boot_error
+        initrd --name deploy_ramdisk %2$s/%3$s/deploy_ramdisk || goto boot_error
+        boot || goto boot_error
+
+        :instance
+        kernel %2$s/%3$s/kernel root=/dev/vda ro console=ttyS0 || goto boot_error
+        initrd --name ramdisk %2$s/%3$s/ramdisk || goto boot_error
+        boot || goto boot_error
+
+        :boot_error
+        echo Booting ${mac} failed; retrying in 10 seconds.
+        sleep 10
+        reboot
+        """
+            .formatted(label, base, NODE, KEY, checksumInScript, notifyPort);
+    files.put("/pxelinux.cfg/52-54-00-00-00-01", script.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The stand-in: static files, and the callback as the pxe_amt driver handles it. */
+  void serve(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if ("POST".equals(exchange.getRequestMethod())
+        && path.equals("/v1/nodes/" + NODE + "/vendor_passthru/pass_deploy_info")) {
+      JsonNode body = mapper.readTree(exchange.getRequestBody());
+      callbacks.add(body);
+      exchange.sendResponseHeaders(202, -1);
+      exchange.close();
+      if (body.path("error").asText().isEmpty()) {
+        conductor.execute(() -> continueDeploy(body));
+      }
+      return;
+    }
+    byte[] content = files.get(path);
+    if (content == null) {
+      exchange.sendResponseHeaders(404, -1);
+    } else {
+      exchange.sendResponseHeaders(200, content.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(content);
+      }
+    }
+    exchange.close();
+  }
+
+  void continueDeploy(JsonNode body) {
+    try {
+      if (rearm) {
+        armPxe();
+      }
+      writeScript("instance");
+      try (Socket s = new Socket(body.path("address").asText(), notifyPort);
+          OutputStream out = s.getOutputStream()) {
+        out.write("done".getBytes(StandardCharsets.US_ASCII));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What the AMT driver sends: ChangeBootOrder(PXE), then SetBootConfigRole(1). */
+  void armPxe() throws Exception {
+    DigestClient client = new DigestClient(node.wsmanUri(), "admin", PASSWORD);
+    Wsman order =
+        Wsman.request(Style.INTEL, BOOT_CONFIG + "/ChangeBootOrder", BOOT_CONFIG)
+            .body(Wsman.changeBootOrder(Style.INTEL, Wsman.PXE));
+    assertThat(client.send(order.build()).status()).isEqualTo(200);
+    Wsman role =
+        Wsman.request(Style.INTEL, BOOT_SERVICE + "/SetBootConfigRole", BOOT_SERVICE)
+            .body(Wsman.setBootConfigRole(Style.INTEL, 1));
+    assertThat(client.send(role.build()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void deployWithTheRearmWritesTheDiskAndNetbootsTheInstanceAfterTheRamdiskReboot()
+      throws Exception {
+    writeScript("deploy");
+    armPxe();
+
+    node.machine().powerOn();
+    Await.until(
+        "two boots, the second one noted",
+        Duration.ofSeconds(20),
+        () -> node.bootHistory().size() == 2 && node.bootHistory().get(1).notes().size() >= 2);
+
+    List<BootRecord> boots = node.bootHistory();
+    assertThat(boots)
+        .extracting(BootRecord::device)
+        .containsExactly(BootDevice.PXE, BootDevice.PXE);
+    assertThat(boots)
+        .extracting(BootRecord::cause)
+        .containsExactly(BootCause.AMT_POWER_ON, BootCause.HOST_REBOOT);
+    assertThat(boots.get(0).notes())
+        .anyMatch(n -> n.contains("label deploy -> deploy ramdisk"))
+        .anyMatch(n -> n.contains("sha256 verified) written to /dev/vda"))
+        .anyMatch(n -> n.contains("pass_deploy_info -> HTTP 202"))
+        .anyMatch(n -> n.contains("received 'done'"));
+    assertThat(boots.get(1).notes())
+        .anyMatch(n -> n.contains("label instance -> instance"))
+        .anyMatch(
+            n ->
+                n.startsWith("instance: kernel " + base + "/" + NODE + "/kernel")
+                    && n.contains("cmdline 'root=/dev/vda ro console=ttyS0'"));
+    assertThat(Files.readAllBytes(dir.resolve("disk.img"))).isEqualTo(image);
+    JsonNode callback = callbacks.get(0);
+    assertThat(callback.path("address").asText()).isEqualTo("127.0.0.1");
+    assertThat(callback.path("key").asText()).isEqualTo(KEY);
+    assertThat(callback.path("disk").asText()).isEqualTo("/dev/vda");
+    assertThat(callback.path("error").asText()).isEmpty();
+    assertThat(node.powerState()).isEqualTo(HostPowerState.ON);
+    assertThat(node.machine().describe()).containsEntry("activity", "instance running");
+  }
+
+  @Test
+  void withoutTheRearmTheRamdiskRebootBootsTheDisk() throws Exception {
+    rearm = false;
+    writeScript("deploy");
+    armPxe();
+
+    node.machine().powerOn();
+    Await.until(
+        "the second boot noted",
+        Duration.ofSeconds(20),
+        () -> node.bootHistory().size() == 2 && !node.bootHistory().get(1).notes().isEmpty());
+
+    BootRecord second = node.bootHistory().get(1);
+    assertThat(second.device()).isEqualTo(BootDevice.DISK);
+    assertThat(second.overrideUsed()).isFalse();
+    assertThat(second.notes())
+        .containsExactly("disk: booted the system on vda (" + dir.resolve("disk.img") + ")");
+  }
+
+  @Test
+  void aChecksumMismatchIsReportedInTheCallbackAndTheDiskIsNotWritten() throws Exception {
+    checksumInScript = "0".repeat(64);
+    writeScript("deploy");
+    armPxe();
+
+    node.machine().powerOn();
+    Await.until("the callback", Duration.ofSeconds(20), () -> !callbacks.isEmpty());
+
+    assertThat(callbacks.get(0).path("error").asText())
+        .contains("image checksum mismatch")
+        .contains(imageSha256);
+    assertThat(dir.resolve("disk.img")).doesNotExist();
+    assertThat(node.bootHistory()).hasSize(1);
+  }
+
+  @Test
+  void aNetworkBootWithoutConfigurationLeavesIpxeAndFindsAnEmptyDisk() throws Exception {
+    armPxe();
+
+    node.machine().powerOn();
+    Await.until(
+        "the boot noted twice",
+        Duration.ofSeconds(20),
+        () -> node.bootHistory().size() == 1 && node.bootHistory().get(0).notes().size() == 2);
+
+    assertThat(node.bootHistory().get(0).notes().get(0))
+        .contains("left iPXE (No boot configuration for 52-54-00-00-00-01");
+    assertThat(node.bootHistory().get(0).notes().get(1))
+        .contains("vda is empty: no bootable device");
+  }
+
+  @Test
+  void powerOffDuringTheDeployStopsTheRamdisk() throws Exception {
+    rearm = false;
+    callbacks.clear();
+    writeScript("deploy");
+    armPxe();
+    // No "done" will come: the callback handler is not run.
+    files.remove("/" + NODE + "/disk");
+
+    node.machine().powerOn();
+    Await.until("the error callback", Duration.ofSeconds(20), () -> !callbacks.isEmpty());
+    node.machine().powerOff();
+    Await.until("off", () -> node.powerState() == HostPowerState.OFF);
+
+    assertThat(callbacks.get(0).path("error").asText()).contains("HTTP 404");
+    assertThat(node.machine().describe()).containsEntry("activity", "off");
+    try (ServerSocket again =
+        new ServerSocket(notifyPort, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertThat(again.isBound()).as("the notify port is free again").isTrue();
+    }
+  }
+}
