@@ -1,0 +1,468 @@
+package org.amtpxe.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.amtpxe.amt.internal.AmtGateway;
+import org.amtpxe.amt.internal.AmtManagement;
+import org.amtpxe.amt.internal.AmtPower;
+import org.amtpxe.amt.internal.AmtSettings;
+import org.amtpxe.amt.internal.wsman.WakeLog;
+import org.amtpxe.amt.internal.wsman.WakeProbe;
+import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.lock.NodeLocks;
+import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.DriverRegistry;
+import org.amtpxe.conductor.internal.store.Database;
+import org.amtpxe.conductor.internal.store.NodeStore;
+import org.amtpxe.conductor.internal.store.SchemaMigrator;
+import org.amtpxe.conductor.internal.sync.PowerSync;
+import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
+import org.amtpxe.virtualamt.NodeCounters;
+import org.amtpxe.virtualamt.NodeSpec;
+import org.amtpxe.virtualamt.VirtualAmt;
+import org.amtpxe.virtualamt.VirtualAmtNode;
+
+/**
+ * Times the conductor's power sync (the real {@link PowerSync} and {@link ConductorService} on an
+ * H2 file database) over nodes whose driver is the real {@code pxe_amt} composition (AMT Power and
+ * Management behind {@code PxeAmtDriver}), each node with its own virtual AMT on its own loopback
+ * address. Reports per pass: time, HTTP requests, 401s and TCP connections per node (the emulator's
+ * counters), the CPU of the sync threads (driver and conductor, not the emulator), the process CPU
+ * and the driver's heap. Usage: {@code --help}; figures and commands in BENCHMARKS.md.
+ */
+public final class PowerSyncOverVirtualAmts {
+  static final String PASSWORD = "Sync-P@ss1";
+  static final String CONDUCTOR_HOST = "bench-conductor";
+  static final String SYNC_THREAD_PREFIX = "amtpxe-power-sync-";
+
+  /** What to measure. */
+  record Options(
+      List<Integer> nodes,
+      List<Integer> latenciesMs,
+      List<Integer> parallelisms,
+      int passes,
+      String baseAddress,
+      int port,
+      Path workDir) {
+
+    static Options parse(String... args) {
+      List<Integer> nodes = List.of(1000);
+      List<Integer> latencies = List.of(0, 20, 100);
+      List<Integer> parallelisms = List.of(8, 32, 64);
+      int passes = 3;
+      String base = "127.0.1.1";
+      int port = NodeSpec.AMT_HTTP_PORT;
+      Path work = Path.of("target", "power-sync");
+      for (int i = 0; i < args.length; i++) {
+        String key = args[i];
+        if (key.equals("--help") || key.equals("-h")) {
+          throw new IllegalArgumentException(usage());
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(key + " needs a value.\n" + usage());
+        }
+        String value = args[++i];
+        switch (key) {
+          case "--nodes" -> nodes = integers(key, value, 1, 5000);
+          case "--latency-ms" -> latencies = integers(key, value, 0, 60000);
+          case "--parallelism" -> parallelisms = integers(key, value, 1, 1024);
+          case "--passes" -> passes = integers(key, value, 1, 100).get(0);
+          case "--base-address" -> base = value;
+          case "--port" -> port = integers(key, value, 1, 65535).get(0);
+          case "--work-dir" -> work = Path.of(value);
+          default -> throw new IllegalArgumentException("Unknown option " + key + ".\n" + usage());
+        }
+      }
+      return new Options(nodes, latencies, parallelisms, passes, base, port, work);
+    }
+
+    private static List<Integer> integers(String key, String value, int min, int max) {
+      List<Integer> result = new ArrayList<>();
+      for (String part : value.split(",")) {
+        int n;
+        try {
+          n = Integer.parseInt(part.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              key + " takes whole numbers separated by commas, not '" + value + "'");
+        }
+        if (n < min || n > max) {
+          throw new IllegalArgumentException(
+              key + " values must be " + min + " to " + max + ", not " + n);
+        }
+        result.add(n);
+      }
+      return List.copyOf(result);
+    }
+
+    static String usage() {
+      return """
+          Usage: PowerSyncOverVirtualAmts [options]
+            --nodes N[,N...]          node counts to sync (default 1000); one virtual AMT each
+            --latency-ms MS[,MS...]   the emulator's latencyMs switch (default 0,20,100)
+            --parallelism P[,P...]    the conductor's sync_parallelism (default 8,32,64)
+            --passes K                sync passes per combination; the first is cold (default 3)
+            --base-address A          first virtual AMT address, the others follow (default 127.0.1.1)
+            --port P                  the virtual AMTs' HTTP port (default 16992)
+            --work-dir D              where the H2 databases go (default target/power-sync)""";
+    }
+  }
+
+  /**
+   * One sync pass as measured.
+   *
+   * @param nodes the nodes enrolled
+   * @param latencyMs the emulator's added latency per reply
+   * @param parallelism the sync's parallelism
+   * @param pass 1 for the first (cold) pass
+   * @param result what the sync reported
+   * @param counters the emulator's counters summed over the nodes, for this pass only
+   * @param syncCpu CPU time of the sync's threads (the driver's work and the conductor's)
+   * @param processCpu CPU time of the whole process (emulator included)
+   */
+  record Pass(
+      int nodes,
+      int latencyMs,
+      int parallelism,
+      int pass,
+      PowerSync.Result result,
+      NodeCounters counters,
+      Duration syncCpu,
+      Duration processCpu) {
+
+    double perNode(long value) {
+      return (double) value / nodes;
+    }
+  }
+
+  /**
+   * One combination: its passes and the driver's memory.
+   *
+   * @param passes the passes, first one cold
+   * @param driverHeapBytes heap the driver's per-AMT state held after the passes (released when the
+   *     driver stopped)
+   * @param syncThreads threads the sync had started
+   */
+  record Run(List<Pass> passes, long driverHeapBytes, int syncThreads) {}
+
+  private PowerSyncOverVirtualAmts() {}
+
+  /** Runs every combination of the options; prints each pass and a summary table. */
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int maxNodes = options.nodes().stream().max(Integer::compare).orElseThrow();
+    long start = System.nanoTime();
+    List<Run> runs = new ArrayList<>();
+    try (VirtualAmt emulator = startEmulator(maxNodes, options.baseAddress(), options.port())) {
+      System.out.printf(
+          "%d virtual AMTs on %s.. port %d started in %d ms%n",
+          maxNodes, options.baseAddress(), options.port(), (System.nanoTime() - start) / 1_000_000);
+      for (int nodes : options.nodes()) {
+        for (int latency : options.latenciesMs()) {
+          for (int parallelism : options.parallelisms()) {
+            Path db = options.workDir().resolve("n" + nodes + "-l" + latency + "-p" + parallelism);
+            runs.add(run(emulator, nodes, latency, parallelism, options.passes(), db));
+          }
+        }
+      }
+      System.out.println();
+      System.out.println(table(runs));
+      System.out.println(memory());
+    }
+    System.exit(0);
+  }
+
+  /** The emulator: {@code count} nodes on consecutive addresses from {@code base}. */
+  public static VirtualAmt startEmulator(int count, String base, int port) throws IOException {
+    return VirtualAmt.builder()
+        .series(count, "amt-", base, NodeSpec.builder("t").port(port).password(PASSWORD).build())
+        .workerThreads(64)
+        .start();
+  }
+
+  /**
+   * Enrolls the first {@code nodes} virtual AMTs as pxe_amt nodes of a new conductor and runs
+   * {@code passes} sync passes with a new AMT driver.
+   */
+  public static Run run(
+      VirtualAmt emulator, int nodes, int latencyMs, int parallelism, int passes, Path dbDir)
+      throws Exception {
+    List<VirtualAmtNode> amts = emulator.nodes().subList(0, nodes);
+    for (VirtualAmtNode amt : amts) {
+      amt.setSwitches(amt.switches().toBuilder().latency(Duration.ofMillis(latencyMs)).build());
+    }
+    deleteRecursively(dbDir);
+    Files.createDirectories(dbDir);
+    // The AMT bundle's components with the shipped defaults, as DS builds them.
+    AmtGateway gateway =
+        new AmtGateway(
+            AmtSettings.defaults(), WakeLog.inMemory(), Clock.systemUTC(), WakeProbe.TCP);
+    BareMetalDriver driver =
+        PxeAmtComposition.pxeAmt(
+            new AmtPower(gateway, Map.of()), new AmtManagement(gateway, Map.of()));
+    // The conductor as ConductorRuntime builds it (pool: worker_threads 16 + 16).
+    Database database =
+        Database.open("jdbc:h2:file:" + dbDir.toAbsolutePath().resolve("conductor"), "sa", "", 32);
+    List<Pass> measured = new ArrayList<>();
+    int threads;
+    long driverHeap;
+    boolean driverStopped = false;
+    try {
+      new SchemaMigrator(database).migrate();
+      NodeStore store = new NodeStore(database, Clock.systemUTC());
+      DriverRegistry registry = new DriverRegistry();
+      registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
+      NodeLocks locks = new NodeLocks(store, CONDUCTOR_HOST);
+      enroll(new ConductorService(store, registry, locks, Runnable::run), store, driver, amts);
+      try (PowerSync sync =
+          new PowerSync(store, registry, locks, parallelism, Duration.ofSeconds(30))) {
+        for (int p = 1; p <= passes; p++) {
+          amts.forEach(VirtualAmtNode::resetCounters);
+          Duration cpu = syncCpu();
+          Duration process = processCpu();
+          PowerSync.Result result = sync.runOnce();
+          Pass pass =
+              new Pass(
+                  nodes,
+                  latencyMs,
+                  parallelism,
+                  p,
+                  result,
+                  sum(amts),
+                  syncCpu().minus(cpu),
+                  processCpu().minus(process));
+          measured.add(pass);
+          System.out.println(line(pass));
+        }
+        threads = syncThreadCount();
+      }
+      long withDriverState = heapAfterGc();
+      gateway.close();
+      driverStopped = true;
+      driverHeap = withDriverState - heapAfterGc();
+    } finally {
+      if (!driverStopped) {
+        gateway.close();
+      }
+      database.close();
+    }
+    return new Run(measured, driverHeap, threads);
+  }
+
+  /**
+   * Creates the nodes through the conductor service (offline checks, the store) and makes them
+   * manageable in the store, as after a conductor restart: the driver has not talked to any AMT
+   * yet, so the first pass pays the Digest challenge.
+   */
+  private static void enroll(
+      ConductorService service, NodeStore store, BareMetalDriver driver, List<VirtualAmtNode> amts)
+      throws Exception {
+    for (VirtualAmtNode amt : amts) {
+      Node created =
+          service.createNode(
+              Node.builder(UUID.randomUUID().toString(), driver.name())
+                  .name(amt.name())
+                  .driverInfo(
+                      Map.of(
+                          "amt_address", amt.spec().address(),
+                          "amt_port", amt.port(),
+                          "amt_username", amt.spec().username(),
+                          "amt_password", PASSWORD))
+                  .build());
+      store.modifyNode(
+          created.uuid(), n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
+    }
+  }
+
+  private static NodeCounters sum(List<VirtualAmtNode> amts) {
+    long connections = 0;
+    long http = 0;
+    long unauthorized = 0;
+    long wsman = 0;
+    long faults = 0;
+    long dropped = 0;
+    long wakeUps = 0;
+    for (VirtualAmtNode amt : amts) {
+      NodeCounters c = amt.counters();
+      connections += c.connections();
+      http += c.httpRequests();
+      unauthorized += c.unauthorized();
+      wsman += c.wsmanRequests();
+      faults += c.faults();
+      dropped += c.dropped();
+      wakeUps += c.wakeUps();
+    }
+    return new NodeCounters(connections, http, unauthorized, wsman, faults, dropped, wakeUps);
+  }
+
+  /** CPU time of the power sync's threads (and this one, which lists the nodes). */
+  private static Duration syncCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long nanos = threads.getCurrentThreadCpuTime();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(SYNC_THREAD_PREFIX)) {
+        nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return Duration.ofNanos(nanos);
+  }
+
+  private static int syncThreadCount() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int count = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(SYNC_THREAD_PREFIX)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static Duration processCpu() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Duration.ofNanos(os.getProcessCpuTime());
+    }
+    return Duration.ZERO;
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static String line(Pass p) {
+    NodeCounters c = p.counters();
+    return String.format(
+        Locale.ROOT,
+        "nodes %d latency %d ms parallelism %d pass %d: %d read, %d failed, %d changed in %d ms;"
+            + " per node %.2f HTTP requests, %.2f 401s, %.2f connections, %.1f ms sync CPU;"
+            + " process CPU %d ms",
+        p.nodes(),
+        p.latencyMs(),
+        p.parallelism(),
+        p.pass(),
+        p.result().checked(),
+        p.result().failed(),
+        p.result().changed(),
+        p.result().took().toMillis(),
+        p.perNode(c.httpRequests()),
+        p.perNode(c.unauthorized()),
+        p.perNode(c.connections()),
+        p.perNode(p.syncCpu().toNanos()) / 1e6,
+        p.processCpu().toMillis());
+  }
+
+  /** A Markdown table: one row per combination, the first pass and the mean of the others. */
+  static String table(List<Run> runs) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        "| nodes | latency | parallelism | pass 1 (cold) | later passes | requests/node pass 1"
+            + " / later | failed | sync CPU/node pass 1 / later | driver heap/node | sync"
+            + " threads |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Run run : runs) {
+      Pass first = run.passes().get(0);
+      List<Pass> later = run.passes().subList(1, run.passes().size());
+      int failed = run.passes().stream().mapToInt(p -> p.result().failed()).sum();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %d ms | %d | %.2f s | %s | %.2f / %s | %d | %.2f ms / %s | %.1f KB | %d |%n",
+              first.nodes(),
+              first.latencyMs(),
+              first.parallelism(),
+              first.result().took().toMillis() / 1000.0,
+              later.isEmpty()
+                  ? "-"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.2f s",
+                      later.stream()
+                              .mapToLong(p -> p.result().took().toMillis())
+                              .average()
+                              .orElse(0)
+                          / 1000.0),
+              first.perNode(first.counters().httpRequests()),
+              later.isEmpty()
+                  ? "-"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.2f",
+                      later.stream()
+                          .mapToDouble(p -> p.perNode(p.counters().httpRequests()))
+                          .average()
+                          .orElse(0)),
+              failed,
+              first.perNode(first.syncCpu().toNanos()) / 1e6,
+              later.isEmpty()
+                  ? "-"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.2f ms",
+                      later.stream()
+                          .mapToDouble(p -> p.perNode(p.syncCpu().toNanos()) / 1e6)
+                          .average()
+                          .orElse(0)),
+              run.driverHeapBytes() / 1024.0 / first.nodes(),
+              run.syncThreads()));
+    }
+    return out.toString();
+  }
+
+  /** The process's memory from /proc (emulator and driver together), and the heap now. */
+  static String memory() throws IOException {
+    StringBuilder out = new StringBuilder("process memory (emulator included):");
+    Path status = Path.of("/proc/self/status");
+    if (Files.isReadable(status)) {
+      for (String l : Files.readAllLines(status)) {
+        if (l.startsWith("VmRSS") || l.startsWith("VmHWM") || l.startsWith("Threads")) {
+          out.append(' ').append(l.replaceAll("\\s+", " "));
+        }
+      }
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            " heap used %d MB of max %d MB",
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20,
+            Runtime.getRuntime().maxMemory() >> 20));
+    return out.toString();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
