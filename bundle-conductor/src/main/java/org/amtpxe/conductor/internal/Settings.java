@@ -67,10 +67,13 @@ public record Settings(
     }
     String url = c.db__url() == null ? "" : c.db__url().strip();
     if (url.isEmpty()) {
+      // NOTE: WRITE_DELAY=0 writes every commit to the file at once. H2's default (500 ms) loses
+      // the last commits when the process is killed, so a crash would forget locks and
+      // transient states instead of recovering them (found by DistributionIT's kill -9).
       url =
           "jdbc:h2:file:"
               + dataDir.resolve("amtpxe").resolve("conductor").toAbsolutePath()
-              + ";DB_CLOSE_ON_EXIT=FALSE";
+              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:postgresql:")) {
