@@ -1,6 +1,8 @@
 package org.amtpxe.pxe.internal.tftp;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -64,13 +66,18 @@ final class TftpPackets {
     return new Request(opcode, fields.get(0), fields.get(1).toLowerCase(Locale.ROOT), options);
   }
 
-  static byte[] data(int block, byte[] payload, int length) {
-    byte[] p = new byte[4 + length];
-    p[1] = DATA;
-    p[2] = (byte) (block >> 8);
-    p[3] = (byte) block;
-    System.arraycopy(payload, 0, p, 4, length);
-    return p;
+  /**
+   * Writes a DATA packet into {@code packet}: the 4-byte header, then up to {@code blockSize} bytes
+   * read from {@code in}.
+   *
+   * @return the number of data bytes, less than {@code blockSize} only at the end of the file
+   */
+  static int fillData(byte[] packet, int block, InputStream in, int blockSize) throws IOException {
+    packet[0] = 0;
+    packet[1] = DATA;
+    packet[2] = (byte) (block >> 8);
+    packet[3] = (byte) block;
+    return in.readNBytes(packet, 4, blockSize);
   }
 
   static byte[] ack(int block) {

@@ -159,7 +159,11 @@ final class TftpTransfer {
   private boolean sendData(DatagramSocket socket, InputStream in, int blockSize, int window)
       throws IOException {
     // Blocks are numbered from 1 as longs; the wire carries the low 16 bits (rollover to 0).
-    byte[][] unacked = new byte[window][];
+    // The window's packets are reused buffers: a 14 MB file is ~10,000 blocks, and allocating each
+    // one showed up as GC pauses on a busy machine.
+    byte[][] unacked = new byte[window][blockSize + 4];
+    int[] lengths = new int[window];
+    DatagramPacket outgoing = new DatagramPacket(unacked[0], 0);
     long firstUnacked = 1;
     long nextToRead = 1;
     long lastBlock = -1;
@@ -167,17 +171,18 @@ final class TftpTransfer {
     int attempts = 0;
     while (true) {
       while (lastBlock < 0 && nextToRead < firstUnacked + window) {
-        byte[] payload = new byte[blockSize];
-        int n = in.readNBytes(payload, 0, blockSize);
-        unacked[(int) (nextToRead % window)] =
-            TftpPackets.data((int) (nextToRead & 0xffff), payload, n);
+        int slot = (int) (nextToRead % window);
+        int n = TftpPackets.fillData(unacked[slot], (int) (nextToRead & 0xffff), in, blockSize);
+        lengths[slot] = 4 + n;
         if (n < blockSize) {
           lastBlock = nextToRead;
         }
         nextToRead++;
       }
       for (long b = firstUnacked; b < nextToRead; b++) {
-        send(socket, unacked[(int) (b % window)]);
+        int slot = (int) (b % window);
+        outgoing.setData(unacked[slot], 0, lengths[slot]);
+        socket.send(outgoing);
       }
       long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
       boolean progressed = false;
