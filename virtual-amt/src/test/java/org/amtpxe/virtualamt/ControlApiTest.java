@@ -106,6 +106,30 @@ class ControlApiTest {
   }
 
   @Test
+  void countersOfAllNodesAreSummed() throws Exception {
+    emulator.close();
+    emulator =
+        Emulator.start(
+            b -> b,
+            v ->
+                v.controlApi("127.0.0.1", 0)
+                    .node(NodeSpec.builder("node-2").port(0).password(Emulator.PASSWORD).build()));
+    api = emulator.amt().controlUri().orElseThrow();
+    emulator.client().send(GET_POWER);
+    new DigestClient(emulator.amt().node("node-2").wsmanUri(), Emulator.USER, Emulator.PASSWORD)
+        .send(GET_POWER);
+
+    JsonNode total = call("GET", "/counters", null).body();
+
+    assertThat(total.path("nodes").asInt()).isEqualTo(2);
+    assertThat(total.path("httpRequests").asInt()).isEqualTo(4);
+    assertThat(total.path("unauthorized").asInt()).isEqualTo(2);
+    assertThat(total.path("wsmanRequests").asInt()).isEqualTo(2);
+    assertThat(call("POST", "/counters/reset", null).status()).isEqualTo(200);
+    assertThat(call("GET", "/counters", null).body().path("httpRequests").asInt()).isZero();
+  }
+
+  @Test
   void patchChangesOnlyTheNamedSwitches() throws Exception {
     Answer a =
         call(

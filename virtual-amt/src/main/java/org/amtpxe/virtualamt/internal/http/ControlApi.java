@@ -42,6 +42,7 @@ final class ControlApi {
       POST   /api/nodes/{name}/faults           inject: {"fault":"drop|http-500|malformed-xml|slow","count":1}
       DELETE /api/nodes/{name}/faults           drop pending injections
       POST   /api/nodes/{name}/host             {"action":"reboot|shutdown|power-button"}
+      GET    /api/counters                      every node's counters summed, and the node count
       POST   /api/counters/reset                zero every node's counters
       PATCH  /api/switches                      change switches of every node
       GET    /api/tls                           the TLS certificate's SHA-256 fingerprint
@@ -98,6 +99,9 @@ final class ControlApi {
         if (parts.length == 3 && "reset".equals(parts[2]) && "POST".equals(method)) {
           nodes.values().forEach(AmtNode::resetCounters);
           return new Reply(200, ok());
+        }
+        if (parts.length == 2) {
+          return get(method, total());
         }
         return notFound(path);
       case "switches":
@@ -276,6 +280,25 @@ final class ControlApi {
     o.put("pendingInjectedFaults", n.faults().pending());
     o.put("requestsInFlight", n.gate().inFlight());
     o.put("requestsQueued", n.gate().queued());
+    return o;
+  }
+
+  /** The counters of all nodes added up, for measurements over many nodes. */
+  private ObjectNode total() {
+    long[] sum = new long[7];
+    for (AmtNode n : nodes.values()) {
+      NodeCounters c = n.counters();
+      sum[0] += c.connections();
+      sum[1] += c.httpRequests();
+      sum[2] += c.unauthorized();
+      sum[3] += c.wsmanRequests();
+      sum[4] += c.faults();
+      sum[5] += c.dropped();
+      sum[6] += c.wakeUps();
+    }
+    ObjectNode o =
+        counters(new NodeCounters(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]));
+    o.put("nodes", nodes.size());
     return o;
   }
 
