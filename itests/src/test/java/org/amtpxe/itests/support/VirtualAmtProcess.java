@@ -178,6 +178,13 @@ public final class VirtualAmtProcess implements AutoCloseable {
     return (List<Map<String, Object>>) list;
   }
 
+  /** The boots of the machine, oldest first: time, device, cause, overrideUsed. */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> boots(String name) {
+    Object list = Json.parse(control.get("/nodes/" + name + "/boots").ok().body());
+    return (List<Map<String, Object>>) list;
+  }
+
   /** Changes realism switches of one machine, e.g. {@code latencyMs}. */
   public void switches(String name, Map<String, Object> switches) {
     control.patch("/nodes/" + name + "/switches", switches).ok();
