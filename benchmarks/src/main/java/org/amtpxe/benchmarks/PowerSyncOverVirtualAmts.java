@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.amtpxe.amt.internal.AmtGateway;
 import org.amtpxe.amt.internal.AmtManagement;
@@ -34,15 +35,14 @@ import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
 import org.amtpxe.virtualamt.NodeCounters;
 import org.amtpxe.virtualamt.NodeSpec;
-import org.amtpxe.virtualamt.VirtualAmt;
-import org.amtpxe.virtualamt.VirtualAmtNode;
 
 /**
  * Times the conductor's power sync (the real {@link PowerSync} and {@link ConductorService} on an
  * H2 file database) over nodes whose driver is the real {@code pxe_amt} composition (AMT Power and
  * Management behind {@code PxeAmtDriver}), each node with its own virtual AMT on its own loopback
- * address. Reports per pass: time, HTTP requests, 401s and TCP connections per node (the emulator's
- * counters), the CPU of the sync threads (driver and conductor, not the emulator), the process CPU
+ * address. The virtual AMTs run in their own JVM by default, so that this JVM's CPU and memory are
+ * the conductor's and the driver's. Reports per pass: time, HTTP requests, 401s and TCP connections
+ * per node (the emulator's counters), CPU of the sync threads, of this process and of the emulator,
  * and the driver's heap. Usage: {@code --help}; figures and commands in BENCHMARKS.md.
  */
 public final class PowerSyncOverVirtualAmts {
@@ -58,7 +58,9 @@ public final class PowerSyncOverVirtualAmts {
       int passes,
       String baseAddress,
       int port,
-      Path workDir) {
+      Path workDir,
+      boolean externalEmulator,
+      String emulatorHeap) {
 
     static Options parse(String... args) {
       List<Integer> nodes = List.of(1000);
@@ -68,6 +70,8 @@ public final class PowerSyncOverVirtualAmts {
       String base = "127.0.1.1";
       int port = NodeSpec.AMT_HTTP_PORT;
       Path work = Path.of("target", "power-sync");
+      boolean external = true;
+      String heap = "768m";
       for (int i = 0; i < args.length; i++) {
         String key = args[i];
         if (key.equals("--help") || key.equals("-h")) {
@@ -83,12 +87,20 @@ public final class PowerSyncOverVirtualAmts {
           case "--parallelism" -> parallelisms = integers(key, value, 1, 1024);
           case "--passes" -> passes = integers(key, value, 1, 100).get(0);
           case "--base-address" -> base = value;
-          case "--port" -> port = integers(key, value, 1, 65535).get(0);
+          case "--port" -> port = integers(key, value, 0, 65535).get(0);
           case "--work-dir" -> work = Path.of(value);
+          case "--emulator" -> {
+            if (!value.equals("external") && !value.equals("in-process")) {
+              throw new IllegalArgumentException(
+                  "--emulator is external or in-process, not '" + value + "'");
+            }
+            external = value.equals("external");
+          }
+          case "--emulator-heap" -> heap = value;
           default -> throw new IllegalArgumentException("Unknown option " + key + ".\n" + usage());
         }
       }
-      return new Options(nodes, latencies, parallelisms, passes, base, port, work);
+      return new Options(nodes, latencies, parallelisms, passes, base, port, work, external, heap);
     }
 
     private static List<Integer> integers(String key, String value, int min, int max) {
@@ -119,7 +131,10 @@ public final class PowerSyncOverVirtualAmts {
             --passes K                sync passes per combination; the first is cold (default 3)
             --base-address A          first virtual AMT address, the others follow (default 127.0.1.1)
             --port P                  the virtual AMTs' HTTP port (default 16992)
-            --work-dir D              where the H2 databases go (default target/power-sync)""";
+            --work-dir D              where the H2 databases go (default target/power-sync)
+            --emulator external|in-process
+                                      virtual AMTs in their own JVM (default) or in this one
+            --emulator-heap SIZE      -Xmx of the emulator's JVM (default 768m)""";
     }
   }
 
@@ -133,7 +148,8 @@ public final class PowerSyncOverVirtualAmts {
    * @param result what the sync reported
    * @param counters the emulator's counters summed over the nodes, for this pass only
    * @param syncCpu CPU time of the sync's threads (the driver's work and the conductor's)
-   * @param processCpu CPU time of the whole process (emulator included)
+   * @param processCpu CPU time of this process (with an in-process emulator, its CPU too)
+   * @param emulatorCpu CPU time of the emulator's process, null when it runs in this one
    */
   record Pass(
       int nodes,
@@ -143,7 +159,8 @@ public final class PowerSyncOverVirtualAmts {
       PowerSync.Result result,
       NodeCounters counters,
       Duration syncCpu,
-      Duration processCpu) {
+      Duration processCpu,
+      Duration emulatorCpu) {
 
     double perNode(long value) {
       return (double) value / nodes;
@@ -157,8 +174,9 @@ public final class PowerSyncOverVirtualAmts {
    * @param driverHeapBytes heap the driver's per-AMT state held after the passes (released when the
    *     driver stopped)
    * @param syncThreads threads the sync had started
+   * @param residentBytes this process's resident memory after the passes
    */
-  record Run(List<Pass> passes, long driverHeapBytes, int syncThreads) {}
+  record Run(List<Pass> passes, long driverHeapBytes, int syncThreads, long residentBytes) {}
 
   private PowerSyncOverVirtualAmts() {}
 
@@ -175,44 +193,42 @@ public final class PowerSyncOverVirtualAmts {
     int maxNodes = options.nodes().stream().max(Integer::compare).orElseThrow();
     long start = System.nanoTime();
     List<Run> runs = new ArrayList<>();
-    try (VirtualAmt emulator = startEmulator(maxNodes, options.baseAddress(), options.port())) {
+    try (Emulators emulators =
+        options.externalEmulator()
+            ? ExternalEmulators.start(
+                maxNodes, options.baseAddress(), options.port(), PASSWORD, options.emulatorHeap())
+            : InProcessEmulators.start(maxNodes, options.baseAddress(), options.port(), PASSWORD)) {
       System.out.printf(
-          "%d virtual AMTs on %s.. port %d started in %d ms%n",
-          maxNodes, options.baseAddress(), options.port(), (System.nanoTime() - start) / 1_000_000);
+          "%d virtual AMTs (%s) from %s port %d started in %d ms%n",
+          maxNodes,
+          options.externalEmulator() ? "own JVM, -Xmx" + options.emulatorHeap() : "this JVM",
+          options.baseAddress(),
+          options.port(),
+          (System.nanoTime() - start) / 1_000_000);
       for (int nodes : options.nodes()) {
         for (int latency : options.latenciesMs()) {
           for (int parallelism : options.parallelisms()) {
             Path db = options.workDir().resolve("n" + nodes + "-l" + latency + "-p" + parallelism);
-            runs.add(run(emulator, nodes, latency, parallelism, options.passes(), db));
+            runs.add(run(emulators, nodes, latency, parallelism, options.passes(), db));
           }
         }
       }
       System.out.println();
       System.out.println(table(runs));
-      System.out.println(memory());
+      System.out.println(memory(emulators));
     }
     System.exit(0);
-  }
-
-  /** The emulator: {@code count} nodes on consecutive addresses from {@code base}. */
-  public static VirtualAmt startEmulator(int count, String base, int port) throws IOException {
-    return VirtualAmt.builder()
-        .series(count, "amt-", base, NodeSpec.builder("t").port(port).password(PASSWORD).build())
-        .workerThreads(64)
-        .start();
   }
 
   /**
    * Enrolls the first {@code nodes} virtual AMTs as pxe_amt nodes of a new conductor and runs
    * {@code passes} sync passes with a new AMT driver.
    */
-  public static Run run(
-      VirtualAmt emulator, int nodes, int latencyMs, int parallelism, int passes, Path dbDir)
+  static Run run(
+      Emulators emulators, int nodes, int latencyMs, int parallelism, int passes, Path dbDir)
       throws Exception {
-    List<VirtualAmtNode> amts = emulator.nodes().subList(0, nodes);
-    for (VirtualAmtNode amt : amts) {
-      amt.setSwitches(amt.switches().toBuilder().latency(Duration.ofMillis(latencyMs)).build());
-    }
+    List<Emulators.Target> amts = emulators.targets().subList(0, nodes);
+    emulators.latency(Duration.ofMillis(latencyMs));
     deleteRecursively(dbDir);
     Files.createDirectories(dbDir);
     // The AMT bundle's components with the shipped defaults, as DS builds them.
@@ -228,6 +244,7 @@ public final class PowerSyncOverVirtualAmts {
     List<Pass> measured = new ArrayList<>();
     int threads;
     long driverHeap;
+    long resident;
     boolean driverStopped = false;
     try {
       new SchemaMigrator(database).migrate();
@@ -239,9 +256,10 @@ public final class PowerSyncOverVirtualAmts {
       try (PowerSync sync =
           new PowerSync(store, registry, locks, parallelism, Duration.ofSeconds(30))) {
         for (int p = 1; p <= passes; p++) {
-          amts.forEach(VirtualAmtNode::resetCounters);
+          emulators.resetCounters();
           Duration cpu = syncCpu();
           Duration process = processCpu();
+          Duration emulatorCpu = emulators.cpu().orElse(null);
           PowerSync.Result result = sync.runOnce();
           Pass pass =
               new Pass(
@@ -250,15 +268,17 @@ public final class PowerSyncOverVirtualAmts {
                   parallelism,
                   p,
                   result,
-                  sum(amts),
+                  emulators.counters(),
                   syncCpu().minus(cpu),
-                  processCpu().minus(process));
+                  processCpu().minus(process),
+                  emulatorCpu == null ? null : emulators.cpu().orElseThrow().minus(emulatorCpu));
           measured.add(pass);
           System.out.println(line(pass));
         }
         threads = syncThreadCount();
       }
       long withDriverState = heapAfterGc();
+      resident = ProcessMemory.rss(Path.of("/proc/self/status")).orElse(0L);
       gateway.close();
       driverStopped = true;
       driverHeap = withDriverState - heapAfterGc();
@@ -268,7 +288,7 @@ public final class PowerSyncOverVirtualAmts {
       }
       database.close();
     }
-    return new Run(measured, driverHeap, threads);
+    return new Run(measured, driverHeap, threads, resident);
   }
 
   /**
@@ -277,44 +297,30 @@ public final class PowerSyncOverVirtualAmts {
    * yet, so the first pass pays the Digest challenge.
    */
   private static void enroll(
-      ConductorService service, NodeStore store, BareMetalDriver driver, List<VirtualAmtNode> amts)
+      ConductorService service,
+      NodeStore store,
+      BareMetalDriver driver,
+      List<Emulators.Target> amts)
       throws Exception {
-    for (VirtualAmtNode amt : amts) {
+    for (Emulators.Target amt : amts) {
       Node created =
           service.createNode(
               Node.builder(UUID.randomUUID().toString(), driver.name())
                   .name(amt.name())
                   .driverInfo(
                       Map.of(
-                          "amt_address", amt.spec().address(),
-                          "amt_port", amt.port(),
-                          "amt_username", amt.spec().username(),
-                          "amt_password", PASSWORD))
+                          "amt_address",
+                          amt.address(),
+                          "amt_port",
+                          amt.port(),
+                          "amt_username",
+                          "admin",
+                          "amt_password",
+                          PASSWORD))
                   .build());
       store.modifyNode(
           created.uuid(), n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
     }
-  }
-
-  private static NodeCounters sum(List<VirtualAmtNode> amts) {
-    long connections = 0;
-    long http = 0;
-    long unauthorized = 0;
-    long wsman = 0;
-    long faults = 0;
-    long dropped = 0;
-    long wakeUps = 0;
-    for (VirtualAmtNode amt : amts) {
-      NodeCounters c = amt.counters();
-      connections += c.connections();
-      http += c.httpRequests();
-      unauthorized += c.unauthorized();
-      wsman += c.wsmanRequests();
-      faults += c.faults();
-      dropped += c.dropped();
-      wakeUps += c.wakeUps();
-    }
-    return new NodeCounters(connections, http, unauthorized, wsman, faults, dropped, wakeUps);
   }
 
   /** CPU time of the power sync's threads (and this one, which lists the nodes). */
@@ -361,8 +367,8 @@ public final class PowerSyncOverVirtualAmts {
     return String.format(
         Locale.ROOT,
         "nodes %d latency %d ms parallelism %d pass %d: %d read, %d failed, %d changed in %d ms;"
-            + " per node %.2f HTTP requests, %.2f 401s, %.2f connections, %.1f ms sync CPU;"
-            + " process CPU %d ms",
+            + " per node %.2f HTTP requests, %.2f 401s, %.2f connections, %.2f ms sync CPU;"
+            + " CPU of this process %d ms%s",
         p.nodes(),
         p.latencyMs(),
         p.parallelism(),
@@ -375,7 +381,8 @@ public final class PowerSyncOverVirtualAmts {
         p.perNode(c.unauthorized()),
         p.perNode(c.connections()),
         p.perNode(p.syncCpu().toNanos()) / 1e6,
-        p.processCpu().toMillis());
+        p.processCpu().toMillis(),
+        p.emulatorCpu() == null ? "" : ", of the emulator " + p.emulatorCpu().toMillis() + " ms");
   }
 
   /** A Markdown table: one row per combination, the first pass and the mean of the others. */
@@ -383,9 +390,9 @@ public final class PowerSyncOverVirtualAmts {
     StringBuilder out = new StringBuilder();
     out.append(
         "| nodes | latency | parallelism | pass 1 (cold) | later passes | requests/node pass 1"
-            + " / later | failed | sync CPU/node pass 1 / later | driver heap/node | sync"
-            + " threads |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            + " / later | failed | sync CPU/node pass 1 / later | process CPU/node later |"
+            + " emulator CPU/node later | driver heap/node | RSS | sync threads |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run run : runs) {
       Pass first = run.passes().get(0);
       List<Pass> later = run.passes().subList(1, run.passes().size());
@@ -393,7 +400,8 @@ public final class PowerSyncOverVirtualAmts {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %d | %d ms | %d | %.2f s | %s | %.2f / %s | %d | %.2f ms / %s | %.1f KB | %d |%n",
+              "| %d | %d ms | %d | %.2f s | %s | %.2f / %s | %d | %.2f ms / %s | %s | %s | %.1f KB"
+                  + " | %d MB | %d |%n",
               first.nodes(),
               first.latencyMs(),
               first.parallelism(),
@@ -420,39 +428,42 @@ public final class PowerSyncOverVirtualAmts {
                           .orElse(0)),
               failed,
               first.perNode(first.syncCpu().toNanos()) / 1e6,
-              later.isEmpty()
-                  ? "-"
-                  : String.format(
-                      Locale.ROOT,
-                      "%.2f ms",
-                      later.stream()
-                          .mapToDouble(p -> p.perNode(p.syncCpu().toNanos()) / 1e6)
-                          .average()
-                          .orElse(0)),
+              perNodeMillis(later, Pass::syncCpu),
+              perNodeMillis(later, Pass::processCpu),
+              perNodeMillis(later, Pass::emulatorCpu),
               run.driverHeapBytes() / 1024.0 / first.nodes(),
+              run.residentBytes() >> 20,
               run.syncThreads()));
     }
     return out.toString();
   }
 
-  /** The process's memory from /proc (emulator and driver together), and the heap now. */
-  static String memory() throws IOException {
-    StringBuilder out = new StringBuilder("process memory (emulator included):");
-    Path status = Path.of("/proc/self/status");
-    if (Files.isReadable(status)) {
-      for (String l : Files.readAllLines(status)) {
-        if (l.startsWith("VmRSS") || l.startsWith("VmHWM") || l.startsWith("Threads")) {
-          out.append(' ').append(l.replaceAll("\\s+", " "));
-        }
-      }
+  private static String perNodeMillis(List<Pass> passes, Function<Pass, Duration> what) {
+    if (passes.isEmpty() || what.apply(passes.get(0)) == null) {
+      return "-";
     }
-    out.append(
-        String.format(
-            Locale.ROOT,
-            " heap used %d MB of max %d MB",
-            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20,
-            Runtime.getRuntime().maxMemory() >> 20));
-    return out.toString();
+    return String.format(
+        Locale.ROOT,
+        "%.2f ms",
+        passes.stream()
+            .mapToDouble(p -> p.perNode(what.apply(p).toNanos()) / 1e6)
+            .average()
+            .orElse(0));
+  }
+
+  /** Peak and current memory of this process and of the emulator's, and this heap's limit. */
+  static String memory(Emulators emulators) throws Exception {
+    Path self = Path.of("/proc/self/status");
+    return String.format(
+        Locale.ROOT,
+        "this process (conductor + driver%s): peak RSS %d MB, RSS %d MB, heap max %d MB,"
+            + " threads %d; emulator RSS %s",
+        emulators instanceof InProcessEmulators ? " + emulator" : "",
+        ProcessMemory.peak(self).orElse(0L) >> 20,
+        ProcessMemory.rss(self).orElse(0L) >> 20,
+        Runtime.getRuntime().maxMemory() >> 20,
+        ManagementFactory.getThreadMXBean().getThreadCount(),
+        emulators.residentBytes().map(b -> (b >> 20) + " MB").orElse("(in this process)"));
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -2,13 +2,13 @@ package org.amtpxe.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.LONG;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.amtpxe.benchmarks.PowerSyncOverVirtualAmts.Options;
 import org.amtpxe.benchmarks.PowerSyncOverVirtualAmts.Pass;
 import org.amtpxe.benchmarks.PowerSyncOverVirtualAmts.Run;
-import org.amtpxe.virtualamt.VirtualAmt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +19,9 @@ class PowerSyncOverVirtualAmtsSmokeTest {
   void aColdPassPaysOneChallengePerNodeAndLaterPassesOneRoundTrip(@TempDir Path dir)
       throws Exception {
     Run run;
-    try (VirtualAmt emulator = PowerSyncOverVirtualAmts.startEmulator(6, "127.0.9.1", 0)) {
-      run = PowerSyncOverVirtualAmts.run(emulator, 6, 0, 2, 2, dir.resolve("db"));
+    try (Emulators emulators =
+        InProcessEmulators.start(6, "127.0.9.1", 0, PowerSyncOverVirtualAmts.PASSWORD)) {
+      run = PowerSyncOverVirtualAmts.run(emulators, 6, 0, 2, 2, dir.resolve("db"));
     }
 
     Pass cold = run.passes().get(0);
@@ -38,6 +39,27 @@ class PowerSyncOverVirtualAmtsSmokeTest {
     assertThat(PowerSyncOverVirtualAmts.table(List.of(run)))
         .contains("| 6 | 0 ms | 2 | ")
         .contains("| 2.00 / 1.00 | 0 |");
+  }
+
+  @Test
+  void theEmulatorInItsOwnJvmIsDrivenThroughItsControlApi(@TempDir Path dir) throws Exception {
+    Run run;
+    String memory;
+    try (ExternalEmulators emulators =
+        ExternalEmulators.start(3, "127.0.9.21", 0, PowerSyncOverVirtualAmts.PASSWORD, "128m")) {
+      assertThat(emulators.targets())
+          .extracting(Emulators.Target::address)
+          .containsExactly("127.0.9.21", "127.0.9.22", "127.0.9.23");
+      run = PowerSyncOverVirtualAmts.run(emulators, 3, 1, 3, 2, dir.resolve("db"));
+      memory = PowerSyncOverVirtualAmts.memory(emulators);
+      assertThat(emulators.residentBytes()).get().asInstanceOf(LONG).isPositive();
+    }
+
+    Pass warm = run.passes().get(1);
+    assertThat(warm.result().checked()).isEqualTo(3);
+    assertThat(warm.counters().httpRequests()).isEqualTo(3);
+    assertThat(warm.emulatorCpu()).isNotNull();
+    assertThat(memory).contains("this process (conductor + driver)").contains("emulator RSS");
   }
 
   @Test
