@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class Lab implements AutoCloseable {
   static final String BRIDGE_ADDRESS = "192.168.77.1";
 
-  final String namespace = "amtpxe-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+  final String namespace;
   final Path dir;
   private final List<Process> started = new ArrayList<>();
   private boolean created;
@@ -35,8 +35,14 @@ final class Lab implements AutoCloseable {
     }
   }
 
+  /** A lab with a namespace of a random name. */
   Lab(Path dir) {
+    this(dir, "amtpxe-e2e-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  Lab(Path dir, String namespace) {
     this.dir = dir;
+    this.namespace = namespace;
   }
 
   /** Why the lab cannot run here, or empty when it can. */

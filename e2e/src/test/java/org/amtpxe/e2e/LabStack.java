@@ -1,0 +1,337 @@
+package org.amtpxe.e2e;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.amtpxe.conductor.internal.auth.CredentialsFile;
+import org.amtpxe.e2e.VirtualAmtInLab.Machine;
+
+/**
+ * Everything a deploy needs, inside one network namespace (pxe-deploy.md §4.5): dnsmasq for DHCP
+ * and router advertisements only, our Karaf distribution (conductor API on 192.168.77.1:6385 with
+ * HTTP Basic, TFTP on 69, HTTP on 8080), the virtual AMT with one QEMU machine per tap, and the
+ * {@code baremetal} CLI; plus the reference ramdisk and a generated image. Used by the end-to-end
+ * test and by {@code ./run qemu}.
+ */
+final class LabStack implements AutoCloseable {
+  static final String API = "http://" + Lab.BRIDGE_ADDRESS + ":6385";
+  static final int IMAGE_BYTES = 16 * 1024 * 1024;
+  static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(300);
+
+  final Path dir;
+  final Lab lab;
+  Path payload;
+  Path image;
+  String imageSha256;
+  Path bootRoot;
+  KarafInLab karaf;
+  VirtualAmtInLab amt;
+  Baremetal cli;
+  private String amtPassword;
+  private String apiPassword;
+
+  /**
+   * A stack whose files live in {@code dir} (recreated) and whose namespace is {@code namespace}
+   * (null: a random name).
+   */
+  LabStack(Path dir, String namespace) throws IOException {
+    this.dir = dir.toAbsolutePath();
+    KarafInLab.deleteTree(this.dir);
+    Files.createDirectories(this.dir.resolve("state"));
+    Path tmp = Files.createDirectories(this.dir.resolve("tmp"));
+    this.lab = namespace == null ? new Lab(tmp) : new Lab(tmp, namespace);
+  }
+
+  /** A machine of this lab: its disk is a file here. */
+  Machine machine(String name, String amtAddress, String mac, String tap, String firmware) {
+    return new Machine(name, amtAddress, mac, tap, firmware, dir.resolve(name + ".img"));
+  }
+
+  Path serialLog(Machine m) {
+    return m.serialLog(dir);
+  }
+
+  /**
+   * Builds the payload, creates the network and starts dnsmasq, Karaf and the virtual AMT.
+   *
+   * @param distribution the unpacked Karaf distribution
+   * @param ramdiskScript ramdisk/build-ramdisk.sh
+   * @param ramdiskDir where the ramdisk is (built there when missing)
+   * @param appendParams pxe_append_params
+   */
+  void start(
+      List<Machine> machines,
+      Path distribution,
+      Path ramdiskScript,
+      Path ramdiskDir,
+      String appendParams)
+      throws Exception {
+    payload = ramdisk(ramdiskScript, ramdiskDir);
+    makeImage();
+    lab.create(machines.size());
+    startDhcp();
+    bootRoot = Files.createDirectories(dir.resolve("boot"));
+    // The first stages firmware PXE fetches over TFTP (UEFI: OVMF's own PXE client).
+    Files.copy(Path.of("/usr/lib/ipxe/snponly.efi"), bootRoot.resolve("snponly.efi"));
+    Files.copy(Path.of("/usr/lib/ipxe/undionly.kpxe"), bootRoot.resolve("undionly.kpxe"));
+
+    apiPassword = secret();
+    amtPassword = secret();
+    karaf = new KarafInLab(lab, dir.resolve("karaf"));
+    karaf.install(distribution);
+    configureKaraf(apiPassword, appendParams);
+    karaf.start();
+
+    amt = new VirtualAmtInLab(lab, dir);
+    for (Machine m : machines) {
+      amt.add(m, amtPassword);
+    }
+    amt.start();
+    cli = new Baremetal(lab, API, "e2e", apiPassword);
+    awaitDriver(Duration.ofSeconds(180));
+  }
+
+  /** The conductor API's password for user {@code e2e}. */
+  String apiPassword() {
+    return apiPassword;
+  }
+
+  @Override
+  public void close() throws IOException {
+    lab.close();
+  }
+
+  // ---- the deploy, through the CLI ----
+
+  /**
+   * The outcome of a deploy.
+   *
+   * @param seconds from {@code baremetal node deploy} until the node was active (or failed)
+   * @param states the provision states seen, in order
+   */
+  record Deployed(String uuid, double seconds, List<String> states, String lastError) {
+    String finalState() {
+      return states.isEmpty() ? "" : states.get(states.size() - 1);
+    }
+  }
+
+  /**
+   * Enrolls the machine with the CLI, makes it available, sets its instance and deploys it; waits
+   * until it is active or the deploy failed.
+   *
+   * @param onState called with every new provision state and the seconds since the deploy began
+   */
+  Deployed deploy(Machine m, boolean uefiMode, BiConsumer<Double, String> onState)
+      throws Exception {
+    List<String> create =
+        new ArrayList<>(
+            List.of(
+                "node",
+                "create",
+                "--driver",
+                "pxe_amt",
+                "--name",
+                m.name(),
+                "--driver-info",
+                "amt_address=" + m.amtAddress(),
+                "--driver-info",
+                "amt_username=admin",
+                "--driver-info",
+                "amt_password=" + amtPassword,
+                "--driver-info",
+                "amt_protocol=http",
+                "--driver-info",
+                "deploy_kernel=" + payload.resolve("vmlinuz").toUri(),
+                "--driver-info",
+                "deploy_ramdisk=" + payload.resolve("deploy_ramdisk").toUri()));
+    if (uefiMode) {
+      create.addAll(List.of("--property", "capabilities=boot_mode:uefi"));
+    }
+    String uuid = cli.json(create.toArray(String[]::new)).path("uuid").asText();
+    cli.run("port", "create", m.mac(), "--node", uuid);
+    cli.run("node", "manage", m.name(), "--wait", "120");
+    cli.run("node", "provide", m.name(), "--wait", "120");
+    cli.run(
+        "node",
+        "set",
+        m.name(),
+        "--instance-info",
+        "image_source=" + image.toUri(),
+        "--instance-info",
+        "image_checksum=" + imageSha256,
+        "--instance-info",
+        "kernel=" + payload.resolve("vmlinuz").toUri(),
+        "--instance-info",
+        "ramdisk=" + payload.resolve("instance_ramdisk").toUri());
+
+    long start = System.nanoTime();
+    cli.run("node", "deploy", m.name());
+    List<String> states = new ArrayList<>();
+    long deadline = start + DEPLOY_TIMEOUT.toNanos();
+    String state;
+    do {
+      state = cli.provisionState(m.name());
+      if (states.isEmpty() || !states.get(states.size() - 1).equals(state)) {
+        states.add(state);
+        onState.accept((System.nanoTime() - start) / 1e9, state);
+      }
+      if (state.equals("active") || state.equals("deploy failed")) {
+        break;
+      }
+      TimeUnit.MILLISECONDS.sleep(500);
+    } while (System.nanoTime() < deadline);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    JsonNode node = cli.json("node", "show", m.name());
+    return new Deployed(uuid, seconds, states, node.path("last_error").asText(""));
+  }
+
+  /** Switches the continue-deploy hook in etc/org.amtpxe.pxe.cfg and waits until it applies. */
+  void setRearm(boolean on) throws Exception {
+    Path script = bootRoot.resolve("boot.ipxe");
+    FileTime before = Files.getLastModifiedTime(script);
+    Thread.sleep(20);
+    karaf.set("org.amtpxe.pxe", "rearm_before_reboot", Boolean.toString(on));
+    // The PXE component restarts its servers and rewrites boot.ipxe when its configuration
+    // changes: that is when the new value is in force.
+    KarafInLab.awaitModifiedAfter(script, before, Duration.ofSeconds(30));
+  }
+
+  // ---- setting up ----
+
+  private void configureKaraf(String apiPassword, String appendParams) throws IOException {
+    Path users = karaf.home.resolve("etc/amtpxe-users");
+    CredentialsFile.addUser(users, "e2e", apiPassword.toCharArray());
+    // NOTE: etc/org.ops4j.pax.url.mvn.cfg is left alone: changing it while the boot features
+    // install stalled Karaf here (no log line after the pax-logging refresh, API never up).
+    karaf.set("org.amtpxe.conductor", "api_host", Lab.BRIDGE_ADDRESS);
+    karaf.set("org.amtpxe.conductor", "api_port", "6385");
+    karaf.set("org.amtpxe.conductor", "auth_file", users.toString());
+    karaf.set("org.amtpxe.conductor", "sync_interval", "10");
+    karaf.set("org.amtpxe.conductor", "callback_timeout", "300");
+    karaf.set("org.amtpxe.conductor", "callback_check_interval", "10");
+    karaf.set("org.amtpxe.amt", "action_wait", "1");
+    karaf.set("org.amtpxe.amt", "connect_timeout", "5");
+    karaf.set("org.amtpxe.pxe", "tftp_address", Lab.BRIDGE_ADDRESS);
+    karaf.set("org.amtpxe.pxe", "tftp_port", "69");
+    karaf.set("org.amtpxe.pxe", "tftp_root", bootRoot.toString());
+    karaf.set("org.amtpxe.pxe", "http_address", Lab.BRIDGE_ADDRESS);
+    karaf.set("org.amtpxe.pxe", "http_port", "8080");
+    karaf.set("org.amtpxe.pxe", "api_url", API);
+    karaf.set("org.amtpxe.pxe", "disk_devices", "vda");
+    karaf.set("org.amtpxe.pxe", "pxe_append_params", appendParams);
+    karaf.set("org.amtpxe.pxe", "notify_timeout_seconds", "60");
+    karaf.set("org.amtpxe.pxe", "rearm_before_reboot", "true");
+  }
+
+  private void startDhcp() throws IOException {
+    // DHCP and router advertisements only (port=0: no DNS; no TFTP: our Karaf serves it).
+    String conf =
+        String.join(
+            "\n",
+            "port=0",
+            "interface=br0",
+            "bind-interfaces",
+            "dhcp-range=192.168.77.100,192.168.77.150,255.255.255.0,1h",
+            "dhcp-match=set:ipxe,175",
+            "dhcp-userclass=set:ipxe,iPXE",
+            "dhcp-match=set:efi-x86_64,option:client-arch,7",
+            "dhcp-match=set:efi-x86_64,option:client-arch,9",
+            "dhcp-boot=tag:!ipxe,tag:efi-x86_64,snponly.efi,,192.168.77.1",
+            "dhcp-boot=tag:!ipxe,tag:!efi-x86_64,undionly.kpxe,,192.168.77.1",
+            "dhcp-boot=tag:ipxe,http://192.168.77.1:8080/boot.ipxe",
+            "enable-ra",
+            "dhcp-range=::,constructor:br0,ra-only,64,1h",
+            "log-dhcp",
+            "");
+    Path file = dir.resolve("dnsmasq.conf");
+    Files.writeString(file, conf);
+    lab.start(
+        dir.resolve("dnsmasq.log"),
+        Map.of(),
+        List.of(
+            "dnsmasq",
+            "--no-daemon",
+            "--conf-file=" + file,
+            "--dhcp-leasefile=" + dir.resolve("dnsmasq.leases"),
+            "--pid-file=" + dir.resolve("dnsmasq.pid"),
+            "--user=root",
+            "--log-facility=-"));
+  }
+
+  /** Waits until the conductor answers with the pxe_amt driver loaded. */
+  private void awaitDriver(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      if (!karaf.running()) {
+        throw new AssertionError("Karaf exited; its log:\n" + karaf.logTail(60));
+      }
+      Lab.Result r = cli.result("driver", "list", "-f", "value");
+      last = r.err() + r.out();
+      if (r.ok() && r.out().contains("pxe_amt")) {
+        return;
+      }
+      Thread.sleep(1000);
+    }
+    throw new AssertionError(
+        "the conductor did not offer pxe_amt within "
+            + timeout
+            + " ("
+            + last.strip()
+            + "); Karaf's log:\n"
+            + karaf.logTail(60));
+  }
+
+  private static Path ramdisk(Path script, Path dir) throws Exception {
+    if (!Files.isRegularFile(dir.resolve("instance_ramdisk"))) {
+      Process p =
+          new ProcessBuilder("bash", script.toString(), dir.toString())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assumeTrue(
+          p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0,
+          "build-ramdisk.sh failed (needs apt, busybox-static, cpio): " + out);
+    }
+    return dir.toAbsolutePath();
+  }
+
+  /** A 16 MiB raw image: a header line, then deterministic pseudo-random bytes. */
+  private void makeImage() throws Exception {
+    image = dir.resolve("image.raw");
+    byte[] bytes = new byte[IMAGE_BYTES];
+    new Random(20261126L).nextBytes(bytes);
+    byte[] header = "AMTPXE-E2E-IMAGE: not bootable on purpose\n".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(header, 0, bytes, 0, header.length);
+    // NOTE: no 0x55AA boot signature, so a disk boot fails visibly (SeaBIOS "not a bootable disk").
+    bytes[510] = 0;
+    bytes[511] = 0;
+    Files.write(image, bytes);
+    imageSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  static String secret() {
+    SecureRandom random = new SecureRandom();
+    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    StringBuilder b = new StringBuilder("E2e-");
+    for (int i = 0; i < 16; i++) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+}
