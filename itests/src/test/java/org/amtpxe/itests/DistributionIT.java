@@ -48,7 +48,10 @@ class DistributionIT {
     amt =
         VirtualAmtProcess.start(
             new VirtualAmtProcess.Spec(
-                itDir.resolve("virtual-amt-standalone.jar"),
+                Path.of(
+                    System.getProperty(
+                        "amtpxe.itest.virtualAmtJar",
+                        itDir.resolve("virtual-amt-standalone.jar").toString())),
                 itDir.resolve("distribution-run"),
                 "virtual-amt",
                 6,

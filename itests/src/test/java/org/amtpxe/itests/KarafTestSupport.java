@@ -52,6 +52,9 @@ public abstract class KarafTestSupport {
   /** System property: target/it of the build (jars prepared for the tests). */
   protected static final String IT_DIR = "amtpxe.itest.dir";
 
+  /** System property: the virtual AMT's standalone jar. */
+  protected static final String VIRTUAL_AMT_JAR = "amtpxe.itest.virtualAmtJar";
+
   /** System property: Bundle-Version and amt.version of the second build of bundle-amt. */
   protected static final String HOTSWAP_VERSION = "amtpxe.itest.hotswapVersion";
 
@@ -72,6 +75,12 @@ public abstract class KarafTestSupport {
           IT_DIR + " is not set: run the integration tests through Maven (mvn -pl itests verify).");
     }
     return Path.of(dir);
+  }
+
+  /** The virtual AMT's standalone jar, from the pom. */
+  protected static Path virtualAmtJar() {
+    String jar = System.getProperty(VIRTUAL_AMT_JAR);
+    return jar == null ? itDir().resolve("virtual-amt-standalone.jar") : Path.of(jar);
   }
 
   /** An integer system property set by the test's configuration. */
@@ -130,6 +139,7 @@ public abstract class KarafTestSupport {
                 systemProperty(TFTP_PORT).value(String.valueOf(tftpPort)),
                 systemProperty(HTTP_PORT).value(String.valueOf(httpPort)),
                 systemProperty(IT_DIR).value(itDir().toAbsolutePath().toString()),
+                systemProperty(VIRTUAL_AMT_JAR).value(virtualAmtJar().toAbsolutePath().toString()),
                 systemProperty(HOTSWAP_VERSION).value(System.getProperty(HOTSWAP_VERSION, "")),
                 // AssertJ in the probe.
                 mavenBundle("net.bytebuddy", "byte-buddy").versionAsInProject(),

@@ -106,7 +106,7 @@ public class RunningStackIT extends KarafTestSupport {
       amt =
           VirtualAmtProcess.start(
               new VirtualAmtProcess.Spec(
-                  itDir().resolve("virtual-amt-standalone.jar"),
+                  virtualAmtJar(),
                   itDir().resolve("running-stack"),
                   "virtual-amt",
                   NODES.size(),
@@ -227,9 +227,23 @@ public class RunningStackIT extends KarafTestSupport {
       assertThat(moved.node("rs-1")).containsEntry("name", "rs-1");
 
       mark = log.mark();
+      conductorFile.set(Map.of("api_port", "70000"));
+      log.await(
+          mark,
+          Duration.ofSeconds(30),
+          "ERROR",
+          "Invalid configuration org.amtpxe.conductor",
+          "api_port 70000 is not a port");
+      assertThat(moved.isUp()).as("API still on " + newApi).isTrue();
+      // A value that is not a number at all is refused too, naming the value.
+      mark = log.mark();
       conductorFile.set(Map.of("api_port", "port-six"));
       log.await(
-          mark, Duration.ofSeconds(30), "ERROR", "Invalid configuration org.amtpxe.conductor");
+          mark,
+          Duration.ofSeconds(30),
+          "ERROR",
+          "Invalid configuration org.amtpxe.conductor",
+          "\"port-six\"");
       assertThat(moved.isUp()).as("API still on " + newApi).isTrue();
     } finally {
       pxe.set(
