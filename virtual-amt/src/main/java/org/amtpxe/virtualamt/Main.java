@@ -73,8 +73,13 @@ public final class Main {
         first.firmwareVersion());
     for (int i = 0; i < Math.min(SHOWN_NODES, nodes.size()); i++) {
       VirtualAmtNode n = nodes.get(i);
+      Object machine = n.machine().describe().get("type");
       out.printf(
-          "  %-12s %s%s%n", n.name(), n.wsmanUri(), n.wsmanTlsUri().map(u -> "  " + u).orElse(""));
+          "  %-12s %s%s%s%n",
+          n.name(),
+          n.wsmanUri(),
+          n.wsmanTlsUri().map(u -> "  " + u).orElse(""),
+          machine == null || "memory".equals(machine) ? "" : "  (" + machine + " machine)");
     }
     if (nodes.size() > SHOWN_NODES) {
       VirtualAmtNode last = nodes.get(nodes.size() - 1);
