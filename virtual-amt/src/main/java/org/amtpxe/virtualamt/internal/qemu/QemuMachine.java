@@ -271,7 +271,13 @@ public final class QemuMachine implements MachineBackend {
 
   private Run launch(BootDevice device) throws IOException {
     prepareFiles();
-    Path socket = options.stateDir().resolve(name + ".qmp");
+    Path socket = options.stateDir().toAbsolutePath().resolve(name + ".qmp");
+    if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+      throw new IOException(
+          "the QMP socket path "
+              + socket
+              + " is longer than a UNIX socket allows (107 bytes); choose a shorter stateDir");
+    }
     Files.deleteIfExists(socket);
     Path vars = options.stateDir().resolve(name + "-OVMF_VARS.fd");
     List<String> command = QemuCommand.build(options, device, name, socket, vars);
