@@ -124,7 +124,10 @@ public final class ApiHandler extends Handler.Abstract {
       status = 500;
       body = fault(status, "The conductor's database failed: " + e.getMessage());
       LOG.error("{} {} failed in the database", method, path, e);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // NOTE: an Error too (a NoClassDefFoundError when a jar is replaced under the running JVM,
+      // an OutOfMemoryError): escaping, it would reach the client as Jetty's bare HTML 500, which
+      // the baremetal CLI shows without any reason.
       status = 500;
       body =
           fault(status, "Internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -46,6 +46,23 @@ class RestApiTest {
     return r.json().get("uuid").asText();
   }
 
+  @Test
+  void anErrorInARequestIsAnIronicFaultNotABareServerError() {
+    String uuid = createNode("broken");
+    // What a jar rewritten under the running JVM by a concurrent build caused (BaremetalCliIT).
+    c.driver.breakOn(
+        "management.get", new NoClassDefFoundError("org/amtpxe/api/model/BootDeviceSetting"));
+
+    Resp r = http.get("/v1/nodes/" + uuid + "/management/boot_device");
+
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.raw().headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(r.fault())
+        .contains("Internal error: NoClassDefFoundError: org/amtpxe/api/model/BootDeviceSetting");
+    c.driver.clearFailures();
+    assertThat(http.get("/v1/nodes/" + uuid + "/management/boot_device").status()).isEqualTo(200);
+  }
+
   // ---- versions ----
 
   @Test
