@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * it wakes.
  */
 class WakeUpOnVirtualAmtTest {
-  private static final Duration IDLE_SLEEP = Duration.ofMillis(100);
+  private static final Duration IDLE_SLEEP = Duration.ofMillis(300);
   private static final Duration WAKE_TIME = Duration.ofMillis(300);
 
   private EmulatedAmt amt;
@@ -30,7 +30,7 @@ class WakeUpOnVirtualAmtTest {
     }
   }
 
-  /** An AMT whose engine sleeps after 100 ms without traffic and takes 300 ms to wake. */
+  /** An AMT whose engine sleeps after 300 ms without traffic and takes 300 ms to wake. */
   private void start(Switches.SleepMode mode, Duration awakeInterval) throws Exception {
     amt =
         EmulatedAmt.start(
