@@ -215,6 +215,8 @@ public class FeatureInstallIT extends KarafTestSupport {
             "SCR Component Registry",
             "HttpClient-",
             "features-",
+            // The features service resolves in a pool of its own (resolver-N-thread-M).
+            "resolver-",
             "fileinstall-",
             "Karaf ")
         .anyMatch(name::startsWith);
