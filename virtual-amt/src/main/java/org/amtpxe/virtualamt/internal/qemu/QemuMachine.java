@@ -9,16 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
 import org.amtpxe.virtualamt.HostPowerState;
-import org.amtpxe.virtualamt.MachineBackend;
 import org.amtpxe.virtualamt.MachineHost;
+import org.amtpxe.virtualamt.internal.machine.ThreadedMachine;
 import org.amtpxe.virtualamt.internal.qemu.QemuOptions.Firmware;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All work runs on one thread per machine; requests return at once, as the interface requires.
  */
-public final class QemuMachine implements MachineBackend {
+public final class QemuMachine extends ThreadedMachine {
   private static final Logger LOG = LoggerFactory.getLogger(QemuMachine.class);
   private static final Duration QMP_CONNECT_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration QMP_REPLY_TIMEOUT = Duration.ofSeconds(10);
 
-  private final String name;
   private final QemuOptions options;
-  private final ExecutorService worker;
   private final AtomicLong runIds = new AtomicLong();
-  private volatile MachineHost host;
-  private volatile HostPowerState state = HostPowerState.OFF;
   private volatile Run run;
   private volatile BootDevice lastBootDevice;
   private volatile String lastProblem;
@@ -65,35 +58,15 @@ public final class QemuMachine implements MachineBackend {
    * @param options how to run QEMU
    */
   public QemuMachine(String name, QemuOptions options) {
-    this.name = Objects.requireNonNull(name, "name");
+    super(name, "qemu", "QEMU machine");
     this.options = Objects.requireNonNull(options, "options");
-    this.worker =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "qemu-" + name);
-              t.setDaemon(true);
-              return t;
-            });
-  }
-
-  @Override
-  public void attach(MachineHost machineHost) {
-    if (this.host != null) {
-      throw new IllegalStateException("This machine is already attached to a virtual AMT");
-    }
-    this.host = Objects.requireNonNull(machineHost, "host");
-  }
-
-  @Override
-  public HostPowerState powerState() {
-    return state;
   }
 
   @Override
   public void powerOn() {
     submit(
         () -> {
-          if (state == HostPowerState.OFF) {
+          if (powerState() == HostPowerState.OFF) {
             setState(HostPowerState.ON);
             boot(BootCause.AMT_POWER_ON);
           }
@@ -118,7 +91,7 @@ public final class QemuMachine implements MachineBackend {
   public void powerCycle() {
     submit(
         () -> {
-          if (state == HostPowerState.ON) {
+          if (powerState() == HostPowerState.ON) {
             stopRun();
             setState(HostPowerState.OFF);
             setState(HostPowerState.ON);
@@ -141,7 +114,7 @@ public final class QemuMachine implements MachineBackend {
 
   @Override
   public void suspend(HostPowerState target) {
-    LOG.info("Node {}: the QEMU machine does not emulate suspend to {}; ignored", name, target);
+    LOG.info("Node {}: the QEMU machine does not emulate suspend to {}; ignored", name(), target);
   }
 
   @Override
@@ -158,7 +131,7 @@ public final class QemuMachine implements MachineBackend {
   public void hostShutdown() {
     submit(
         () -> {
-          if (state == HostPowerState.ON) {
+          if (powerState() == HostPowerState.ON) {
             stopRun();
             setState(HostPowerState.OFF);
           }
@@ -169,7 +142,7 @@ public final class QemuMachine implements MachineBackend {
   public void pressPowerButton() {
     submit(
         () -> {
-          if (state == HostPowerState.OFF) {
+          if (powerState() == HostPowerState.OFF) {
             setState(HostPowerState.ON);
             boot(BootCause.HOST_POWER_ON);
           } else {
@@ -207,32 +180,23 @@ public final class QemuMachine implements MachineBackend {
   /** Ends the QEMU process at once and stops the machine's thread. */
   @Override
   public void close() {
-    worker.shutdownNow();
+    stopWorker();
     Run r = run;
     if (r != null) {
       kill(r.process());
       r.qmp().close();
     }
-    try {
-      worker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitWorker(Duration.ofSeconds(5));
     r = run;
     if (r != null) {
       kill(r.process());
     }
   }
 
-  @Override
-  public String toString() {
-    return "QemuMachine[" + name + ", " + state + "]";
-  }
-
   // ---- on the worker thread ----
 
   private void rebootIfOn(BootCause cause) {
-    if (state == HostPowerState.ON) {
+    if (powerState() == HostPowerState.ON) {
       stopRun();
       boot(cause);
     }
@@ -264,14 +228,14 @@ public final class QemuMachine implements MachineBackend {
     } catch (IOException | RuntimeException e) {
       lastProblem = e.getMessage();
       h.bootNote("qemu: could not start: " + e.getMessage());
-      LOG.warn("Node {}: QEMU did not start: {}", name, e.getMessage());
+      LOG.warn("Node {}: QEMU did not start: {}", name(), e.getMessage());
       setState(HostPowerState.OFF);
     }
   }
 
   private Run launch(BootDevice device) throws IOException {
     prepareFiles();
-    Path socket = options.stateDir().toAbsolutePath().resolve(name + ".qmp");
+    Path socket = options.stateDir().toAbsolutePath().resolve(name() + ".qmp");
     if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
       throw new IOException(
           "the QMP socket path "
@@ -279,9 +243,9 @@ public final class QemuMachine implements MachineBackend {
               + " is longer than a UNIX socket allows (107 bytes); choose a shorter stateDir");
     }
     Files.deleteIfExists(socket);
-    Path vars = options.stateDir().resolve(name + "-OVMF_VARS.fd");
-    List<String> command = QemuCommand.build(options, device, name, socket, vars);
-    Path qemuLog = options.stateDir().resolve(name + "-qemu.log");
+    Path vars = options.stateDir().resolve(name() + "-OVMF_VARS.fd");
+    List<String> command = QemuCommand.build(options, device, name(), socket, vars);
+    Path qemuLog = options.stateDir().resolve(name() + "-qemu.log");
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -289,12 +253,12 @@ public final class QemuMachine implements MachineBackend {
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .start();
     long id = runIds.incrementAndGet();
-    LOG.debug("Node {}: started QEMU pid {}: {}", name, process.pid(), command);
+    LOG.debug("Node {}: started QEMU pid {}: {}", name(), process.pid(), command);
     QmpClient qmp;
     try {
       qmp =
           QmpClient.connect(
-              socket, QMP_CONNECT_TIMEOUT, QMP_REPLY_TIMEOUT, event -> onEvent(id, event), name);
+              socket, QMP_CONNECT_TIMEOUT, QMP_REPLY_TIMEOUT, event -> onEvent(id, event), name());
       qmp.execute("cont", Map.of());
     } catch (IOException e) {
       kill(process);
@@ -333,7 +297,7 @@ public final class QemuMachine implements MachineBackend {
       }
     }
     if (options.firmware() == Firmware.UEFI) {
-      Path vars = options.stateDir().resolve(name + "-OVMF_VARS.fd");
+      Path vars = options.stateDir().resolve(name() + "-OVMF_VARS.fd");
       if (!Files.exists(vars)) {
         if (!Files.isRegularFile(options.ovmfVars())) {
           throw new IOException(
@@ -391,7 +355,7 @@ public final class QemuMachine implements MachineBackend {
             "qemu: exited by itself with status "
                 + code
                 + (code == 124 || code == 137 ? " (killed after maxRunSeconds)" : ""));
-    LOG.warn("Node {}: QEMU exited by itself with status {}", name, code);
+    LOG.warn("Node {}: QEMU exited by itself with status {}", name(), code);
     setState(HostPowerState.OFF);
   }
 
@@ -405,7 +369,7 @@ public final class QemuMachine implements MachineBackend {
     try {
       r.qmp().execute("quit", Map.of());
     } catch (IOException e) {
-      LOG.debug("Node {}: quit: {}", name, e.getMessage());
+      LOG.debug("Node {}: quit: {}", name(), e.getMessage());
     }
     try {
       if (!r.process().waitFor(5, TimeUnit.SECONDS)) {
@@ -426,38 +390,7 @@ public final class QemuMachine implements MachineBackend {
     try {
       r.qmp().execute(command, Map.of());
     } catch (IOException e) {
-      LOG.info("Node {}: {} failed: {}", name, command, e.getMessage());
-    }
-  }
-
-  private void setState(HostPowerState newState) {
-    if (state != newState) {
-      state = newState;
-      requireHost().powerStateChanged(newState);
-    }
-  }
-
-  private MachineHost requireHost() {
-    MachineHost h = host;
-    if (h == null) {
-      throw new IllegalStateException("Attach the machine to a virtual AMT before using it");
-    }
-    return h;
-  }
-
-  private void submit(Runnable task) {
-    requireHost();
-    try {
-      worker.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              LOG.warn("Node {}: QEMU machine action failed: {}", name, e.toString());
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Node {}: machine closed; request ignored", name);
+      LOG.info("Node {}: {} failed: {}", name(), command, e.getMessage());
     }
   }
 

@@ -30,16 +30,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
 import org.amtpxe.virtualamt.HostPowerState;
-import org.amtpxe.virtualamt.MachineBackend;
-import org.amtpxe.virtualamt.MachineHost;
+import org.amtpxe.virtualamt.internal.machine.ThreadedMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,19 +52,15 @@ import org.slf4j.LoggerFactory;
  * <p>The reboot after "done" is the host's own, so AMT's one-time boot override is consumed exactly
  * as by firmware: the instance only netboots when the driver re-armed PXE.
  */
-public final class SimulatedFirmwareMachine implements MachineBackend {
+public final class SimulatedFirmwareMachine extends ThreadedMachine {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedFirmwareMachine.class);
   private static final int CALLBACK_ATTEMPTS = 5;
   private static final long CALLBACK_RETRY_MS = 2000;
 
-  private final String name;
   private final SimulatedFirmwareOptions options;
-  private final ExecutorService worker;
   private final HttpClient http;
   private final ObjectMapper mapper = new ObjectMapper();
   private final AtomicLong generation = new AtomicLong();
-  private volatile MachineHost host;
-  private volatile HostPowerState state = HostPowerState.OFF;
   private volatile Thread bootThread;
   private volatile ServerSocket notifySocket;
   private volatile String activity = "off";
@@ -80,15 +72,8 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
    * @param options how it boots
    */
   public SimulatedFirmwareMachine(String name, SimulatedFirmwareOptions options) {
-    this.name = Objects.requireNonNull(name, "name");
+    super(name, "simfw", "simulated machine");
     this.options = Objects.requireNonNull(options, "options");
-    this.worker =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "simfw-" + name);
-              t.setDaemon(true);
-              return t;
-            });
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(options.httpTimeout())
@@ -97,23 +82,10 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
   }
 
   @Override
-  public void attach(MachineHost machineHost) {
-    if (this.host != null) {
-      throw new IllegalStateException("This machine is already attached to a virtual AMT");
-    }
-    this.host = Objects.requireNonNull(machineHost, "host");
-  }
-
-  @Override
-  public HostPowerState powerState() {
-    return state;
-  }
-
-  @Override
   public void powerOn() {
     submit(
         () -> {
-          if (state == HostPowerState.OFF) {
+          if (powerState() == HostPowerState.OFF) {
             setState(HostPowerState.ON);
             startBoot(BootCause.AMT_POWER_ON);
           }
@@ -134,7 +106,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
   public void powerCycle() {
     submit(
         () -> {
-          if (state == HostPowerState.ON) {
+          if (powerState() == HostPowerState.ON) {
             off();
             setState(HostPowerState.ON);
             startBoot(BootCause.AMT_POWER_CYCLE);
@@ -154,7 +126,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
 
   @Override
   public void suspend(HostPowerState target) {
-    LOG.info("Node {}: the simulated machine does not suspend to {}; ignored", name, target);
+    LOG.info("Node {}: the simulated machine does not suspend to {}; ignored", name(), target);
   }
 
   @Override
@@ -176,7 +148,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
   public void pressPowerButton() {
     submit(
         () -> {
-          if (state == HostPowerState.OFF) {
+          if (powerState() == HostPowerState.OFF) {
             setState(HostPowerState.ON);
             startBoot(BootCause.HOST_POWER_ON);
           } else {
@@ -206,12 +178,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
     if (t != null) {
       t.interrupt();
     }
-    worker.shutdownNow();
-  }
-
-  @Override
-  public String toString() {
-    return "SimulatedFirmwareMachine[" + name + ", " + state + "]";
+    stopWorker();
   }
 
   // ---- power, on the worker thread ----
@@ -223,7 +190,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
   }
 
   private void rebootIfOn(BootCause cause) {
-    if (state == HostPowerState.ON) {
+    if (powerState() == HostPowerState.ON) {
       cancelBoot();
       startBoot(cause);
     }
@@ -232,7 +199,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
   private void startBoot(BootCause cause) {
     long gen = generation.incrementAndGet();
     BootDevice device = requireHost().bootStarting(cause);
-    Thread t = new Thread(() -> runBoot(gen, device), "simfw-" + name + "-boot-" + gen);
+    Thread t = new Thread(() -> runBoot(gen, device), "simfw-" + name() + "-boot-" + gen);
     t.setDaemon(true);
     bootThread = t;
     t.start();
@@ -245,13 +212,6 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
     bootThread = null;
     if (t != null) {
       t.interrupt();
-    }
-  }
-
-  private void setState(HostPowerState newState) {
-    if (state != newState) {
-      state = newState;
-      requireHost().powerStateChanged(newState);
     }
   }
 
@@ -272,10 +232,10 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
         }
       }
     } catch (InterruptedException e) {
-      LOG.debug("Node {}: boot {} cancelled", name, gen);
+      LOG.debug("Node {}: boot {} cancelled", name(), gen);
     } catch (RuntimeException e) {
       note(gen, "boot failed: " + e);
-      LOG.warn("Node {}: simulated boot failed", name, e);
+      LOG.warn("Node {}: simulated boot failed", name(), e);
     }
   }
 
@@ -508,7 +468,7 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
       try {
         Files.deleteIfExists(download);
       } catch (IOException e) {
-        LOG.debug("Node {}: could not remove {}: {}", name, download, e.toString());
+        LOG.debug("Node {}: could not remove {}: {}", name(), download, e.toString());
       }
     }
   }
@@ -605,32 +565,8 @@ public final class SimulatedFirmwareMachine implements MachineBackend {
       try {
         s.close();
       } catch (IOException e) {
-        LOG.debug("Node {}: closing the notify socket: {}", name, e.toString());
+        LOG.debug("Node {}: closing the notify socket: {}", name(), e.toString());
       }
-    }
-  }
-
-  private MachineHost requireHost() {
-    MachineHost h = host;
-    if (h == null) {
-      throw new IllegalStateException("Attach the machine to a virtual AMT before using it");
-    }
-    return h;
-  }
-
-  private void submit(Runnable task) {
-    requireHost();
-    try {
-      worker.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              LOG.warn("Node {}: simulated machine action failed: {}", name, e.toString());
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Node {}: machine closed; request ignored", name);
     }
   }
 
