@@ -49,18 +49,9 @@ final class InProcessEmulators implements Emulators {
 
   @Override
   public NodeCounters counters() {
-    long[] sum = new long[7];
-    for (VirtualAmtNode n : emulator.nodes()) {
-      NodeCounters c = n.counters();
-      sum[0] += c.connections();
-      sum[1] += c.httpRequests();
-      sum[2] += c.unauthorized();
-      sum[3] += c.wsmanRequests();
-      sum[4] += c.faults();
-      sum[5] += c.dropped();
-      sum[6] += c.wakeUps();
-    }
-    return new NodeCounters(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]);
+    return emulator.nodes().stream()
+        .map(VirtualAmtNode::counters)
+        .reduce(NodeCounters.ZERO, NodeCounters::plus);
   }
 
   @Override

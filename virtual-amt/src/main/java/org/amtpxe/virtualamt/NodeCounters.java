@@ -18,4 +18,20 @@ public record NodeCounters(
     long wsmanRequests,
     long faults,
     long dropped,
-    long wakeUps) {}
+    long wakeUps) {
+
+  /** No traffic: the start of a sum. */
+  public static final NodeCounters ZERO = new NodeCounters(0, 0, 0, 0, 0, 0, 0);
+
+  /** These counters and {@code other} added up, e.g. the traffic of many nodes. */
+  public NodeCounters plus(NodeCounters other) {
+    return new NodeCounters(
+        connections + other.connections,
+        httpRequests + other.httpRequests,
+        unauthorized + other.unauthorized,
+        wsmanRequests + other.wsmanRequests,
+        faults + other.faults,
+        dropped + other.dropped,
+        wakeUps + other.wakeUps);
+  }
+}

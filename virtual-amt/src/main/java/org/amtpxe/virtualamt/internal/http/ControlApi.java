@@ -285,19 +285,11 @@ final class ControlApi {
 
   /** The counters of all nodes added up, for measurements over many nodes. */
   private ObjectNode total() {
-    long[] sum = new long[7];
-    for (AmtNode n : nodes.values()) {
-      NodeCounters c = n.counters();
-      sum[0] += c.connections();
-      sum[1] += c.httpRequests();
-      sum[2] += c.unauthorized();
-      sum[3] += c.wsmanRequests();
-      sum[4] += c.faults();
-      sum[5] += c.dropped();
-      sum[6] += c.wakeUps();
-    }
     ObjectNode o =
-        counters(new NodeCounters(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6]));
+        counters(
+            nodes.values().stream()
+                .map(AmtNode::counters)
+                .reduce(NodeCounters.ZERO, NodeCounters::plus));
     o.put("nodes", nodes.size());
     return o;
   }
