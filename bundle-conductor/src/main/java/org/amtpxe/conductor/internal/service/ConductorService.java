@@ -250,31 +250,27 @@ public final class ConductorService {
     Node node = node(ident);
     BareMetalDriver driver = drivers.require(node);
     Task task = locks.exclusive(node, driver);
-    try {
-      driver.power().validate(task);
-      if (target == PowerState.SOFT_POWER_OFF || target == PowerState.SOFT_REBOOT) {
-        Set<PowerState> supported = driver.power().supportedPowerStates(task);
-        if (!supported.contains(target)) {
-          throw ConductorException.invalid(
-              "Node "
-                  + node.uuid()
-                  + " does not support the power target \""
-                  + target
-                  + "\"; it supports "
-                  + supported
-                  + ".");
-        }
-      }
-      PowerState finalState = finalPowerState(target);
-      task.update(n -> n.toBuilder().targetPowerState(finalState).lastError(null).build());
-      submit(task, () -> doPowerChange(task, target, timeout));
-    } catch (DriverException e) {
-      task.close();
-      throw fromDriver(node, e);
-    } catch (ConductorException | RuntimeException e) {
-      task.close();
-      throw e;
-    }
+    releaseOnFailure(
+        task,
+        () -> {
+          driver.power().validate(task);
+          if (target == PowerState.SOFT_POWER_OFF || target == PowerState.SOFT_REBOOT) {
+            Set<PowerState> supported = driver.power().supportedPowerStates(task);
+            if (!supported.contains(target)) {
+              throw ConductorException.invalid(
+                  "Node "
+                      + node.uuid()
+                      + " does not support the power target \""
+                      + target
+                      + "\"; it supports "
+                      + supported
+                      + ".");
+            }
+          }
+          PowerState finalState = finalPowerState(target);
+          task.update(n -> n.toBuilder().targetPowerState(finalState).lastError(null).build());
+          submit(task, () -> doPowerChange(task, target, timeout));
+        });
   }
 
   private static PowerState finalPowerState(PowerState target) {
@@ -320,25 +316,25 @@ public final class ConductorService {
    */
   public void setBootDevice(String ident, BootDevice device, boolean persistent)
       throws ConductorException {
-    Node node = node(ident);
-    BareMetalDriver driver = drivers.require(node);
-    try (Task task = locks.exclusive(node, driver)) {
-      driver.management().validate(task);
-      Set<BootDevice> supported = driver.management().supportedBootDevices(task);
-      if (!supported.contains(device)) {
-        throw ConductorException.invalid(
-            "Node "
-                + node.uuid()
-                + " cannot boot from "
-                + device
-                + "; supported boot devices are "
-                + supported
-                + ".");
-      }
-      driver.management().setBootDevice(task, device, persistent);
-    } catch (DriverException e) {
-      throw fromDriver(node, e);
-    }
+    underLock(
+        ident,
+        locks::exclusive,
+        (driver, task) -> {
+          driver.management().validate(task);
+          Set<BootDevice> supported = driver.management().supportedBootDevices(task);
+          if (!supported.contains(device)) {
+            throw ConductorException.invalid(
+                "Node "
+                    + task.node().uuid()
+                    + " cannot boot from "
+                    + device
+                    + "; supported boot devices are "
+                    + supported
+                    + ".");
+          }
+          driver.management().setBootDevice(task, device, persistent);
+          return null;
+        });
   }
 
   /**
@@ -347,14 +343,13 @@ public final class ConductorService {
    * @throws ConductorException NOT_FOUND, INVALID, FAILED
    */
   public BootDeviceSetting bootDevice(String ident) throws ConductorException {
-    Node node = node(ident);
-    BareMetalDriver driver = drivers.require(node);
-    try (Task task = locks.shared(node, driver)) {
-      driver.management().validate(task);
-      return driver.management().getBootDevice(task);
-    } catch (DriverException e) {
-      throw fromDriver(node, e);
-    }
+    return underLock(
+        ident,
+        locks::shared,
+        (driver, task) -> {
+          driver.management().validate(task);
+          return driver.management().getBootDevice(task);
+        });
   }
 
   /**
@@ -363,13 +358,8 @@ public final class ConductorService {
    * @throws ConductorException NOT_FOUND, INVALID, FAILED
    */
   public Set<BootDevice> supportedBootDevices(String ident) throws ConductorException {
-    Node node = node(ident);
-    BareMetalDriver driver = drivers.require(node);
-    try (Task task = locks.shared(node, driver)) {
-      return driver.management().supportedBootDevices(task);
-    } catch (DriverException e) {
-      throw fromDriver(node, e);
-    }
+    return underLock(
+        ident, locks::shared, (driver, task) -> driver.management().supportedBootDevices(task));
   }
 
   /**
@@ -378,11 +368,38 @@ public final class ConductorService {
    * @throws ConductorException NOT_FOUND, INVALID (also when unsupported), LOCKED, FAILED
    */
   public void injectNmi(String ident) throws ConductorException {
+    underLock(
+        ident,
+        locks::exclusive,
+        (driver, task) -> {
+          driver.power().validate(task);
+          driver.power().injectNmi(task);
+          return null;
+        });
+  }
+
+  /** How a call locks its node: {@link NodeLocks#shared} or {@link NodeLocks#exclusive}. */
+  private interface Locking {
+    Task lock(Node node, BareMetalDriver driver) throws ConductorException;
+  }
+
+  /** Driver calls made while the node is locked. */
+  private interface LockedCall<T> {
+    T call(BareMetalDriver driver, Task task) throws DriverException, ConductorException;
+  }
+
+  /**
+   * Finds the node and its driver, makes the call under the node's lock, releases the lock and
+   * turns a driver's error into a conductor error.
+   *
+   * @throws ConductorException NOT_FOUND, INVALID (driver not loaded), LOCKED, and the call's
+   */
+  private <T> T underLock(String ident, Locking locking, LockedCall<T> call)
+      throws ConductorException {
     Node node = node(ident);
     BareMetalDriver driver = drivers.require(node);
-    try (Task task = locks.exclusive(node, driver)) {
-      driver.power().validate(task);
-      driver.power().injectNmi(task);
+    try (Task task = locking.lock(node, driver)) {
+      return call.call(driver, task);
     } catch (DriverException e) {
       throw fromDriver(node, e);
     }
@@ -445,47 +462,42 @@ public final class ConductorService {
             ? drivers.find(node.driver()).orElse(null)
             : drivers.require(node);
     Task task = locks.exclusive(node, driver);
-    try {
-      Node current = task.node();
-      transition = checkTransition(current, action);
-      if (action == ProvisionAction.ACTIVE || action == ProvisionAction.REBUILD) {
-        driver.power().validate(task);
-        driver.deploy().validate(task);
-      }
-      Transition t = transition;
-      task.update(
-          n ->
-              n.toBuilder()
-                  .provisionState(t.next())
-                  .targetProvisionState(t.target())
-                  .lastError(null)
-                  .build());
-      LOG.info(
-          "Node {}: {} -> {} ({})",
-          current.uuid(),
-          current.provisionState(),
-          t.next(),
-          action.value());
-      if (t.target() == null) {
-        task.close();
-        return;
-      }
-      Runnable work =
-          switch (t.next()) {
-            case VERIFYING -> () -> verify(task);
-            case CLEANING -> () -> clean(task);
-            case DEPLOYING -> () -> deploy(task);
-            case DELETING -> () -> tearDown(task);
-            default -> throw new IllegalStateException("No work for " + t.next());
-          };
-      submit(task, work);
-    } catch (DriverException e) {
-      task.close();
-      throw fromDriver(node, e);
-    } catch (ConductorException | RuntimeException e) {
-      task.close();
-      throw e;
-    }
+    releaseOnFailure(
+        task,
+        () -> {
+          Node current = task.node();
+          Transition t = checkTransition(current, action);
+          if (action == ProvisionAction.ACTIVE || action == ProvisionAction.REBUILD) {
+            driver.power().validate(task);
+            driver.deploy().validate(task);
+          }
+          task.update(
+              n ->
+                  n.toBuilder()
+                      .provisionState(t.next())
+                      .targetProvisionState(t.target())
+                      .lastError(null)
+                      .build());
+          LOG.info(
+              "Node {}: {} -> {} ({})",
+              current.uuid(),
+              current.provisionState(),
+              t.next(),
+              action.value());
+          if (t.target() == null) {
+            task.close();
+            return;
+          }
+          Runnable work =
+              switch (t.next()) {
+                case VERIFYING -> () -> verify(task);
+                case CLEANING -> () -> clean(task);
+                case DEPLOYING -> () -> deploy(task);
+                case DELETING -> () -> tearDown(task);
+                default -> throw new IllegalStateException("No work for " + t.next());
+              };
+          submit(task, work);
+        });
   }
 
   private static Transition checkTransition(Node node, ProvisionAction action)
@@ -663,23 +675,19 @@ public final class ConductorService {
     }
     requireWaitCallback(node);
     Task task = locks.exclusive(node, driver);
-    try {
-      requireWaitCallback(task.node());
-      driver.deploy().validateCallback(task, method, body);
-      task.update(
-          n ->
-              n.toBuilder()
-                  .provisionState(ProvisionState.DEPLOYING)
-                  .targetProvisionState(ProvisionState.ACTIVE)
-                  .build());
-      submit(task, () -> continueDeploy(task, method, body));
-    } catch (DriverException e) {
-      task.close();
-      throw fromDriver(node, e);
-    } catch (ConductorException | RuntimeException e) {
-      task.close();
-      throw e;
-    }
+    releaseOnFailure(
+        task,
+        () -> {
+          requireWaitCallback(task.node());
+          driver.deploy().validateCallback(task, method, body);
+          task.update(
+              n ->
+                  n.toBuilder()
+                      .provisionState(ProvisionState.DEPLOYING)
+                      .targetProvisionState(ProvisionState.ACTIVE)
+                      .build());
+          submit(task, () -> continueDeploy(task, method, body));
+        });
   }
 
   private static void requireWaitCallback(Node node) throws ConductorException {
@@ -931,6 +939,27 @@ public final class ConductorService {
   }
 
   // ---- helpers ----
+
+  /** The synchronous start of an operation that hands its locked task to a worker. */
+  private interface Start {
+    void run() throws DriverException, ConductorException;
+  }
+
+  /**
+   * Runs the start of an operation under the task's lock; when it fails before handing the task to
+   * a worker, releases the lock and turns a driver's error into a conductor error.
+   */
+  private static void releaseOnFailure(Task task, Start start) throws ConductorException {
+    try {
+      start.run();
+    } catch (DriverException e) {
+      task.close();
+      throw fromDriver(task.node(), e);
+    } catch (ConductorException | RuntimeException e) {
+      task.close();
+      throw e;
+    }
+  }
 
   private void submit(Task task, Runnable work) throws ConductorException {
     try {
