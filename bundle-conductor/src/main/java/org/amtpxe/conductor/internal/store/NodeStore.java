@@ -300,16 +300,10 @@ public final class NodeStore {
    * @return true when this host now holds the lock
    */
   public boolean reserve(String uuid, String host) {
-    return database.inTransaction(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "UPDATE nodes SET reservation = ? WHERE uuid = ? AND reservation IS NULL")) {
-            p.setString(1, host);
-            p.setString(2, uuid);
-            return p.executeUpdate() == 1;
-          }
-        });
+    int rows =
+        update(
+            "UPDATE nodes SET reservation = ? WHERE uuid = ? AND reservation IS NULL", host, uuid);
+    return rows == 1;
   }
 
   /**
@@ -318,16 +312,10 @@ public final class NodeStore {
    * @return false when the host did not hold it
    */
   public boolean release(String uuid, String host) {
-    return database.inTransaction(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "UPDATE nodes SET reservation = NULL WHERE uuid = ? AND reservation = ?")) {
-            p.setString(1, uuid);
-            p.setString(2, host);
-            return p.executeUpdate() == 1;
-          }
-        });
+    int rows =
+        update(
+            "UPDATE nodes SET reservation = NULL WHERE uuid = ? AND reservation = ?", uuid, host);
+    return rows == 1;
   }
 
   /**
@@ -336,14 +324,7 @@ public final class NodeStore {
    * @return the number of locks released
    */
   public int releaseAll(String host) {
-    return database.inTransaction(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("UPDATE nodes SET reservation = NULL WHERE reservation = ?")) {
-            p.setString(1, host);
-            return p.executeUpdate();
-          }
-        });
+    return update("UPDATE nodes SET reservation = NULL WHERE reservation = ?", host);
   }
 
   /** The number of nodes. */
@@ -553,11 +534,18 @@ public final class NodeStore {
    * @return false when it did not exist
    */
   public boolean deletePort(String uuid) {
+    return update("DELETE FROM ports WHERE uuid = ?", uuid) == 1;
+  }
+
+  /** Runs one statement with string parameters in its own transaction; returns the rows changed. */
+  private int update(String sql, String... parameters) {
     return database.inTransaction(
         c -> {
-          try (PreparedStatement p = c.prepareStatement("DELETE FROM ports WHERE uuid = ?")) {
-            p.setString(1, uuid);
-            return p.executeUpdate() == 1;
+          try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+              p.setString(i + 1, parameters[i]);
+            }
+            return p.executeUpdate();
           }
         });
   }
