@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
 import org.amtpxe.api.model.Node;
@@ -112,20 +113,14 @@ final class NodesResource {
     if (req.param("resource_class") != null) {
       all = List.of(); // NOTE: no node has a resource class here (see NodeJson).
     }
-    List<Node> page = Paging.page(all, req, Node::uuid);
-    ArrayNode items = Json.array();
-    for (Node n : page) {
-      items.add(
-          detail
-              ? NodeJson.render(n, v, req.baseUrl(), null)
-              : fields != null
-                  ? NodeJson.render(n, v, req.baseUrl(), fields)
-                  : NodeJson.renderShort(n, v, req.baseUrl()));
-    }
-    ObjectNode body = Json.object();
-    body.set("nodes", items);
-    Paging.addNext(body, page, req, detail ? "nodes/detail" : "nodes", Node::uuid);
-    return ApiResponse.ok(body);
+    String base = req.baseUrl();
+    Function<Node, JsonNode> render =
+        detail
+            ? n -> NodeJson.render(n, v, base, null)
+            : fields != null
+                ? n -> NodeJson.render(n, v, base, fields)
+                : n -> NodeJson.renderShort(n, v, base);
+    return ApiResponse.ok(Paging.listBody("nodes", detail, all, req, Node::uuid, render));
   }
 
   private static List<String> fields(ApiRequest req) throws ApiException {

@@ -1,5 +1,7 @@
 package org.amtpxe.conductor.internal.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +17,38 @@ final class Paging {
   private Paging() {}
 
   /**
+   * The body of a list reply: one page of {@code all} under {@code collection}, each item rendered,
+   * and the {@code next} link when the page is full.
+   *
+   * @param detail whether the request was for {@code <collection>/detail} (for the next link)
+   * @throws ApiException 400 for a bad limit or an unknown marker
+   */
+  static <T> ObjectNode listBody(
+      String collection,
+      boolean detail,
+      List<T> all,
+      ApiRequest req,
+      Function<T, String> id,
+      Function<T, JsonNode> render)
+      throws ApiException {
+    List<T> page = page(all, req, id);
+    ArrayNode items = Json.array();
+    for (T item : page) {
+      items.add(render.apply(item));
+    }
+    ObjectNode body = Json.object();
+    body.set(collection, items);
+    addNext(body, page, req, detail ? collection + "/detail" : collection, id);
+    return body;
+  }
+
+  /**
    * One page of items after the marker.
    *
    * @throws ApiException 400 for a bad limit or an unknown marker
    */
-  static <T> List<T> page(List<T> all, ApiRequest req, Function<T, String> id) throws ApiException {
+  private static <T> List<T> page(List<T> all, ApiRequest req, Function<T, String> id)
+      throws ApiException {
     int limit = limit(req);
     int start = 0;
     String marker = req.param("marker");
@@ -55,7 +84,7 @@ final class Paging {
   }
 
   /** Adds the {@code next} link when the page is full. */
-  static <T> void addNext(
+  private static <T> void addNext(
       ObjectNode body, List<T> page, ApiRequest req, String resource, Function<T, String> id)
       throws ApiException {
     if (page.isEmpty() || page.size() < limit(req)) {

@@ -1,7 +1,6 @@
 package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
@@ -66,20 +65,16 @@ final class PortsResource {
       java.util.Collections.reverse(ports);
     }
     List<String> fields = fields(req);
-    List<Port> page = Paging.page(ports, req, Port::uuid);
-    ArrayNode items = Json.array();
-    for (Port p : page) {
-      items.add(
-          render(
-              p,
-              req.version(),
-              req.baseUrl(),
-              detail ? null : fields != null ? fields : List.of("uuid", "address", "links")));
-    }
-    ObjectNode body = Json.object();
-    body.set("ports", items);
-    Paging.addNext(body, page, req, detail ? "ports/detail" : "ports", Port::uuid);
-    return ApiResponse.ok(body);
+    List<String> shown =
+        detail ? null : fields != null ? fields : List.of("uuid", "address", "links");
+    return ApiResponse.ok(
+        Paging.listBody(
+            "ports",
+            detail,
+            ports,
+            req,
+            Port::uuid,
+            p -> render(p, req.version(), req.baseUrl(), shown)));
   }
 
   private static List<String> fields(ApiRequest req) throws ApiException {

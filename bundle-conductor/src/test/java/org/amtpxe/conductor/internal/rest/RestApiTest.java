@@ -190,6 +190,25 @@ class RestApiTest {
   }
 
   @Test
+  void portPagingFollowsMarkersOfTheDetailList() {
+    String uuid = createNode("port-pages");
+    for (int i = 0; i < 3; i++) {
+      http.post(
+          "/v1/ports",
+          "{\"address\": \"52:54:00:00:01:0" + i + "\", \"node_uuid\": \"" + uuid + "\"}");
+    }
+
+    Resp first = http.get("/v1/ports/detail?limit=2");
+    assertThat(first.json().get("ports")).hasSize(2);
+    assertThat(first.json().get("ports").get(0).has("node_uuid")).isTrue();
+    String next = first.json().get("next").asText();
+    assertThat(next).contains("/v1/ports/detail?");
+    Resp second = http.get(next.substring(next.indexOf("/v1/")));
+    assertThat(second.json().get("ports")).hasSize(1);
+    assertThat(second.json().has("next")).isFalse();
+  }
+
+  @Test
   void badInputGetsClear4xxAndChangesNothing() {
     String uuid = createNode("bad");
 
