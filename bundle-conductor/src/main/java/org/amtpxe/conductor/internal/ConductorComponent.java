@@ -58,8 +58,7 @@ public class ConductorComponent {
     try {
       settings = Settings.from(config, dataDir);
     } catch (RuntimeException e) {
-      // IllegalArgumentException from Settings, or SCR's conversion error for a value such as
-      // api_port = abc.
+      // IllegalArgumentException from Settings, naming each bad key and value.
       LOG.error(
           "Invalid configuration {}: {}. The conductor does not start until it is fixed.",
           ConductorConfig.PID,
@@ -75,8 +74,7 @@ public class ConductorComponent {
     try {
       settings = Settings.from(config, dataDir);
     } catch (RuntimeException e) {
-      // IllegalArgumentException from Settings, or SCR's conversion error for a value such as
-      // api_port = abc.
+      // IllegalArgumentException from Settings, naming each bad key and value.
       LOG.error(
           "Invalid configuration {}: {}. Keeping the previous configuration.",
           ConductorConfig.PID,

@@ -7,7 +7,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * Configuration of the conductor, PID {@code org.amtpxe.conductor}. Keys are spelled with
  * underscores like Ironic's options ({@code api_port}): a double underscore in a method name is one
- * underscore in the key.
+ * underscore in the key. Numbers are read as strings so that a bad value reaches {@link
+ * Settings#from} and is reported there with its key; the metatype still declares them integers.
  */
 @ObjectClassDefinition(
     id = ConductorConfig.PID,
@@ -27,14 +28,16 @@ public @interface ConductorConfig {
       name = "API port",
       description = "Port of the REST API; 0 picks any free port.",
       min = "0",
-      max = "65535")
-  int api__port() default 6385;
+      max = "65535",
+      type = AttributeType.INTEGER)
+  String api__port() default "6385";
 
   @AttributeDefinition(
       name = "API request threads",
       description = "Threads serving HTTP requests.",
-      min = "8")
-  int api__threads() default 32;
+      min = "8",
+      type = AttributeType.INTEGER)
+  String api__threads() default "32";
 
   @AttributeDefinition(
       name = "Credentials file",
@@ -66,43 +69,50 @@ public @interface ConductorConfig {
   @AttributeDefinition(
       name = "Power sync interval (s)",
       description = "Seconds between power-state sync passes; 0 disables the sync.",
-      min = "0")
-  int sync__interval() default 60;
+      min = "0",
+      type = AttributeType.INTEGER)
+  String sync__interval() default "60";
 
   @AttributeDefinition(
       name = "Power sync parallelism",
       description = "Nodes read at the same time during a sync pass.",
-      min = "1")
-  int sync__parallelism() default 8;
+      min = "1",
+      type = AttributeType.INTEGER)
+  String sync__parallelism() default "8";
 
   @AttributeDefinition(
       name = "Power sync timeout (s)",
       description = "How long one node's power read may take during a sync pass.",
-      min = "1")
-  int sync__timeout() default 30;
+      min = "1",
+      type = AttributeType.INTEGER)
+  String sync__timeout() default "30";
 
   @AttributeDefinition(
       name = "Deploy callback timeout (s)",
       description =
           "Nodes waiting longer than this for the deploy ramdisk's callback fail; 0: wait forever.",
-      min = "0")
-  int callback__timeout() default 1800;
+      min = "0",
+      type = AttributeType.INTEGER)
+  String callback__timeout() default "1800";
 
   @AttributeDefinition(
       name = "Callback timeout check interval (s)",
       description = "Seconds between checks for expired deploy callbacks.",
-      min = "1")
-  int callback__check__interval() default 60;
+      min = "1",
+      type = AttributeType.INTEGER)
+  String callback__check__interval() default "60";
 
   @AttributeDefinition(
       name = "Worker threads",
       description = "Threads running asynchronous node operations (power, deploy, verify).",
-      min = "1")
-  int worker__threads() default 16;
+      min = "1",
+      type = AttributeType.INTEGER)
+  String worker__threads() default "16";
 
   @AttributeDefinition(
       name = "Worker queue",
       description = "Operations that may wait for a worker before the API answers 503.",
-      min = "0")
-  int worker__queue() default 256;
+      min = "0",
+      type = AttributeType.INTEGER)
+  String worker__queue() default "256";
 }

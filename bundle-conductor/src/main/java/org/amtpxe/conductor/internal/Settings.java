@@ -32,6 +32,7 @@ public record Settings(
     Duration callbackCheckInterval,
     int workerThreads,
     int workerQueue) {
+  private static final int MAX = Integer.MAX_VALUE;
 
   /**
    * Checks a configuration.
@@ -45,12 +46,16 @@ public record Settings(
     if (apiHost.isEmpty()) {
       problems.add("api_host is empty; set an address such as 127.0.0.1");
     }
-    if (c.api__port() < 0 || c.api__port() > 65535) {
-      problems.add("api_port " + c.api__port() + " is not a port (1-65535, or 0 for any free one)");
-    }
-    if (c.api__threads() < 8) {
-      problems.add("api_threads must be at least 8, not " + c.api__threads());
-    }
+    int apiPort =
+        integer(
+            problems,
+            "api_port",
+            c.api__port(),
+            0,
+            65535,
+            "a port (1-65535, or 0 for any free one)");
+    int apiThreads =
+        integer(problems, "api_threads", c.api__threads(), 8, MAX, "a thread count of 8 or more");
     Path authFile = null;
     String auth = c.auth__file() == null ? "" : c.auth__file().strip();
     if (!auth.isEmpty()) {
@@ -85,49 +90,96 @@ public record Settings(
     if (host.length() > 255) {
       problems.add("host is longer than 255 characters");
     }
-    if (c.sync__interval() < 0) {
-      problems.add("sync_interval must be 0 (off) or more seconds, not " + c.sync__interval());
-    }
-    if (c.sync__parallelism() < 1) {
-      problems.add("sync_parallelism must be at least 1, not " + c.sync__parallelism());
-    }
-    if (c.sync__timeout() < 1) {
-      problems.add("sync_timeout must be at least 1 second, not " + c.sync__timeout());
-    }
-    if (c.callback__timeout() < 0) {
-      problems.add(
-          "callback_timeout must be 0 (none) or more seconds, not " + c.callback__timeout());
-    }
-    if (c.callback__check__interval() < 1) {
-      problems.add(
-          "callback_check_interval must be at least 1 second, not "
-              + c.callback__check__interval());
-    }
-    if (c.worker__threads() < 1) {
-      problems.add("worker_threads must be at least 1, not " + c.worker__threads());
-    }
-    if (c.worker__queue() < 0) {
-      problems.add("worker_queue must not be negative, not " + c.worker__queue());
-    }
+    int syncInterval =
+        integer(
+            problems,
+            "sync_interval",
+            c.sync__interval(),
+            0,
+            MAX,
+            "0 (off) or a positive number of seconds");
+    int syncParallelism =
+        integer(
+            problems,
+            "sync_parallelism",
+            c.sync__parallelism(),
+            1,
+            MAX,
+            "a positive number of nodes");
+    int syncTimeout =
+        integer(
+            problems, "sync_timeout", c.sync__timeout(), 1, MAX, "a positive number of seconds");
+    int callbackTimeout =
+        integer(
+            problems,
+            "callback_timeout",
+            c.callback__timeout(),
+            0,
+            MAX,
+            "0 (none) or a positive number of seconds");
+    int callbackCheckInterval =
+        integer(
+            problems,
+            "callback_check_interval",
+            c.callback__check__interval(),
+            1,
+            MAX,
+            "a positive number of seconds");
+    int workerThreads =
+        integer(
+            problems,
+            "worker_threads",
+            c.worker__threads(),
+            1,
+            MAX,
+            "a positive number of threads");
+    int workerQueue =
+        integer(
+            problems,
+            "worker_queue",
+            c.worker__queue(),
+            0,
+            MAX,
+            "0 or a positive number of operations");
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new Settings(
         apiHost,
-        c.api__port(),
-        c.api__threads(),
+        apiPort,
+        apiThreads,
         authFile,
         url,
         c.db__user(),
         c.db__password(),
         host,
-        Duration.ofSeconds(c.sync__interval()),
-        c.sync__parallelism(),
-        Duration.ofSeconds(c.sync__timeout()),
-        Duration.ofSeconds(c.callback__timeout()),
-        Duration.ofSeconds(c.callback__check__interval()),
-        c.worker__threads(),
-        c.worker__queue());
+        Duration.ofSeconds(syncInterval),
+        syncParallelism,
+        Duration.ofSeconds(syncTimeout),
+        Duration.ofSeconds(callbackTimeout),
+        Duration.ofSeconds(callbackCheckInterval),
+        workerThreads,
+        workerQueue);
+  }
+
+  /**
+   * Reads a whole number in {@code min..max}; anything else is a problem naming the key, the value
+   * and what is allowed (e.g. {@code api_port "port-six" is not a port (1-65535, ...)}).
+   *
+   * @return the number, or {@code min} when it is a problem
+   */
+  private static int integer(
+      List<String> problems, String key, String value, int min, int max, String allowed) {
+    try {
+      int number = Integer.parseInt(value == null ? "" : value.strip());
+      if (number >= min && number <= max) {
+        return number;
+      }
+      problems.add(key + " " + number + " is not " + allowed);
+    } catch (NumberFormatException e) {
+      problems.add(key + " \"" + value + "\" is not " + allowed);
+    }
+    return min;
   }
 
   /** The configured host name, or the machine's name when none is configured. */

@@ -48,6 +48,26 @@ class ConductorRuntimeTest {
   }
 
   @Test
+  void aValueThatIsNotANumberIsNamedWithItsKeyAndWhatIsAllowed() {
+    assertThatThrownBy(
+            () ->
+                settings(
+                    Map.of("api_port", "port-six", "worker_threads", " 4 ", "sync_timeout", "")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "api_port \"port-six\" is not a port (1-65535, or 0 for any free one);"
+                + " sync_timeout \"\" is not a positive number of seconds");
+  }
+
+  @Test
+  void numbersMayBeGivenAsTextWithSpaces() {
+    Settings s = settings(Map.of("api_port", " 6390 ", "worker_threads", "4"));
+
+    assertThat(s.apiPort()).isEqualTo(6390);
+    assertThat(s.workerThreads()).isEqualTo(4);
+  }
+
+  @Test
   void aNonLoopbackAddressNeedsACredentialsFile() {
     assertThatThrownBy(() -> settings(Map.of("api_host", "0.0.0.0")))
         .hasMessageContaining("not a loopback address")

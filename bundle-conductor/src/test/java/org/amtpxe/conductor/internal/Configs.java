@@ -22,7 +22,8 @@ public final class Configs {
                 if (value instanceof RuntimeException e) {
                   throw e; // how SCR reports a value it cannot convert
                 }
-                return value;
+                // SCR converts a value to the method's type: numbers to text for String methods.
+                return method.getReturnType() == String.class ? String.valueOf(value) : value;
               }
               if (method.getName().equals("annotationType")) {
                 return ConductorConfig.class;
