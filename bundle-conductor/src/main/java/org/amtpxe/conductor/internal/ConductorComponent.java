@@ -54,31 +54,23 @@ public class ConductorComponent {
               t.setDaemon(true);
               return t;
             });
-    Settings settings;
-    try {
-      settings = Settings.from(config, dataDir);
-    } catch (RuntimeException e) {
-      // IllegalArgumentException from Settings, naming each bad key and value.
-      LOG.error(
-          "Invalid configuration {}: {}. The conductor does not start until it is fixed.",
-          ConductorConfig.PID,
-          e.getMessage());
-      return;
-    }
-    lifecycle.execute(() -> switchTo(settings));
+    apply(config, "The conductor does not start until it is fixed.");
   }
 
   @Modified
   void modified(ConductorConfig config) {
+    apply(config, "Keeping the previous configuration.");
+  }
+
+  /** Checks the configuration and switches to it on the lifecycle thread, or logs why not. */
+  private void apply(ConductorConfig config, String whenInvalid) {
     Settings settings;
     try {
       settings = Settings.from(config, dataDir);
     } catch (RuntimeException e) {
       // IllegalArgumentException from Settings, naming each bad key and value.
       LOG.error(
-          "Invalid configuration {}: {}. Keeping the previous configuration.",
-          ConductorConfig.PID,
-          e.getMessage());
+          "Invalid configuration {}: {}. {}", ConductorConfig.PID, e.getMessage(), whenInvalid);
       return;
     }
     lifecycle.execute(() -> switchTo(settings));
