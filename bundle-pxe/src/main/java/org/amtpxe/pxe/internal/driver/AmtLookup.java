@@ -25,6 +25,21 @@ interface AmtLookup<S> {
     T on(S service) throws DriverException;
   }
 
+  /** One call on an AMT service that returns nothing. */
+  @FunctionalInterface
+  interface Action<S> {
+    void on(S service) throws DriverException;
+  }
+
+  /** Runs an action on the current service, like {@link #call}. */
+  default void run(Action<S> action) throws DriverException {
+    call(
+        service -> {
+          action.on(service);
+          return null;
+        });
+  }
+
   /**
    * Runs a call on the current service. When that service refuses it as unavailable because it is
    * stopping (its bundle is being updated), the call goes once to the service that replaced it.

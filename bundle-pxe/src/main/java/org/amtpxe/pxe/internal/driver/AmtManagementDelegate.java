@@ -11,28 +11,11 @@ import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
 
 /** The pxe_amt management interface: forwards each call to the AMT management service now. */
-final class AmtManagementDelegate implements ManagementInterface {
-  private final AmtLookup<ManagementInterface> services;
-  private final Supplier<Optional<ManagementInterface>> present;
-
+final class AmtManagementDelegate extends AmtDelegate<ManagementInterface>
+    implements ManagementInterface {
   AmtManagementDelegate(
       AmtLookup<ManagementInterface> services, Supplier<Optional<ManagementInterface>> present) {
-    this.services = services;
-    this.present = present;
-  }
-
-  @Override
-  public Map<String, String> properties() {
-    return present.get().map(ManagementInterface::properties).orElse(Map.of());
-  }
-
-  @Override
-  public void validate(TaskContext task) throws DriverException {
-    services.call(
-        amt -> {
-          amt.validate(task);
-          return null;
-        });
+    super(services, present);
   }
 
   @Override
@@ -43,11 +26,7 @@ final class AmtManagementDelegate implements ManagementInterface {
   @Override
   public void setBootDevice(TaskContext task, BootDevice device, boolean persistent)
       throws DriverException {
-    services.call(
-        amt -> {
-          amt.setBootDevice(task, device, persistent);
-          return null;
-        });
+    services.run(amt -> amt.setBootDevice(task, device, persistent));
   }
 
   @Override
@@ -57,11 +36,7 @@ final class AmtManagementDelegate implements ManagementInterface {
 
   @Override
   public void ensureNextBootDevice(TaskContext task, BootDevice device) throws DriverException {
-    services.call(
-        amt -> {
-          amt.ensureNextBootDevice(task, device);
-          return null;
-        });
+    services.run(amt -> amt.ensureNextBootDevice(task, device));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.amtpxe.pxe.internal.driver;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -11,27 +10,9 @@ import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.model.PowerState;
 
 /** The pxe_amt power interface: forwards each call to the AMT power service present now. */
-final class AmtPowerDelegate implements PowerInterface {
-  private final AmtLookup<PowerInterface> services;
-  private final Supplier<Optional<PowerInterface>> present;
-
+final class AmtPowerDelegate extends AmtDelegate<PowerInterface> implements PowerInterface {
   AmtPowerDelegate(AmtLookup<PowerInterface> services, Supplier<Optional<PowerInterface>> present) {
-    this.services = services;
-    this.present = present;
-  }
-
-  @Override
-  public Map<String, String> properties() {
-    return present.get().map(PowerInterface::properties).orElse(Map.of());
-  }
-
-  @Override
-  public void validate(TaskContext task) throws DriverException {
-    services.call(
-        amt -> {
-          amt.validate(task);
-          return null;
-        });
+    super(services, present);
   }
 
   @Override
@@ -42,20 +23,12 @@ final class AmtPowerDelegate implements PowerInterface {
   @Override
   public void setPowerState(TaskContext task, PowerState target, Duration timeout)
       throws DriverException {
-    services.call(
-        amt -> {
-          amt.setPowerState(task, target, timeout);
-          return null;
-        });
+    services.run(amt -> amt.setPowerState(task, target, timeout));
   }
 
   @Override
   public void reboot(TaskContext task, Duration timeout) throws DriverException {
-    services.call(
-        amt -> {
-          amt.reboot(task, timeout);
-          return null;
-        });
+    services.run(amt -> amt.reboot(task, timeout));
   }
 
   @Override
@@ -65,10 +38,6 @@ final class AmtPowerDelegate implements PowerInterface {
 
   @Override
   public void injectNmi(TaskContext task) throws DriverException {
-    services.call(
-        amt -> {
-          amt.injectNmi(task);
-          return null;
-        });
+    services.run(amt -> amt.injectNmi(task));
   }
 }
