@@ -39,17 +39,25 @@ public final class Json {
     if (body == null || body.isBlank()) {
       throw ApiException.badRequest("The request body is empty; send a JSON object.");
     }
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest(
-          "The request body is not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode node = parse(body);
     if (node == null || !node.isObject()) {
       throw ApiException.badRequest("The request body must be a JSON object.");
     }
     return (ObjectNode) node;
+  }
+
+  /**
+   * Parses a request body as JSON of any kind (a JSON Patch is an array).
+   *
+   * @throws ApiException 400 when it is not JSON
+   */
+  public static JsonNode parse(String body) throws ApiException {
+    try {
+      return MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(
+          "The request body is not valid JSON: " + e.getOriginalMessage());
+    }
   }
 
   /** A JSON object as a map of plain Java values. */

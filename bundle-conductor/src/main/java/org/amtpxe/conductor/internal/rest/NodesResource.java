@@ -286,13 +286,7 @@ final class NodesResource {
 
   ApiResponse patch(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    JsonNode patch;
-    try {
-      patch = Json.MAPPER.readTree(req.body());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw ApiException.badRequest(
-          "The request body is not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode patch = Json.parse(req.body());
     ObjectNode resets = Json.object();
     for (String f : List.of("driver_info", "instance_info", "properties", "extra")) {
       resets.set(f, Json.object());

@@ -208,13 +208,7 @@ final class PortsResource {
 
   ApiResponse patch(ApiRequest req, String uuid) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    JsonNode patch;
-    try {
-      patch = Json.MAPPER.readTree(req.body());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw ApiException.badRequest(
-          "The request body is not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode patch = Json.parse(req.body());
     ObjectNode resets = Json.object();
     resets.set("extra", Json.object());
     resets.put("pxe_enabled", true);

@@ -209,6 +209,24 @@ class RestApiTest {
   }
 
   @Test
+  void aPatchThatIsNotJsonIsRefusedForNodesAndPorts() {
+    String uuid = createNode("patch-json");
+    String port =
+        http.post(
+                "/v1/ports",
+                "{\"address\": \"52:54:00:00:02:01\", \"node_uuid\": \"" + uuid + "\"}")
+            .json()
+            .get("uuid")
+            .asText();
+
+    for (String path : List.of("/v1/nodes/" + uuid, "/v1/ports/" + port)) {
+      Resp r = http.patch(path, "[{op: replace");
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(r.fault()).as(path).contains("not valid JSON");
+    }
+  }
+
+  @Test
   void badInputGetsClear4xxAndChangesNothing() {
     String uuid = createNode("bad");
 
