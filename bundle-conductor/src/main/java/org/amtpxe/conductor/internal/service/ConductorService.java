@@ -539,19 +539,24 @@ public final class ConductorService {
       driver.deploy().prepare(task);
       DeployState state = driver.deploy().deploy(task);
       if (state == DeployState.WAIT_CALLBACK) {
-        task.complete(
-            n ->
-                n.toBuilder()
-                    .provisionState(ProvisionState.WAIT_CALLBACK)
-                    .targetProvisionState(ProvisionState.ACTIVE)
-                    .build());
-        LOG.info("Node {}: waiting for the deploy ramdisk to call back", task.node().uuid());
+        awaitCallback(task);
       } else {
         finish(task, ProvisionState.ACTIVE, b -> b);
       }
     } catch (DriverException | RuntimeException e) {
       fail(task, "Failed to deploy: " + messageOf(e), false);
     }
+  }
+
+  /** Leaves the deploy in wait call-back, its lock released, until the ramdisk calls back. */
+  private static void awaitCallback(Task task) {
+    task.complete(
+        n ->
+            n.toBuilder()
+                .provisionState(ProvisionState.WAIT_CALLBACK)
+                .targetProvisionState(ProvisionState.ACTIVE)
+                .build());
+    LOG.info("Node {}: waiting for the deploy ramdisk to call back", task.node().uuid());
   }
 
   private void tearDown(Task task) {
@@ -707,12 +712,7 @@ public final class ConductorService {
     try {
       DeployState state = task.driver().deploy().continueDeploy(task, method, body);
       if (state == DeployState.WAIT_CALLBACK) {
-        task.complete(
-            n ->
-                n.toBuilder()
-                    .provisionState(ProvisionState.WAIT_CALLBACK)
-                    .targetProvisionState(ProvisionState.ACTIVE)
-                    .build());
+        awaitCallback(task);
       } else {
         finish(task, ProvisionState.ACTIVE, b -> b.powerState(PowerState.POWER_ON));
       }
