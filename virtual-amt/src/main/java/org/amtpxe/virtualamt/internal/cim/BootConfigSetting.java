@@ -45,21 +45,21 @@ final class BootConfigSetting extends CimResource {
     MethodInput in = new MethodInput(input, resourceUri());
     if (in.isEmpty()) {
       // NOTE: an empty ChangeBootOrder_INPUT clears the source (MeshCommander sends it first).
-      return PowerManagementService.returnValue(firmware.boot().changeBootOrder(List.of()));
+      return returnValue(firmware.boot().changeBootOrder(List.of()));
     }
     List<Epr> refs = in.references("Source");
     if (refs.isEmpty()) {
-      return PowerManagementService.returnValue(INVALID_PARAMETER);
+      return returnValue(INVALID_PARAMETER);
     }
     List<BootSource> sources = new ArrayList<>();
     for (Epr ref : refs) {
       Optional<BootSource> source = resolve(ref);
       if (source.isEmpty()) {
-        return PowerManagementService.returnValue(INVALID_REFERENCE);
+        return returnValue(INVALID_REFERENCE);
       }
       sources.add(source.get());
     }
-    return PowerManagementService.returnValue(firmware.boot().changeBootOrder(sources));
+    return returnValue(firmware.boot().changeBootOrder(sources));
   }
 
   private static Optional<BootSource> resolve(Epr ref) {

@@ -47,13 +47,13 @@ final class BootService extends CimResource {
     MethodInput in = new MethodInput(input, resourceUri());
     List<Epr> refs = in.references("BootConfigSetting");
     if (refs.size() != 1 || !isBootConfiguration(refs.get(0))) {
-      return PowerManagementService.returnValue(INVALID_REFERENCE);
+      return returnValue(INVALID_REFERENCE);
     }
     Long role = in.number("Role");
     if (role == null) {
-      return PowerManagementService.returnValue(INVALID_PARAMETER);
+      return returnValue(INVALID_PARAMETER);
     }
-    return PowerManagementService.returnValue(firmware.boot().setRole(role.intValue()));
+    return returnValue(firmware.boot().setRole(role.intValue()));
   }
 
   private static boolean isBootConfiguration(Epr ref) {

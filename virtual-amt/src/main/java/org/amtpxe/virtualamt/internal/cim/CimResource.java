@@ -71,4 +71,9 @@ public abstract class CimResource {
       AmtFirmware firmware, String method, CimInstance target, Element input) throws WsmanFault {
     throw new UnsupportedOperationException(className() + " has no method " + method);
   }
+
+  /** The output of a method that returns only its ReturnValue. */
+  protected static Map<String, String> returnValue(int value) {
+    return Map.of("ReturnValue", Integer.toString(value));
+  }
 }

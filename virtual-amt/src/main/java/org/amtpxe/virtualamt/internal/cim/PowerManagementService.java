@@ -70,8 +70,4 @@ final class PowerManagementService extends CimResource {
         && (name == null || CimNames.MANAGED_SYSTEM.equals(name))
         && (creationClass == null || "CIM_ComputerSystem".equals(creationClass));
   }
-
-  static Map<String, String> returnValue(int value) {
-    return Map.of("ReturnValue", Integer.toString(value));
-  }
 }
