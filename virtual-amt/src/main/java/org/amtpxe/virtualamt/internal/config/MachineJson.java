@@ -123,26 +123,9 @@ final class MachineJson {
     Path code = path(at, j, "ovmfCode", dir, QemuOptions.DEFAULT_OVMF_CODE);
     Path vars = path(at, j, "ovmfVars", dir, QemuOptions.DEFAULT_OVMF_VARS);
     Duration maxRun = Duration.ofSeconds(integer(at, j, "maxRunSeconds", 900));
-    // Validate now, so that a bad file is refused before anything starts.
-    new QemuOptions(
-        binary,
-        firmware,
-        memory,
-        disk,
-        diskSize,
-        mac,
-        tap,
-        netdev,
-        rom,
-        serialLogGiven != null ? serialLogGiven : stateDir.resolve("serial.log"),
-        stateDir,
-        code,
-        vars,
-        maxRun,
-        extra);
-    return spec ->
-        new QemuMachine(
-            spec.name(),
+    // The options of one node, whose name names its serial log unless the file gives one.
+    Function<String, QemuOptions> options =
+        name ->
             new QemuOptions(
                 binary,
                 firmware,
@@ -153,14 +136,15 @@ final class MachineJson {
                 tap,
                 netdev,
                 rom,
-                serialLogGiven != null
-                    ? serialLogGiven
-                    : stateDir.resolve(spec.name() + "-serial.log"),
+                serialLogGiven != null ? serialLogGiven : stateDir.resolve(name + "-serial.log"),
                 stateDir,
                 code,
                 vars,
                 maxRun,
-                extra));
+                extra);
+    // Validate now, so that a bad file is refused before anything starts.
+    options.apply("node");
+    return spec -> new QemuMachine(spec.name(), options.apply(spec.name()));
   }
 
   private static Function<NodeSpec, MachineBackend> simulated(String at, JsonNode j, Path dir) {
@@ -176,28 +160,21 @@ final class MachineJson {
     String device = text(at, j, "diskDevice", "vda");
     Duration notify = Duration.ofSeconds(integer(at, j, "notifyTimeoutSeconds", 600));
     Duration httpTimeout = Duration.ofSeconds(integer(at, j, "httpTimeoutSeconds", 30));
-    // Validate now (the address defaults to the node's own, checked with the node).
-    new SimulatedFirmwareOptions(
-        mac,
-        address == null ? "127.0.0.1" : address,
-        bootUrl,
-        disk,
-        diskSize,
-        device,
-        notify,
-        httpTimeout);
-    return spec ->
-        new SimulatedFirmwareMachine(
-            spec.name(),
+    // The options of one node, whose address is the machine's unless the file gives one.
+    Function<String, SimulatedFirmwareOptions> options =
+        nodeAddress ->
             new SimulatedFirmwareOptions(
                 mac,
-                address == null ? spec.address() : address,
+                address == null ? nodeAddress : address,
                 bootUrl,
                 disk,
                 diskSize,
                 device,
                 notify,
-                httpTimeout));
+                httpTimeout);
+    // Validate now (the node's own address is checked with the node).
+    options.apply("127.0.0.1");
+    return spec -> new SimulatedFirmwareMachine(spec.name(), options.apply(spec.address()));
   }
 
   private static void checkKeys(String at, JsonNode j, List<String> allowed) {
