@@ -88,6 +88,15 @@ public @interface ConductorConfig {
   String sync__timeout() default "30";
 
   @AttributeDefinition(
+      name = "Power sync failures before maintenance",
+      description =
+          "Failed power reads in a row that put a node into maintenance (fault 'power failure');"
+              + " the sync takes it out again after a successful read. 0: never.",
+      min = "0",
+      type = AttributeType.INTEGER)
+  String sync__max__retries() default "3";
+
+  @AttributeDefinition(
       name = "Deploy callback timeout (s)",
       description =
           "Nodes waiting longer than this for the deploy ramdisk's callback fail; 0: wait forever.",

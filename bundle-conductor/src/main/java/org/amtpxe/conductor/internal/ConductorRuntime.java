@@ -88,7 +88,9 @@ public final class ConductorRuntime implements AutoCloseable {
               queue,
               threads("amtpxe-worker"));
       ConductorService service = new ConductorService(store, drivers, locks, workers);
-      sync = new PowerSync(store, drivers, locks, s.syncParallelism(), s.syncTimeout());
+      sync =
+          new PowerSync(
+              store, drivers, locks, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
       scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
       schedule(scheduler, s, sync, service);
       CredentialsFile auth = null;

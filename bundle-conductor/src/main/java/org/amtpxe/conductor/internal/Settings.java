@@ -28,6 +28,7 @@ public record Settings(
     Duration syncInterval,
     int syncParallelism,
     Duration syncTimeout,
+    int syncMaxRetries,
     Duration callbackTimeout,
     Duration callbackCheckInterval,
     int workerThreads,
@@ -109,6 +110,14 @@ public record Settings(
     int syncTimeout =
         integer(
             problems, "sync_timeout", c.sync__timeout(), 1, MAX, "a positive number of seconds");
+    int syncMaxRetries =
+        integer(
+            problems,
+            "sync_max_retries",
+            c.sync__max__retries(),
+            0,
+            MAX,
+            "0 (never) or a positive number of failed reads");
     int callbackTimeout =
         integer(
             problems,
@@ -156,6 +165,7 @@ public record Settings(
         Duration.ofSeconds(syncInterval),
         syncParallelism,
         Duration.ofSeconds(syncTimeout),
+        syncMaxRetries,
         Duration.ofSeconds(callbackTimeout),
         Duration.ofSeconds(callbackCheckInterval),
         workerThreads,
@@ -210,6 +220,8 @@ public record Settings(
         + syncInterval.toSeconds()
         + "s x"
         + syncParallelism
+        + " maxRetries "
+        + syncMaxRetries
         + ", callbackTimeout="
         + callbackTimeout.toSeconds()
         + "s, workers="

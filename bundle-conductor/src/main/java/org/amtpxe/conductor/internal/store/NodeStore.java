@@ -11,8 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -47,6 +49,9 @@ public final class NodeStore {
           + " instance_uuid, power_state, target_power_state, provision_state,"
           + " target_provision_state, last_error, maintenance, maintenance_reason, reservation,"
           + " created_at, updated_at, provision_updated_at";
+
+  /** The fault of a node the power sync put into maintenance (Ironic's {@code power failure}). */
+  public static final String POWER_FAILURE = "power failure";
 
   private static final String PORT_COLUMNS =
       "uuid, address, node_uuid, pxe_enabled, extra, created_at, updated_at";
@@ -241,6 +246,15 @@ public final class NodeStore {
       p.setString(19, node.uuid());
       p.executeUpdate();
     }
+    if (current.maintenance() != node.maintenance()
+        || !Objects.equals(current.maintenanceReason(), node.maintenanceReason())) {
+      // Whoever changes the maintenance flag or reason takes over from the conductor's fault.
+      try (PreparedStatement p =
+          c.prepareStatement("UPDATE nodes SET fault = NULL WHERE uuid = ?")) {
+        p.setString(1, node.uuid());
+        p.executeUpdate();
+      }
+    }
     return Optional.of(
         node.toBuilder()
             .reservation(current.reservation())
@@ -272,6 +286,73 @@ public final class NodeStore {
             }
             return p.executeUpdate() == 1;
           }
+        });
+  }
+
+  /**
+   * Puts an idle node into maintenance because of a fault the conductor found, recording the fault
+   * so that the conductor alone may take the node out again ({@link #clearFault}). A node already
+   * in maintenance, locked or changing power is left alone.
+   *
+   * @param reason the maintenance reason and last error: what failed and what to do
+   * @return true when the node went into maintenance
+   */
+  public boolean enterFaultMaintenance(String uuid, String fault, String reason) {
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE nodes SET maintenance = TRUE, maintenance_reason = ?, last_error = ?,"
+                      + " fault = ?, updated_at = ? WHERE uuid = ? AND maintenance = FALSE"
+                      + " AND reservation IS NULL AND target_power_state IS NULL")) {
+            p.setString(1, reason);
+            p.setString(2, reason);
+            p.setString(3, fault);
+            p.setObject(4, utc(now()));
+            p.setString(5, uuid);
+            return p.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /**
+   * Takes a node out of the maintenance {@link #enterFaultMaintenance} put it in, with the power
+   * state just read, unless an operator has changed its maintenance since or it is locked.
+   *
+   * @return true when the node left maintenance
+   */
+  public boolean clearFault(String uuid, String fault, PowerState actual) {
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE nodes SET maintenance = FALSE, maintenance_reason = NULL, fault = NULL,"
+                      + " power_state = ?, updated_at = ? WHERE uuid = ? AND maintenance = TRUE"
+                      + " AND fault = ? AND reservation IS NULL")) {
+            p.setString(1, actual.value());
+            p.setObject(2, utc(now()));
+            p.setString(3, uuid);
+            p.setString(4, fault);
+            return p.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /** The UUIDs of the nodes in maintenance because of {@code fault}. */
+  public Set<String> nodesWithFault(String fault) {
+    return database.inTransaction(
+        c -> {
+          Set<String> uuids = new HashSet<>();
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT uuid FROM nodes WHERE maintenance = TRUE AND fault = ?")) {
+            p.setString(1, fault);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                uuids.add(rs.getString(1));
+              }
+            }
+          }
+          return uuids;
         });
   }
 

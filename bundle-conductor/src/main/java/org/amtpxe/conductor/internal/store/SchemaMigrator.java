@@ -33,7 +33,9 @@ public final class SchemaMigrator {
 
   /** The scripts, in order. A new script is appended here and never edited once released. */
   static final List<Script> SCRIPTS =
-      List.of(new Script(1, "nodes and ports", "migration/V1__nodes_and_ports.sql"));
+      List.of(
+          new Script(1, "nodes and ports", "migration/V1__nodes_and_ports.sql"),
+          new Script(2, "node fault", "migration/V2__node_fault.sql"));
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 

@@ -3,8 +3,10 @@ package org.amtpxe.conductor.internal.sync;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -12,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
@@ -28,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * The periodic power-state sync: reads every eligible node's power state from its driver, at most
  * {@code parallelism} at a time and each within a timeout, and records changes made outside the
  * conductor. Skips nodes in maintenance, reserved, changing power, enrolling or in a deploy.
+ *
+ * <p>As Ironic does ({@code power_state_sync_max_retries}): a node whose power state cannot be read
+ * in {@code maxRetries} passes in a row goes into maintenance with the fault {@link
+ * NodeStore#POWER_FAILURE}, its reason and last error saying what failed; later passes keep reading
+ * such nodes and take them out of maintenance once a read succeeds. A node an operator put into
+ * maintenance is never touched. The count of failures in a row lives in memory, per conductor.
  */
 public final class PowerSync implements AutoCloseable {
   /** Provision states whose nodes are never synced. */
@@ -47,9 +56,21 @@ public final class PowerSync implements AutoCloseable {
    * @param changed nodes whose stored power state was corrected
    * @param failed reads that failed or timed out
    * @param skipped nodes not eligible (maintenance, locked, excluded state, driver absent)
+   * @param intoMaintenance nodes put into maintenance because their reads kept failing
+   * @param recovered nodes taken out of that maintenance because a read succeeded again
    * @param took the pass's duration
    */
-  public record Result(int checked, int changed, int failed, int skipped, Duration took) {}
+  public record Result(
+      int checked,
+      int changed,
+      int failed,
+      int skipped,
+      int intoMaintenance,
+      int recovered,
+      Duration took) {}
+
+  /** Ironic's default for {@code power_state_sync_max_retries}. */
+  public static final int DEFAULT_MAX_RETRIES = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(PowerSync.class);
 
@@ -58,19 +79,34 @@ public final class PowerSync implements AutoCloseable {
   private final NodeLocks locks;
   private final int parallelism;
   private final Duration timeout;
+  private final int maxRetries;
+  private final Map<String, Integer> failuresInARow = new ConcurrentHashMap<>();
   private final ExecutorService readers;
+
+  /** A sync that puts a node into maintenance after {@link #DEFAULT_MAX_RETRIES} failed reads. */
+  public PowerSync(
+      NodeStore store, DriverRegistry drivers, NodeLocks locks, int parallelism, Duration timeout) {
+    this(store, drivers, locks, parallelism, timeout, DEFAULT_MAX_RETRIES);
+  }
 
   /**
    * @param parallelism how many reads may run at once
    * @param timeout how long one node's read may take
+   * @param maxRetries failed reads in a row that put a node into maintenance; 0: never
    */
   public PowerSync(
-      NodeStore store, DriverRegistry drivers, NodeLocks locks, int parallelism, Duration timeout) {
+      NodeStore store,
+      DriverRegistry drivers,
+      NodeLocks locks,
+      int parallelism,
+      Duration timeout,
+      int maxRetries) {
     this.store = store;
     this.drivers = drivers;
     this.locks = locks;
     this.parallelism = parallelism;
     this.timeout = timeout;
+    this.maxRetries = maxRetries;
     AtomicInteger n = new AtomicInteger();
     ThreadFactory threads =
         r -> {
@@ -91,13 +127,14 @@ public final class PowerSync implements AutoCloseable {
   public Result runOnce() throws InterruptedException {
     long start = System.nanoTime();
     List<Node> nodes = store.listNodes(NodeQuery.all());
+    Set<String> powerFailures = store.nodesWithFault(NodeStore.POWER_FAILURE);
+    failuresInARow.keySet().retainAll(nodes.stream().map(Node::uuid).collect(Collectors.toSet()));
     Semaphore slots = new Semaphore(parallelism);
-    AtomicInteger checked = new AtomicInteger();
-    AtomicInteger changed = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
+    Counts counts = new Counts();
     int skipped = 0;
     for (Node node : nodes) {
-      BareMetalDriver driver = eligibleDriver(node);
+      boolean recovering = powerFailures.contains(node.uuid());
+      BareMetalDriver driver = eligibleDriver(node, recovering);
       if (driver == null) {
         skipped++;
         continue;
@@ -109,17 +146,25 @@ public final class PowerSync implements AutoCloseable {
               (state, error) -> {
                 try {
                   if (error != null) {
-                    failed.incrementAndGet();
+                    counts.failed.incrementAndGet();
                     Throwable cause = error.getCause() != null ? error.getCause() : error;
-                    LOG.debug(
-                        "Power sync could not read node {}: {}",
-                        node.uuid(),
+                    String why =
                         cause instanceof TimeoutException
                             ? "no answer within " + timeout.toMillis() + " ms"
-                            : cause.getMessage());
+                            : cause.getMessage();
+                    if (recovering) {
+                      LOG.debug("Node {} is still unreadable: {}", node.uuid(), why);
+                    } else {
+                      readFailed(node, why, counts);
+                    }
                   } else if (state != null) {
-                    checked.incrementAndGet();
-                    record(node, state, changed);
+                    counts.checked.incrementAndGet();
+                    failuresInARow.remove(node.uuid());
+                    if (recovering) {
+                      recovered(node, state, counts);
+                    } else {
+                      record(node, state, counts.changed);
+                    }
                   }
                 } finally {
                   slots.release();
@@ -130,17 +175,31 @@ public final class PowerSync implements AutoCloseable {
     slots.release(parallelism);
     Result result =
         new Result(
-            checked.get(),
-            changed.get(),
-            failed.get(),
+            counts.checked.get(),
+            counts.changed.get(),
+            counts.failed.get(),
             skipped,
+            counts.intoMaintenance.get(),
+            counts.recovered.get(),
             Duration.ofNanos(System.nanoTime() - start));
     LOG.debug("Power sync pass: {}", result);
     return result;
   }
 
-  private BareMetalDriver eligibleDriver(Node node) {
-    if (node.maintenance()
+  /** What the reads of one pass found; written by the reader threads. */
+  private static final class Counts {
+    final AtomicInteger checked = new AtomicInteger();
+    final AtomicInteger changed = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger intoMaintenance = new AtomicInteger();
+    final AtomicInteger recovered = new AtomicInteger();
+  }
+
+  /**
+   * @param recovering the node is in maintenance because of earlier failed reads: read it anyway
+   */
+  private BareMetalDriver eligibleDriver(Node node, boolean recovering) {
+    if ((node.maintenance() && !recovering)
         || node.reservation() != null
         || node.targetPowerState() != null
         || EXCLUDED.contains(node.provisionState())) {
@@ -151,6 +210,44 @@ public final class PowerSync implements AutoCloseable {
       return null;
     }
     return driver;
+  }
+
+  private void readFailed(Node node, String why, Counts counts) {
+    int inARow = failuresInARow.merge(node.uuid(), 1, Integer::sum);
+    if (maxRetries <= 0 || inARow < maxRetries) {
+      LOG.warn(
+          "Power sync could not read the power state of node {} ({} of {} failures in a row"
+              + " before maintenance): {}",
+          node.uuid(),
+          inARow,
+          maxRetries <= 0 ? "unlimited" : maxRetries,
+          why);
+      return;
+    }
+    String reason =
+        "The power sync could not read the power state "
+            + inARow
+            + " times in a row; the last error: "
+            + (why.endsWith(".") ? why : why + ".")
+            + " The conductor takes the node out of maintenance when a read succeeds again; once"
+            + " the AMT is fixed you can also run 'baremetal node maintenance unset "
+            + node.uuid()
+            + "'.";
+    if (store.enterFaultMaintenance(node.uuid(), NodeStore.POWER_FAILURE, reason)) {
+      failuresInARow.remove(node.uuid());
+      counts.intoMaintenance.incrementAndGet();
+      LOG.warn("Node {} is now in maintenance: {}", node.uuid(), reason);
+    }
+  }
+
+  private void recovered(Node node, PowerState actual, Counts counts) {
+    if (store.clearFault(node.uuid(), NodeStore.POWER_FAILURE, actual)) {
+      counts.recovered.incrementAndGet();
+      LOG.info(
+          "Node {}: the power state can be read again ({}); out of maintenance",
+          node.uuid(),
+          actual);
+    }
   }
 
   private PowerState read(Node node, BareMetalDriver driver) {

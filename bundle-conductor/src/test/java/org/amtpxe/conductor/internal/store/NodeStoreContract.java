@@ -29,7 +29,7 @@ abstract class NodeStoreContract {
   @BeforeEach
   void setUp() {
     database = openEmptyDatabase();
-    assertThat(new SchemaMigrator(database).migrate()).isEqualTo(1);
+    assertThat(new SchemaMigrator(database).migrate()).isEqualTo(2);
     store = new NodeStore(database, Clock.systemUTC());
   }
 
@@ -178,6 +178,45 @@ abstract class NodeStoreContract {
   }
 
   @Test
+  void faultMaintenanceIsEnteredAndClearedOnlyWhenNobodyElseDecided() {
+    Node n = store.insertNode(node("f1").toBuilder().powerState(PowerState.POWER_ON).build());
+
+    assertThat(store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "AMT unreachable"))
+        .isTrue();
+    assertThat(store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "again"))
+        .as("already in maintenance")
+        .isFalse();
+    Node faulted = store.findNode(n.uuid()).orElseThrow();
+    assertThat(faulted.maintenance()).isTrue();
+    assertThat(faulted.maintenanceReason()).isEqualTo("AMT unreachable");
+    assertThat(faulted.lastError()).isEqualTo("AMT unreachable");
+    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).containsExactly(n.uuid());
+
+    store.reserve(n.uuid(), "h");
+    assertThat(store.clearFault(n.uuid(), NodeStore.POWER_FAILURE, PowerState.POWER_OFF))
+        .as("locked")
+        .isFalse();
+    store.release(n.uuid(), "h");
+    assertThat(store.clearFault(n.uuid(), NodeStore.POWER_FAILURE, PowerState.POWER_OFF)).isTrue();
+    Node cleared = store.findNode(n.uuid()).orElseThrow();
+    assertThat(cleared.maintenance()).isFalse();
+    assertThat(cleared.maintenanceReason()).isNull();
+    assertThat(cleared.powerState()).isEqualTo(PowerState.POWER_OFF);
+    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+
+    // An operator's write of the maintenance flag or reason clears the fault; other writes keep it.
+    store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "AMT unreachable");
+    store.updateNode(
+        store.findNode(n.uuid()).orElseThrow().toBuilder().extra(Map.of("rack", "4")).build());
+    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).containsExactly(n.uuid());
+    store.updateNode(
+        store.findNode(n.uuid()).orElseThrow().toBuilder().maintenanceReason("mine now").build());
+    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+    assertThat(store.clearFault(n.uuid(), NodeStore.POWER_FAILURE, PowerState.POWER_ON)).isFalse();
+    assertThat(store.findNode(n.uuid()).orElseThrow().maintenance()).isTrue();
+  }
+
+  @Test
   void listFiltersAndSorts() {
     Node a = store.insertNode(node("b-node"));
     Node b = store.insertNode(node("a-node"));
@@ -274,7 +313,7 @@ abstract class NodeStoreContract {
 
   @Test
   void migrationIsIdempotent() {
-    assertThat(new SchemaMigrator(database).migrate()).isEqualTo(1);
+    assertThat(new SchemaMigrator(database).migrate()).isEqualTo(2);
   }
 
   @Test

@@ -22,6 +22,27 @@ class SchemaMigratorTest {
   }
 
   @Test
+  void aVersion1DatabaseIsUpgradedWithItsNodesKept() {
+    try (Database db = h2()) {
+      SchemaMigrator v1 = new SchemaMigrator(db, SchemaMigrator.SCRIPTS.subList(0, 1));
+      assertThat(v1.migrate()).isEqualTo(1);
+      NodeStore before = new NodeStore(db, java.time.Clock.systemUTC());
+      org.amtpxe.api.model.Node n =
+          before.insertNode(
+              org.amtpxe.api.model.Node.builder(UUID.randomUUID().toString(), "pxe_amt")
+                  .name("kept")
+                  .build());
+
+      assertThat(new SchemaMigrator(db).migrate()).isEqualTo(2);
+
+      NodeStore after = new NodeStore(db, java.time.Clock.systemUTC());
+      assertThat(after.findNode(n.uuid()).orElseThrow().name()).isEqualTo("kept");
+      assertThat(after.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+      assertThat(after.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "r")).isTrue();
+    }
+  }
+
+  @Test
   void refusesADatabaseNewerThanTheBundle() {
     try (Database db = h2()) {
       new SchemaMigrator(db).migrate();

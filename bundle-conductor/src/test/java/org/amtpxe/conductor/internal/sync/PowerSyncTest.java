@@ -9,6 +9,7 @@ import org.amtpxe.api.error.ConnectionFailedException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.testing.TestConductor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -110,5 +111,113 @@ class PowerSyncTest {
 
     assertThat(sync.runOnce().changed()).isZero();
     assertThat(c.reload(n).powerState()).isEqualTo(PowerState.POWER_ON);
+  }
+
+  @Test
+  void aNodeWhosePowerCannotBeReadGoesIntoMaintenanceAndComesBackWhenReadable() throws Exception {
+    Node n = managed("dead-amt", PowerState.POWER_ON);
+    c.driver.failOn("power.get", new ConnectionFailedException("connection refused by 127.0.0.9"));
+
+    assertThat(sync.runOnce().intoMaintenance()).isZero();
+    assertThat(sync.runOnce().intoMaintenance()).isZero();
+    assertThat(c.reload(n).maintenance()).as("two failures of three").isFalse();
+    PowerSync.Result third = sync.runOnce();
+
+    assertThat(third.failed()).isEqualTo(1);
+    assertThat(third.intoMaintenance()).isEqualTo(1);
+    Node faulted = c.reload(n);
+    assertThat(faulted.maintenance()).isTrue();
+    assertThat(faulted.maintenanceReason())
+        .contains("could not read the power state 3 times in a row")
+        .contains("connection refused by 127.0.0.9")
+        .contains("baremetal node maintenance unset " + n.uuid());
+    assertThat(faulted.lastError()).isEqualTo(faulted.maintenanceReason());
+    assertThat(faulted.powerState())
+        .as("an unknown state is not recorded")
+        .isEqualTo(PowerState.POWER_ON);
+    assertThat(c.store.nodesWithFault(NodeStore.POWER_FAILURE)).containsExactly(n.uuid());
+
+    // Still unreadable: read again, left in maintenance, not counted again.
+    PowerSync.Result stillDead = sync.runOnce();
+    assertThat(stillDead.failed()).isEqualTo(1);
+    assertThat(stillDead.intoMaintenance()).isZero();
+    assertThat(c.reload(n).maintenance()).isTrue();
+
+    c.driver.clearFailures();
+    c.driver.setMachinePower(n.uuid(), PowerState.POWER_OFF);
+    PowerSync.Result back = sync.runOnce();
+
+    assertThat(back.recovered()).isEqualTo(1);
+    Node recovered = c.reload(n);
+    assertThat(recovered.maintenance()).isFalse();
+    assertThat(recovered.maintenanceReason()).isNull();
+    assertThat(recovered.powerState()).isEqualTo(PowerState.POWER_OFF);
+    assertThat(c.store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+  }
+
+  @Test
+  void aSuccessfulReadStartsTheCountAgain() throws Exception {
+    Node n = managed("flaky", PowerState.POWER_ON);
+    c.driver.setMachinePower(n.uuid(), PowerState.POWER_ON);
+    for (int round = 0; round < 3; round++) {
+      c.driver.failOn("power.get", new ConnectionFailedException("timed out"));
+      sync.runOnce();
+      sync.runOnce();
+      c.driver.clearFailures();
+      assertThat(sync.runOnce().checked()).isEqualTo(1);
+    }
+    assertThat(c.reload(n).maintenance()).isFalse();
+  }
+
+  @Test
+  void maxRetriesZeroNeverPutsANodeIntoMaintenance() throws Exception {
+    sync.close();
+    sync = new PowerSync(c.store, c.registry, c.locks, 4, Duration.ofSeconds(5), 0);
+    Node n = managed("never", PowerState.POWER_ON);
+    c.driver.failOn("power.get", new ConnectionFailedException("unreachable"));
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(sync.runOnce().failed()).isEqualTo(1);
+    }
+    assertThat(c.reload(n).maintenance()).isFalse();
+  }
+
+  @Test
+  void anOperatorsMaintenanceIsNeverLiftedAndAnOperatorTakesOverAFaultedNode() throws Exception {
+    Node operators = managed("operators", PowerState.POWER_ON);
+    c.store.updateNode(
+        c.reload(operators).toBuilder().maintenance(true).maintenanceReason("new RAM").build());
+    Node faulted = managed("faulted", PowerState.POWER_ON);
+    c.driver.failOn("power.get", new ConnectionFailedException("unreachable"));
+    for (int i = 0; i < 3; i++) {
+      sync.runOnce();
+    }
+    assertThat(c.reload(faulted).maintenance()).isTrue();
+    // The operator re-words the reason: from now on the node is theirs.
+    c.store.updateNode(
+        c.reload(faulted).toBuilder().maintenanceReason("AMT board replaced, checking").build());
+    assertThat(c.store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+    c.driver.clearFailures();
+
+    PowerSync.Result r = sync.runOnce();
+
+    assertThat(r.checked()).isZero();
+    assertThat(r.recovered()).isZero();
+    assertThat(c.reload(operators).maintenance()).isTrue();
+    assertThat(c.reload(operators).maintenanceReason()).isEqualTo("new RAM");
+    assertThat(c.reload(faulted).maintenance()).isTrue();
+  }
+
+  @Test
+  void aLockedNodeIsNotPutIntoMaintenance() throws Exception {
+    Node n = managed("busy", PowerState.POWER_ON);
+    c.driver.failOn("power.get", new ConnectionFailedException("unreachable"));
+    sync.runOnce();
+    sync.runOnce();
+    c.store.reserve(n.uuid(), "someone");
+
+    assertThat(c.store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "x")).isFalse();
+    assertThat(sync.runOnce().skipped()).isEqualTo(1);
+    assertThat(c.reload(n).maintenance()).isFalse();
   }
 }
