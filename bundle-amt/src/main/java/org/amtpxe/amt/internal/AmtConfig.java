@@ -54,7 +54,9 @@ public @interface AmtConfig {
 
   @AttributeDefinition(
       name = "Read timeout (s)",
-      description = "How long to wait for a reply (1-600).",
+      description =
+          "How long to wait for data of a reply (1-600). A whole exchange is cut off after twice"
+              + " connect + read timeout.",
       type = AttributeType.INTEGER)
   String read__timeout() default "60";
 

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.error.ConnectionFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,7 @@ public final class AmtHosts implements AutoCloseable {
   private final WakeLog wakeLog;
   private final Clock clock;
   private final WakeProbe probe;
+  private final ScheduledThreadPoolExecutor deadlines;
   private volatile boolean closed;
 
   /**
@@ -33,6 +37,23 @@ public final class AmtHosts implements AutoCloseable {
     this.wakeLog = wakeLog;
     this.clock = clock;
     this.probe = probe;
+    this.deadlines =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "amtpxe-amt-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Runs {@code expire} once {@code deadline} has passed, unless the returned future is cancelled
+   * first: how an exchange is cut off when its reply does not arrive in full in time.
+   */
+  ScheduledFuture<?> atDeadline(Duration deadline, Runnable expire) {
+    return deadlines.schedule(expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A transport to one AMT under the given settings; cheap, create one per operation. */
@@ -92,6 +113,7 @@ public final class AmtHosts implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    deadlines.shutdownNow();
     sessions.values().forEach(HostSession::close);
     sessions.clear();
     wakeLog.store();

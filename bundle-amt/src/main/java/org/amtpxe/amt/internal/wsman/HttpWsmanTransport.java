@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.amtpxe.api.error.DriverException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends WS-Management requests to one AMT with HttpClient 5 (classic): one request in flight per
- * AMT, a wake-up when due, Digest authentication, connect and read timeouts, a bounded and safely
- * parsed reply. Every failure becomes an API error in {@link WsmanFailures}.
+ * AMT, a wake-up when due, Digest authentication, connect and read timeouts and a deadline for the
+ * whole exchange, a bounded and safely parsed reply. Every failure becomes an API error in {@link
+ * WsmanFailures}.
  */
 final class HttpWsmanTransport implements WsmanTransport {
   private static final Logger LOG = LoggerFactory.getLogger(HttpWsmanTransport.class);
@@ -110,6 +113,14 @@ final class HttpWsmanTransport implements WsmanTransport {
         new HttpPost(
             endpoint.scheme() + "://" + endpoint.urlHost() + ":" + endpoint.port() + Wsman.PATH);
     post.setEntity(new ByteArrayEntity(envelope, SOAP));
+    AtomicBoolean expired = new AtomicBoolean();
+    ScheduledFuture<?> deadline =
+        hosts.atDeadline(
+            settings.exchangeDeadline(),
+            () -> {
+              expired.set(true);
+              post.cancel();
+            });
     int status;
     byte[] body;
     try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
@@ -136,10 +147,16 @@ final class HttpWsmanTransport implements WsmanTransport {
           0,
           "the reply is larger than max_reply_bytes (" + e.limit() + " bytes)",
           e);
-    } catch (NoHttpResponseException e) {
-      throw new UnansweredException(e);
     } catch (IOException e) {
+      if (expired.get()) {
+        throw WsmanFailures.deadlineExceeded(endpoint, request, settings.exchangeDeadline(), e);
+      }
+      if (e instanceof NoHttpResponseException) {
+        throw new UnansweredException(e);
+      }
       throw WsmanFailures.forIo(endpoint, request, e);
+    } finally {
+      deadline.cancel(false);
     }
     return interpret(request, status, body);
   }

@@ -270,6 +270,20 @@ public final class WsmanFailures {
         cause);
   }
 
+  /** The exchange was cut off: its reply had not arrived in full by the deadline. */
+  public static DeviceTimeoutException deadlineExceeded(
+      AmtEndpoint endpoint, WsmanRequest request, Duration deadline, IOException failure) {
+    return new DeviceTimeoutException(
+        call(endpoint, request)
+            + " was cut off: its reply had not arrived in full after "
+            + (deadline.toMillis() % 1000 == 0
+                ? deadline.toSeconds() + " s"
+                : deadline.toMillis() + " ms")
+            + " (twice connect_timeout + read_timeout). The AMT or the network is very slow;"
+            + " raise read_timeout if this AMT is always this slow.",
+        failure);
+  }
+
   /** The per-host lock was not free within the limit: another call to the AMT is hanging. */
   public static DeviceTimeoutException hostBusy(
       AmtEndpoint endpoint, WsmanRequest request, Duration waited) {

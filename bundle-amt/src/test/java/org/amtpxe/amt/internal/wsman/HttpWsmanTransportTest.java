@@ -239,6 +239,35 @@ class HttpWsmanTransportTest {
   }
 
   @Test
+  void aReplyTrickledWithinTheReadTimeoutIsCutOffAtTheExchangeDeadline() throws Exception {
+    // Every piece comes within the 300 ms read timeout, the whole reply would take 5 s.
+    amt.chunked(true).slow(20, Duration.ofMillis(250));
+    TransportSettings t = TestSettings.transport();
+    TransportSettings tight =
+        new TransportSettings(
+            Duration.ofMillis(200),
+            Duration.ofMillis(300),
+            1 << 20,
+            t.awakeInterval(),
+            t.wakeAttempts(),
+            t.wakeRetryDelay(),
+            null);
+    assertThat(tight.exchangeDeadline()).isEqualTo(Duration.ofMillis(1000));
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> hosts.transport(amt.endpoint(), tight).send(GET_POWER))
+        .isInstanceOf(DeviceTimeoutException.class)
+        .hasMessageContaining("was cut off")
+        .hasMessageContaining("after 1 s")
+        .hasMessageContaining("read_timeout");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3000));
+
+    // The host is free again at once, and the next exchange works.
+    amt.slow(0, Duration.ZERO);
+    assertThat(transport().send(GET_POWER).getRootElement().getName()).isEqualTo("Envelope");
+  }
+
+  @Test
   void fixedLengthReplyIsRead() throws Exception {
     amt.chunked(false);
 
