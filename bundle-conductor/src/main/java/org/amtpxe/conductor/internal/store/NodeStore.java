@@ -275,18 +275,9 @@ public final class NodeStore {
         "UPDATE nodes SET power_state = ?, updated_at = ? WHERE uuid = ?"
             + " AND reservation IS NULL AND target_power_state IS NULL AND power_state "
             + (expected == null ? "IS NULL" : "= ?");
-    return database.inTransaction(
-        c -> {
-          try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setString(1, actual.value());
-            p.setObject(2, utc(now()));
-            p.setString(3, uuid);
-            if (expected != null) {
-              p.setString(4, expected.value());
-            }
-            return p.executeUpdate() == 1;
-          }
-        });
+    return expected == null
+        ? updatesOneRow(sql, actual.value(), utc(now()), uuid)
+        : updatesOneRow(sql, actual.value(), utc(now()), uuid, expected.value());
   }
 
   /**
@@ -298,21 +289,15 @@ public final class NodeStore {
    * @return true when the node went into maintenance
    */
   public boolean enterFaultMaintenance(String uuid, String fault, String reason) {
-    return database.inTransaction(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "UPDATE nodes SET maintenance = TRUE, maintenance_reason = ?, last_error = ?,"
-                      + " fault = ?, updated_at = ? WHERE uuid = ? AND maintenance = FALSE"
-                      + " AND reservation IS NULL AND target_power_state IS NULL")) {
-            p.setString(1, reason);
-            p.setString(2, reason);
-            p.setString(3, fault);
-            p.setObject(4, utc(now()));
-            p.setString(5, uuid);
-            return p.executeUpdate() == 1;
-          }
-        });
+    return updatesOneRow(
+        "UPDATE nodes SET maintenance = TRUE, maintenance_reason = ?, last_error = ?, fault = ?,"
+            + " updated_at = ? WHERE uuid = ? AND maintenance = FALSE AND reservation IS NULL"
+            + " AND target_power_state IS NULL",
+        reason,
+        reason,
+        fault,
+        utc(now()),
+        uuid);
   }
 
   /**
@@ -322,17 +307,24 @@ public final class NodeStore {
    * @return true when the node left maintenance
    */
   public boolean clearFault(String uuid, String fault, PowerState actual) {
+    return updatesOneRow(
+        "UPDATE nodes SET maintenance = FALSE, maintenance_reason = NULL, fault = NULL,"
+            + " power_state = ?, updated_at = ? WHERE uuid = ? AND maintenance = TRUE"
+            + " AND fault = ? AND reservation IS NULL",
+        actual.value(),
+        utc(now()),
+        uuid,
+        fault);
+  }
+
+  /** Runs one UPDATE in its own transaction; true when it changed exactly one row. */
+  private boolean updatesOneRow(String sql, Object... parameters) {
     return database.inTransaction(
         c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "UPDATE nodes SET maintenance = FALSE, maintenance_reason = NULL, fault = NULL,"
-                      + " power_state = ?, updated_at = ? WHERE uuid = ? AND maintenance = TRUE"
-                      + " AND fault = ? AND reservation IS NULL")) {
-            p.setString(1, actual.value());
-            p.setObject(2, utc(now()));
-            p.setString(3, uuid);
-            p.setString(4, fault);
+          try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+              p.setObject(i + 1, parameters[i]);
+            }
             return p.executeUpdate() == 1;
           }
         });
