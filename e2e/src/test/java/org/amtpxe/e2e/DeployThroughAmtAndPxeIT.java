@@ -48,6 +48,8 @@ class DeployThroughAmtAndPxeIT {
   Machine bios;
   Machine biosNoRearm;
   Machine uefi;
+  Machine pxelinux;
+  boolean pxelinuxInstalled;
 
   @BeforeAll
   void startTheLab() throws Exception {
@@ -65,8 +67,14 @@ class DeployThroughAmtAndPxeIT {
     bios = stack.machine("e2e-bios", "127.0.0.2", "52:54:00:77:00:01", "tap0", "bios");
     biosNoRearm = stack.machine("e2e-no-rearm", "127.0.0.3", "52:54:00:77:00:02", "tap1", "bios");
     uefi = stack.machine("e2e-uefi", "127.0.0.4", "52:54:00:77:00:03", "tap2", "uefi");
+    pxelinux = stack.machine("e2e-pxelinux", "127.0.0.5", "52:54:00:77:00:04", "tap3", "bios");
+    pxelinuxInstalled =
+        Files.isRegularFile(LabStack.PXELINUX) && Files.isRegularFile(LabStack.LDLINUX);
+    if (pxelinuxInstalled) {
+      stack.bootWithPxelinux(pxelinux);
+    }
     stack.start(
-        List.of(bios, biosNoRearm, uefi),
+        List.of(bios, biosNoRearm, uefi, pxelinux),
         distribution,
         Path.of(System.getProperty("amtpxe.e2e.ramdiskScript")),
         ramdiskDir != null ? Path.of(ramdiskDir) : work.resolve("ramdisk"),
@@ -163,6 +171,37 @@ class DeployThroughAmtAndPxeIT {
     stack.cli.run("node", "undeploy", uefi.name(), "--wait", "180");
     assertThat(stack.amt.node(uefi.name()).path("powerState").asText()).isEqualTo("off");
     assertBootFilesGone(d.uuid(), uefi);
+  }
+
+  @Test
+  @Order(4)
+  void biosNodeBootsThroughPxelinuxAndOurTftpServer() throws Exception {
+    assumeTrue(
+        pxelinuxInstalled,
+        "pxelinux is not installed (apt-get install pxelinux syslinux-common): skipped");
+    Deployed d = deploy(pxelinux, false, "bios via pxelinux, everything over TFTP");
+
+    assertThat(d.states()).contains("wait call-back").last().isEqualTo("active");
+    String serial = awaitSerial(pxelinux, s -> s.contains("INSTANCE-UP"), Duration.ofSeconds(150));
+    // pxelinux, not iPXE, started both kernels: the initrd path is relative to the TFTP root, and
+    // ipappend names the booting NIC as BOOTIF=01-<mac>.
+    assertThat(serial)
+        .contains("PXELINUX")
+        .contains("initrd=" + d.uuid() + "/deploy_ramdisk")
+        .contains("BOOTIF=01-52-54-00-77-00-04")
+        .contains("initrd=" + d.uuid() + "/ramdisk")
+        .contains("DEPLOY-RAMDISK: wrote the image to /dev/vda");
+    assertThat(serial.indexOf("INSTANCE-UP root=/dev/vda"))
+        .isGreaterThan(serial.indexOf("DEPLOY-RAMDISK: wrote the image"));
+    assertThat(Files.readString(stack.dir.resolve("dnsmasq.log")))
+        .as("DHCP handed this machine pxelinux.0")
+        .contains("52:54:00:77:00:04")
+        .contains("pxelinux.0");
+    assertThat(diskSha256(pxelinux)).isEqualTo(stack.imageSha256);
+    assertBootedTwiceFromTheNetwork(pxelinux);
+    stack.cli.run("node", "undeploy", pxelinux.name(), "--wait", "180");
+    assertThat(stack.amt.node(pxelinux.name()).path("powerState").asText()).isEqualTo("off");
+    assertBootFilesGone(d.uuid(), pxelinux);
   }
 
   /** Deploys and checks the node became active; records the time from deploy to active. */

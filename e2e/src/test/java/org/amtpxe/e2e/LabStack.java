@@ -13,9 +13,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.amtpxe.conductor.internal.auth.CredentialsFile;
@@ -44,6 +46,12 @@ final class LabStack implements AutoCloseable {
   Baremetal cli;
   private String amtPassword;
   private String apiPassword;
+  private final Set<String> pxelinuxMacs = new LinkedHashSet<>();
+
+  /** Debian's pxelinux (package pxelinux) and the module it loads first (syslinux-common). */
+  static final Path PXELINUX = Path.of("/usr/lib/PXELINUX/pxelinux.0");
+
+  static final Path LDLINUX = Path.of("/usr/lib/syslinux/modules/bios/ldlinux.c32");
 
   /**
    * A stack whose files live in {@code dir} (recreated) and whose namespace is {@code namespace}
@@ -60,6 +68,16 @@ final class LabStack implements AutoCloseable {
   /** A machine of this lab: its disk is a file here. */
   Machine machine(String name, String amtAddress, String mac, String tap, String firmware) {
     return new Machine(name, amtAddress, mac, tap, firmware, dir.resolve(name + ".img"));
+  }
+
+  /**
+   * Makes DHCP hand this BIOS machine {@code pxelinux.0} instead of iPXE's {@code undionly.kpxe}:
+   * its NIC's PXE ROM then loads pxelinux over our TFTP server, which reads the node's pxelinux
+   * configuration ({@code pxelinux.cfg/01-<mac>}) and fetches the kernel and initrd over TFTP too.
+   * Call before {@link #start}.
+   */
+  void bootWithPxelinux(Machine m) {
+    pxelinuxMacs.add(m.mac());
   }
 
   Path serialLog(Machine m) {
@@ -89,6 +107,10 @@ final class LabStack implements AutoCloseable {
     // The first stages firmware PXE fetches over TFTP (UEFI: OVMF's own PXE client).
     Files.copy(Path.of("/usr/lib/ipxe/snponly.efi"), bootRoot.resolve("snponly.efi"));
     Files.copy(Path.of("/usr/lib/ipxe/undionly.kpxe"), bootRoot.resolve("undionly.kpxe"));
+    if (!pxelinuxMacs.isEmpty()) {
+      Files.copy(PXELINUX, bootRoot.resolve("pxelinux.0"));
+      Files.copy(LDLINUX, bootRoot.resolve("ldlinux.c32"));
+    }
 
     apiPassword = secret();
     amtPassword = secret();
@@ -239,25 +261,33 @@ final class LabStack implements AutoCloseable {
   }
 
   private void startDhcp() throws IOException {
-    // DHCP and router advertisements only (port=0: no DNS; no TFTP: our Karaf serves it).
-    String conf =
-        String.join(
-            "\n",
-            "port=0",
-            "interface=br0",
-            "bind-interfaces",
-            "dhcp-range=192.168.77.100,192.168.77.150,255.255.255.0,1h",
-            "dhcp-match=set:ipxe,175",
-            "dhcp-userclass=set:ipxe,iPXE",
-            "dhcp-match=set:efi-x86_64,option:client-arch,7",
-            "dhcp-match=set:efi-x86_64,option:client-arch,9",
-            "dhcp-boot=tag:!ipxe,tag:efi-x86_64,snponly.efi,,192.168.77.1",
-            "dhcp-boot=tag:!ipxe,tag:!efi-x86_64,undionly.kpxe,,192.168.77.1",
-            "dhcp-boot=tag:ipxe,http://192.168.77.1:8080/boot.ipxe",
+    // DHCP and router advertisements only (port=0: no DNS; no TFTP: our Karaf serves it). The
+    // dhcp-boot lines exclude each other by their tags (dnsmasq tries them last line first).
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "port=0",
+                "interface=br0",
+                "bind-interfaces",
+                "dhcp-range=192.168.77.100,192.168.77.150,255.255.255.0,1h",
+                "dhcp-match=set:ipxe,175",
+                "dhcp-userclass=set:ipxe,iPXE",
+                "dhcp-match=set:efi-x86_64,option:client-arch,7",
+                "dhcp-match=set:efi-x86_64,option:client-arch,9"));
+    for (String mac : pxelinuxMacs) {
+      lines.add("dhcp-host=" + mac + ",set:pxelinux");
+    }
+    lines.addAll(
+        List.of(
+            "dhcp-boot=tag:pxelinux,pxelinux.0,,192.168.77.1",
+            "dhcp-boot=tag:!pxelinux,tag:!ipxe,tag:efi-x86_64,snponly.efi,,192.168.77.1",
+            "dhcp-boot=tag:!pxelinux,tag:!ipxe,tag:!efi-x86_64,undionly.kpxe,,192.168.77.1",
+            "dhcp-boot=tag:!pxelinux,tag:ipxe,http://192.168.77.1:8080/boot.ipxe",
             "enable-ra",
             "dhcp-range=::,constructor:br0,ra-only,64,1h",
             "log-dhcp",
-            "");
+            ""));
+    String conf = String.join("\n", lines);
     Path file = dir.resolve("dnsmasq.conf");
     Files.writeString(file, conf);
     lab.start(
