@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -151,7 +152,8 @@ public final class PowerSync implements AutoCloseable {
                     String why =
                         cause instanceof TimeoutException
                             ? "no answer within " + timeout.toMillis() + " ms"
-                            : cause.getMessage();
+                            : Objects.requireNonNullElse(
+                                cause.getMessage(), cause.getClass().getSimpleName());
                     if (recovering) {
                       LOG.debug("Node {} is still unreadable: {}", node.uuid(), why);
                     } else {
