@@ -27,6 +27,11 @@ class DigestAuthTest {
     return DigestClient.parameters(challenge).get("nonce");
   }
 
+  /** Verifies a POST to /wsman of {@link #BODY} carrying {@code authorization}. */
+  private static Verdict verify(DigestAuth auth, String authorization) {
+    return auth.verify("POST", "/wsman", authorization, BODY, LIFETIME);
+  }
+
   private static String header(
       String user, String password, String nonce, String uri, String qop, String nc, byte[] body) {
     String ha1 = DigestClient.md5(user + ":" + REALM + ":" + password);
@@ -82,13 +87,7 @@ class DigestAuthTest {
     DigestAuth auth = auth(Qop.AUTH);
     String nonce = nonceOf(auth.challenge(false));
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY)))
         .isEqualTo(Verdict.OK);
   }
 
@@ -100,7 +99,7 @@ class DigestAuthTest {
     for (int nc = 1; nc <= 5; nc++) {
       String h =
           header("admin", "P@ssw0rd", nonce, "/wsman", "auth", String.format("%08x", nc), BODY);
-      assertThat(auth.verify("POST", "/wsman", h, BODY, LIFETIME)).isEqualTo(Verdict.OK);
+      assertThat(verify(auth, h)).isEqualTo(Verdict.OK);
     }
   }
 
@@ -110,8 +109,8 @@ class DigestAuthTest {
     String nonce = nonceOf(auth.challenge(false));
     String h = header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY);
 
-    assertThat(auth.verify("POST", "/wsman", h, BODY, LIFETIME)).isEqualTo(Verdict.OK);
-    assertThat(auth.verify("POST", "/wsman", h, BODY, LIFETIME)).isEqualTo(Verdict.REPLAY);
+    assertThat(verify(auth, h)).isEqualTo(Verdict.OK);
+    assertThat(verify(auth, h)).isEqualTo(Verdict.REPLAY);
   }
 
   @Test
@@ -119,21 +118,9 @@ class DigestAuthTest {
     DigestAuth auth = auth(Qop.AUTH);
     String nonce = nonceOf(auth.challenge(false));
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000003", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000003", BODY)))
         .isEqualTo(Verdict.OK);
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000002", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000002", BODY)))
         .isEqualTo(Verdict.OK);
   }
 
@@ -144,7 +131,7 @@ class DigestAuthTest {
     String h =
         header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "6", BODY).replace("nc=6", "nc=\"6\"");
 
-    assertThat(auth.verify("POST", "/wsman", h, BODY, LIFETIME)).isEqualTo(Verdict.OK);
+    assertThat(verify(auth, h)).isEqualTo(Verdict.OK);
   }
 
   @Test
@@ -152,13 +139,7 @@ class DigestAuthTest {
     DigestAuth auth = auth(Qop.AUTH);
     String nonce = nonceOf(auth.challenge(false));
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "wrong", nonce, "/wsman", "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "wrong", nonce, "/wsman", "auth", "00000001", BODY)))
         .isEqualTo(Verdict.WRONG_CREDENTIALS);
   }
 
@@ -167,13 +148,7 @@ class DigestAuthTest {
     DigestAuth auth = auth(Qop.AUTH);
     String nonce = nonceOf(auth.challenge(false));
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("root", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("root", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY)))
         .isEqualTo(Verdict.WRONG_CREDENTIALS);
   }
 
@@ -183,13 +158,7 @@ class DigestAuthTest {
     String nonce = nonceOf(auth.challenge(false));
     clock.addAndGet(LIFETIME.toNanos() + 1);
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY)))
         .isEqualTo(Verdict.STALE);
   }
 
@@ -198,12 +167,10 @@ class DigestAuthTest {
     DigestAuth auth = auth(Qop.AUTH);
 
     assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", "bm90aXNzdWVk+/AA", "/wsman", "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+            verify(
+                auth,
+                header(
+                    "admin", "P@ssw0rd", "bm90aXNzdWVk+/AA", "/wsman", "auth", "00000001", BODY)))
         .isEqualTo(Verdict.STALE);
   }
 
@@ -213,12 +180,8 @@ class DigestAuthTest {
     String nonce = nonceOf(auth.challenge(false));
 
     assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/wsman", "auth-int", "00000001", BODY),
-                BODY,
-                LIFETIME))
+            verify(
+                auth, header("admin", "P@ssw0rd", nonce, "/wsman", "auth-int", "00000001", BODY)))
         .isEqualTo(Verdict.OK);
   }
 
@@ -239,12 +202,8 @@ class DigestAuthTest {
     String nonce = nonceOf(auth.challenge(false));
 
     assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/wsman", "auth-int", "00000001", BODY),
-                BODY,
-                LIFETIME))
+            verify(
+                auth, header("admin", "P@ssw0rd", nonce, "/wsman", "auth-int", "00000001", BODY)))
         .isEqualTo(Verdict.MALFORMED);
   }
 
@@ -256,7 +215,7 @@ class DigestAuthTest {
         header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY)
             .replace(", qop=auth", "");
 
-    assertThat(auth.verify("POST", "/wsman", h, BODY, LIFETIME)).isEqualTo(Verdict.MALFORMED);
+    assertThat(verify(auth, h)).isEqualTo(Verdict.MALFORMED);
   }
 
   @Test
@@ -267,7 +226,7 @@ class DigestAuthTest {
         header("admin", "P@ssw0rd", nonce, "/wsman", "auth", "00000001", BODY)
             + ", algorithm=SHA-256";
 
-    assertThat(auth.verify("POST", "/wsman", h, BODY, LIFETIME)).isEqualTo(Verdict.MALFORMED);
+    assertThat(verify(auth, h)).isEqualTo(Verdict.MALFORMED);
   }
 
   @Test
@@ -275,13 +234,7 @@ class DigestAuthTest {
     DigestAuth auth = auth(Qop.AUTH);
     String nonce = nonceOf(auth.challenge(false));
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, "/other", "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "P@ssw0rd", nonce, "/other", "auth", "00000001", BODY)))
         .isEqualTo(Verdict.MALFORMED);
   }
 
@@ -291,13 +244,7 @@ class DigestAuthTest {
     String nonce = nonceOf(auth.challenge(false));
     String uri = "http://127.0.0.1:16992/wsman";
 
-    assertThat(
-            auth.verify(
-                "POST",
-                "/wsman",
-                header("admin", "P@ssw0rd", nonce, uri, "auth", "00000001", BODY),
-                BODY,
-                LIFETIME))
+    assertThat(verify(auth, header("admin", "P@ssw0rd", nonce, uri, "auth", "00000001", BODY)))
         .isEqualTo(Verdict.OK);
   }
 
@@ -305,9 +252,8 @@ class DigestAuthTest {
   void verifyTreatsBasicAndAbsentHeadersAsMissing() {
     DigestAuth auth = auth(Qop.AUTH);
 
-    assertThat(auth.verify("POST", "/wsman", null, BODY, LIFETIME)).isEqualTo(Verdict.MISSING);
-    assertThat(auth.verify("POST", "/wsman", "Basic YWRtaW46cA==", BODY, LIFETIME))
-        .isEqualTo(Verdict.MISSING);
+    assertThat(verify(auth, null)).isEqualTo(Verdict.MISSING);
+    assertThat(verify(auth, "Basic YWRtaW46cA==")).isEqualTo(Verdict.MISSING);
   }
 
   @Test
