@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.amtpxe.conductor.internal.auth.CredentialsFile;
 import org.amtpxe.e2e.VirtualAmtInLab.Machine;
+import org.amtpxe.pxe.internal.dhcp.DnsmasqConfig;
 
 /**
  * Everything a deploy needs, inside one network namespace (pxe-deploy.md §4.5): dnsmasq for DHCP
@@ -261,35 +262,32 @@ final class LabStack implements AutoCloseable {
   }
 
   private void startDhcp() throws IOException {
-    // DHCP and router advertisements only (port=0: no DNS; no TFTP: our Karaf serves it). The
-    // dhcp-boot lines exclude each other by their tags (dnsmasq tries them last line first).
-    List<String> lines =
-        new ArrayList<>(
-            List.of(
-                "port=0",
-                "interface=br0",
-                "bind-interfaces",
-                "dhcp-range=192.168.77.100,192.168.77.150,255.255.255.0,1h",
-                "dhcp-match=set:ipxe,175",
-                "dhcp-userclass=set:ipxe,iPXE",
-                "dhcp-match=set:efi-x86_64,option:client-arch,7",
-                "dhcp-match=set:efi-x86_64,option:client-arch,9"));
-    for (String mac : pxelinuxMacs) {
-      lines.add("dhcp-host=" + mac + ",set:pxelinux");
+    // DHCP as an operator runs it: the file pxe:dnsmasq-config generates (no DNS, no TFTP: our
+    // Karaf serves it), plus router advertisements so that iPXE does not wait ~15 s for IPv6.
+    StringBuilder conf =
+        new StringBuilder(
+            new DnsmasqConfig(
+                    "br0",
+                    "192.168.77.100",
+                    "192.168.77.150",
+                    "255.255.255.0",
+                    Lab.BRIDGE_ADDRESS,
+                    "http://" + Lab.BRIDGE_ADDRESS + ":8080",
+                    false,
+                    false)
+                .render());
+    conf.append("enable-ra\ndhcp-range=::,constructor:br0,ra-only,64,1h\n");
+    if (!pxelinuxMacs.isEmpty()) {
+      // QEMU's PXE ROM is iPXE, which the generated file sends to boot.ipxe: the pxelinux
+      // machines are named by MAC. dnsmasq tries dhcp-boot lines from the last one up, so this
+      // one, last, wins for them.
+      for (String mac : pxelinuxMacs) {
+        conf.append("dhcp-host=").append(mac).append(",set:pxelinux\n");
+      }
+      conf.append("dhcp-boot=tag:pxelinux,pxelinux.0,,").append(Lab.BRIDGE_ADDRESS).append('\n');
     }
-    lines.addAll(
-        List.of(
-            "dhcp-boot=tag:pxelinux,pxelinux.0,,192.168.77.1",
-            "dhcp-boot=tag:!pxelinux,tag:!ipxe,tag:efi-x86_64,snponly.efi,,192.168.77.1",
-            "dhcp-boot=tag:!pxelinux,tag:!ipxe,tag:!efi-x86_64,undionly.kpxe,,192.168.77.1",
-            "dhcp-boot=tag:!pxelinux,tag:ipxe,http://192.168.77.1:8080/boot.ipxe",
-            "enable-ra",
-            "dhcp-range=::,constructor:br0,ra-only,64,1h",
-            "log-dhcp",
-            ""));
-    String conf = String.join("\n", lines);
     Path file = dir.resolve("dnsmasq.conf");
-    Files.writeString(file, conf);
+    Files.writeString(file, conf.toString());
     lab.start(
         dir.resolve("dnsmasq.log"),
         Map.of(),
