@@ -36,14 +36,16 @@ public interface DeployInterface extends DriverInterface {
   Set<String> callbackMethods();
 
   /**
-   * Checks a ramdisk callback before it is accepted: the method, the parameters and the deploy key.
-   * Fast and offline; changes nothing.
+   * Checks a ramdisk callback before it is accepted: the method and the parameters. The conductor
+   * has already authenticated the ramdisk by the one-time agent token of its lookup and by the
+   * address that lookup came from, and passes that address as {@code address} in the body (what the
+   * ramdisk itself claims is not trusted). Fast and offline; changes nothing.
    *
    * @param task the node
    * @param method one of {@link #callbackMethods()}
-   * @param body the JSON body the ramdisk posted
+   * @param body the JSON body the ramdisk posted, with {@code address} set by the conductor
    * @throws org.amtpxe.api.error.MissingParameterValueException when a parameter is missing
-   * @throws org.amtpxe.api.error.InvalidParameterValueException when the key is wrong
+   * @throws org.amtpxe.api.error.InvalidParameterValueException when a parameter is wrong
    * @throws DriverException for any other reason the callback cannot be accepted
    */
   void validateCallback(TaskContext task, String method, Map<String, Object> body)

@@ -1,11 +1,9 @@
 package org.amtpxe.conductor.internal;
 
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +14,7 @@ import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiServer;
 import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
+import org.amtpxe.conductor.internal.service.Workers;
 import org.amtpxe.conductor.internal.store.Database;
 import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.store.SchemaMigrator;
@@ -75,19 +74,19 @@ public final class ConductorRuntime implements AutoCloseable {
       String host = s.resolvedHost();
       new StartupRecovery(store, host).recover();
       NodeLocks locks = new NodeLocks(store, host);
-      BlockingQueue<Runnable> queue =
-          s.workerQueue() == 0
-              ? new SynchronousQueue<>()
-              : new ArrayBlockingQueue<>(s.workerQueue());
+      // NOTE: the queue itself is unbounded; Workers admits at most threads + queue operations, and
+      // refuses the next one before its state is written (a refused execute() came too late).
       workers =
           new ThreadPoolExecutor(
               s.workerThreads(),
               s.workerThreads(),
               60,
               TimeUnit.SECONDS,
-              queue,
+              new LinkedBlockingQueue<>(),
               threads("amtpxe-worker"));
-      ConductorService service = new ConductorService(store, drivers, locks, workers);
+      ConductorService service =
+          new ConductorService(
+              store, drivers, locks, new Workers(workers, s.workerThreads() + s.workerQueue()));
       sync =
           new PowerSync(
               store, drivers, locks, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
@@ -111,35 +110,44 @@ public final class ConductorRuntime implements AutoCloseable {
   private static void schedule(
       ScheduledExecutorService scheduler, Settings s, PowerSync sync, ConductorService service) {
     if (!s.syncInterval().isZero()) {
-      long seconds = s.syncInterval().toSeconds();
-      scheduler.scheduleWithFixedDelay(
+      periodically(
+          scheduler,
+          s.syncInterval().toSeconds(),
+          "Power sync pass",
           () -> {
             try {
               sync.runOnce();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-              LOG.warn("Power sync pass failed: {}", e.getMessage());
             }
-          },
-          seconds,
-          seconds,
-          TimeUnit.SECONDS);
+          });
     }
     if (!s.callbackTimeout().isZero()) {
-      long seconds = s.callbackCheckInterval().toSeconds();
-      scheduler.scheduleWithFixedDelay(
-          () -> {
-            try {
-              service.failExpiredCallbacks(s.callbackTimeout());
-            } catch (RuntimeException e) {
-              LOG.warn("Deploy callback timeout check failed: {}", e.getMessage());
-            }
-          },
-          seconds,
-          seconds,
-          TimeUnit.SECONDS);
+      periodically(
+          scheduler,
+          s.callbackCheckInterval().toSeconds(),
+          "Deploy callback timeout check",
+          () -> service.failExpiredCallbacks(s.callbackTimeout()));
     }
+  }
+
+  /**
+   * Runs a periodic task that survives anything it throws: a scheduled task that throws is never
+   * run again, so one unexpected error (even an Error) would end the power sync for good.
+   */
+  private static void periodically(
+      ScheduledExecutorService scheduler, long seconds, String what, Runnable task) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (Throwable e) {
+            LOG.error("{} failed; it runs again in {} s", what, seconds, e);
+          }
+        },
+        seconds,
+        seconds,
+        TimeUnit.SECONDS);
   }
 
   private static ThreadFactory threads(String prefix) {

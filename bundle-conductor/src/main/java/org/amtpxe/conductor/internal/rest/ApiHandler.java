@@ -36,6 +36,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final NodesResource nodes;
   private final PortsResource ports;
   private final DriversResource drivers;
+  private final RamdiskResource ramdisk;
 
   /**
    * @param service the conductor
@@ -48,6 +49,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
+    this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
   }
 
   @Override
@@ -93,7 +95,9 @@ public final class ApiHandler extends Handler.Abstract {
         query.put(f.getName(), f.getValue());
       }
       List<String> rest = versioned ? segments.subList(1, segments.size()) : segments;
-      ApiRequest req = new ApiRequest(method, rest, query, version, text, baseUrl);
+      ApiRequest req =
+          new ApiRequest(
+              method, rest, query, version, text, baseUrl, Request.getRemoteAddr(request));
       if (!authorized(request, req, versioned)) {
         headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
         respond(
@@ -114,6 +118,7 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (ApiException e) {
       status = e.status();
       body = fault(status, e.getMessage());
+      headers.putAll(e.headers());
     } catch (ConductorException e) {
       status = statusOf(e.kind());
       body = fault(status, e.getMessage());
@@ -173,13 +178,18 @@ public final class ApiHandler extends Handler.Abstract {
     if (!versioned || p.isEmpty()) {
       return true; // the version documents are public, as in Ironic
     }
-    // The deploy ramdisk authenticates with its per-deploy key, checked by the driver.
+    // The deploy ramdisk authenticates with the agent token of its lookup (RamdiskResource). The
+    // route is public for every node alike, so that credentials asked or not tell nothing about
+    // which nodes exist.
+    if (req.method().equals("GET") && p.size() == 1 && p.get(0).equals("lookup")) {
+      return true;
+    }
     if (req.method().equals("POST")
-        && p.size() >= 3
+        && (p.size() == 3 || p.size() == 4)
         && p.get(0).equals("nodes")
         && p.get(2).equals("vendor_passthru")) {
-      String m = p.size() >= 4 ? p.get(3) : req.param("method");
-      if (m != null && service.isDeployCallback(p.get(1), m)) {
+      String m = p.size() == 4 ? p.get(3) : req.param("method");
+      if (service.isDeployCallback(m)) {
         return true;
       }
     }
@@ -249,6 +259,13 @@ public final class ApiHandler extends Handler.Abstract {
       case "nodes" -> routeNodes(req, p);
       case "ports" -> routePorts(req, p);
       case "drivers" -> routeDrivers(req, p);
+      case "lookup" -> {
+        if (p.size() != 1) {
+          throw ApiException.notFound("The resource could not be found.");
+        }
+        requireMethod(req, "GET");
+        yield ramdisk.lookup(req);
+      }
       default -> throw ApiException.notFound("The resource could not be found.");
     };
   }
@@ -318,7 +335,7 @@ public final class ApiHandler extends Handler.Abstract {
       }
       case "vendor_passthru" -> {
         requireMethod(req, "POST");
-        return nodes.vendorPassthru(req, id, null);
+        return ramdisk.callback(req, id, null);
       }
       case "vendor_passthru/methods" -> {
         requireMethod(req, "GET");
@@ -331,7 +348,7 @@ public final class ApiHandler extends Handler.Abstract {
       default -> {
         if (p.size() == 4 && p.get(2).equals("vendor_passthru")) {
           requireMethod(req, "POST");
-          return nodes.vendorPassthru(req, id, p.get(3));
+          return ramdisk.callback(req, id, p.get(3));
         }
         throw ApiException.notFound("The resource could not be found.");
       }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param version the negotiated API version
  * @param body the body text, possibly empty
  * @param baseUrl scheme, host and port as the client addressed us, for links
+ * @param clientAddress the address the request came from (the TCP peer)
  */
 record ApiRequest(
     String method,
@@ -20,7 +21,8 @@ record ApiRequest(
     Map<String, String> query,
     ApiVersion version,
     String body,
-    String baseUrl) {
+    String baseUrl,
+    String clientAddress) {
 
   String param(String name) {
     return query.get(name);

@@ -493,20 +493,6 @@ final class NodesResource {
     return ApiResponse.accepted(req.baseUrl() + "/v1/nodes/" + n.uuid());
   }
 
-  ApiResponse vendorPassthru(ApiRequest req, String ident, String method)
-      throws ApiException, ConductorException {
-    req.allowParams(Set.of("method"));
-    String m = method != null ? method : req.param("method");
-    if (m == null || m.isBlank()) {
-      throw ApiException.badRequest(
-          "Name the vendor passthru method: POST .../vendor_passthru/<method> or ?method=<method>.");
-    }
-    Map<String, Object> body =
-        req.body().isBlank() ? Map.of() : Json.toMap(Json.parseObject(req.body()));
-    service.vendorPassthru(ident(req, ident), m, body);
-    return ApiResponse.status(202);
-  }
-
   ApiResponse vendorMethods(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
     Node n = service.node(ident(req, ident));
@@ -516,7 +502,9 @@ final class NodesResource {
       ObjectNode d = Json.object();
       d.put("async", true);
       d.put("attach", false);
-      d.put("description", "Deploy ramdisk callback; authenticated by the per-deploy key.");
+      d.put(
+          "description",
+          "Deploy ramdisk callback; authenticated by the agent token of its lookup.");
       d.set("http_methods", Json.array().add("POST"));
       d.put("require_exclusive_lock", true);
       o.set(m, d);

@@ -5,6 +5,7 @@ import static org.amtpxe.conductor.internal.service.ConductorException.Kind.FAIL
 import static org.amtpxe.conductor.internal.service.ConductorException.Kind.INVALID;
 import static org.amtpxe.conductor.internal.service.ConductorException.Kind.LOCKED;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,14 +56,26 @@ public final class ConductorService {
   private final NodeStore store;
   private final DriverRegistry drivers;
   private final NodeLocks locks;
-  private final Executor workers;
+  private final Workers workers;
+  private final AgentTokens tokens = new AgentTokens(new SecureRandom());
 
   public ConductorService(
-      NodeStore store, DriverRegistry drivers, NodeLocks locks, Executor workers) {
+      NodeStore store, DriverRegistry drivers, NodeLocks locks, Workers workers) {
     this.store = store;
     this.drivers = drivers;
     this.locks = locks;
     this.workers = workers;
+  }
+
+  /** A service whose executor alone decides what runs (tests run work inline). */
+  public ConductorService(
+      NodeStore store, DriverRegistry drivers, NodeLocks locks, Executor executor) {
+    this(store, drivers, locks, Workers.unbounded(executor));
+  }
+
+  /** The worker pool's admission, for health and metrics. */
+  public Workers workers() {
+    return workers;
   }
 
   /** The name this conductor writes into reservations and driver host lists. */
@@ -268,8 +281,10 @@ public final class ConductorService {
             }
           }
           PowerState finalState = finalPowerState(target);
-          task.update(n -> n.toBuilder().targetPowerState(finalState).lastError(null).build());
-          submit(task, () -> doPowerChange(task, target, timeout));
+          start(
+              task,
+              n -> n.toBuilder().targetPowerState(finalState).lastError(null).build(),
+              () -> doPowerChange(task, target, timeout));
         });
   }
 
@@ -471,32 +486,32 @@ public final class ConductorService {
             driver.power().validate(task);
             driver.deploy().validate(task);
           }
-          task.update(
+          java.util.function.UnaryOperator<Node> accepted =
               n ->
                   n.toBuilder()
                       .provisionState(t.next())
                       .targetProvisionState(t.target())
                       .lastError(null)
-                      .build());
+                      .build();
+          if (t.target() == null) {
+            task.complete(accepted);
+          } else {
+            Runnable work =
+                switch (t.next()) {
+                  case VERIFYING -> () -> verify(task);
+                  case CLEANING -> () -> clean(task);
+                  case DEPLOYING -> () -> deploy(task);
+                  case DELETING -> () -> tearDown(task);
+                  default -> throw new IllegalStateException("No work for " + t.next());
+                };
+            start(task, accepted, work);
+          }
           LOG.info(
               "Node {}: {} -> {} ({})",
               current.uuid(),
               current.provisionState(),
               t.next(),
               action.value());
-          if (t.target() == null) {
-            task.close();
-            return;
-          }
-          Runnable work =
-              switch (t.next()) {
-                case VERIFYING -> () -> verify(task);
-                case CLEANING -> () -> clean(task);
-                case DEPLOYING -> () -> deploy(task);
-                case DELETING -> () -> tearDown(task);
-                default -> throw new IllegalStateException("No work for " + t.next());
-              };
-          submit(task, work);
         });
   }
 
@@ -641,30 +656,88 @@ public final class ConductorService {
     }
   }
 
-  // ---- vendor passthru: the deploy callback ----
+  // ---- the deploy ramdisk: lookup and callback ----
 
-  /** Whether the method is one of the node's driver's deploy callbacks (no Basic auth needed). */
-  public boolean isDeployCallback(String ident, String method) {
-    try {
-      Node node = node(ident);
-      return drivers
-          .find(node.driver())
-          .map(d -> d.deploy().callbackMethods().contains(method))
-          .orElse(false);
-    } catch (ConductorException e) {
-      return false;
-    }
+  /**
+   * The one answer to a ramdisk request that is refused before it is trusted: an unknown node, a
+   * node not waiting for its callback, a token or address that does not match. Being the same
+   * whatever the cause, it tells a stranger nothing about the nodes.
+   */
+  public static final String RAMDISK_REFUSED =
+      "No deploy is waiting for this ramdisk: the node is unknown, is not waiting for its"
+          + " callback, or the agent token or the address does not match the node's lookup.";
+
+  /** The most MAC addresses one lookup may name. */
+  public static final int MAX_LOOKUP_ADDRESSES = 16;
+
+  /** What a deploy ramdisk's lookup gives it: its node and its one-time agent token. */
+  public record AgentLookup(String nodeUuid, String token) {}
+
+  /**
+   * Whether the method is a deploy callback of any loaded driver (the route needs no Basic auth).
+   */
+  public boolean isDeployCallback(String method) {
+    return method != null
+        && drivers.all().values().stream()
+            .anyMatch(d -> d.deploy().callbackMethods().contains(method));
   }
 
   /**
-   * Accepts a deploy ramdisk's callback: checks the state and the driver's validation of the body
-   * (including the deploy key) synchronously, then continues the deploy on a worker.
+   * Gives a booted deploy ramdisk its agent token, after Ironic's lookup: the node is found by the
+   * MAC addresses the ramdisk booted from, must be waiting for its callback, and must not have
+   * given a token in this deploy yet; the first lookup wins, atomically and without a node lock.
+   * The address the lookup came from is recorded: the callback is accepted only from it, and the
+   * deploy's "done" goes to it.
    *
-   * @throws ConductorException NOT_FOUND; INVALID for an unknown method, a node not in wait
-   *     call-back, a bad key or parameters (nothing changes); LOCKED; BUSY
+   * @param macs the ramdisk's MAC addresses
+   * @param nodeUuid the node the ramdisk was booted for (from its kernel command line), or null
+   * @param clientAddress the address the request came from
+   * @throws ConductorException INVALID for malformed MAC addresses; NOT_FOUND with {@link
+   *     #RAMDISK_REFUSED} for every other refusal
    */
-  public void vendorPassthru(String ident, String method, Map<String, Object> body)
+  public AgentLookup lookup(List<String> macs, String nodeUuid, String clientAddress)
       throws ConductorException {
+    if (macs.isEmpty() || macs.size() > MAX_LOOKUP_ADDRESSES) {
+      throw ConductorException.invalid(
+          "A lookup names 1 to "
+              + MAX_LOOKUP_ADDRESSES
+              + " MAC addresses in addresses=, comma-separated.");
+    }
+    Set<String> nodes = new java.util.TreeSet<>();
+    for (String address : macs) {
+      store.findPortByAddress(mac(address)).ifPresent(p -> nodes.add(p.nodeUuid()));
+    }
+    if (nodes.size() != 1
+        || nodeUuid != null && !nodes.contains(nodeUuid)
+        || clientAddress == null) {
+      throw ConductorException.notFound(RAMDISK_REFUSED);
+    }
+    String uuid = nodes.iterator().next();
+    String token = tokens.newToken();
+    if (!store.issueAgentToken(uuid, AgentTokens.hash(token), clientAddress)) {
+      throw ConductorException.notFound(RAMDISK_REFUSED);
+    }
+    LOG.info("Node {}: agent token given to the deploy ramdisk at {}", uuid, clientAddress);
+    return new AgentLookup(uuid, token);
+  }
+
+  /**
+   * Accepts a deploy ramdisk's callback. Before anything is locked or written, the ramdisk is
+   * authenticated by the agent token its lookup received and by the address that lookup came from;
+   * then the method, the state and the driver's validation of the body are checked under the lock,
+   * and the deploy continues on a worker. The driver sees {@code address} = the lookup's address,
+   * whatever the body says.
+   *
+   * @param token the agent token the ramdisk presented, or null
+   * @param clientAddress the address the request came from
+   * @throws ConductorException NOT_FOUND with {@link #RAMDISK_REFUSED} for an unknown node, a node
+   *     not waiting for its callback, a wrong token or address; INVALID for an unknown method or
+   *     bad parameters (nothing changes); LOCKED; BUSY
+   */
+  public void vendorPassthru(
+      String ident, String method, Map<String, Object> body, String token, String clientAddress)
+      throws ConductorException {
+    String agentAddress = authenticateAgent(ident, token, clientAddress);
     Node node = node(ident);
     BareMetalDriver driver = drivers.require(node);
     Set<String> callbacks = driver.deploy().callbackMethods();
@@ -678,21 +751,50 @@ public final class ConductorService {
               + callbacks
               + ".");
     }
-    requireWaitCallback(node);
+    Map<String, Object> trusted = new LinkedHashMap<>(body);
+    trusted.put("address", agentAddress);
     Task task = locks.exclusive(node, driver);
     releaseOnFailure(
         task,
         () -> {
           requireWaitCallback(task.node());
-          driver.deploy().validateCallback(task, method, body);
-          task.update(
+          driver.deploy().validateCallback(task, method, trusted);
+          start(
+              task,
               n ->
                   n.toBuilder()
                       .provisionState(ProvisionState.DEPLOYING)
                       .targetProvisionState(ProvisionState.ACTIVE)
-                      .build());
-          submit(task, () -> continueDeploy(task, method, body));
+                      .build(),
+              () -> continueDeploy(task, method, trusted));
         });
+  }
+
+  /**
+   * Checks a ramdisk's token and address against its node's lookup, reading one row and taking no
+   * lock.
+   *
+   * @return the address of the lookup
+   * @throws ConductorException NOT_FOUND with {@link #RAMDISK_REFUSED}
+   */
+  private String authenticateAgent(String ident, String token, String clientAddress)
+      throws ConductorException {
+    String uuid = ident;
+    if (!Identifiers.isUuid(ident)) {
+      uuid = store.findNodeByName(ident).map(Node::uuid).orElse(null);
+    }
+    NodeStore.AgentCredentials credentials =
+        uuid == null ? null : store.agentCredentials(uuid).orElse(null);
+    boolean valid =
+        credentials != null
+            && credentials.provisionState() == ProvisionState.WAIT_CALLBACK
+            && AgentTokens.matches(token, credentials.tokenHash())
+            && credentials.address() != null
+            && credentials.address().equals(clientAddress);
+    if (!valid) {
+      throw ConductorException.notFound(RAMDISK_REFUSED);
+    }
+    return credentials.address();
   }
 
   private static void requireWaitCallback(Node node) throws ConductorException {
@@ -955,32 +1057,55 @@ public final class ConductorService {
     } catch (DriverException e) {
       task.close();
       throw fromDriver(task.node(), e);
-    } catch (ConductorException | RuntimeException e) {
+    } catch (ConductorException | RuntimeException | Error e) {
       task.close();
       throw e;
     }
   }
 
-  private void submit(Task task, Runnable work) throws ConductorException {
-    try {
-      workers.execute(
-          () -> {
-            try {
-              work.run();
-            } catch (RuntimeException | Error e) {
-              LOG.error("Node {}: unexpected failure in a conductor worker", task.node().uuid(), e);
-              abandon(task, e);
-            } finally {
-              task.close();
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      throw new ConductorException(
-          BUSY,
-          "No free conductor workers for node "
-              + task.node().uuid()
-              + "; retry later or raise worker_threads.",
-          e);
+  /**
+   * Hands a locked task to a worker: reserves a worker first, then writes the state that says the
+   * operation was accepted, then starts the work, which closes the task when it ends. A full pool
+   * refuses before anything is written; an executor that refuses all the same (it is stopping) gets
+   * the node's previous state back.
+   *
+   * @param accepted the change that records the accepted operation
+   * @throws ConductorException BUSY when no worker is free
+   */
+  private void start(Task task, java.util.function.UnaryOperator<Node> accepted, Runnable work)
+      throws ConductorException {
+    Node before = task.node();
+    try (Workers.Place place = workers.reserve("node " + before.uuid())) {
+      task.update(accepted);
+      try {
+        place.start(
+            () -> {
+              try {
+                work.run();
+              } catch (Throwable e) {
+                LOG.error(
+                    "Node {}: unexpected failure in a conductor worker", task.node().uuid(), e);
+                abandon(task, e);
+              } finally {
+                task.close();
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        task.complete(
+            n ->
+                n.toBuilder()
+                    .provisionState(before.provisionState())
+                    .targetProvisionState(before.targetProvisionState())
+                    .targetPowerState(before.targetPowerState())
+                    .lastError(before.lastError())
+                    .build());
+        throw new ConductorException(
+            BUSY,
+            "The conductor's workers are stopping; node "
+                + before.uuid()
+                + " was left as it was. Retry later.",
+            e);
+      }
     }
   }
 
@@ -992,7 +1117,11 @@ public final class ConductorService {
     if (task.isClosed()) {
       return;
     }
-    String message = "Internal error in the conductor: " + messageOf(e);
+    String message =
+        "Internal error in the conductor: "
+            + (e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage());
     recordFailure(
         task,
         n ->

@@ -246,6 +246,17 @@ public final class NodeStore {
       p.setString(19, node.uuid());
       p.executeUpdate();
     }
+    if (current.provisionState() != node.provisionState()
+        && !(keepsAgentToken(current.provisionState()) && keepsAgentToken(node.provisionState()))) {
+      // A deploy ramdisk's token lives only while its deploy does (see issueAgentToken).
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "UPDATE nodes SET agent_token_hash = NULL, agent_address = NULL WHERE uuid = ?"
+                  + " AND agent_token_hash IS NOT NULL")) {
+        p.setString(1, node.uuid());
+        p.executeUpdate();
+      }
+    }
     if (current.maintenance() != node.maintenance()
         || !Objects.equals(current.maintenanceReason(), node.maintenanceReason())) {
       // Whoever changes the maintenance flag or reason takes over from the conductor's fault.
@@ -315,6 +326,60 @@ public final class NodeStore {
         utc(now()),
         uuid,
         fault);
+  }
+
+  private static boolean keepsAgentToken(ProvisionState state) {
+    return state == ProvisionState.DEPLOYING || state == ProvisionState.WAIT_CALLBACK;
+  }
+
+  /**
+   * Gives a node's deploy ramdisk its agent token: only when the node waits for its callback and no
+   * token was given yet in this deploy, atomically, so that of concurrent lookups exactly one wins.
+   * No lock is taken. The token is cleared by every change that moves the node out of {@code
+   * deploying} / {@code wait call-back}.
+   *
+   * @param tokenHash the token's SHA-256 in hex; the token itself is never stored
+   * @param address the address the lookup came from: the only one the callback is accepted from
+   * @return true when this call gave the token
+   */
+  public boolean issueAgentToken(String uuid, String tokenHash, String address) {
+    return updatesOneRow(
+        "UPDATE nodes SET agent_token_hash = ?, agent_address = ? WHERE uuid = ?"
+            + " AND agent_token_hash IS NULL AND provision_state = ?",
+        tokenHash,
+        address,
+        uuid,
+        ProvisionState.WAIT_CALLBACK.value());
+  }
+
+  /**
+   * What a deploy ramdisk's callback is checked against, read without any lock.
+   *
+   * @param provisionState the node's provision state
+   * @param tokenHash the SHA-256 of the token its lookup received, or null
+   * @param address the address of that lookup, or null
+   */
+  public record AgentCredentials(ProvisionState provisionState, String tokenHash, String address) {}
+
+  /** The agent credentials of the node with this UUID. */
+  public Optional<AgentCredentials> agentCredentials(String uuid) {
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT provision_state, agent_token_hash, agent_address FROM nodes"
+                      + " WHERE uuid = ?")) {
+            p.setString(1, uuid);
+            try (ResultSet rs = p.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new AgentCredentials(
+                      provisionState(uuid, rs.getString(1)), rs.getString(2), rs.getString(3)));
+            }
+          }
+        });
   }
 
   /** Runs one UPDATE in its own transaction; true when it changed exactly one row. */

@@ -35,7 +35,8 @@ public final class SchemaMigrator {
   static final List<Script> SCRIPTS =
       List.of(
           new Script(1, "nodes and ports", "migration/V1__nodes_and_ports.sql"),
-          new Script(2, "node fault", "migration/V2__node_fault.sql"));
+          new Script(2, "node fault", "migration/V2__node_fault.sql"),
+          new Script(3, "agent token", "migration/V3__agent_token.sql"));
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 

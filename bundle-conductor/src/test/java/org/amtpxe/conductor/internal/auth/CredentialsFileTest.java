@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.UUID;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiServer;
+import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.testing.FakeDriver;
 import org.amtpxe.conductor.internal.testing.Http;
 import org.amtpxe.conductor.internal.testing.TestConductor;
@@ -84,12 +86,21 @@ class CredentialsFileTest {
       assertThat(anon.get("/").status()).isEqualTo(200);
       assertThat(anon.get("/v1").status()).isEqualTo(200);
 
-      // The callback is not refused for lack of credentials; the driver judges its key.
+      // The ramdisk routes are not refused for lack of credentials: the agent token is checked,
+      // and a node that exists answers exactly as one that does not.
       Http.Resp callback =
           anon.post(
-              "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK, "{\"key\": \"x\"}");
-      assertThat(callback.status()).isEqualTo(400);
-      assertThat(callback.fault()).contains("only accepted in \"wait call-back\"");
+              "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK,
+              "{\"agent_token\": \"x\"}");
+      assertThat(callback.status()).isEqualTo(404);
+      assertThat(callback.fault()).isEqualTo(ConductorService.RAMDISK_REFUSED);
+      Http.Resp unknown =
+          anon.post(
+              "/v1/nodes/" + UUID.randomUUID() + "/vendor_passthru/" + FakeDriver.CALLBACK,
+              "{\"agent_token\": \"x\"}");
+      assertThat(unknown.raw().body()).isEqualTo(callback.raw().body());
+      assertThat(anon.version("1.22").get("/v1/lookup?addresses=52:54:00:00:00:01").status())
+          .isEqualTo(404);
       assertThat(anon.post("/v1/nodes/" + uuid + "/vendor_passthru/other", "{}").status())
           .isEqualTo(401);
     }

@@ -284,17 +284,16 @@ class BaremetalCliIT {
     ok("node", "deploy", "n1");
     awaitState("wait call-back");
     String uuid = uuid();
-    // The deploy ramdisk's callback, with the per-deploy key the driver issued.
-    Http.Resp badKey =
-        http().post(callbackPath(uuid), "{\"key\": \"forged\", \"address\": \"10.9.9.9\"}");
-    assertThat(badKey.status()).isEqualTo(400);
+    // The deploy ramdisk: its lookup by MAC gives it the agent token, its callback presents it.
+    Http ramdisk = http().version("1.22");
+    Http.Resp forged = ramdisk.post(callbackPath(uuid), "{\"agent_token\": \"forged\"}");
+    assertThat(forged.status()).isEqualTo(404);
     assertThat(state()).isEqualTo("wait call-back");
-    Http.Resp callback =
-        http()
-            .post(
-                callbackPath(uuid),
-                "{\"key\": \"" + deployKey(uuid) + "\", \"address\": \"10.9.9.9\"}");
-    assertThat(callback.status()).isEqualTo(202);
+    Http.Resp lookup = ramdisk.get("/v1/lookup?addresses=52:54:00:12:34:56&node_uuid=" + uuid);
+    assertThat(lookup.status()).as(lookup.raw().body()).isEqualTo(200);
+    String token = lookup.json().at("/config/agent_token").asText();
+    Http.Resp callback = ramdisk.post(callbackPath(uuid), "{\"agent_token\": \"" + token + "\"}");
+    assertThat(callback.status()).as(callback.raw().body()).isEqualTo(202);
     awaitState("active");
 
     ok("node", "undeploy", "n1", "--wait", "30");
@@ -390,10 +389,6 @@ class BaremetalCliIT {
 
   static Http http() {
     return new Http(endpoint);
-  }
-
-  static String deployKey(String uuid) {
-    return (String) conductor.store.findNode(uuid).orElseThrow().instanceInfo().get("deploy_key");
   }
 
   static String callbackPath(String uuid) {

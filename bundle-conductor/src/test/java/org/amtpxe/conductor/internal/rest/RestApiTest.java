@@ -410,11 +410,20 @@ class RestApiTest {
   }
 
   @Test
-  void theDeployCallbackDrivesTheNodeToActive() throws Exception {
+  void theRamdiskLooksUpItsTokenAndItsCallbackDrivesTheNodeToActive() throws Exception {
     String uuid = createNode("cb");
     http.patch(
         "/v1/nodes/" + uuid,
         "[{\"op\": \"add\", \"path\": \"/instance_info/image_source\", \"value\": \"http://i\"}]");
+    assertThat(
+            http.post(
+                    "/v1/ports",
+                    "{\"address\": \"52:54:00:aa:00:01\", \"node_uuid\": \"" + uuid + "\"}")
+                .status())
+        .isEqualTo(201);
+    Http ramdisk = http.version("1.22");
+    String lookup = "/v1/lookup?addresses=52:54:00:AA:00:01,52:54:00:ff:ff:ff";
+    assertThat(ramdisk.get(lookup).status()).as("not deploying yet").isEqualTo(404);
     for (String target : List.of("manage", "provide", "active")) {
       Resp r =
           http.put("/v1/nodes/" + uuid + "/states/provision", "{\"target\": \"" + target + "\"}");
@@ -422,30 +431,44 @@ class RestApiTest {
     }
     assertThat(http.get("/v1/nodes/" + uuid).json().get("provision_state").asText())
         .isEqualTo("wait call-back");
-    String key = (String) c.store.findNode(uuid).orElseThrow().instanceInfo().get("deploy_key");
+    assertThat(http.version("1.21").get(lookup).status()).as("before 1.22").isEqualTo(404);
 
-    Resp badKey =
-        http.post(
+    Resp found = ramdisk.get(lookup);
+    assertThat(found.status()).as(found.raw().body()).isEqualTo(200);
+    assertThat(found.json().at("/node/uuid").asText()).isEqualTo(uuid);
+    String token = found.json().at("/config/agent_token").asText();
+    assertThat(token).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(found.json().at("/config/agent_token_required").asBoolean()).isTrue();
+    Resp second = ramdisk.get(lookup);
+    assertThat(second.status()).as("the first lookup won").isEqualTo(404);
+    assertThat(http.get("/v1/nodes/" + uuid).raw().body()).doesNotContain(token);
+
+    Resp badToken =
+        ramdisk.post(
             "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK,
-            "{\"key\": \"nope\", \"address\": \"10.1.1.1\"}");
-    assertThat(badKey.status()).isEqualTo(400);
+            "{\"agent_token\": \"nope\"}");
+    assertThat(badToken.status()).isEqualTo(404);
+    assertThat(badToken.fault()).isEqualTo(second.fault());
     assertThat(http.get("/v1/nodes/" + uuid).json().get("provision_state").asText())
         .isEqualTo("wait call-back");
 
     Resp ok =
-        http.post(
+        ramdisk.post(
             "/v1/nodes/" + uuid + "/vendor_passthru?method=" + FakeDriver.CALLBACK,
-            "{\"key\": \"" + key + "\", \"address\": \"10.1.1.1\"}");
-    assertThat(ok.status()).isEqualTo(202);
+            "{\"agent_token\": \"" + token + "\", \"address\": \"203.0.113.9\"}");
+    assertThat(ok.status()).as(ok.raw().body()).isEqualTo(202);
     assertThat(http.get("/v1/nodes/" + uuid).json().get("provision_state").asText())
         .isEqualTo("active");
+    assertThat(c.driver.callbackAddresses())
+        .as("the address of the lookup, not what the body claims")
+        .containsExactly("127.0.0.1");
 
-    Resp again =
-        http.post(
+    Resp stale =
+        ramdisk.post(
             "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK,
-            "{\"key\": \"" + key + "\"}");
-    assertThat(again.status()).isEqualTo(400);
-    assertThat(again.fault()).contains("only accepted in \"wait call-back\"");
+            "{\"agent_token\": \"" + token + "\"}");
+    assertThat(stale.status()).as("the token ended with the deploy").isEqualTo(404);
+    assertThat(stale.fault()).isEqualTo(badToken.fault());
   }
 
   @Test

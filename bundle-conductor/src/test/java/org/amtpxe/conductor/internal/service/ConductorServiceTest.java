@@ -62,8 +62,10 @@ class ConductorServiceTest {
     return c.reload(n);
   }
 
-  private String deployKey(Node n) {
-    return (String) c.reload(n).instanceInfo().get("deploy_key");
+  private static final String RAMDISK = "10.1.1.5";
+
+  private String agentToken(Node n) throws Exception {
+    return c.lookUpAgentToken(n, RAMDISK);
   }
 
   // ---- nodes ----
@@ -397,9 +399,9 @@ class ConductorServiceTest {
     assertThat(c.reload(n).targetProvisionState()).isEqualTo(ProvisionState.ACTIVE);
     assertThat(c.reload(n).reservation()).as("no lock while waiting").isNull();
 
-    Map<String, Object> body = new HashMap<>(Map.of("key", deployKey(n), "address", "10.1.1.5"));
-    assertThat(service.isDeployCallback(n.uuid(), FakeDriver.CALLBACK)).isTrue();
-    service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, body);
+    Map<String, Object> body = new HashMap<>(Map.of("address", "192.0.2.66"));
+    assertThat(service.isDeployCallback(FakeDriver.CALLBACK)).isTrue();
+    service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, body, agentToken(n), RAMDISK);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.DEPLOYING);
     workers.runAll();
 
@@ -433,37 +435,44 @@ class ConductorServiceTest {
     Node n = available("cbstate");
 
     assertThatThrownBy(
-            () -> service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of("key", "x")))
-        .hasMessageContaining("only accepted in \"wait call-back\"")
+            () -> service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), "x", RAMDISK))
+        .hasMessage(ConductorService.RAMDISK_REFUSED)
         .extracting(e -> ((ConductorException) e).kind())
-        .isEqualTo(Kind.INVALID);
+        .isEqualTo(Kind.NOT_FOUND);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.AVAILABLE);
     assertThat(driver.calls("deploy.validateCallback")).isEmpty();
   }
 
   @Test
-  void aCallbackWithABadKeyIsRefusedAndChangesNothing() throws Exception {
+  void aCallbackWithABadTokenIsRefusedAndChangesNothing() throws Exception {
     Node n = available("cbkey");
     service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
+    agentToken(n);
     Node waiting = c.reload(n);
 
     assertThatThrownBy(
-            () -> service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of("key", "wrong")))
-        .hasMessageContaining("Deploy key does not match")
+            () -> service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), "wrong", RAMDISK))
+        .hasMessage(ConductorService.RAMDISK_REFUSED)
         .extracting(e -> ((ConductorException) e).kind())
-        .isEqualTo(Kind.INVALID);
+        .isEqualTo(Kind.NOT_FOUND);
     assertThat(c.reload(n)).isEqualTo(waiting);
     assertThat(workers.pending()).isZero();
   }
 
   @Test
-  void anUnknownVendorMethodIsRefused() throws Exception {
-    Node n = c.enroll("vm");
+  void anUnknownVendorMethodIsRefusedOnceTheRamdiskIsAuthenticated() throws Exception {
+    Node n = available("vm");
+    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    workers.runAll();
+    String token = agentToken(n);
 
-    assertThatThrownBy(() -> service.vendorPassthru(n.uuid(), "reboot_it", Map.of()))
+    assertThatThrownBy(() -> service.vendorPassthru(n.uuid(), "reboot_it", Map.of(), null, RAMDISK))
+        .hasMessage(ConductorService.RAMDISK_REFUSED);
+    assertThatThrownBy(
+            () -> service.vendorPassthru(n.uuid(), "reboot_it", Map.of(), token, RAMDISK))
         .hasMessageContaining("Unsupported vendor passthru method \"reboot_it\"");
-    assertThat(service.isDeployCallback(n.uuid(), "reboot_it")).isFalse();
+    assertThat(service.isDeployCallback("reboot_it")).isFalse();
   }
 
   @Test
@@ -473,7 +482,7 @@ class ConductorServiceTest {
     workers.runAll();
 
     service.vendorPassthru(
-        n.uuid(), FakeDriver.CALLBACK, Map.of("key", deployKey(n), "error", "disk not found"));
+        n.uuid(), FakeDriver.CALLBACK, Map.of("error", "disk not found"), agentToken(n), RAMDISK);
     workers.runAll();
 
     Node after = c.reload(n);

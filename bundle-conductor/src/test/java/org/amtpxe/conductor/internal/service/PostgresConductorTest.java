@@ -51,8 +51,8 @@ class PostgresConductorTest {
       c.service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
       assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
 
-      String key = (String) c.reload(n).instanceInfo().get("deploy_key");
-      c.service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of("key", key));
+      String token = c.lookUpAgentToken(n, "10.1.1.5");
+      c.service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.1.1.5");
 
       Node active = c.reload(n);
       assertThat(active.provisionState()).isEqualTo(ProvisionState.ACTIVE);

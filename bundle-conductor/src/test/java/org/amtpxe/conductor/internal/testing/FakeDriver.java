@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.amtpxe.api.driver.BareMetalDriver;
@@ -19,7 +18,6 @@ import org.amtpxe.api.driver.PowerInterface;
 import org.amtpxe.api.driver.TaskContext;
 import org.amtpxe.api.error.DeployFailureException;
 import org.amtpxe.api.error.DriverException;
-import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
@@ -37,6 +35,7 @@ public final class FakeDriver implements BareMetalDriver {
   private final String name;
   private final Map<String, PowerState> machines = new ConcurrentHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final List<String> callbackAddresses = new CopyOnWriteArrayList<>();
   private final Map<String, DriverException> failures = new ConcurrentHashMap<>();
   private final Map<String, Error> errors = new ConcurrentHashMap<>();
   private volatile Duration powerDelay = Duration.ZERO;
@@ -60,6 +59,11 @@ public final class FakeDriver implements BareMetalDriver {
   }
 
   /** Calls so far of one operation (for example {@code power.set}). */
+  /** The {@code address} of every deploy callback validated, in order. */
+  public List<String> callbackAddresses() {
+    return List.copyOf(callbackAddresses);
+  }
+
   public List<String> calls(String operation) {
     List<String> matching = new ArrayList<>();
     for (String c : calls) {
@@ -293,7 +297,6 @@ public final class FakeDriver implements BareMetalDriver {
           if (synchronousDeploy) {
             return DeployState.DONE;
           }
-          task.putInstanceInfo(Map.of("deploy_key", UUID.randomUUID().toString()));
           return DeployState.WAIT_CALLBACK;
         }
 
@@ -306,15 +309,12 @@ public final class FakeDriver implements BareMetalDriver {
         public void validateCallback(TaskContext task, String method, Map<String, Object> body)
             throws DriverException {
           call("deploy.validateCallback", task, method);
-          if (!body.containsKey("key")) {
+          if (!body.containsKey("address")) {
             throw new MissingParameterValueException(
-                "The deploy callback for node " + task.node().uuid() + " needs a key",
-                List.of("key"));
+                "The deploy callback for node " + task.node().uuid() + " needs an address",
+                List.of("address"));
           }
-          if (!body.get("key").equals(task.node().instanceInfo().get("deploy_key"))) {
-            throw new InvalidParameterValueException(
-                "Deploy key does not match for node " + task.node().uuid());
-          }
+          callbackAddresses.add(String.valueOf(body.get("address")));
         }
 
         @Override
@@ -326,7 +326,6 @@ public final class FakeDriver implements BareMetalDriver {
           if (error != null && !error.toString().isEmpty()) {
             throw new DeployFailureException("The ramdisk reported: " + error);
           }
-          task.putInstanceInfo(Map.of("deploy_key", ""));
           return DeployState.DONE;
         }
 

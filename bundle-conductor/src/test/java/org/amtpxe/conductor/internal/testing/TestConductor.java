@@ -1,10 +1,12 @@
 package org.amtpxe.conductor.internal.testing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
 import org.amtpxe.conductor.internal.lock.NodeLocks;
 import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
@@ -56,6 +58,24 @@ public final class TestConductor implements AutoCloseable {
             .name(name)
             .driverInfo(Map.of("fake_address", "10.0.0.1", "fake_password", "s3cret"))
             .build());
+  }
+
+  /**
+   * Plays the deploy ramdisk's lookup: gives the node a PXE port when it has none, then looks up
+   * its agent token from {@code address}.
+   */
+  public String lookUpAgentToken(Node node, String address) throws Exception {
+    List<Port> ports = store.portsOf(node.uuid());
+    String mac;
+    if (ports.isEmpty()) {
+      int h = node.uuid().hashCode();
+      mac = String.format("52:54:00:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+      service.createPort(
+          new Port(UUID.randomUUID().toString(), mac, node.uuid(), true, Map.of(), null, null));
+    } else {
+      mac = ports.get(0).address();
+    }
+    return service.lookup(List.of(mac), node.uuid(), address).token();
   }
 
   /** The node as stored now. */
