@@ -1,8 +1,8 @@
 #!/bin/busybox sh
 # /init of the reference deploy ramdisk. Implements the ramdisk side of the amtpxe PXE deploy
-# contract (bundle-pxe/README.md): read the kernel parameters, bring up the NIC, fetch the image
-# over HTTP, verify its checksum, write it to the disk, POST pass_deploy_info, wait for "done" on
-# the notify port, reboot.
+# contract (bundle-pxe/README.md): read the kernel parameters, bring up the NIC, look up the
+# one-time agent token by the booting MAC, fetch the image over HTTP, verify its checksum, write it
+# to the disk, POST pass_deploy_info with the token, wait for "done" on the notify port, reboot.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -14,12 +14,11 @@ for m in $(cat /lib/modules/order); do
   insmod "/lib/modules/$m.ko" 2>/dev/null || echo "DEPLOY-RAMDISK: insmod $m failed"
 done
 
-deployment_id=; deployment_key=; ironic_api_url=; image_url=; image_checksum=
+deployment_id=; ironic_api_url=; image_url=; image_checksum=
 image_checksum_algo=sha256; disk=; notify_port=10000; bootif=
 for w in $(cat /proc/cmdline); do
   case "$w" in
     deployment_id=*) deployment_id=${w#*=} ;;
-    deployment_key=*) deployment_key=${w#*=} ;;
     ironic_api_url=*) ironic_api_url=${w#*=} ;;
     image_url=*) image_url=${w#*=} ;;
     image_checksum=*) image_checksum=${w#*=} ;;
@@ -44,6 +43,28 @@ ip link set "$iface" up
 udhcpc -i "$iface" -s /usr/share/udhcpc/default.script -q -n -t 10 -T 2 >/dev/null 2>&1 || fail "no DHCP lease on $iface"
 address=$(cat /tmp/ip 2>/dev/null)
 echo "DEPLOY-RAMDISK: $iface has ${address:-no address}"
+
+# The agent token. Nothing TFTP or HTTP serves carries a secret: the conductor gives the token to the
+# first lookup by this MAC while the node waits for its callback, and accepts the callback only with
+# it and only from this address. A 404 means "not yet" (the conductor is still rebooting us into this
+# deploy) or "taken"; retry for a while.
+[ -n "$mac" ] || mac=$(cat "/sys/class/net/$iface/address" 2>/dev/null)
+token=
+i=0
+while [ -z "$token" ] && [ -n "$address" ]; do
+  if wget -q -O /tmp/lookup --header 'X-OpenStack-Ironic-API-Version: 1.22' \
+      "$ironic_api_url/v1/lookup?addresses=$mac&node_uuid=$deployment_id" 2>/dev/null; then
+    token=$(sed -n 's/.*"agent_token": *"\([^"]*\)".*/\1/p' /tmp/lookup)
+  fi
+  [ -n "$token" ] && break
+  i=$((i + 1))
+  if [ $i -ge 90 ]; then
+    fail "no agent token from $ironic_api_url/v1/lookup for $mac"
+    break
+  fi
+  sleep 2
+done
+[ -n "$token" ] && echo "DEPLOY-RAMDISK: got the agent token for $mac"
 
 target=
 for d in $(echo "$disk" | tr ',' ' '); do
@@ -87,10 +108,11 @@ while ! netstat -ltn 2>/dev/null | grep -q ":$notify_port "; do
   usleep 100000
 done
 
-body="{\"address\": \"$address\", \"key\": \"$deployment_key\", \"error\": \"$error\", \"disk\": \"$target\"}"
+body="{\"agent_token\": \"$token\", \"error\": \"$error\", \"disk\": \"$target\"}"
 url="$ironic_api_url/v1/nodes/$deployment_id/vendor_passthru/pass_deploy_info"
 i=0
-until wget -q -O /dev/null --header 'Content-Type: application/json' --post-data "$body" "$url"; do
+until wget -q -O /dev/null --header 'Content-Type: application/json' \
+    --header 'X-OpenStack-Ironic-API-Version: 1.22' --post-data "$body" "$url"; do
   i=$((i + 1))
   [ $i -ge 5 ] && { echo "DEPLOY-RAMDISK: callback to $url failed"; break; }
   sleep 2

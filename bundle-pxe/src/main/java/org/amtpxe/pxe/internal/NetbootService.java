@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
@@ -65,7 +64,7 @@ public final class NetbootService {
     this.dataDir = dataDir;
     PxeSettings settings = PxeSettings.from(config, dataDir);
     this.environment = new DeployEnvironment(settings, newCache(settings));
-    this.deploy = new PxeDeploy(() -> environment, writer, notifier, new SecureRandom());
+    this.deploy = new PxeDeploy(() -> environment, writer, notifier);
     start(settings);
   }
 

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -384,16 +385,61 @@ class QemuNetbootIT {
           }
         };
 
-    // The conductor's side of the callback: validate, answer 202, continue asynchronously.
+    // The conductor's side of the ramdisk contract (ConductorService does it for real): the first
+    // lookup by the booting MAC gets a one-time agent token; the callback must present it, and the
+    // driver sees the lookup's address; then validate, answer 202, continue asynchronously.
     ExecutorService worker = Executors.newSingleThreadExecutor();
     closeables.add(worker::shutdownNow);
     List<Object> continued = java.util.Collections.synchronizedList(new ArrayList<>());
     HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", apiPort), 0);
+    String[] issued = new String[2]; // the token and the address of the lookup that got it
+    api.createContext(
+        "/v1/lookup",
+        ex -> {
+          String query = String.valueOf(ex.getRequestURI().getQuery()).toLowerCase(Locale.ROOT);
+          boolean valid =
+              query.contains("addresses=" + MAC.toLowerCase(Locale.ROOT))
+                  && query.contains("node_uuid=" + UUID)
+                  && "1.22".equals(ex.getRequestHeaders().getFirst("X-OpenStack-Ironic-API-Version"));
+          byte[] reply;
+          synchronized (issued) {
+            if (!valid || issued[0] != null) {
+              events.add("lookup refused: " + query);
+              ex.sendResponseHeaders(404, -1);
+              ex.close();
+              return;
+            }
+            issued[0] = "token-" + java.util.UUID.randomUUID();
+            issued[1] = ex.getRemoteAddress().getAddress().getHostAddress();
+            reply =
+                ("{\"node\": {\"uuid\": \""
+                        + UUID
+                        + "\"}, \"config\": {\"agent_token\": \""
+                        + issued[0]
+                        + "\", \"agent_token_required\": true}}")
+                    .getBytes(StandardCharsets.UTF_8);
+          }
+          events.add("lookup");
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, reply.length);
+          ex.getResponseBody().write(reply);
+          ex.close();
+        });
     api.createContext(
         "/v1/nodes/" + UUID + "/vendor_passthru/pass_deploy_info",
         ex -> {
           Map<String, Object> body =
               flatJson(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          Object token = body.remove("agent_token");
+          synchronized (issued) {
+            if (issued[0] == null || !issued[0].equals(token)) {
+              events.add("callback refused: wrong agent token " + token);
+              ex.sendResponseHeaders(404, -1);
+              ex.close();
+              return;
+            }
+            body.put("address", issued[1]);
+          }
           try {
             task.deploy.validateCallback(task, "pass_deploy_info", body);
           } catch (Exception e) {
@@ -437,7 +483,7 @@ class QemuNetbootIT {
                   assertThat(e)
                       .hasMessageContaining("the deploy ramdisk reported an error")
                       .hasMessageContaining("none of the disks " + diskDevices + " exists"));
-      assertThat(events).containsExactly("callback accepted");
+      assertThat(events).containsExactly("lookup", "callback accepted");
       assertThat(task.calls).doesNotContain("management.ensureNextBootDevice pxe");
       System.out.printf(
           "QEMU deploy with a ramdisk error: failed after %.1f s%n",
@@ -479,7 +525,8 @@ class QemuNetbootIT {
         uefi ? "UEFI" : "BIOS", (System.nanoTime() - start) / 1e9);
 
     assertThat(continued).containsExactly(DeployState.DONE);
-    assertThat(events).containsExactly("callback accepted", "notify 10.0.2.15");
+    // slirp: the guest's requests reach the host from 127.0.0.1, the lookup's address.
+    assertThat(events).containsExactly("lookup", "callback accepted", "notify 127.0.0.1");
     assertThat(task.calls)
         .containsSubsequence(
             "management.setBootDevice pxe persistent",

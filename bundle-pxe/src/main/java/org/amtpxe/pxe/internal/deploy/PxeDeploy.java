@@ -2,11 +2,8 @@ package org.amtpxe.pxe.internal.deploy;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,6 @@ import org.amtpxe.api.driver.TaskContext;
 import org.amtpxe.api.error.DeployFailureException;
 import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.error.InvalidParameterValueException;
-import org.amtpxe.api.error.InvalidStateException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.PowerState;
@@ -46,14 +42,16 @@ public final class PxeDeploy implements DeployInterface {
   /** The ramdisk's callback. */
   public static final String PASS_DEPLOY_INFO = "pass_deploy_info";
 
-  /** instance_info key of the per-deploy secret the ramdisk must present. */
-  public static final String DEPLOY_KEY = "deploy_key";
+  /**
+   * instance_info key of the per-deploy secret earlier versions wrote into the boot configuration;
+   * removed by clean-up from nodes deployed by them. The ramdisk now authenticates with the agent
+   * token of its lookup, which the conductor checks and which nothing served contains.
+   */
+  static final String LEGACY_DEPLOY_KEY = "deploy_key";
 
   /** driver_internal_info key of what the instance's root is (Ironic's name). */
   public static final String ROOT_KEY = "root_uuid_or_disk_id";
 
-  private static final String ALPHANUMERIC =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final Pattern ROOT_UUID = Pattern.compile("[0-9A-Fa-f-]{1,64}");
   private static final Pattern DEVICE_PATH = Pattern.compile("/dev/[A-Za-z0-9/_.-]+");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -62,17 +60,12 @@ public final class PxeDeploy implements DeployInterface {
   private final Supplier<DeployEnvironment> environment;
   private final BootConfigWriter writer;
   private final RamdiskNotifier notifier;
-  private final SecureRandom random;
 
   public PxeDeploy(
-      Supplier<DeployEnvironment> environment,
-      BootConfigWriter writer,
-      RamdiskNotifier notifier,
-      SecureRandom random) {
+      Supplier<DeployEnvironment> environment, BootConfigWriter writer, RamdiskNotifier notifier) {
     this.environment = environment;
     this.writer = writer;
     this.notifier = notifier;
-    this.random = random;
   }
 
   @Override
@@ -98,9 +91,7 @@ public final class PxeDeploy implements DeployInterface {
     task.requireExclusive("deploy");
     DeployEnvironment env = environment.get();
     DeployInfo info = DeployInfo.parse(task, env.settings());
-    String key = newDeployKey();
-    task.putInstanceInfo(Map.of(DEPLOY_KEY, key));
-    writeConfig(task, env.settings(), info, deployConfig(task, env.settings(), info, key));
+    writeConfig(task, env.settings(), info, deployConfig(task, env.settings(), info));
     task.driver().management().setBootDevice(task, BootDevice.PXE, true);
     task.driver().power().reboot(task, null);
     LOG.info(
@@ -127,41 +118,16 @@ public final class PxeDeploy implements DeployInterface {
               + callbackMethods()
               + ".");
     }
-    List<String> missing = new java.util.ArrayList<>();
     String address = DeployInfo.string(body, "address");
-    String key = DeployInfo.string(body, "key");
     if (address == null) {
-      missing.add("address");
-    }
-    if (key == null) {
-      missing.add("key");
-    }
-    if (!missing.isEmpty()) {
       throw new MissingParameterValueException(
           "Node "
               + name
               + ": the "
               + method
-              + " callback lacks "
-              + missing
-              + "; the deploy ramdisk must send its address and the deployment_key it was"
-              + " booted with.",
-          missing);
-    }
-    String expected = DeployInfo.string(task.node().instanceInfo(), DEPLOY_KEY);
-    if (expected == null) {
-      throw new InvalidStateException(
-          "Node " + name + ": no deploy is waiting for a callback (no deploy key is set).");
-    }
-    if (!MessageDigest.isEqual(
-        key.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
-      throw new InvalidParameterValueException(
-          "Node "
-              + name
-              + ": the deploy key in the "
-              + method
-              + " callback does not match this"
-              + " deploy; the callback came from another deploy or another machine.");
+              + " callback lacks the ramdisk's address (the conductor passes the address of the"
+              + " ramdisk's lookup).",
+          List.of("address"));
     }
     if (!isIpLiteral(address)) {
       throw new InvalidParameterValueException(
@@ -196,7 +162,7 @@ public final class PxeDeploy implements DeployInterface {
         LOG.warn("Node {}: rearm_before_reboot is off (test only); not re-arming PXE", name);
       }
       BootConfig instance =
-          deployConfig(task, settings, info, "")
+          deployConfig(task, settings, info)
               .withInstance(instanceArgs(settings, root))
               .withDefault(BootLabel.INSTANCE);
       writeConfig(task, settings, info, instance);
@@ -213,7 +179,6 @@ public final class PxeDeploy implements DeployInterface {
       }
     }
     notifier.notifyDone(address, settings.notifyPort(), settings.notifyTimeout());
-    task.putInstanceInfo(mapOf(DEPLOY_KEY, null));
     // The image is on the disk now: stop serving it, and let the cache evict its master.
     Path image = layout(task, settings).httpNodeDir().resolve(BootTemplates.DISK);
     try {
@@ -241,8 +206,8 @@ public final class PxeDeploy implements DeployInterface {
     DeployEnvironment env = environment.get();
     List<String> failures = writer.removeAll(layout(task, env.settings()));
     env.cache().cleanUp();
-    if (task.node().instanceInfo().containsKey(DEPLOY_KEY)) {
-      task.putInstanceInfo(mapOf(DEPLOY_KEY, null));
+    if (task.node().instanceInfo().containsKey(LEGACY_DEPLOY_KEY)) {
+      task.putInstanceInfo(mapOf(LEGACY_DEPLOY_KEY, null));
     }
     if (!failures.isEmpty()) {
       throw new DeployFailureException(
@@ -269,7 +234,7 @@ public final class PxeDeploy implements DeployInterface {
     cacheBootFiles(task, env, info);
     String root = DeployInfo.string(task.node().driverInternalInfo(), ROOT_KEY);
     BootConfig instance =
-        deployConfig(task, env.settings(), info, "")
+        deployConfig(task, env.settings(), info)
             .withInstance(instanceArgs(env.settings(), root))
             .withDefault(BootLabel.INSTANCE);
     writeConfig(task, env.settings(), info, instance);
@@ -318,14 +283,15 @@ public final class PxeDeploy implements DeployInterface {
     return new BootLayout(settings.tftpRoot(), settings.httpRoot(), task.node().uuid());
   }
 
-  /** The deploy ramdisk's kernel parameters: the contract in README.md. */
-  static BootConfig deployConfig(
-      TaskContext task, PxeSettings settings, DeployInfo info, String key) {
+  /**
+   * The deploy ramdisk's kernel parameters: the contract in README.md. They are served to anyone
+   * who asks TFTP or HTTP, so they carry no secret.
+   */
+  static BootConfig deployConfig(TaskContext task, PxeSettings settings, DeployInfo info) {
     String uuid = task.node().uuid();
     ImageSource image = info.image();
     StringBuilder args = new StringBuilder();
     args.append("deployment_id=").append(uuid);
-    args.append(" deployment_key=").append(key);
     args.append(" ironic_api_url=").append(settings.apiUrl());
     args.append(" image_url=")
         .append(settings.httpUrl())
@@ -378,14 +344,6 @@ public final class PxeDeploy implements DeployInterface {
       return disk;
     }
     return null;
-  }
-
-  private String newDeployKey() {
-    StringBuilder key = new StringBuilder(32);
-    for (int i = 0; i < 32; i++) {
-      key.append(ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length())));
-    }
-    return key.toString();
   }
 
   static boolean isIpLiteral(String address) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import org.amtpxe.api.driver.DeployState;
 import org.amtpxe.api.error.DeployFailureException;
 import org.amtpxe.api.error.ExclusiveLockRequiredException;
 import org.amtpxe.api.error.InvalidParameterValueException;
-import org.amtpxe.api.error.InvalidStateException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
@@ -81,7 +79,7 @@ class PxeDeployTest {
             throw new DeployFailureException("ramdisk unreachable");
           }
         };
-    deploy = new PxeDeploy(() -> env, new BootConfigWriter(), notifier, new SecureRandom());
+    deploy = new PxeDeploy(() -> env, new BootConfigWriter(), notifier);
     task.deploy = deploy;
   }
 
@@ -107,10 +105,6 @@ class PxeDeployTest {
     return t;
   }
 
-  String key() {
-    return (String) task.node().instanceInfo().get(PxeDeploy.DEPLOY_KEY);
-  }
-
   String read(String relative) throws IOException {
     return Files.readString(boot.resolve(relative));
   }
@@ -123,7 +117,7 @@ class PxeDeployTest {
   }
 
   Map<String, Object> callback() {
-    return Map.of("address", "192.168.77.100", "key", key(), "error", "", "disk", "/dev/vda");
+    return Map.of("address", "192.168.77.100", "error", "", "disk", "/dev/vda");
   }
 
   @Test
@@ -141,12 +135,10 @@ class PxeDeployTest {
   void deployWritesTheDeployConfigsSetsPxeAndReboots() throws Exception {
     deploy.prepare(task);
     assertThat(deploy.deploy(task)).isEqualTo(DeployState.WAIT_CALLBACK);
-    assertThat(key()).matches("[A-Za-z0-9]{32}");
     assertThat(task.calls)
         .containsExactly("management.setBootDevice pxe persistent", "power.reboot");
-    Golden.assertMatches("pxelinux-bios-deploy.cfg", read(UUID + "/config").replace(key(), "KEY"));
-    Golden.assertMatches(
-        "ipxe-bios-deploy.ipxe", read(UUID + "/config.ipxe").replace(key(), "KEY"));
+    Golden.assertMatches("pxelinux-bios-deploy.cfg", read(UUID + "/config"));
+    Golden.assertMatches("ipxe-bios-deploy.ipxe", read(UUID + "/config.ipxe"));
     Path pxelinuxLink = boot.resolve("pxelinux.cfg/01-52-54-00-12-34-56");
     Path ipxeLink = boot.resolve("pxelinux.cfg/52-54-00-12-34-56");
     assertThat(Files.readSymbolicLink(pxelinuxLink)).isEqualTo(Path.of("../" + UUID + "/config"));
@@ -155,12 +147,16 @@ class PxeDeployTest {
   }
 
   @Test
-  void eachDeployGetsAFreshKey() throws Exception {
+  void nothingServedCarriesASecret() throws Exception {
     deployed();
-    String first = key();
-    deploy.deploy(task);
-    assertThat(key()).isNotEqualTo(first).matches("[A-Za-z0-9]{32}");
-    assertThat(read(UUID + "/config")).contains("deployment_key=" + key() + " ");
+    for (String served : List.of(UUID + "/config", UUID + "/config.ipxe")) {
+      assertThat(read(served))
+          .doesNotContain("deployment_key")
+          .doesNotContain("token")
+          .contains("deployment_id=" + UUID)
+          .contains("ironic_api_url=");
+    }
+    assertThat(task.node().instanceInfo()).doesNotContainKey(PxeDeploy.LEGACY_DEPLOY_KEY);
   }
 
   @Test
@@ -178,7 +174,6 @@ class PxeDeployTest {
         .isNotEqualTo(inodeBefore);
     assertThat(Files.readString(boot.resolve("pxelinux.cfg/01-52-54-00-12-34-56")))
         .startsWith("default instance");
-    assertThat(task.node().instanceInfo()).doesNotContainKey(PxeDeploy.DEPLOY_KEY);
     assertThat(boot.resolve(UUID + "/disk")).as("the image is no longer served").doesNotExist();
     assertThat(boot.resolve(UUID + "/kernel")).isRegularFile();
     assertThat(task.node().driverInternalInfo()).containsEntry(PxeDeploy.ROOT_KEY, "/dev/vda");
@@ -238,8 +233,7 @@ class PxeDeployTest {
     deployed();
     assertThat(boot.resolve(UUID + "/config")).doesNotExist();
     assertThat(boot.resolve("pxelinux.cfg/01-52-54-00-12-34-56")).doesNotExist();
-    Golden.assertMatches(
-        "ipxe-uefi-deploy.ipxe", read(UUID + "/config.ipxe").replace(key(), "KEY"));
+    Golden.assertMatches("ipxe-uefi-deploy.ipxe", read(UUID + "/config.ipxe"));
     deploy.continueDeploy(task, "pass_deploy_info", callback());
     Golden.assertMatches("ipxe-uefi-instance.ipxe", read(UUID + "/config.ipxe"));
   }
@@ -283,27 +277,9 @@ class PxeDeployTest {
   }
 
   @Test
-  void validateCallbackAcceptsTheRightKey() throws Exception {
+  void validateCallbackAcceptsTheConductorsAddress() throws Exception {
     deployed();
     deploy.validateCallback(task, "pass_deploy_info", callback());
-    assertThat(task.calls).isEmpty();
-  }
-
-  @Test
-  void validateCallbackRejectsAWrongKeyWithoutChangingAnything() throws Exception {
-    deployed();
-    Node before = task.node();
-    String config = read(UUID + "/config");
-    Map<String, Object> body = new HashMap<>(callback());
-    body.put("key", "x".repeat(32));
-    assertThatThrownBy(() -> deploy.validateCallback(task, "pass_deploy_info", body))
-        .isInstanceOf(InvalidParameterValueException.class)
-        .isNotInstanceOf(MissingParameterValueException.class)
-        .hasMessageContaining("does not match")
-        .hasMessageNotContaining(key())
-        .hasMessageNotContaining("x".repeat(32));
-    assertThat(task.node()).isSameAs(before);
-    assertThat(read(UUID + "/config")).isEqualTo(config);
     assertThat(task.calls).isEmpty();
   }
 
@@ -313,7 +289,7 @@ class PxeDeployTest {
     assertThatThrownBy(() -> deploy.validateCallback(task, "pass_deploy_info", Map.of()))
         .isInstanceOfSatisfying(
             MissingParameterValueException.class,
-            e -> assertThat(e.missing()).containsExactly("address", "key"));
+            e -> assertThat(e.missing()).containsExactly("address"));
   }
 
   @Test
@@ -330,12 +306,14 @@ class PxeDeployTest {
   }
 
   @Test
-  void validateCallbackWithoutADeployInProgressIsAnInvalidState() {
-    assertThatThrownBy(
-            () ->
-                deploy.validateCallback(
-                    task, "pass_deploy_info", Map.of("address", "10.0.0.5", "key", "k")))
-        .isInstanceOf(InvalidStateException.class);
+  void cleanUpRemovesTheKeyAnEarlierVersionLeft() throws Exception {
+    task.node =
+        task.node().toBuilder()
+            .instanceInfo(
+                Map.of("image_source", "x", PxeDeploy.LEGACY_DEPLOY_KEY, "from-version-1.0"))
+            .build();
+    deploy.cleanUp(task);
+    assertThat(task.node().instanceInfo()).doesNotContainKey(PxeDeploy.LEGACY_DEPLOY_KEY);
   }
 
   @Test
@@ -366,7 +344,6 @@ class PxeDeployTest {
       assertThat(links).isEmpty();
     }
     assertThat(masters()).isEmpty();
-    assertThat(task.node().instanceInfo()).doesNotContainKey(PxeDeploy.DEPLOY_KEY);
   }
 
   @Test
