@@ -43,11 +43,12 @@ import org.slf4j.LoggerFactory;
  * A machine for demos and tests without QEMU: its firmware really boots from the network, but
  * nothing is executed. A network boot fetches the boot script DHCP would name, follows the chain
  * the PXE deploy writes (boot.ipxe, then the per-MAC script, then its default label) and downloads
- * the kernel and initrds. A deploy ramdisk (a kernel line with {@code deployment_key=}) is then
- * acted out after the deploy ramdisk contract: fetch the image, verify its checksum, write it to
- * the disk file, POST {@code pass_deploy_info}, wait for "done" on the notify port and reboot. Any
- * other kernel is recorded as the booted instance; a disk boot records that the host booted from
- * its disk. Every step is a note on the boot in the AMT's boot history.
+ * the kernel and initrds. A deploy ramdisk (a kernel line with {@code deployment_id=} and {@code
+ * ironic_api_url=}) is then acted out after the deploy ramdisk contract: look up the agent token by
+ * the machine's MAC, fetch the image, verify its checksum, write it to the disk file, POST {@code
+ * pass_deploy_info} with the token (both from the machine's own address), wait for "done" on the
+ * notify port and reboot. Any other kernel is recorded as the booted instance; a disk boot records
+ * that the host booted from its disk. Every step is a note on the boot in the AMT's boot history.
  *
  * <p>The reboot after "done" is the host's own, so AMT's one-time boot override is consumed exactly
  * as by firmware: the instance only netboots when the driver re-armed PXE.
@@ -56,6 +57,10 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedFirmwareMachine.class);
   private static final int CALLBACK_ATTEMPTS = 5;
   private static final long CALLBACK_RETRY_MS = 2000;
+  private static final int LOOKUP_ATTEMPTS = 60;
+  private static final long LOOKUP_RETRY_MS = 1000;
+  private static final Map<String, String> API_VERSION =
+      Map.of("X-OpenStack-Ironic-API-Version", "1.22");
 
   private final SimulatedFirmwareOptions options;
   private final HttpClient http;
@@ -255,7 +260,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
         outcome.scripts().stream().map(URI::toString).collect(Collectors.joining(" -> "));
     if (outcome instanceof IpxeScript.Boot boot) {
       Map<String, String> args = kernelArguments(boot.cmdline());
-      boolean ramdisk = args.containsKey("deployment_key");
+      boolean ramdisk = args.containsKey("deployment_id") && args.containsKey("ironic_api_url");
       note(
           gen,
           "pxe: "
@@ -314,14 +319,67 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
       throws InterruptedException {
     activity = "deploy ramdisk";
     String error = null;
-    String target = null;
-    for (String key :
-        List.of(
-            "deployment_id", "deployment_key", "ironic_api_url", "image_url", "image_checksum")) {
+    for (String key : List.of("deployment_id", "ironic_api_url", "image_url", "image_checksum")) {
       if (args.getOrDefault(key, "").isEmpty() && error == null) {
         error = "the kernel command line lacks " + key;
       }
     }
+    try (RamdiskHttp api =
+        new RamdiskHttp(InetAddress.getByName(options.address()), options.httpTimeout())) {
+      String token = error == null ? lookUp(gen, api, args) : null;
+      if (token == null && error == null) {
+        return; // no token: the callback cannot be accepted; the conductor times the deploy out
+      }
+      deployWithToken(gen, api, args, token, error);
+    } catch (IOException e) {
+      note(gen, "deploy ramdisk: " + e);
+    }
+  }
+
+  /**
+   * The agent token: the first lookup by the machine's MAC while the node waits for its callback
+   * gets it; the conductor answers 404 before that and after.
+   *
+   * @return the token, or null when none came
+   */
+  private String lookUp(long gen, RamdiskHttp api, Map<String, String> args)
+      throws InterruptedException {
+    URI url =
+        URI.create(
+            args.get("ironic_api_url")
+                + "/v1/lookup?addresses="
+                + options.mac()
+                + "&node_uuid="
+                + args.get("deployment_id"));
+    String last = "";
+    for (int attempt = 1; attempt <= LOOKUP_ATTEMPTS && current(gen); attempt++) {
+      try {
+        RamdiskHttp.Reply r = api.get(url, API_VERSION);
+        if (r.status() == 200) {
+          String token = mapper.readTree(r.body()).path("config").path("agent_token").asText("");
+          if (!token.isEmpty()) {
+            note(gen, "deploy ramdisk: lookup " + options.mac() + " -> agent token");
+            return token;
+          }
+          last = "HTTP 200 without config.agent_token";
+        } else {
+          last = "HTTP " + r.status();
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(LOOKUP_RETRY_MS);
+    }
+    note(gen, "deploy ramdisk: no agent token from " + url + " (" + last + "); giving up");
+    activity = "deploy ramdisk: no agent token";
+    return null;
+  }
+
+  private void deployWithToken(
+      long gen, RamdiskHttp api, Map<String, String> args, String token, String failure)
+      throws InterruptedException {
+    String error = failure;
+    String target = null;
     if (error == null) {
       List<String> disks = Arrays.asList(args.getOrDefault("disk", "").split(","));
       if (disks.contains(options.diskDevice())) {
@@ -352,7 +410,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
         }
       }
       notifySocket = listener;
-      callBack(gen, args, error, target);
+      callBack(gen, api, args, token, error, target);
       if (!listener.isBound() || !current(gen)) {
         return;
       }
@@ -473,7 +531,13 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
     }
   }
 
-  private void callBack(long gen, Map<String, String> args, String error, String disk)
+  private void callBack(
+      long gen,
+      RamdiskHttp conductor,
+      Map<String, String> args,
+      String token,
+      String error,
+      String disk)
       throws InterruptedException {
     if (error != null) {
       note(gen, "deploy ramdisk: error: " + error);
@@ -485,8 +549,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
       return;
     }
     Map<String, String> body = new LinkedHashMap<>();
-    body.put("address", options.address());
-    body.put("key", args.getOrDefault("deployment_key", ""));
+    body.put("agent_token", token == null ? "" : token);
     body.put("error", error == null ? "" : error);
     if (disk != null) {
       body.put("disk", disk);
@@ -501,19 +564,12 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
     String last = "";
     for (int attempt = 1; attempt <= CALLBACK_ATTEMPTS && current(gen); attempt++) {
       try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(url)
-                    .timeout(options.httpTimeout())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 == 2) {
-          note(gen, "deploy ramdisk: pass_deploy_info -> HTTP " + r.statusCode());
+        RamdiskHttp.Reply r = conductor.postJson(url, json, API_VERSION);
+        if (r.status() / 100 == 2) {
+          note(gen, "deploy ramdisk: pass_deploy_info -> HTTP " + r.status());
           return;
         }
-        last = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+        last = "HTTP " + r.status() + " " + abbreviate(r.body());
       } catch (IOException e) {
         last = e.toString();
       }

@@ -51,13 +51,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatedFirmwareMachineTest {
   static final String MAC = "52:54:00:00:00:01";
   static final String NODE = "1be26c0b-03f2-4d2e-ae87-c02d7f33c123";
-  static final String KEY = "K3yK3yK3yK3yK3yK3yK3yK3yK3yK3yK3";
+  static final String TOKEN = "T0k3nT0k3nT0k3nT0k3nT0k3nT0k3nT0k3nT0k3nT0k";
+
+  /** The machine's own address: its ramdisk's requests come from it, and it hears "done" on it. */
+  static final String MACHINE = "127.0.0.21";
+
   static final String PASSWORD = "P@ssw0rd-42";
 
   @TempDir Path dir;
   final ObjectMapper mapper = new ObjectMapper();
   final Map<String, byte[]> files = new ConcurrentHashMap<>();
   final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
+  final List<String> lookups = new CopyOnWriteArrayList<>();
+  final List<String> refused = new CopyOnWriteArrayList<>();
+  volatile String lookupAddress;
   final ExecutorService conductor = Executors.newSingleThreadExecutor();
   HttpServer http;
   String base;
@@ -75,7 +82,7 @@ class SimulatedFirmwareMachineTest {
     http.createContext("/", this::serve);
     http.start();
     base = "http://127.0.0.1:" + http.getAddress().getPort();
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(MACHINE))) {
       notifyPort = s.getLocalPort();
     }
     image = new byte[3 * 1024 * 1024 + 17];
@@ -96,7 +103,7 @@ class SimulatedFirmwareMachineTest {
                         spec.name(),
                         new SimulatedFirmwareOptions(
                             MAC,
-                            "127.0.0.1",
+                            MACHINE,
                             URI.create(base + "/boot.ipxe"),
                             dir.resolve("disk.img"),
                             0,
@@ -122,7 +129,7 @@ class SimulatedFirmwareMachineTest {
         goto %1$s
 
         :deploy
-        kernel %2$s/%3$s/deploy_kernel deployment_id=%3$s deployment_key=%4$s ironic_api_url=%2$s image_url=%2$s/%3$s/disk image_checksum=%5$s image_checksum_algo=sha256 disk=cciss/c0d0,sda,vda boot_option=netboot boot_mode=bios notify_port=%6$d console=ttyS0 BOOTIF=${mac} || goto boot_error
+        kernel %2$s/%3$s/deploy_kernel deployment_id=%3$s ironic_api_url=%2$s image_url=%2$s/%3$s/disk image_checksum=%5$s image_checksum_algo=sha256 disk=cciss/c0d0,sda,vda boot_option=netboot boot_mode=bios notify_port=%6$d console=ttyS0 BOOTIF=${mac} || goto boot_error
         initrd --name deploy_ramdisk %2$s/%3$s/deploy_ramdisk || goto boot_error
         boot || goto boot_error
 
@@ -136,16 +143,50 @@ class SimulatedFirmwareMachineTest {
         sleep 10
         reboot
         """
-            .formatted(label, base, NODE, KEY, checksumInScript, notifyPort);
+            .formatted(label, base, NODE, "unused", checksumInScript, notifyPort);
     files.put("/pxelinux.cfg/52-54-00-00-00-01", script.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The stand-in: static files, and the callback as the pxe_amt driver handles it. */
+  /**
+   * The stand-in: static files, and the conductor's side of the ramdisk contract (the first lookup
+   * by the MAC gets the token; the callback must present it from the lookup's address).
+   */
   void serve(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
+    String from = exchange.getRemoteAddress().getAddress().getHostAddress();
+    boolean v122 =
+        "1.22".equals(exchange.getRequestHeaders().getFirst("X-OpenStack-Ironic-API-Version"));
+    if ("GET".equals(exchange.getRequestMethod()) && path.equals("/v1/lookup")) {
+      lookups.add(from + " " + exchange.getRequestURI().getQuery());
+      String query = exchange.getRequestURI().getQuery();
+      if (!v122
+          || lookupAddress != null
+          || !query.equals("addresses=" + MAC + "&node_uuid=" + NODE)) {
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+        return;
+      }
+      lookupAddress = from;
+      byte[] reply =
+          ("{\"node\":{\"uuid\":\"" + NODE + "\"},\"config\":{\"agent_token\":\"" + TOKEN + "\"}}")
+              .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, reply.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(reply);
+      }
+      return;
+    }
     if ("POST".equals(exchange.getRequestMethod())
         && path.equals("/v1/nodes/" + NODE + "/vendor_passthru/pass_deploy_info")) {
       JsonNode body = mapper.readTree(exchange.getRequestBody());
+      if (!v122
+          || !TOKEN.equals(body.path("agent_token").asText())
+          || !from.equals(lookupAddress)) {
+        refused.add(from + " " + body);
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+        return;
+      }
       callbacks.add(body);
       exchange.sendResponseHeaders(202, -1);
       exchange.close();
@@ -172,7 +213,7 @@ class SimulatedFirmwareMachineTest {
         armPxe();
       }
       writeScript("instance");
-      try (Socket s = new Socket(body.path("address").asText(), notifyPort);
+      try (Socket s = new Socket(lookupAddress, notifyPort);
           OutputStream out = s.getOutputStream()) {
         out.write("done".getBytes(StandardCharsets.US_ASCII));
       }
@@ -226,8 +267,12 @@ class SimulatedFirmwareMachineTest {
                     && n.contains("cmdline 'root=/dev/vda ro console=ttyS0'"));
     assertThat(Files.readAllBytes(dir.resolve("disk.img"))).isEqualTo(image);
     JsonNode callback = callbacks.get(0);
-    assertThat(callback.path("address").asText()).isEqualTo("127.0.0.1");
-    assertThat(callback.path("key").asText()).isEqualTo(KEY);
+    assertThat(lookups).containsExactly(MACHINE + " addresses=" + MAC + "&node_uuid=" + NODE);
+    assertThat(lookupAddress).as("requests come from the machine's own address").isEqualTo(MACHINE);
+    assertThat(refused).isEmpty();
+    assertThat(callback.path("agent_token").asText()).isEqualTo(TOKEN);
+    assertThat(callback.has("address")).isFalse();
+    assertThat(callback.has("key")).isFalse();
     assertThat(callback.path("disk").asText()).isEqualTo("/dev/vda");
     assertThat(callback.path("error").asText()).isEmpty();
     assertThat(node.powerState()).isEqualTo(HostPowerState.ON);
@@ -302,7 +347,7 @@ class SimulatedFirmwareMachineTest {
     assertThat(callbacks.get(0).path("error").asText()).contains("HTTP 404");
     assertThat(node.machine().describe()).containsEntry("activity", "off");
     try (ServerSocket again =
-        new ServerSocket(notifyPort, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        new ServerSocket(notifyPort, 1, java.net.InetAddress.getByName(MACHINE))) {
       assertThat(again.isBound()).as("the notify port is free again").isTrue();
     }
   }
