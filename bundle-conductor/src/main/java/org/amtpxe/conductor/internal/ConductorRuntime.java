@@ -135,7 +135,7 @@ public final class ConductorRuntime implements AutoCloseable {
    * Runs a periodic task that survives anything it throws: a scheduled task that throws is never
    * run again, so one unexpected error (even an Error) would end the power sync for good.
    */
-  private static void periodically(
+  static void periodically(
       ScheduledExecutorService scheduler, long seconds, String what, Runnable task) {
     scheduler.scheduleWithFixedDelay(
         () -> {

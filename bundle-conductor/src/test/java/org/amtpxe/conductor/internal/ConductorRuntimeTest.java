@@ -127,4 +127,32 @@ class ConductorRuntimeTest {
           .isEmpty();
     }
   }
+
+  @Test
+  void aPeriodicTaskSurvivesAnErrorAndAnException() throws Exception {
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch third = new java.util.concurrent.CountDownLatch(3);
+    try {
+      ConductorRuntime.periodically(
+          scheduler,
+          1,
+          "test task",
+          () -> {
+            third.countDown();
+            switch (runs.incrementAndGet()) {
+              case 1 -> throw new NoClassDefFoundError("org/example/Gone");
+              case 2 -> throw new IllegalStateException("broken");
+              default -> {}
+            }
+          });
+      assertThat(third.await(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("runs after an Error and an exception")
+          .isTrue();
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
 }
