@@ -400,7 +400,8 @@ class QemuNetbootIT {
           boolean valid =
               query.contains("addresses=" + MAC.toLowerCase(Locale.ROOT))
                   && query.contains("node_uuid=" + UUID)
-                  && "1.22".equals(ex.getRequestHeaders().getFirst("X-OpenStack-Ironic-API-Version"));
+                  && "1.22"
+                      .equals(ex.getRequestHeaders().getFirst("X-OpenStack-Ironic-API-Version"));
           byte[] reply;
           synchronized (issued) {
             if (!valid || issued[0] != null) {
