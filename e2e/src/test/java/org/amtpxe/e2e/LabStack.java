@@ -238,7 +238,8 @@ final class LabStack implements AutoCloseable {
 
   private void configureKaraf(String apiPassword, String appendParams) throws IOException {
     Path users = karaf.home.resolve("etc/amtpxe-users");
-    CredentialsFile.addUser(users, "e2e", apiPassword.toCharArray());
+    CredentialsFile.addUser(
+        users, "e2e", apiPassword.toCharArray(), java.util.Set.of(org.amtpxe.conductor.internal.auth.Role.ADMIN));
     // NOTE: etc/org.ops4j.pax.url.mvn.cfg is left alone: changing it while the boot features
     // install stalled Karaf here (no log line after the pax-logging refresh, API never up).
     karaf.set("org.amtpxe.conductor", "api_host", Lab.BRIDGE_ADDRESS);

@@ -1,12 +1,14 @@
 package org.amtpxe.conductor.internal.auth;
 
+import java.util.Optional;
+
 /** Checks a user name and password. */
 @FunctionalInterface
 public interface Authenticator {
   /**
    * @param user the user name
    * @param password the password; the implementation may clear it
-   * @return true when the credentials are valid
+   * @return the caller with its roles, or empty when the credentials are not valid
    */
-  boolean authenticate(String user, char[] password);
+  Optional<Caller> authenticate(String user, char[] password);
 }

@@ -12,27 +12,33 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * API users with salted PBKDF2 password hashes, one per line:
+ * API users with salted PBKDF2 password hashes and their roles, one per line:
  *
- * <pre>user:pbkdf2-sha256:iterations:base64(salt):base64(hash)</pre>
+ * <pre>user:pbkdf2-sha256:iterations:base64(salt):base64(hash):role[,role...]</pre>
  *
- * Lines starting with # are comments. The file is re-read when it changes, so users can be added
- * while the conductor runs ({@code baremetal:user-add} or {@link CredentialsTool}).
+ * Roles are {@link Role} names; a line without them (written by version 1.0, when every user could
+ * do everything) is an admin. Lines starting with # are comments. The file is re-read when it
+ * changes, so users can be added while the conductor runs ({@code baremetal:user-add} or {@link
+ * CredentialsTool}). The conductor reads it through the JAAS realm {@code amtpxe} ({@link
+ * CredentialsLoginModule}).
  */
 public final class CredentialsFile implements Authenticator {
   static final String SCHEME = "pbkdf2-sha256";
   static final int ITERATIONS = 210_000;
   private static final Pattern USER = Pattern.compile("^[A-Za-z0-9._@-]{1,64}$");
 
-  private record Entry(int iterations, byte[] salt, byte[] hash) {}
+  private record Entry(int iterations, byte[] salt, byte[] hash, Set<Role> roles) {}
 
   private final Path file;
   private volatile Map<String, Entry> entries = Map.of();
@@ -65,15 +71,17 @@ public final class CredentialsFile implements Authenticator {
       }
       String[] parts = line.split(":");
       try {
-        if (parts.length != 5 || !parts[1].equals(SCHEME)) {
-          throw new IllegalArgumentException("expected user:" + SCHEME + ":iterations:salt:hash");
+        if (parts.length < 5 || parts.length > 6 || !parts[1].equals(SCHEME)) {
+          throw new IllegalArgumentException(
+              "expected user:" + SCHEME + ":iterations:salt:hash:roles");
         }
         read.put(
             parts[0],
             new Entry(
                 Integer.parseInt(parts[2]),
                 Base64.getDecoder().decode(parts[3]),
-                Base64.getDecoder().decode(parts[4])));
+                Base64.getDecoder().decode(parts[4]),
+                parts.length == 6 ? roles(parts[5]) : Set.of(Role.ADMIN)));
       } catch (IllegalArgumentException e) {
         throw new IOException(
             "Credentials file " + file + " line " + (i + 1) + " is malformed: " + e.getMessage());
@@ -96,19 +104,41 @@ public final class CredentialsFile implements Authenticator {
   }
 
   @Override
-  public boolean authenticate(String user, char[] password) {
+  public Optional<Caller> authenticate(String user, char[] password) {
     reloadIfChanged();
     Entry entry = entries.get(user);
     try {
       if (entry == null) {
         // Spend the same time as for a real user, so user names cannot be probed by timing.
         hash(password, new byte[16], ITERATIONS);
-        return false;
+        return Optional.empty();
       }
-      return MessageDigest.isEqual(entry.hash(), hash(password, entry.salt(), entry.iterations()));
+      return MessageDigest.isEqual(entry.hash(), hash(password, entry.salt(), entry.iterations()))
+          ? Optional.of(new Caller(user, entry.roles()))
+          : Optional.empty();
     } finally {
       Arrays.fill(password, '\0');
     }
+  }
+
+  /**
+   * Roles from their comma-separated names.
+   *
+   * @throws IllegalArgumentException naming an unknown role and the known ones
+   */
+  public static Set<Role> roles(String names) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : names.split(",")) {
+      if (!name.isBlank()) {
+        roles.add(
+            Role.of(name)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "unknown role '" + name.strip() + "'; use admin, member or reader")));
+      }
+    }
+    return roles;
   }
 
   /** The user names in the file. */
@@ -123,13 +153,17 @@ public final class CredentialsFile implements Authenticator {
    * @throws IllegalArgumentException for a bad user name or an empty password
    * @throws IOException when the file cannot be written
    */
-  public static void addUser(Path file, String user, char[] password) throws IOException {
+  public static void addUser(Path file, String user, char[] password, Set<Role> roles)
+      throws IOException {
     if (user == null || !USER.matcher(user).matches()) {
       throw new IllegalArgumentException(
           "User names are 1 to 64 letters, digits, or . _ @ -: " + user);
     }
     if (password == null || password.length == 0) {
       throw new IllegalArgumentException("The password must not be empty");
+    }
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("Give the user a role: admin, member or reader");
     }
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
@@ -142,7 +176,9 @@ public final class CredentialsFile implements Authenticator {
             + ":"
             + Base64.getEncoder().encodeToString(salt)
             + ":"
-            + Base64.getEncoder().encodeToString(hash(password, salt, ITERATIONS));
+            + Base64.getEncoder().encodeToString(hash(password, salt, ITERATIONS))
+            + ":"
+            + String.join(",", roles.stream().sorted().map(Role::value).toList());
     List<String> lines = new ArrayList<>();
     if (Files.exists(file)) {
       for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -151,7 +187,7 @@ public final class CredentialsFile implements Authenticator {
         }
       }
     } else {
-      lines.add("# amtpxe conductor API users: user:" + SCHEME + ":iterations:salt:hash");
+      lines.add("# amtpxe conductor API users: user:" + SCHEME + ":iterations:salt:hash:roles");
     }
     lines.add(line);
     Path parent = file.toAbsolutePath().getParent();

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Adds an API user to a credentials file from the command line, without Karaf:
  *
  * <pre>java -cp bundle-conductor.jar org.amtpxe.conductor.internal.auth.CredentialsTool \
- *     etc/amtpxe-users.txt alice</pre>
+ *     etc/amtpxe-users alice admin</pre>
  *
  * The password is read from the console without echo, or from the first line of standard input.
  */
@@ -19,8 +19,9 @@ public final class CredentialsTool {
   private CredentialsTool() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: CredentialsTool <credentials file> <user>");
+    if (args.length != 3) {
+      System.err.println(
+          "usage: CredentialsTool <credentials file> <user> <roles: admin|member|reader,...>");
       System.exit(2);
     }
     char[] password;
@@ -33,11 +34,11 @@ public final class CredentialsTool {
       password = line == null ? new char[0] : line.toCharArray();
     }
     try {
-      CredentialsFile.addUser(Path.of(args[0]), args[1], password);
+      CredentialsFile.addUser(Path.of(args[0]), args[1], password, CredentialsFile.roles(args[2]));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(1);
     }
-    System.out.println("User " + args[1] + " saved in " + args[0]);
+    System.out.println("User " + args[1] + " (" + args[2] + ") saved in " + args[0]);
   }
 }

@@ -209,8 +209,9 @@ public final class ApiHandler extends Handler.Abstract {
     if (colon < 0) {
       return false;
     }
-    return authenticator.authenticate(
-        decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
+    return authenticator
+        .authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
+        .isPresent();
   }
 
   private ApiResponse routeRoot(ApiRequest req) throws ApiException {

@@ -17,7 +17,8 @@ import org.apache.karaf.shell.api.console.Session;
 @Command(
     scope = "baremetal",
     name = "user-add",
-    description = "Adds an API user with a PBKDF2-hashed password to a credentials file.")
+    description =
+        "Adds an API user with a PBKDF2-hashed password and its roles to a credentials file.")
 @Service
 public class UserAddCommand implements Action {
   @Reference Session session;
@@ -31,8 +32,16 @@ public class UserAddCommand implements Action {
           "Credentials file (the conductor's auth_file); default ${karaf.etc}/amtpxe-users")
   String file;
 
+  @Option(
+      name = "--role",
+      description =
+          "Roles, comma-separated: admin (everything), member (power, boot device, provision,"
+              + " maintenance, instance_info), reader (read only); default reader")
+  String roles = "reader";
+
   @Override
   public Object execute() throws Exception {
+    java.util.Set<org.amtpxe.conductor.internal.auth.Role> parsed = CredentialsFile.roles(roles);
     Path path =
         file != null
             ? Path.of(file)
@@ -42,8 +51,8 @@ public class UserAddCommand implements Action {
     if (first == null || !first.equals(second)) {
       throw new IllegalArgumentException("The passwords differ; nothing was changed");
     }
-    CredentialsFile.addUser(path, user, first.toCharArray());
-    System.out.println("User " + user + " saved in " + path);
+    CredentialsFile.addUser(path, user, first.toCharArray(), parsed);
+    System.out.println("User " + user + " (" + roles + ") saved in " + path);
     return null;
   }
 }

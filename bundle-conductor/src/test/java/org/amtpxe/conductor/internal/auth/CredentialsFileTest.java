@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CredentialsFileTest {
+  private static final java.util.Set<Role> ADMIN = java.util.Set.of(Role.ADMIN);
+
   @TempDir Path dir;
 
   @Test
   void storesSaltedHashesAndChecksPasswords() throws Exception {
     Path file = dir.resolve("users");
-    CredentialsFile.addUser(file, "alice", "pw-one".toCharArray());
-    CredentialsFile.addUser(file, "bob", "pw-one".toCharArray());
+    CredentialsFile.addUser(file, "alice", "pw-one".toCharArray(), ADMIN);
+    CredentialsFile.addUser(file, "bob", "pw-one".toCharArray(), ADMIN);
 
     String text = Files.readString(file);
     assertThat(text).doesNotContain("pw-one").contains("alice:pbkdf2-sha256:");
@@ -34,31 +36,32 @@ class CredentialsFileTest {
 
     CredentialsFile creds = new CredentialsFile(file);
     creds.load();
-    assertThat(creds.authenticate("alice", "pw-one".toCharArray())).isTrue();
-    assertThat(creds.authenticate("alice", "pw-two".toCharArray())).isFalse();
-    assertThat(creds.authenticate("carol", "pw-one".toCharArray())).isFalse();
+    assertThat(creds.authenticate("alice", "pw-one".toCharArray())).isPresent();
+    assertThat(creds.authenticate("alice", "pw-two".toCharArray())).isEmpty();
+    assertThat(creds.authenticate("carol", "pw-one".toCharArray())).isEmpty();
   }
 
   @Test
   void picksUpNewUsersAndPasswordChangesWhileRunning() throws Exception {
     Path file = dir.resolve("users");
-    CredentialsFile.addUser(file, "alice", "old".toCharArray());
+    CredentialsFile.addUser(file, "alice", "old".toCharArray(), ADMIN);
     CredentialsFile creds = new CredentialsFile(file);
     creds.load();
 
-    CredentialsFile.addUser(file, "alice", "new-password".toCharArray());
-    CredentialsFile.addUser(file, "dave", "d".toCharArray());
+    CredentialsFile.addUser(file, "alice", "new-password".toCharArray(), ADMIN);
+    CredentialsFile.addUser(file, "dave", "d".toCharArray(), ADMIN);
 
-    assertThat(creds.authenticate("alice", "new-password".toCharArray())).isTrue();
-    assertThat(creds.authenticate("alice", "old".toCharArray())).isFalse();
+    assertThat(creds.authenticate("alice", "new-password".toCharArray())).isPresent();
+    assertThat(creds.authenticate("alice", "old".toCharArray())).isEmpty();
     assertThat(creds.users()).containsExactly("alice", "dave");
   }
 
   @Test
   void rejectsBadUserNamesEmptyPasswordsAndMalformedFiles() throws Exception {
-    assertThatThrownBy(() -> CredentialsFile.addUser(dir.resolve("u"), "a b", "x".toCharArray()))
+    assertThatThrownBy(
+            () -> CredentialsFile.addUser(dir.resolve("u"), "a b", "x".toCharArray(), ADMIN))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> CredentialsFile.addUser(dir.resolve("u"), "ok", new char[0]))
+    assertThatThrownBy(() -> CredentialsFile.addUser(dir.resolve("u"), "ok", new char[0], ADMIN))
         .isInstanceOf(IllegalArgumentException.class);
     Path bad = dir.resolve("bad");
     Files.writeString(bad, "# users\nalice:plain:secret\n");
@@ -70,7 +73,7 @@ class CredentialsFileTest {
   @Test
   void theApiDemandsBasicAuthExceptForVersionsAndTheDeployCallback() throws Exception {
     Path file = dir.resolve("users");
-    CredentialsFile.addUser(file, "op", "letmein".toCharArray());
+    CredentialsFile.addUser(file, "op", "letmein".toCharArray(), ADMIN);
     CredentialsFile creds = new CredentialsFile(file);
     creds.load();
     try (TestConductor c = new TestConductor(Runnable::run);

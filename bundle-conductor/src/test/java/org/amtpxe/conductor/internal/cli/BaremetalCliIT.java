@@ -342,7 +342,11 @@ class BaremetalCliIT {
   @Order(9)
   void httpBasicAuthentication() throws Exception {
     Path users = home.resolve("users.txt");
-    CredentialsFile.addUser(users, "alice", "wonderland".toCharArray());
+    CredentialsFile.addUser(
+        users,
+        "alice",
+        "wonderland".toCharArray(),
+        java.util.Set.of(org.amtpxe.conductor.internal.auth.Role.ADMIN));
     CredentialsFile auth = new CredentialsFile(users);
     auth.load();
     try (ApiServer secured =
