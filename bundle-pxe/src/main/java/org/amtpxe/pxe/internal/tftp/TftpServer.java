@@ -7,12 +7,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only TFTP server (RFC 1350 with options: RFC 2347 OACK, 2348 blksize, 2349 timeout and
- * tsize, 7440 windowsize). One thread receives requests on the well-known port; each transfer runs
- * as one task on a bounded pool, from its own socket (its transfer ID).
+ * tsize, 7440 windowsize). One thread receives requests on the well-known port; each admitted
+ * transfer runs as one task on a bounded pool, from its own socket (its transfer ID), within a slot
+ * of its own and of its client address.
  */
 public final class TftpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
@@ -35,7 +38,17 @@ public final class TftpServer implements AutoCloseable {
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
   private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
+  private final Object slots = new Object();
+  private final Map<InetAddress, Integer> perClient = new HashMap<>(); // guarded by slots
+  private int active; // guarded by slots
   private volatile boolean running = true;
+
+  /** Why a request was not admitted. */
+  private enum Admission {
+    ADMITTED,
+    SERVER_BUSY,
+    CLIENT_BUSY
+  }
 
   private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options)
       throws SocketException {
@@ -45,14 +58,18 @@ public final class TftpServer implements AutoCloseable {
     // hide a server still running on it.
     this.socket = new DatagramSocket(bind);
     AtomicInteger ids = new AtomicInteger();
+    // NOTE: admission is counted in admit()/release(), not by the pool: a pool that rejects when
+    // all its threads are busy also rejects while a finished transfer's thread is on its way back.
+    // The queue therefore never holds more than the tasks of threads about to be free.
     this.transfers =
         new ThreadPoolExecutor(
-            0,
+            options.maxTransfers(),
             options.maxTransfers(),
             30,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new LinkedBlockingQueue<>(),
             r -> daemon(r, "amtpxe-tftp-transfer-" + ids.incrementAndGet()));
+    transfers.allowCoreThreadTimeOut(true);
     this.listener = Executors.newSingleThreadExecutor(r -> daemon(r, "amtpxe-tftp-listener"));
   }
 
@@ -117,21 +134,72 @@ public final class TftpServer implements AutoCloseable {
       replyError(client, TftpPackets.ERR_ACCESS, "Access violation: this server is read-only");
       return;
     }
+    InetAddress address = client.getAddress();
+    switch (admit(address)) {
+      case CLIENT_BUSY -> {
+        LOG.debug(
+            "Refused {} from {}: {} transfers to that address running",
+            request.filename(),
+            client,
+            options.maxTransfersPerClient());
+        replyError(
+            client,
+            TftpPackets.ERR_UNDEFINED,
+            "Too many transfers from your address, try again later");
+        return;
+      }
+      case SERVER_BUSY -> {
+        LOG.debug(
+            "Refused {} from {}: {} transfers running",
+            request.filename(),
+            client,
+            options.maxTransfers());
+        replyError(client, TftpPackets.ERR_UNDEFINED, "Server busy, try again later");
+        return;
+      }
+      case ADMITTED -> {
+        // served below
+      }
+    }
+    TftpTransfer transfer =
+        new TftpTransfer(root, options, client, request, socketAddress(), openSockets);
     try {
       transfers.execute(
           () -> {
-            if (new TftpTransfer(root, options, client, request, socketAddress(), openSockets)
-                .run()) {
-              served.incrementAndGet();
+            try {
+              if (transfer.run()) {
+                served.incrementAndGet();
+              }
+            } finally {
+              release(address);
             }
           });
     } catch (RejectedExecutionException e) {
-      LOG.debug(
-          "Refused {} from {}: {} transfers running",
-          request.filename(),
-          client,
-          options.maxTransfers());
-      replyError(client, TftpPackets.ERR_UNDEFINED, "Server busy, try again later");
+      release(address); // closing
+    }
+  }
+
+  /** Takes a transfer slot for one more transfer to {@code address}, if both limits allow it. */
+  private Admission admit(InetAddress address) {
+    synchronized (slots) {
+      int mine = perClient.getOrDefault(address, 0);
+      if (mine >= options.maxTransfersPerClient()) {
+        return Admission.CLIENT_BUSY;
+      }
+      if (active >= options.maxTransfers()) {
+        return Admission.SERVER_BUSY;
+      }
+      perClient.put(address, mine + 1);
+      active++;
+      return Admission.ADMITTED;
+    }
+  }
+
+  private void release(InetAddress address) {
+    synchronized (slots) {
+      active--;
+      // Addresses without a transfer leave the map: it never holds more than maxTransfers keys.
+      perClient.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
     }
   }
 

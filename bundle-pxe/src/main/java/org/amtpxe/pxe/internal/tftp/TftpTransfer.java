@@ -3,6 +3,7 @@ package org.amtpxe.pxe.internal.tftp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one file to one client: option negotiation, then DATA blocks in windows, each window
- * retransmitted from the last acknowledged block when its ACK does not come in time.
+ * retransmitted from the last acknowledged block when its ACK does not come in time, all within the
+ * transfer's lifetime.
  */
 final class TftpTransfer {
   private static final Logger LOG = LoggerFactory.getLogger(TftpTransfer.class);
@@ -33,6 +35,8 @@ final class TftpTransfer {
   private final TftpPackets.Request request;
   private final InetAddress localAddress;
   private final Set<DatagramSocket> openSockets;
+  private long end;
+  private Path file;
 
   TftpTransfer(
       TftpRoot root,
@@ -51,6 +55,7 @@ final class TftpTransfer {
 
   /** Runs the transfer; returns true when the client acknowledged the last block. */
   boolean run() {
+    end = System.nanoTime() + options.lifetime().toNanos();
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddress, 0))) {
       openSockets.add(socket);
       try {
@@ -79,7 +84,6 @@ final class TftpTransfer {
         return false;
       }
     }
-    Path file;
     try {
       file = root.resolve(request.filename());
     } catch (TftpRoot.Refused e) {
@@ -100,8 +104,23 @@ final class TftpTransfer {
     }
     Integer askedTimeout = number(asked.get("timeout"));
     if (askedTimeout != null && askedTimeout >= 1 && askedTimeout <= 255) {
-      timeoutMs = askedTimeout * 1000;
-      accepted.put("timeout", Integer.toString(askedTimeout));
+      if (askedTimeout * 1000L <= options.maxTimeout().toMillis()) {
+        timeoutMs = askedTimeout * 1000;
+        accepted.put("timeout", Integer.toString(askedTimeout));
+      } else {
+        // NOTE: RFC 2349 section "Timeout Interval Option": the timeout in an OACK "must match the
+        // value specified by the client", so a shorter one cannot be offered instead. RFC 2347
+        // lets a server leave out of the OACK an option it does not accept, and each side then
+        // keeps its own timeout: we leave it out and retransmit at our own timeout, which
+        // PxeSettings keeps within the cap. An ERROR 8 would be allowed too, but would fail the
+        // boot of a client that merely asks a long timeout.
+        LOG.debug(
+            "TFTP client {} asked timeout {} s for {}, above the {} s allowed: not granted",
+            client,
+            askedTimeout,
+            request.filename(),
+            options.maxTimeout().toSeconds());
+      }
     }
     // NOTE: the size of a netascii transfer is not the file size; RFC 2349 leaves it
     // undefined, so tsize is only answered in octet mode.
@@ -113,32 +132,32 @@ final class TftpTransfer {
       window = Math.min(askedWindow, options.maxWindowSize());
       accepted.put("windowsize", Integer.toString(window));
     }
-    socket.setSoTimeout(timeoutMs);
     LOG.debug(
-        "TFTP sending {} ({} bytes, {}) to {}, blksize {}, window {}",
+        "TFTP sending {} ({} bytes, {}) to {}, blksize {}, window {}, timeout {} ms",
         file,
         size,
         request.mode(),
         client,
         blockSize,
-        window);
+        window,
+        timeoutMs);
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 65536)) {
       InputStream in = netascii ? new NetasciiInputStream(raw) : raw;
-      if (!accepted.isEmpty() && !negotiate(socket, accepted)) {
+      if (!accepted.isEmpty() && !negotiate(socket, accepted, timeoutMs)) {
         return false;
       }
-      return sendData(socket, in, blockSize, window);
+      return sendData(socket, in, blockSize, window, timeoutMs);
     }
   }
 
   /** Sends the OACK until block 0 is acknowledged. */
-  private boolean negotiate(DatagramSocket socket, Map<String, String> accepted)
+  private boolean negotiate(DatagramSocket socket, Map<String, String> accepted, int timeoutMs)
       throws IOException {
     byte[] oack = TftpPackets.oack(accepted);
     byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
     for (int attempt = 0; attempt <= options.retries(); attempt++) {
       send(socket, oack);
-      long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
+      long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
       while (true) {
         Reply reply = receive(socket, buf, deadline);
         if (reply == Reply.TIMEOUT) {
@@ -146,6 +165,9 @@ final class TftpTransfer {
         }
         if (reply == Reply.ERROR) {
           return false;
+        }
+        if (reply == Reply.EXPIRED) {
+          return abandon(socket, 0);
         }
         if (reply == Reply.ACK && TftpPackets.block(buf) == 0) {
           return true;
@@ -156,7 +178,8 @@ final class TftpTransfer {
     return false;
   }
 
-  private boolean sendData(DatagramSocket socket, InputStream in, int blockSize, int window)
+  private boolean sendData(
+      DatagramSocket socket, InputStream in, int blockSize, int window, int timeoutMs)
       throws IOException {
     // Blocks are numbered from 1 as longs; the wire carries the low 16 bits (rollover to 0).
     // The window's packets are reused buffers: a 14 MB file is ~10,000 blocks, and allocating each
@@ -184,7 +207,7 @@ final class TftpTransfer {
         outgoing.setData(unacked[slot], 0, lengths[slot]);
         socket.send(outgoing);
       }
-      long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
+      long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
       boolean progressed = false;
       while (!progressed) {
         Reply reply = receive(socket, buf, deadline);
@@ -193,6 +216,9 @@ final class TftpTransfer {
         }
         if (reply == Reply.ERROR) {
           return false;
+        }
+        if (reply == Reply.EXPIRED) {
+          return abandon(socket, firstUnacked);
         }
         if (reply != Reply.ACK) {
           continue;
@@ -220,6 +246,30 @@ final class TftpTransfer {
     }
   }
 
+  /** Ends a transfer that outlived its lifetime, telling the client why; returns false. */
+  private boolean abandon(DatagramSocket socket, long block) throws IOException {
+    String limit = seconds(options.lifetime().toMillis());
+    LOG.info(
+        "TFTP transfer of {} to {} abandoned at block {}: it took longer than {}; raise"
+            + " tftp_transfer_lifetime_seconds if a legitimate client needs longer",
+        file,
+        client,
+        block,
+        limit);
+    send(
+        socket,
+        TftpPackets.error(
+            TftpPackets.ERR_UNDEFINED,
+            "Transfer abandoned: it took longer than "
+                + limit
+                + "; ask for a larger blksize or windowsize"));
+    return false;
+  }
+
+  private static String seconds(long millis) {
+    return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + " s";
+  }
+
   /** Maps a 16-bit block number onto the nearest long block at or after {@code base}. */
   private static long unwrap(int wire, long base) {
     long candidate = (base & ~0xffffL) | wire;
@@ -233,37 +283,44 @@ final class TftpTransfer {
     ACK,
     ERROR,
     OTHER,
-    TIMEOUT
+    TIMEOUT,
+    EXPIRED
   }
 
+  /**
+   * Waits for the client's next packet until {@code deadline}, and never past the transfer's end.
+   */
   private Reply receive(DatagramSocket socket, byte[] buf, long deadline) throws IOException {
-    long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
-    if (remainingMs <= 0) {
-      return Reply.TIMEOUT;
+    while (true) {
+      long now = System.nanoTime();
+      if (now - end >= 0) {
+        return Reply.EXPIRED;
+      }
+      long until = deadline - end < 0 ? deadline : end;
+      if (until - now <= 0) {
+        return Reply.TIMEOUT;
+      }
+      socket.setSoTimeout((int) Math.max(1, (until - now + 999_999) / 1_000_000L));
+      DatagramPacket packet = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        continue; // the next round tells a timeout from the end of the lifetime
+      } catch (PortUnreachableException e) {
+        LOG.debug("TFTP client {} went away during {}", client, request.filename());
+        return Reply.ERROR;
+      }
+      int opcode = TftpPackets.opcode(buf, packet.getLength());
+      if (opcode == TftpPackets.ERROR) {
+        LOG.debug(
+            "TFTP client {} aborted {}: {}",
+            client,
+            request.filename(),
+            TftpPackets.errorMessage(buf, packet.getLength()));
+        return Reply.ERROR;
+      }
+      return opcode == TftpPackets.ACK && packet.getLength() >= 4 ? Reply.ACK : Reply.OTHER;
     }
-    DatagramPacket packet = new DatagramPacket(buf, buf.length);
-    int saved = socket.getSoTimeout();
-    socket.setSoTimeout((int) remainingMs);
-    try {
-      socket.receive(packet);
-    } catch (SocketTimeoutException e) {
-      return Reply.TIMEOUT;
-    } catch (PortUnreachableException e) {
-      LOG.debug("TFTP client {} went away during {}", client, request.filename());
-      return Reply.ERROR;
-    } finally {
-      socket.setSoTimeout(saved);
-    }
-    int opcode = TftpPackets.opcode(buf, packet.getLength());
-    if (opcode == TftpPackets.ERROR) {
-      LOG.debug(
-          "TFTP client {} aborted {}: {}",
-          client,
-          request.filename(),
-          TftpPackets.errorMessage(buf, packet.getLength()));
-      return Reply.ERROR;
-    }
-    return opcode == TftpPackets.ACK && packet.getLength() >= 4 ? Reply.ACK : Reply.OTHER;
   }
 
   private void send(DatagramSocket socket, byte[] packet) throws IOException {
