@@ -24,16 +24,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only TFTP server (RFC 1350 with options: RFC 2347 OACK, 2348 blksize, 2349 timeout and
- * tsize, 7440 windowsize). One thread receives requests on the well-known port; each admitted
- * transfer runs as one task on a bounded pool, from its own socket (its transfer ID), within a slot
- * of its own and of its client address.
+ * tsize, 7440 windowsize). One thread receives requests on the well-known port and answers every
+ * request it refuses itself; each admitted transfer runs as one task on a bounded pool, from its
+ * own socket (its transfer ID), within a slot of its own and of its client address.
  */
 public final class TftpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
 
+  /** RFC 2347: "The maximum size of a request packet is 512 octets." */
+  static final int MAX_REQUEST = 512;
+
   private final TftpRoot root;
   private final TftpServerOptions options;
   private final DatagramSocket socket;
+  private final DatagramSocket replySocket;
   private final ExecutorService listener;
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
@@ -57,6 +61,14 @@ public final class TftpServer implements AutoCloseable {
     // NOTE: no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port, which would
     // hide a server still running on it.
     this.socket = new DatagramSocket(bind);
+    try {
+      // Refusals leave from one socket of their own: a new transfer ID, as RFC 1350 answers a
+      // request, without a socket per refusal.
+      this.replySocket = new DatagramSocket(new InetSocketAddress(socket.getLocalAddress(), 0));
+    } catch (SocketException e) {
+      socket.close();
+      throw e;
+    }
     AtomicInteger ids = new AtomicInteger();
     // NOTE: admission is counted in admit()/release(), not by the pool: a pool that rejects when
     // all its threads are busy also rejects while a finished transfer's thread is on its way back.
@@ -101,7 +113,8 @@ public final class TftpServer implements AutoCloseable {
   }
 
   private void listen() {
-    byte[] buf = new byte[65536];
+    // One byte more than a request may have: a longer datagram arrives cut, at this length.
+    byte[] buf = new byte[MAX_REQUEST + 1];
     while (running) {
       DatagramPacket packet = new DatagramPacket(buf, buf.length);
       try {
@@ -116,22 +129,58 @@ public final class TftpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers one datagram on the well-known port. Everything here is bounded by the 512 bytes of a
+   * request: nothing but an admitted transfer takes a thread, a socket or a slot.
+   */
   private void handle(DatagramPacket packet) {
     InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
     int opcode = TftpPackets.opcode(packet.getData(), packet.getLength());
+    if (opcode != TftpPackets.RRQ && opcode != TftpPackets.WRQ) {
+      // DATA, ACK, ERROR or OACK belong on a transfer's port, anything else is junk: answering
+      // them would let any spoofed datagram make us send one.
+      LOG.debug("Ignoring a packet with opcode {} from {}", opcode, client);
+      return;
+    }
+    if (packet.getLength() > MAX_REQUEST) {
+      LOG.debug("Refused a request of more than {} bytes from {}", MAX_REQUEST, client);
+      replyError(
+          client,
+          TftpPackets.ERR_ILLEGAL,
+          "Illegal TFTP operation: request longer than " + MAX_REQUEST + " bytes (RFC 2347)");
+      return;
+    }
     TftpPackets.Request request;
     try {
       request = TftpPackets.parseRequest(packet.getData(), packet.getLength());
     } catch (IllegalArgumentException e) {
-      LOG.debug("Ignoring a packet with opcode {} from {}: {}", opcode, client, e.getMessage());
-      if (opcode == TftpPackets.RRQ || opcode == TftpPackets.WRQ) {
-        replyError(client, TftpPackets.ERR_ILLEGAL, "Illegal TFTP operation: malformed request");
-      }
+      LOG.debug("Refused a malformed request from {}: {}", client, e.getMessage());
+      replyError(client, TftpPackets.ERR_ILLEGAL, "Illegal TFTP operation: malformed request");
       return;
     }
     if (request.opcode() == TftpPackets.WRQ) {
       LOG.debug("Refused a write of {} from {}", request.filename(), client);
       replyError(client, TftpPackets.ERR_ACCESS, "Access violation: this server is read-only");
+      return;
+    }
+    boolean netascii;
+    switch (request.mode()) {
+      case "octet" -> netascii = false;
+      case "netascii" -> netascii = true;
+      default -> {
+        replyError(
+            client,
+            TftpPackets.ERR_ILLEGAL,
+            "Illegal TFTP operation: mode " + request.mode() + " not supported, use octet");
+        return;
+      }
+    }
+    Path file;
+    try {
+      file = root.resolve(request.filename());
+    } catch (TftpRoot.Refused e) {
+      LOG.debug("TFTP refused {} to {}: {}", request.filename(), client, e.getMessage());
+      replyError(client, e.code, e.getMessage());
       return;
     }
     InetAddress address = client.getAddress();
@@ -162,7 +211,7 @@ public final class TftpServer implements AutoCloseable {
       }
     }
     TftpTransfer transfer =
-        new TftpTransfer(root, options, client, request, socketAddress(), openSockets);
+        new TftpTransfer(file, netascii, options, client, request, socketAddress(), openSockets);
     try {
       transfers.execute(
           () -> {
@@ -203,11 +252,11 @@ public final class TftpServer implements AutoCloseable {
     }
   }
 
-  /** Sends an error from a fresh transfer ID, as RFC 1350 answers a request. */
+  /** Refuses a request, from a transfer ID other than the well-known port's (RFC 1350). */
   private void replyError(InetSocketAddress client, int code, String message) {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(socketAddress(), 0))) {
+    try {
       byte[] p = TftpPackets.error(code, message);
-      s.send(new DatagramPacket(p, p.length, client));
+      replySocket.send(new DatagramPacket(p, p.length, client));
     } catch (IOException e) {
       LOG.debug("Could not send a TFTP error to {}: {}", client, e.toString());
     }
@@ -221,6 +270,7 @@ public final class TftpServer implements AutoCloseable {
   public void close() {
     running = false;
     socket.close();
+    replySocket.close();
     listener.shutdownNow();
     transfers.shutdownNow();
     // NOTE: a thread blocked in DatagramSocket.receive is not woken by an interrupt; closing its

@@ -8,7 +8,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,23 +28,35 @@ final class TftpTransfer {
   private static final int MIN_BLOCK_SIZE = 8;
   private static final int MAX_BLOCK_SIZE = 65464;
 
-  private final TftpRoot root;
+  /** Holds an ACK, or an ERROR with a 512-byte message; anything longer arrives cut. */
+  private static final int RECEIVE_BUFFER = 4 + 512 + 1;
+
+  /** Strangers get at most one ERROR 5 per this interval, however many datagrams they send. */
+  private static final long STRANGER_REPLY_INTERVAL_NS = 100_000_000L;
+
+  private static final byte[] UNKNOWN_TID =
+      TftpPackets.error(TftpPackets.ERR_UNKNOWN_TID, "Unknown transfer ID");
+
+  private final Path file;
+  private final boolean netascii;
   private final TftpServerOptions options;
   private final InetSocketAddress client;
   private final TftpPackets.Request request;
   private final InetAddress localAddress;
   private final Set<DatagramSocket> openSockets;
   private long end;
-  private Path file;
+  private long nextStrangerReply;
 
   TftpTransfer(
-      TftpRoot root,
+      Path file,
+      boolean netascii,
       TftpServerOptions options,
       InetSocketAddress client,
       TftpPackets.Request request,
       InetAddress localAddress,
       Set<DatagramSocket> openSockets) {
-    this.root = root;
+    this.file = file;
+    this.netascii = netascii;
     this.options = options;
     this.client = client;
     this.request = request;
@@ -55,11 +66,16 @@ final class TftpTransfer {
 
   /** Runs the transfer; returns true when the client acknowledged the last block. */
   boolean run() {
-    end = System.nanoTime() + options.lifetime().toNanos();
+    long start = System.nanoTime();
+    end = start + options.lifetime().toNanos();
+    nextStrangerReply = start;
+    // NOTE: the socket is not connected to the client. A connected socket has the kernel drop
+    // datagrams from any other address or port, while RFC 1350 (section 4) wants the stranger told
+    // with an ERROR 5 and the transfer left alone. The price: ICMP port unreachable is no longer
+    // reported, so a client that vanishes without an ERROR holds its slot for timeout x retries.
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddress, 0))) {
       openSockets.add(socket);
       try {
-        socket.connect(client);
         return serve(socket);
       } finally {
         openSockets.remove(socket);
@@ -71,27 +87,16 @@ final class TftpTransfer {
   }
 
   private boolean serve(DatagramSocket socket) throws IOException {
-    boolean netascii;
-    switch (request.mode()) {
-      case "octet" -> netascii = false;
-      case "netascii" -> netascii = true;
-      default -> {
-        send(
-            socket,
-            TftpPackets.error(
-                TftpPackets.ERR_ILLEGAL,
-                "Illegal TFTP operation: mode " + request.mode() + " not supported, use octet"));
-        return false;
-      }
-    }
+    long size;
+    InputStream raw;
     try {
-      file = root.resolve(request.filename());
-    } catch (TftpRoot.Refused e) {
-      LOG.debug("TFTP refused {} to {}: {}", request.filename(), client, e.getMessage());
-      send(socket, TftpPackets.error(e.code, e.getMessage()));
+      size = Files.size(file);
+      raw = new BufferedInputStream(Files.newInputStream(file), 65536);
+    } catch (IOException e) {
+      LOG.debug("TFTP cannot open {} for {}: {}", file, client, e.toString());
+      send(socket, TftpPackets.error(TftpPackets.ERR_NOT_FOUND, "File not found"));
       return false;
     }
-    long size = Files.size(file);
     int blockSize = DEFAULT_BLOCK_SIZE;
     int window = 1;
     int timeoutMs = (int) options.timeout().toMillis();
@@ -141,7 +146,7 @@ final class TftpTransfer {
         blockSize,
         window,
         timeoutMs);
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+    try (raw) {
       InputStream in = netascii ? new NetasciiInputStream(raw) : raw;
       if (!accepted.isEmpty() && !negotiate(socket, accepted, timeoutMs)) {
         return false;
@@ -154,7 +159,7 @@ final class TftpTransfer {
   private boolean negotiate(DatagramSocket socket, Map<String, String> accepted, int timeoutMs)
       throws IOException {
     byte[] oack = TftpPackets.oack(accepted);
-    byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
+    byte[] buf = new byte[RECEIVE_BUFFER];
     for (int attempt = 0; attempt <= options.retries(); attempt++) {
       send(socket, oack);
       long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
@@ -186,11 +191,11 @@ final class TftpTransfer {
     // one showed up as GC pauses on a busy machine.
     byte[][] unacked = new byte[window][blockSize + 4];
     int[] lengths = new int[window];
-    DatagramPacket outgoing = new DatagramPacket(unacked[0], 0);
+    DatagramPacket outgoing = new DatagramPacket(unacked[0], 0, client);
     long firstUnacked = 1;
     long nextToRead = 1;
     long lastBlock = -1;
-    byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
+    byte[] buf = new byte[RECEIVE_BUFFER];
     int attempts = 0;
     while (true) {
       while (lastBlock < 0 && nextToRead < firstUnacked + window) {
@@ -289,6 +294,7 @@ final class TftpTransfer {
 
   /**
    * Waits for the client's next packet until {@code deadline}, and never past the transfer's end.
+   * Packets from any other address or port are answered (rate-limited) and do not end the wait.
    */
   private Reply receive(DatagramSocket socket, byte[] buf, long deadline) throws IOException {
     while (true) {
@@ -306,11 +312,12 @@ final class TftpTransfer {
         socket.receive(packet);
       } catch (SocketTimeoutException e) {
         continue; // the next round tells a timeout from the end of the lifetime
-      } catch (PortUnreachableException e) {
-        LOG.debug("TFTP client {} went away during {}", client, request.filename());
-        return Reply.ERROR;
       }
       int opcode = TftpPackets.opcode(buf, packet.getLength());
+      if (!client.equals(packet.getSocketAddress())) {
+        answerStranger(socket, packet, opcode);
+        continue;
+      }
       if (opcode == TftpPackets.ERROR) {
         LOG.debug(
             "TFTP client {} aborted {}: {}",
@@ -323,8 +330,26 @@ final class TftpTransfer {
     }
   }
 
+  /**
+   * RFC 1350 section 4: a packet from a wrong transfer ID gets an ERROR 5, and the transfer goes
+   * on. An ERROR is never answered (two servers would bounce errors forever), and at most one
+   * answer leaves per {@link #STRANGER_REPLY_INTERVAL_NS}, so that a flood of spoofed datagrams
+   * does not turn this socket into a reflector.
+   */
+  private void answerStranger(DatagramSocket socket, DatagramPacket packet, int opcode)
+      throws IOException {
+    LOG.debug(
+        "TFTP transfer to {} got opcode {} from {}", client, opcode, packet.getSocketAddress());
+    long now = System.nanoTime();
+    if (opcode == TftpPackets.ERROR || now - nextStrangerReply < 0) {
+      return;
+    }
+    nextStrangerReply = now + STRANGER_REPLY_INTERVAL_NS;
+    socket.send(new DatagramPacket(UNKNOWN_TID, UNKNOWN_TID.length, packet.getSocketAddress()));
+  }
+
   private void send(DatagramSocket socket, byte[] packet) throws IOException {
-    socket.send(new DatagramPacket(packet, packet.length));
+    socket.send(new DatagramPacket(packet, packet.length, client));
   }
 
   private static Integer number(String value) {

@@ -1,6 +1,7 @@
 package org.amtpxe.pxe.internal.tftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The TFTP server under attack, with the packets an attacker would send over raw UDP: a flood of
  * requests asking long timeouts, many transfers from one address, a client that acknowledges
- * forever.
+ * forever, strangers writing to a transfer's port, oversized and malformed requests.
  */
 class TftpServerAbuseTest {
   static final String ATTACKER = "127.0.0.2";
   static final String VICTIM = "127.0.0.3";
+  static final String STRANGER = "127.0.0.4";
 
   @TempDir Path dir;
   Path root;
@@ -236,5 +238,116 @@ class TftpServerAbuseTest {
     assertThat(lasted).isBetween(Duration.ofMillis(1400), Duration.ofMillis(3000));
 
     assertThat(RawTftpClient.opcode(requestUntilServed(VICTIM))).isEqualTo(TftpPackets.DATA);
+  }
+
+  @Test
+  void aStrangerWritingToATransfersPortGetsUnknownTidAndTheTransferGoesOn() throws Exception {
+    start(Duration.ofMillis(300), Duration.ofSeconds(1), 3, Duration.ofSeconds(30), 64, 8);
+    RawTftpClient c = client(VICTIM);
+    c.request(TftpPackets.RRQ, "node/deploy_kernel", "octet");
+    assertThat(RawTftpClient.block(c.receive())).isEqualTo(1);
+
+    RawTftpClient stranger = client(STRANGER);
+    stranger.send(TftpPackets.ack(1), c.transferPeer);
+    byte[] p = stranger.receive();
+    assertThat(RawTftpClient.opcode(p)).isEqualTo(TftpPackets.ERROR);
+    assertThat(RawTftpClient.errorCode(p)).isEqualTo(TftpPackets.ERR_UNKNOWN_TID);
+    // An ERROR from a stranger is not answered (no error ping-pong), nor does it end the transfer.
+    stranger.send(TftpPackets.error(0, "abort"), c.transferPeer);
+
+    // Block 1 comes again, as the stranger's ACK was not taken for the client's; then the rest.
+    assertThat(c.readAll(512)).isEqualTo(kernel);
+    stranger.socket.setSoTimeout(300);
+    assertThatThrownBy(stranger::receive).isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void aRequestLongerThan512BytesIsRefused() throws Exception {
+    start(Duration.ofMillis(300), Duration.ofSeconds(1), 3, Duration.ofSeconds(30), 64, 8);
+    List<String> options = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) { // 5000 options, 44 kB: RFC 2347 allows 512 bytes
+      options.add("opt" + i);
+      options.add("x");
+    }
+    RawTftpClient c = client(ATTACKER);
+    byte[] request =
+        RawTftpClient.requestPacket(
+            TftpPackets.RRQ, "node/deploy_kernel", "octet", options.toArray(String[]::new));
+    c.send(request, c.server);
+    byte[] p = c.receive();
+    assertThat(RawTftpClient.opcode(p)).isEqualTo(TftpPackets.ERROR);
+    assertThat(RawTftpClient.errorCode(p)).isEqualTo(TftpPackets.ERR_ILLEGAL);
+    assertThat(RawTftpClient.errorMessage(p)).contains("512");
+
+    // One byte over is refused, 512 bytes exactly is still a request.
+    int base =
+        RawTftpClient.requestPacket(TftpPackets.RRQ, "node/deploy_kernel", "octet", "pad", "")
+            .length;
+    for (int length : new int[] {513, 512}) {
+      byte[] padded =
+          RawTftpClient.requestPacket(
+              TftpPackets.RRQ, "node/deploy_kernel", "octet", "pad", "y".repeat(length - base));
+      assertThat(padded).hasSize(length);
+      c.send(padded, c.server);
+      assertThat(RawTftpClient.opcode(c.receive()))
+          .as("%d bytes", length)
+          .isEqualTo(length > 512 ? TftpPackets.ERROR : TftpPackets.DATA);
+    }
+  }
+
+  @Test
+  void requestsForMissingFilesAreAnsweredWithoutTakingATransferSlot() throws Exception {
+    start(Duration.ofSeconds(1), Duration.ofSeconds(1), 3, Duration.ofSeconds(30), 1, 1);
+    RawTftpClient holder = client(VICTIM);
+    holder.request(TftpPackets.RRQ, "node/deploy_kernel", "octet");
+    assertThat(RawTftpClient.block(holder.receive())).isEqualTo(1); // the only slot is taken
+
+    RawTftpClient prober = client(ATTACKER);
+    for (int i = 0; i < 200; i++) {
+      prober.request(TftpPackets.RRQ, "pxelinux.cfg/missing-" + i, "octet");
+    }
+    for (int i = 0; i < 200; i++) {
+      byte[] p = prober.receive();
+      assertThat(RawTftpClient.errorCode(p)).as(RawTftpClient.errorMessage(p)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void junkOnTheWellKnownPortIsDroppedOrRefusedAndServiceGoesOn() throws Exception {
+    start(Duration.ofMillis(300), Duration.ofSeconds(1), 3, Duration.ofSeconds(30), 64, 8);
+    RawTftpClient junk = client(ATTACKER);
+    junk.socket.setSoTimeout(300);
+    // Not requests: no answer, whatever their length.
+    Random random = new Random(3);
+    List<byte[]> dropped = new ArrayList<>();
+    dropped.add(new byte[0]);
+    dropped.add(new byte[] {0});
+    dropped.add(TftpPackets.ack(1));
+    dropped.add(TftpPackets.error(0, "x"));
+    dropped.add(new byte[] {0, 3, 0, 1, 1, 2, 3});
+    dropped.add(new byte[] {0, 99});
+    byte[] big = new byte[60_000];
+    random.nextBytes(big);
+    big[0] = 0;
+    big[1] = 6;
+    dropped.add(big);
+    for (byte[] p : dropped) {
+      junk.send(p, junk.server);
+      assertThatThrownBy(junk::receive)
+          .as("answer to opcode %d", TftpPackets.opcode(p, p.length))
+          .isInstanceOf(SocketTimeoutException.class);
+    }
+    // Malformed requests: an ERROR 4 each.
+    List<byte[]> malformed =
+        List.of(
+            new byte[] {0, 1},
+            new byte[] {0, 1, 'a', 0},
+            new byte[] {0, 1, 'a', 0, 'o', 'c', 't', 'e', 't'},
+            new byte[] {0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0, 'b', 'l', 'k', 0});
+    for (byte[] p : malformed) {
+      junk.send(p, junk.server);
+      assertThat(RawTftpClient.errorCode(junk.receive())).isEqualTo(TftpPackets.ERR_ILLEGAL);
+    }
+    assertThat(download(VICTIM)).isLessThan(Duration.ofSeconds(3));
   }
 }
