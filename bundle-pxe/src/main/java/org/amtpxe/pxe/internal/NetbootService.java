@@ -183,8 +183,11 @@ public final class NetbootService {
                     s.tftpMaxBlockSize(),
                     s.tftpMaxWindowSize(),
                     s.tftpTimeout(),
+                    s.tftpMaxTimeout(),
                     s.tftpRetries(),
-                    s.tftpMaxTransfers()));
+                    s.tftpTransferLifetime(),
+                    s.tftpMaxTransfers(),
+                    s.tftpMaxTransfersPerClient()));
       } catch (IOException e) {
         tftpProblem =
             "cannot listen on UDP "

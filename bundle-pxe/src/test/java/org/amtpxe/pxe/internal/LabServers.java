@@ -22,7 +22,15 @@ public final class LabServers {
             TftpServer.start(
                 root,
                 new InetSocketAddress(address, Integer.parseInt(args[2])),
-                new TftpServerOptions(1468, 16, Duration.ofSeconds(1), 5, 16));
+                new TftpServerOptions(
+                    1468,
+                    16,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    5,
+                    Duration.ofSeconds(300),
+                    16,
+                    16));
         HttpBootServer http =
             HttpBootServer.start(root, new InetSocketAddress(address, Integer.parseInt(args[3])))) {
       System.out.println("READY");

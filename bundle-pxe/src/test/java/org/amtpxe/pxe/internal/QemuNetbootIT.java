@@ -250,7 +250,15 @@ class QemuNetbootIT {
         TftpServer.start(
             root,
             new InetSocketAddress("127.0.0.1", 0),
-            new TftpServerOptions(1468, 8, Duration.ofSeconds(1), 5, 8));
+            new TftpServerOptions(
+                1468,
+                8,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                5,
+                Duration.ofSeconds(300),
+                8,
+                8));
     closeables.add(tftp);
     String base = "tftp://10.0.2.2:" + tftp.localAddress().getPort();
     Files.writeString(

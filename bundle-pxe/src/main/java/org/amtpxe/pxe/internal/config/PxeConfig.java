@@ -56,8 +56,17 @@ public @interface PxeConfig {
 
   @AttributeDefinition(
       name = "TFTP retransmission timeout (ms)",
-      description = "Wait for an ACK before sending again, unless the client asks a timeout.")
+      description =
+          "Wait for an ACK before sending again, unless the client negotiates a timeout (10 to"
+              + " 255000, at most tftp_max_timeout_seconds).")
   int tftp__timeout__ms() default 1000;
+
+  @AttributeDefinition(
+      name = "TFTP longest negotiated timeout (s)",
+      description =
+          "Longest RFC 2349 timeout granted to a client, 1 to 255. A client asking more is not"
+              + " granted its timeout (it is left out of the OACK) and tftp_timeout_ms applies.")
+  int tftp__max__timeout__seconds() default 5;
 
   @AttributeDefinition(
       name = "TFTP retries",
@@ -65,9 +74,24 @@ public @interface PxeConfig {
   int tftp__retries() default 5;
 
   @AttributeDefinition(
+      name = "TFTP transfer lifetime (s)",
+      description =
+          "Longest time one transfer may take, 10 to 86400; then it is abandoned with an error to"
+              + " the client. 300 s carries a 60 MB initrd in 512-byte blocks at 200 kB/s; raise"
+              + " it for larger files or slower clients.")
+  int tftp__transfer__lifetime__seconds() default 300;
+
+  @AttributeDefinition(
       name = "TFTP concurrent transfers",
       description = "Transfers served at once; further requests get a 'server busy' error.")
   int tftp__max__transfers() default 64;
+
+  @AttributeDefinition(
+      name = "TFTP concurrent transfers per client",
+      description =
+          "Transfers served at once to one client address, 1 to 10000; further requests from that"
+              + " address get a 'too many transfers from your address' error.")
+  int tftp__max__transfers__per__client() default 8;
 
   @AttributeDefinition(
       name = "HTTP enabled",

@@ -23,8 +23,11 @@ public record PxeSettings(
     int tftpMaxBlockSize,
     int tftpMaxWindowSize,
     Duration tftpTimeout,
+    Duration tftpMaxTimeout,
     int tftpRetries,
+    Duration tftpTransferLifetime,
     int tftpMaxTransfers,
+    int tftpMaxTransfersPerClient,
     boolean httpEnabled,
     InetAddress httpAddress,
     int httpPort,
@@ -112,8 +115,35 @@ public record PxeSettings(
     int blksize = range("tftp_max_block_size", c.tftp__max__block__size(), 8, 65464, errors);
     int window = range("tftp_max_window_size", c.tftp__max__window__size(), 1, 64, errors);
     int timeoutMs = range("tftp_timeout_ms", c.tftp__timeout__ms(), 10, 255_000, errors);
+    int maxTimeout =
+        range("tftp_max_timeout_seconds", c.tftp__max__timeout__seconds(), 1, 255, errors);
+    if (maxTimeout >= 1 && maxTimeout <= 255 && timeoutMs > maxTimeout * 1000) {
+      // Otherwise a client asking no timeout would get a longer one than a client asking one.
+      errors.add(
+          "tftp_timeout_ms="
+              + timeoutMs
+              + ": must not exceed tftp_max_timeout_seconds="
+              + maxTimeout
+              + " ("
+              + maxTimeout * 1000
+              + " ms); lower tftp_timeout_ms or raise tftp_max_timeout_seconds");
+    }
     int retries = range("tftp_retries", c.tftp__retries(), 0, 100, errors);
+    int lifetime =
+        range(
+            "tftp_transfer_lifetime_seconds",
+            c.tftp__transfer__lifetime__seconds(),
+            10,
+            86_400,
+            errors);
     int transfers = range("tftp_max_transfers", c.tftp__max__transfers(), 1, 10_000, errors);
+    int perClient =
+        range(
+            "tftp_max_transfers_per_client",
+            c.tftp__max__transfers__per__client(),
+            1,
+            10_000,
+            errors);
     long sizeMb = c.image__cache__size__mb();
     if (sizeMb < 0) {
       errors.add("image_cache_size_mb=" + sizeMb + ": must be 0 or more");
@@ -150,8 +180,11 @@ public record PxeSettings(
         blksize,
         window,
         Duration.ofMillis(timeoutMs),
+        Duration.ofSeconds(maxTimeout),
         retries,
+        Duration.ofSeconds(lifetime),
         transfers,
+        perClient,
         c.http__enabled(),
         httpAddress,
         httpPort,

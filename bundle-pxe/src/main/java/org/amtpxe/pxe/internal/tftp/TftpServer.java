@@ -7,12 +7,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,20 +24,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only TFTP server (RFC 1350 with options: RFC 2347 OACK, 2348 blksize, 2349 timeout and
- * tsize, 7440 windowsize). One thread receives requests on the well-known port; each transfer runs
- * as one task on a bounded pool, from its own socket (its transfer ID).
+ * tsize, 7440 windowsize). One thread receives requests on the well-known port and answers every
+ * request it refuses itself; each admitted transfer runs as one task on a bounded pool, from its
+ * own socket (its transfer ID), within a slot of its own and of its client address.
  */
 public final class TftpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
 
+  /** RFC 2347: "The maximum size of a request packet is 512 octets." */
+  static final int MAX_REQUEST = 512;
+
   private final TftpRoot root;
   private final TftpServerOptions options;
   private final DatagramSocket socket;
+  private final DatagramSocket replySocket;
   private final ExecutorService listener;
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
   private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
+  private final Object slots = new Object();
+  private final Map<InetAddress, Integer> perClient = new HashMap<>(); // guarded by slots
+  private int active; // guarded by slots
   private volatile boolean running = true;
+
+  /** Why a request was not admitted. */
+  private enum Admission {
+    ADMITTED,
+    SERVER_BUSY,
+    CLIENT_BUSY
+  }
 
   private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options)
       throws SocketException {
@@ -44,15 +61,27 @@ public final class TftpServer implements AutoCloseable {
     // NOTE: no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port, which would
     // hide a server still running on it.
     this.socket = new DatagramSocket(bind);
+    try {
+      // Refusals leave from one socket of their own: a new transfer ID, as RFC 1350 answers a
+      // request, without a socket per refusal.
+      this.replySocket = new DatagramSocket(new InetSocketAddress(socket.getLocalAddress(), 0));
+    } catch (SocketException e) {
+      socket.close();
+      throw e;
+    }
     AtomicInteger ids = new AtomicInteger();
+    // NOTE: admission is counted in admit()/release(), not by the pool: a pool that rejects when
+    // all its threads are busy also rejects while a finished transfer's thread is on its way back.
+    // The queue therefore never holds more than the tasks of threads about to be free.
     this.transfers =
         new ThreadPoolExecutor(
-            0,
+            options.maxTransfers(),
             options.maxTransfers(),
             30,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new LinkedBlockingQueue<>(),
             r -> daemon(r, "amtpxe-tftp-transfer-" + ids.incrementAndGet()));
+    transfers.allowCoreThreadTimeOut(true);
     this.listener = Executors.newSingleThreadExecutor(r -> daemon(r, "amtpxe-tftp-listener"));
   }
 
@@ -84,7 +113,8 @@ public final class TftpServer implements AutoCloseable {
   }
 
   private void listen() {
-    byte[] buf = new byte[65536];
+    // One byte more than a request may have: a longer datagram arrives cut, at this length.
+    byte[] buf = new byte[MAX_REQUEST + 1];
     while (running) {
       DatagramPacket packet = new DatagramPacket(buf, buf.length);
       try {
@@ -99,17 +129,33 @@ public final class TftpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers one datagram on the well-known port. Everything here is bounded by the 512 bytes of a
+   * request: nothing but an admitted transfer takes a thread, a socket or a slot.
+   */
   private void handle(DatagramPacket packet) {
     InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
     int opcode = TftpPackets.opcode(packet.getData(), packet.getLength());
+    if (opcode != TftpPackets.RRQ && opcode != TftpPackets.WRQ) {
+      // DATA, ACK, ERROR or OACK belong on a transfer's port, anything else is junk: answering
+      // them would let any spoofed datagram make us send one.
+      LOG.debug("Ignoring a packet with opcode {} from {}", opcode, client);
+      return;
+    }
+    if (packet.getLength() > MAX_REQUEST) {
+      LOG.debug("Refused a request of more than {} bytes from {}", MAX_REQUEST, client);
+      replyError(
+          client,
+          TftpPackets.ERR_ILLEGAL,
+          "Illegal TFTP operation: request longer than " + MAX_REQUEST + " bytes (RFC 2347)");
+      return;
+    }
     TftpPackets.Request request;
     try {
       request = TftpPackets.parseRequest(packet.getData(), packet.getLength());
     } catch (IllegalArgumentException e) {
-      LOG.debug("Ignoring a packet with opcode {} from {}: {}", opcode, client, e.getMessage());
-      if (opcode == TftpPackets.RRQ || opcode == TftpPackets.WRQ) {
-        replyError(client, TftpPackets.ERR_ILLEGAL, "Illegal TFTP operation: malformed request");
-      }
+      LOG.debug("Refused a malformed request from {}: {}", client, e.getMessage());
+      replyError(client, TftpPackets.ERR_ILLEGAL, "Illegal TFTP operation: malformed request");
       return;
     }
     if (request.opcode() == TftpPackets.WRQ) {
@@ -117,29 +163,100 @@ public final class TftpServer implements AutoCloseable {
       replyError(client, TftpPackets.ERR_ACCESS, "Access violation: this server is read-only");
       return;
     }
+    boolean netascii;
+    switch (request.mode()) {
+      case "octet" -> netascii = false;
+      case "netascii" -> netascii = true;
+      default -> {
+        replyError(
+            client,
+            TftpPackets.ERR_ILLEGAL,
+            "Illegal TFTP operation: mode " + request.mode() + " not supported, use octet");
+        return;
+      }
+    }
+    Path file;
+    try {
+      file = root.resolve(request.filename());
+    } catch (TftpRoot.Refused e) {
+      LOG.debug("TFTP refused {} to {}: {}", request.filename(), client, e.getMessage());
+      replyError(client, e.code, e.getMessage());
+      return;
+    }
+    InetAddress address = client.getAddress();
+    switch (admit(address)) {
+      case CLIENT_BUSY -> {
+        LOG.debug(
+            "Refused {} from {}: {} transfers to that address running",
+            request.filename(),
+            client,
+            options.maxTransfersPerClient());
+        replyError(
+            client,
+            TftpPackets.ERR_UNDEFINED,
+            "Too many transfers from your address, try again later");
+        return;
+      }
+      case SERVER_BUSY -> {
+        LOG.debug(
+            "Refused {} from {}: {} transfers running",
+            request.filename(),
+            client,
+            options.maxTransfers());
+        replyError(client, TftpPackets.ERR_UNDEFINED, "Server busy, try again later");
+        return;
+      }
+      case ADMITTED -> {
+        // served below
+      }
+    }
+    TftpTransfer transfer =
+        new TftpTransfer(file, netascii, options, client, request, socketAddress(), openSockets);
     try {
       transfers.execute(
           () -> {
-            if (new TftpTransfer(root, options, client, request, socketAddress(), openSockets)
-                .run()) {
-              served.incrementAndGet();
+            try {
+              if (transfer.run()) {
+                served.incrementAndGet();
+              }
+            } finally {
+              release(address);
             }
           });
     } catch (RejectedExecutionException e) {
-      LOG.debug(
-          "Refused {} from {}: {} transfers running",
-          request.filename(),
-          client,
-          options.maxTransfers());
-      replyError(client, TftpPackets.ERR_UNDEFINED, "Server busy, try again later");
+      release(address); // closing
     }
   }
 
-  /** Sends an error from a fresh transfer ID, as RFC 1350 answers a request. */
+  /** Takes a transfer slot for one more transfer to {@code address}, if both limits allow it. */
+  private Admission admit(InetAddress address) {
+    synchronized (slots) {
+      int mine = perClient.getOrDefault(address, 0);
+      if (mine >= options.maxTransfersPerClient()) {
+        return Admission.CLIENT_BUSY;
+      }
+      if (active >= options.maxTransfers()) {
+        return Admission.SERVER_BUSY;
+      }
+      perClient.put(address, mine + 1);
+      active++;
+      return Admission.ADMITTED;
+    }
+  }
+
+  private void release(InetAddress address) {
+    synchronized (slots) {
+      active--;
+      // Addresses without a transfer leave the map: it never holds more than maxTransfers keys.
+      perClient.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+    }
+  }
+
+  /** Refuses a request, from a transfer ID other than the well-known port's (RFC 1350). */
   private void replyError(InetSocketAddress client, int code, String message) {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(socketAddress(), 0))) {
+    try {
       byte[] p = TftpPackets.error(code, message);
-      s.send(new DatagramPacket(p, p.length, client));
+      replySocket.send(new DatagramPacket(p, p.length, client));
     } catch (IOException e) {
       LOG.debug("Could not send a TFTP error to {}: {}", client, e.toString());
     }
@@ -153,6 +270,7 @@ public final class TftpServer implements AutoCloseable {
   public void close() {
     running = false;
     socket.close();
+    replySocket.close();
     listener.shutdownNow();
     transfers.shutdownNow();
     // NOTE: a thread blocked in DatagramSocket.receive is not woken by an interrupt; closing its

@@ -3,11 +3,11 @@ package org.amtpxe.pxe.internal.tftp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one file to one client: option negotiation, then DATA blocks in windows, each window
- * retransmitted from the last acknowledged block when its ACK does not come in time.
+ * retransmitted from the last acknowledged block when its ACK does not come in time, all within the
+ * transfer's lifetime.
  */
 final class TftpTransfer {
   private static final Logger LOG = LoggerFactory.getLogger(TftpTransfer.class);
@@ -27,21 +28,35 @@ final class TftpTransfer {
   private static final int MIN_BLOCK_SIZE = 8;
   private static final int MAX_BLOCK_SIZE = 65464;
 
-  private final TftpRoot root;
+  /** Holds an ACK, or an ERROR with a 512-byte message; anything longer arrives cut. */
+  private static final int RECEIVE_BUFFER = 4 + 512 + 1;
+
+  /** Strangers get at most one ERROR 5 per this interval, however many datagrams they send. */
+  private static final long STRANGER_REPLY_INTERVAL_NS = 100_000_000L;
+
+  private static final byte[] UNKNOWN_TID =
+      TftpPackets.error(TftpPackets.ERR_UNKNOWN_TID, "Unknown transfer ID");
+
+  private final Path file;
+  private final boolean netascii;
   private final TftpServerOptions options;
   private final InetSocketAddress client;
   private final TftpPackets.Request request;
   private final InetAddress localAddress;
   private final Set<DatagramSocket> openSockets;
+  private long end;
+  private long nextStrangerReply;
 
   TftpTransfer(
-      TftpRoot root,
+      Path file,
+      boolean netascii,
       TftpServerOptions options,
       InetSocketAddress client,
       TftpPackets.Request request,
       InetAddress localAddress,
       Set<DatagramSocket> openSockets) {
-    this.root = root;
+    this.file = file;
+    this.netascii = netascii;
     this.options = options;
     this.client = client;
     this.request = request;
@@ -51,10 +66,16 @@ final class TftpTransfer {
 
   /** Runs the transfer; returns true when the client acknowledged the last block. */
   boolean run() {
+    long start = System.nanoTime();
+    end = start + options.lifetime().toNanos();
+    nextStrangerReply = start;
+    // NOTE: the socket is not connected to the client. A connected socket has the kernel drop
+    // datagrams from any other address or port, while RFC 1350 (section 4) wants the stranger told
+    // with an ERROR 5 and the transfer left alone. The price: ICMP port unreachable is no longer
+    // reported, so a client that vanishes without an ERROR holds its slot for timeout x retries.
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(localAddress, 0))) {
       openSockets.add(socket);
       try {
-        socket.connect(client);
         return serve(socket);
       } finally {
         openSockets.remove(socket);
@@ -66,28 +87,16 @@ final class TftpTransfer {
   }
 
   private boolean serve(DatagramSocket socket) throws IOException {
-    boolean netascii;
-    switch (request.mode()) {
-      case "octet" -> netascii = false;
-      case "netascii" -> netascii = true;
-      default -> {
-        send(
-            socket,
-            TftpPackets.error(
-                TftpPackets.ERR_ILLEGAL,
-                "Illegal TFTP operation: mode " + request.mode() + " not supported, use octet"));
-        return false;
-      }
-    }
-    Path file;
+    long size;
+    InputStream raw;
     try {
-      file = root.resolve(request.filename());
-    } catch (TftpRoot.Refused e) {
-      LOG.debug("TFTP refused {} to {}: {}", request.filename(), client, e.getMessage());
-      send(socket, TftpPackets.error(e.code, e.getMessage()));
+      size = Files.size(file);
+      raw = new BufferedInputStream(Files.newInputStream(file), 65536);
+    } catch (IOException e) {
+      LOG.debug("TFTP cannot open {} for {}: {}", file, client, e.toString());
+      send(socket, TftpPackets.error(TftpPackets.ERR_NOT_FOUND, "File not found"));
       return false;
     }
-    long size = Files.size(file);
     int blockSize = DEFAULT_BLOCK_SIZE;
     int window = 1;
     int timeoutMs = (int) options.timeout().toMillis();
@@ -100,8 +109,23 @@ final class TftpTransfer {
     }
     Integer askedTimeout = number(asked.get("timeout"));
     if (askedTimeout != null && askedTimeout >= 1 && askedTimeout <= 255) {
-      timeoutMs = askedTimeout * 1000;
-      accepted.put("timeout", Integer.toString(askedTimeout));
+      if (askedTimeout * 1000L <= options.maxTimeout().toMillis()) {
+        timeoutMs = askedTimeout * 1000;
+        accepted.put("timeout", Integer.toString(askedTimeout));
+      } else {
+        // NOTE: RFC 2349 section "Timeout Interval Option": the timeout in an OACK "must match the
+        // value specified by the client", so a shorter one cannot be offered instead. RFC 2347
+        // lets a server leave out of the OACK an option it does not accept, and each side then
+        // keeps its own timeout: we leave it out and retransmit at our own timeout, which
+        // PxeSettings keeps within the cap. An ERROR 8 would be allowed too, but would fail the
+        // boot of a client that merely asks a long timeout.
+        LOG.debug(
+            "TFTP client {} asked timeout {} s for {}, above the {} s allowed: not granted",
+            client,
+            askedTimeout,
+            request.filename(),
+            options.maxTimeout().toSeconds());
+      }
     }
     // NOTE: the size of a netascii transfer is not the file size; RFC 2349 leaves it
     // undefined, so tsize is only answered in octet mode.
@@ -113,32 +137,32 @@ final class TftpTransfer {
       window = Math.min(askedWindow, options.maxWindowSize());
       accepted.put("windowsize", Integer.toString(window));
     }
-    socket.setSoTimeout(timeoutMs);
     LOG.debug(
-        "TFTP sending {} ({} bytes, {}) to {}, blksize {}, window {}",
+        "TFTP sending {} ({} bytes, {}) to {}, blksize {}, window {}, timeout {} ms",
         file,
         size,
         request.mode(),
         client,
         blockSize,
-        window);
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+        window,
+        timeoutMs);
+    try (raw) {
       InputStream in = netascii ? new NetasciiInputStream(raw) : raw;
-      if (!accepted.isEmpty() && !negotiate(socket, accepted)) {
+      if (!accepted.isEmpty() && !negotiate(socket, accepted, timeoutMs)) {
         return false;
       }
-      return sendData(socket, in, blockSize, window);
+      return sendData(socket, in, blockSize, window, timeoutMs);
     }
   }
 
   /** Sends the OACK until block 0 is acknowledged. */
-  private boolean negotiate(DatagramSocket socket, Map<String, String> accepted)
+  private boolean negotiate(DatagramSocket socket, Map<String, String> accepted, int timeoutMs)
       throws IOException {
     byte[] oack = TftpPackets.oack(accepted);
-    byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
+    byte[] buf = new byte[RECEIVE_BUFFER];
     for (int attempt = 0; attempt <= options.retries(); attempt++) {
       send(socket, oack);
-      long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
+      long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
       while (true) {
         Reply reply = receive(socket, buf, deadline);
         if (reply == Reply.TIMEOUT) {
@@ -146,6 +170,9 @@ final class TftpTransfer {
         }
         if (reply == Reply.ERROR) {
           return false;
+        }
+        if (reply == Reply.EXPIRED) {
+          return abandon(socket, 0);
         }
         if (reply == Reply.ACK && TftpPackets.block(buf) == 0) {
           return true;
@@ -156,18 +183,19 @@ final class TftpTransfer {
     return false;
   }
 
-  private boolean sendData(DatagramSocket socket, InputStream in, int blockSize, int window)
+  private boolean sendData(
+      DatagramSocket socket, InputStream in, int blockSize, int window, int timeoutMs)
       throws IOException {
     // Blocks are numbered from 1 as longs; the wire carries the low 16 bits (rollover to 0).
     // The window's packets are reused buffers: a 14 MB file is ~10,000 blocks, and allocating each
     // one showed up as GC pauses on a busy machine.
     byte[][] unacked = new byte[window][blockSize + 4];
     int[] lengths = new int[window];
-    DatagramPacket outgoing = new DatagramPacket(unacked[0], 0);
+    DatagramPacket outgoing = new DatagramPacket(unacked[0], 0, client);
     long firstUnacked = 1;
     long nextToRead = 1;
     long lastBlock = -1;
-    byte[] buf = new byte[MAX_BLOCK_SIZE + 4];
+    byte[] buf = new byte[RECEIVE_BUFFER];
     int attempts = 0;
     while (true) {
       while (lastBlock < 0 && nextToRead < firstUnacked + window) {
@@ -184,7 +212,7 @@ final class TftpTransfer {
         outgoing.setData(unacked[slot], 0, lengths[slot]);
         socket.send(outgoing);
       }
-      long deadline = System.nanoTime() + socket.getSoTimeout() * 1_000_000L;
+      long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
       boolean progressed = false;
       while (!progressed) {
         Reply reply = receive(socket, buf, deadline);
@@ -193,6 +221,9 @@ final class TftpTransfer {
         }
         if (reply == Reply.ERROR) {
           return false;
+        }
+        if (reply == Reply.EXPIRED) {
+          return abandon(socket, firstUnacked);
         }
         if (reply != Reply.ACK) {
           continue;
@@ -220,6 +251,30 @@ final class TftpTransfer {
     }
   }
 
+  /** Ends a transfer that outlived its lifetime, telling the client why; returns false. */
+  private boolean abandon(DatagramSocket socket, long block) throws IOException {
+    String limit = seconds(options.lifetime().toMillis());
+    LOG.info(
+        "TFTP transfer of {} to {} abandoned at block {}: it took longer than {}; raise"
+            + " tftp_transfer_lifetime_seconds if a legitimate client needs longer",
+        file,
+        client,
+        block,
+        limit);
+    send(
+        socket,
+        TftpPackets.error(
+            TftpPackets.ERR_UNDEFINED,
+            "Transfer abandoned: it took longer than "
+                + limit
+                + "; ask for a larger blksize or windowsize"));
+    return false;
+  }
+
+  private static String seconds(long millis) {
+    return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + " s";
+  }
+
   /** Maps a 16-bit block number onto the nearest long block at or after {@code base}. */
   private static long unwrap(int wire, long base) {
     long candidate = (base & ~0xffffL) | wire;
@@ -233,41 +288,68 @@ final class TftpTransfer {
     ACK,
     ERROR,
     OTHER,
-    TIMEOUT
+    TIMEOUT,
+    EXPIRED
   }
 
+  /**
+   * Waits for the client's next packet until {@code deadline}, and never past the transfer's end.
+   * Packets from any other address or port are answered (rate-limited) and do not end the wait.
+   */
   private Reply receive(DatagramSocket socket, byte[] buf, long deadline) throws IOException {
-    long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
-    if (remainingMs <= 0) {
-      return Reply.TIMEOUT;
+    while (true) {
+      long now = System.nanoTime();
+      if (now - end >= 0) {
+        return Reply.EXPIRED;
+      }
+      long until = deadline - end < 0 ? deadline : end;
+      if (until - now <= 0) {
+        return Reply.TIMEOUT;
+      }
+      socket.setSoTimeout((int) Math.max(1, (until - now + 999_999) / 1_000_000L));
+      DatagramPacket packet = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        continue; // the next round tells a timeout from the end of the lifetime
+      }
+      int opcode = TftpPackets.opcode(buf, packet.getLength());
+      if (!client.equals(packet.getSocketAddress())) {
+        answerStranger(socket, packet, opcode);
+        continue;
+      }
+      if (opcode == TftpPackets.ERROR) {
+        LOG.debug(
+            "TFTP client {} aborted {}: {}",
+            client,
+            request.filename(),
+            TftpPackets.errorMessage(buf, packet.getLength()));
+        return Reply.ERROR;
+      }
+      return opcode == TftpPackets.ACK && packet.getLength() >= 4 ? Reply.ACK : Reply.OTHER;
     }
-    DatagramPacket packet = new DatagramPacket(buf, buf.length);
-    int saved = socket.getSoTimeout();
-    socket.setSoTimeout((int) remainingMs);
-    try {
-      socket.receive(packet);
-    } catch (SocketTimeoutException e) {
-      return Reply.TIMEOUT;
-    } catch (PortUnreachableException e) {
-      LOG.debug("TFTP client {} went away during {}", client, request.filename());
-      return Reply.ERROR;
-    } finally {
-      socket.setSoTimeout(saved);
+  }
+
+  /**
+   * RFC 1350 section 4: a packet from a wrong transfer ID gets an ERROR 5, and the transfer goes
+   * on. An ERROR is never answered (two servers would bounce errors forever), and at most one
+   * answer leaves per {@link #STRANGER_REPLY_INTERVAL_NS}, so that a flood of spoofed datagrams
+   * does not turn this socket into a reflector.
+   */
+  private void answerStranger(DatagramSocket socket, DatagramPacket packet, int opcode)
+      throws IOException {
+    LOG.debug(
+        "TFTP transfer to {} got opcode {} from {}", client, opcode, packet.getSocketAddress());
+    long now = System.nanoTime();
+    if (opcode == TftpPackets.ERROR || now - nextStrangerReply < 0) {
+      return;
     }
-    int opcode = TftpPackets.opcode(buf, packet.getLength());
-    if (opcode == TftpPackets.ERROR) {
-      LOG.debug(
-          "TFTP client {} aborted {}: {}",
-          client,
-          request.filename(),
-          TftpPackets.errorMessage(buf, packet.getLength()));
-      return Reply.ERROR;
-    }
-    return opcode == TftpPackets.ACK && packet.getLength() >= 4 ? Reply.ACK : Reply.OTHER;
+    nextStrangerReply = now + STRANGER_REPLY_INTERVAL_NS;
+    socket.send(new DatagramPacket(UNKNOWN_TID, UNKNOWN_TID.length, packet.getSocketAddress()));
   }
 
   private void send(DatagramSocket socket, byte[] packet) throws IOException {
-    socket.send(new DatagramPacket(packet, packet.length));
+    socket.send(new DatagramPacket(packet, packet.length, client));
   }
 
   private static Integer number(String value) {

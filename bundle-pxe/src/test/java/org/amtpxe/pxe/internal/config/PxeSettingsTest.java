@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +66,52 @@ class PxeSettingsTest {
         .hasMessageContaining("tftp_max_block_size=4")
         .hasMessageContaining("image_cache_dir")
         .hasMessageContaining("previous configuration stays");
+  }
+
+  @Test
+  void tftpDefaultsBoundWhatOneClientCanHold() {
+    PxeSettings s = PxeSettings.from(TestConfigs.config(Map.of()), data);
+    assertThat(s.tftpMaxTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.tftpTransferLifetime()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(s.tftpMaxTransfersPerClient()).isEqualTo(8);
+    assertThat(s.tftpMaxTransfers()).isEqualTo(64);
+    // One unacknowledged packet holds a slot at most timeout x (retries + 1).
+    assertThat(s.tftpMaxTimeout().multipliedBy(s.tftpRetries() + 1))
+        .isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void refusesTftpLimitsOutOfRangeNamingKeyValueAndRange() {
+    record Bad(String key, int value, String range) {}
+    for (Bad bad :
+        List.of(
+            new Bad("tftp_max_timeout_seconds", 0, "between 1 and 255"),
+            new Bad("tftp_max_timeout_seconds", 256, "between 1 and 255"),
+            new Bad("tftp_transfer_lifetime_seconds", 9, "between 10 and 86400"),
+            new Bad("tftp_transfer_lifetime_seconds", 86_401, "between 10 and 86400"),
+            new Bad("tftp_max_transfers_per_client", 0, "between 1 and 10000"),
+            new Bad("tftp_max_transfers_per_client", 10_001, "between 1 and 10000"))) {
+      assertThatThrownBy(
+              () -> PxeSettings.from(TestConfigs.config(Map.of(bad.key(), bad.value())), data))
+          .as(bad.toString())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad.key() + "=" + bad.value() + ": must be " + bad.range())
+          .hasMessageContaining("previous configuration stays");
+    }
+  }
+
+  @Test
+  void refusesAServerTimeoutLongerThanAClientMayNegotiate() {
+    assertThatThrownBy(
+            () -> PxeSettings.from(TestConfigs.config(Map.of("tftp_timeout_ms", 6000)), data))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tftp_timeout_ms=6000")
+        .hasMessageContaining("tftp_max_timeout_seconds=5 (5000 ms)");
+    PxeSettings s =
+        PxeSettings.from(
+            TestConfigs.config(Map.of("tftp_timeout_ms", 6000, "tftp_max_timeout_seconds", 6)),
+            data);
+    assertThat(s.tftpTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(s.tftpMaxTimeout()).isEqualTo(Duration.ofSeconds(6));
   }
 }

@@ -39,7 +39,15 @@ class ExternalTftpClientsTest {
         TftpServer.start(
             root,
             new InetSocketAddress("127.0.0.1", 0),
-            new TftpServerOptions(1468, 16, Duration.ofMillis(500), 5, 16));
+            new TftpServerOptions(
+                1468,
+                16,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(5),
+                5,
+                Duration.ofSeconds(60),
+                16,
+                16));
     port = server.localAddress().getPort();
   }
 

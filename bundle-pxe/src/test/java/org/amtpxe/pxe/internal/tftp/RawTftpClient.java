@@ -19,12 +19,21 @@ final class RawTftpClient implements AutoCloseable {
   SocketAddress transferPeer;
 
   RawTftpClient(InetSocketAddress server) throws IOException {
+    this(server, "127.0.0.1");
+  }
+
+  /** A client sending from {@code localAddress} (any 127.x.y.z works on Linux loopback). */
+  RawTftpClient(InetSocketAddress server, String localAddress) throws IOException {
     this.server = server;
-    this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    this.socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
     socket.setSoTimeout(3000);
   }
 
   void request(int opcode, String file, String mode, String... options) throws IOException {
+    send(requestPacket(opcode, file, mode, options), server);
+  }
+
+  static byte[] requestPacket(int opcode, String file, String mode, String... options) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(0);
     out.write(opcode);
@@ -32,8 +41,12 @@ final class RawTftpClient implements AutoCloseable {
       out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
       out.write(0);
     }
-    byte[] p = out.toByteArray();
-    socket.send(new DatagramPacket(p, p.length, server));
+    return out.toByteArray();
+  }
+
+  /** Sends any bytes, well-formed or not, to {@code to}. */
+  void send(byte[] p, SocketAddress to) throws IOException {
+    socket.send(new DatagramPacket(p, p.length, to));
   }
 
   private static List<String> concat(String file, String mode, String... options) {

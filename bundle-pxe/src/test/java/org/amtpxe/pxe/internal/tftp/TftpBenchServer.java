@@ -16,7 +16,15 @@ public final class TftpBenchServer {
         TftpServer.start(
             Path.of(args[0]),
             new InetSocketAddress(args[1], Integer.parseInt(args[2])),
-            new TftpServerOptions(65464, 64, Duration.ofSeconds(1), 5, 64));
+            new TftpServerOptions(
+                65464,
+                64,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                5,
+                Duration.ofSeconds(300),
+                64,
+                64));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     Thread.currentThread().join();
   }

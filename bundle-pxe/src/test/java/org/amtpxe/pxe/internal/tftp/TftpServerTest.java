@@ -46,7 +46,15 @@ class TftpServerTest {
     return TftpServer.start(
         root,
         new InetSocketAddress("127.0.0.1", 0),
-        new TftpServerOptions(blksize, window, timeout, 3, transfers));
+        new TftpServerOptions(
+            blksize,
+            window,
+            timeout,
+            Duration.ofSeconds(5),
+            3,
+            Duration.ofSeconds(30),
+            transfers,
+            64)); // per client: every test client sends from 127.0.0.1
   }
 
   @AfterEach
