@@ -5,12 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps the file names clients ask for onto files under one directory, and refuses everything that
  * would leave it: {@code ..}, absolute paths elsewhere, and symbolic links pointing outside.
  */
 final class TftpRoot {
+  private static final Logger LOG = LoggerFactory.getLogger(TftpRoot.class);
   private final Path root;
 
   TftpRoot(Path root) {
@@ -37,17 +40,19 @@ final class TftpRoot {
    *
    * @param requested the name from the request, relative or absolute
    * @return the real path of the file
-   * @throws Refused with {@link TftpPackets#ERR_NOT_FOUND} or {@link TftpPackets#ERR_ACCESS}
+   * @throws Refused with {@link TftpPackets#ERR_NOT_FOUND} and "File not found", whatever the
+   *     reason (missing, outside the root, a link leading out, unreadable): a client learns nothing
+   *     about what exists outside what it may read. The reason is logged at debug level.
    */
   Path resolve(String requested) throws Refused {
     if (requested.isEmpty() || requested.indexOf('\0') >= 0) {
-      throw new Refused(TftpPackets.ERR_ACCESS, "Access violation: bad file name");
+      throw notFound("Access violation: bad file name");
     }
     Path realRoot;
     try {
       realRoot = root.toRealPath();
     } catch (IOException e) {
-      throw new Refused(TftpPackets.ERR_NOT_FOUND, "File not found");
+      throw notFound("File not found");
     }
     // NOTE: some Windows-built clients send backslashes; pxelinux and iPXE never do.
     String name = requested.replace('\\', '/');
@@ -60,29 +65,34 @@ final class TftpRoot {
     try {
       candidate = realRoot.resolve(name).normalize();
     } catch (InvalidPathException e) {
-      throw new Refused(TftpPackets.ERR_ACCESS, "Access violation: bad file name");
+      throw notFound("Access violation: bad file name");
     }
     if (!candidate.startsWith(realRoot)) {
-      throw new Refused(TftpPackets.ERR_ACCESS, "Access violation: outside the TFTP root");
+      throw notFound("Access violation: outside the TFTP root");
     }
     Path real;
     try {
       real = candidate.toRealPath();
     } catch (NoSuchFileException e) {
-      throw new Refused(TftpPackets.ERR_NOT_FOUND, "File not found");
+      throw notFound("File not found");
     } catch (IOException e) {
-      throw new Refused(TftpPackets.ERR_ACCESS, "Access violation");
+      throw notFound("Access violation");
     }
     if (!real.startsWith(realRoot)) {
-      throw new Refused(TftpPackets.ERR_ACCESS, "Access violation: link leads outside the root");
+      throw notFound("Access violation: link leads outside the root");
     }
     if (!Files.isRegularFile(real)) {
-      throw new Refused(TftpPackets.ERR_NOT_FOUND, "File not found");
+      throw notFound("File not found");
     }
     if (!Files.isReadable(real)) {
-      throw new Refused(TftpPackets.ERR_ACCESS, "Access violation: not readable");
+      throw notFound("Access violation: not readable");
     }
     return real;
+  }
+
+  private static Refused notFound(String reason) {
+    LOG.debug("TFTP request refused: {}", reason);
+    return new Refused(TftpPackets.ERR_NOT_FOUND, "File not found");
   }
 
   private static String stripPrefix(String name, String prefix) {
