@@ -1,8 +1,11 @@
 package org.amtpxe.conductor.internal.store;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -43,6 +46,15 @@ public final class Database implements AutoCloseable {
   public static Database open(String url, String user, String password, int maxConnections) {
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith("jdbc:h2:")) {
+      Optional<Path> dir = PrivateFiles.h2Directory(url);
+      if (dir.isPresent()) {
+        try {
+          PrivateFiles.directory(dir.get());
+        } catch (IOException e) {
+          throw new StoreException(
+              "Cannot make the database directory " + dir.get() + " private: " + e.getMessage(), e);
+        }
+      }
       JdbcConnectionPool pool =
           JdbcConnectionPool.create(
               url, user == null ? "" : user, password == null ? "" : password);
