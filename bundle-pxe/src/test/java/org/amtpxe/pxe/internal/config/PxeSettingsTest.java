@@ -3,9 +3,12 @@ package org.amtpxe.pxe.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PxeSettingsTest {
   final Path data = Path.of("/var/lib/karaf/data");
@@ -22,6 +25,106 @@ class PxeSettingsTest {
     assertThat(s.defaultBootMode()).isEqualTo(BootMode.BIOS);
     assertThat(s.rearmBeforeReboot()).isTrue();
     assertThat(s.diskDevices()).containsExactly("cciss/c0d0", "sda", "hda", "vda");
+    assertThat(s.imageSources().imageDirs()).containsExactly(data.resolve("amtpxe/images"));
+    assertThat(s.imageSources().allowedHosts()).isEmpty();
+    assertThat(s.imageSources().maxBytes()).isEqualTo(65536L * 1024 * 1024);
+    assertThat(s.imageSources().downloadTimeout()).isEqualTo(Duration.ofSeconds(1800));
+  }
+
+  PxeSettings with(Map<String, Object> overrides) {
+    return PxeSettings.from(TestConfigs.config(overrides), data, Path.of("/opt/karaf/etc"));
+  }
+
+  @Test
+  void imageSourceSettingsAreParsed() {
+    PxeSettings s =
+        with(
+            Map.of(
+                "image_dirs",
+                " /srv/images , ${karaf.data}/amtpxe/images/extra,",
+                "image_url_allowed_hosts",
+                "Images.Example.org., *.cdn.example.net, 10.0.0.1, [::1]",
+                "image_max_size_mb",
+                1024L,
+                "image_download_timeout_seconds",
+                60));
+    assertThat(s.imageSources().imageDirs())
+        .containsExactly(Path.of("/srv/images"), data.resolve("amtpxe/images/extra"));
+    assertThat(s.imageSources().allowedHosts())
+        .containsExactly("images.example.org", "*.cdn.example.net", "10.0.0.1", "[::1]");
+    assertThat(s.imageSources().maxBytes()).isEqualTo(1024L * 1024 * 1024);
+    assertThat(s.imageSources().downloadTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(with(Map.of("image_dirs", "")).imageSources().imageDirs()).isEmpty();
+  }
+
+  @Test
+  void imageDirsThatOverlapWhatIsNeverReadAreRefusedByName() {
+    String[][] bad = {
+      {"images", "must be an absolute directory"},
+      {"/", "is or contains /dev"},
+      {"/etc/images", "lies in /etc"},
+      {"/proc", "is or contains /proc"},
+      {"/var/lib/karaf/data", "is or contains Karaf's data directory"},
+      {"/var/lib/karaf/data/amtpxe", "is or contains tftp_root"},
+      {"/var/lib/karaf/data/amtpxe/conductor", "lies in Karaf's data directory"},
+      {"/var/lib/karaf/data/amtpxe/tftpboot", "tftp_root"},
+      {"/var/lib/karaf/data/amtpxe/master_images/x", "lies in image_cache_dir"},
+      {"/opt/karaf/etc", "Karaf's etc directory"},
+      {"/opt/karaf", "is or contains Karaf's etc directory"},
+    };
+    for (String[] b : bad) {
+      assertThatThrownBy(() -> with(Map.of("image_dirs", "/srv/images," + b[0])))
+          .as(b[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("image_dirs contains")
+          .hasMessageContaining(b[0])
+          .hasMessageContaining(b[1]);
+    }
+  }
+
+  @Test
+  void anImageDirThatIsReallyALinkIntoEtcIsRefused(@TempDir Path tmp) throws Exception {
+    Path link = Files.createSymbolicLink(tmp.resolve("images"), Path.of("/etc"));
+    assertThatThrownBy(() -> with(Map.of("image_dirs", link.toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image_dirs contains " + link + " (really /etc)")
+        .hasMessageContaining("/etc");
+  }
+
+  @Test
+  void badHostsAndSizesAreNamedWithTheirValues() {
+    assertThatThrownBy(
+            () ->
+                with(
+                    Map.of(
+                        "image_url_allowed_hosts",
+                        "ok.example.org, bad host!, *.",
+                        "image_max_size_mb",
+                        0L)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image_url_allowed_hosts contains 'bad host!'")
+        .hasMessageContaining("image_url_allowed_hosts contains '*.'")
+        .hasMessageContaining("image_max_size_mb=0: must be between 1 and 16777216");
+    assertThatThrownBy(() -> with(Map.of("image_max_size_mb", 16L * 1024 * 1024 + 1)))
+        .hasMessageContaining("image_max_size_mb=16777217");
+    assertThatThrownBy(() -> with(Map.of("image_download_timeout_seconds", 0)))
+        .hasMessageContaining("image_download_timeout_seconds=0");
+  }
+
+  @Test
+  void theProtectedDirectoriesIncludeTheRootsTheCacheAndKaraf() {
+    PxeSettings s = with(Map.of("http_root", "/srv/httpboot"));
+    assertThat(s.imageSources().protectedDirs())
+        .contains(
+            Path.of("/etc"),
+            Path.of("/dev"),
+            s.tftpRoot(),
+            Path.of("/srv/httpboot"),
+            s.imageCacheDir(),
+            data,
+            Path.of("/opt/karaf/etc"));
+    assertThat(s.imageSources().isProtected(data.resolve("amtpxe/conductor.mv.db"))).isTrue();
+    assertThat(s.imageSources().isProtected(data.resolve("amtpxe/images/disk.raw"))).isFalse();
   }
 
   @Test
