@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.amtpxe.api.error.DeployFailureException;
 import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.Node;
@@ -289,6 +291,59 @@ class PxeDeployImageAttackTest {
       assertThat(tftpRoot.resolve(UUID)).doesNotExist();
       assertThat(httpRoot.resolve(UUID)).doesNotExist();
     }
+  }
+
+  @Test
+  void aFileSwappedForALinkAfterValidateIsRefusedWhenFetched() throws Exception {
+    startServers();
+    // The deploy kernel comes over HTTP; while it is served, the deploy ramdisk (already
+    // validated as a regular file in image_dirs) is swapped for a link to the database.
+    byte[] kernel = "remote kernel".getBytes(StandardCharsets.US_ASCII);
+    imageServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    imageServer.createContext(
+        "/kernel",
+        ex -> {
+          Path ramdisk = images.resolve("deploy_ramdisk");
+          Files.delete(ramdisk);
+          Files.createSymbolicLink(ramdisk, database);
+          ex.sendResponseHeaders(200, kernel.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(kernel);
+          }
+        });
+    imageServer.start();
+    driverInfo(
+        mapOf(
+            "deploy_kernel",
+            "http://127.0.0.1:" + imageServer.getAddress().getPort() + "/kernel",
+            "deploy_kernel_checksum",
+            sha256(kernel),
+            "deploy_ramdisk_checksum",
+            null,
+            ALLOW_UNVERIFIED,
+            "true"));
+    deploy.validate(task);
+    assertThatThrownBy(() -> deploy.prepare(task))
+        .isInstanceOf(DeployFailureException.class)
+        .hasMessageContaining("deploy_ramdisk")
+        .hasMessageContaining("image_dirs")
+        .hasMessageNotContaining("hunter2");
+    // The kernel it had already linked is gone too: nothing of the node is served.
+    assertThat(httpGet("/" + UUID + "/deploy_ramdisk")).startsWith("HTTP/1.1 404");
+    assertThat(httpGet("/" + UUID + "/deploy_kernel")).startsWith("HTTP/1.1 404");
+    assertThat(tftpRoot.resolve(UUID)).doesNotExist();
+    assertThat(httpRoot.resolve(UUID)).doesNotExist();
+  }
+
+  @Test
+  void aPrepareThatFailsPartWayLeavesNothingOfTheNodeInTheRoots() throws Exception {
+    driverInfo(mapOf("deploy_ramdisk_checksum", "f".repeat(64)));
+    deploy.validate(task);
+    assertThatThrownBy(() -> deploy.prepare(task))
+        .isInstanceOf(DeployFailureException.class)
+        .hasMessageContaining("failed verification");
+    assertThat(tftpRoot.resolve(UUID)).doesNotExist();
+    assertThat(httpRoot.resolve(UUID)).doesNotExist();
   }
 
   @Test
