@@ -141,6 +141,7 @@ public final class NetbootService {
                 http == null ? null : http.localAddress(),
                 httpProblem,
                 s.httpRoot()))
+        .append(s.httpTls() != null && http != null ? " (HTTPS)" : "")
         .append('\n');
     b.append("http_url: ").append(s.httpUrl().isEmpty() ? "(not set)" : s.httpUrl()).append('\n');
     b.append("api_url: ").append(s.apiUrl().isEmpty() ? "(not set)" : s.apiUrl()).append('\n');
@@ -231,7 +232,9 @@ public final class NetbootService {
       try {
         http =
             HttpBootServer.start(
-                s.httpRoot(), new InetSocketAddress(s.httpAddress(), s.httpPort()));
+                s.httpRoot(),
+                new InetSocketAddress(s.httpAddress(), s.httpPort()),
+                HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()));
       } catch (Exception e) {
         httpProblem =
             "cannot listen on TCP "

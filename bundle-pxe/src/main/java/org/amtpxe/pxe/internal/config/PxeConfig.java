@@ -1,6 +1,7 @@
 package org.amtpxe.pxe.internal.config;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
@@ -196,4 +197,21 @@ public @interface PxeConfig {
           "Images above this size are refused: a larger declared Content-Length before reading,"
               + " a longer body when it gets there (1 to 16777216).")
   long image__max__size__mb() default 65536;
+
+  // HTTP boot server TLS.
+
+  @AttributeDefinition(
+      name = "HTTP TLS keystore",
+      description =
+          "Absolute path of a PKCS12 keystore with the HTTP boot server's private key and"
+              + " certificate: the server then speaks HTTPS only, and http_url defaults to"
+              + " https://. iPXE and the deploy ramdisk must support HTTPS and trust the"
+              + " certificate. Empty: plain HTTP.")
+  String http__tls__keystore() default "";
+
+  @AttributeDefinition(
+      name = "HTTP TLS keystore password",
+      type = AttributeType.PASSWORD,
+      description = "Password of http_tls_keystore and its key. Never logged.")
+  String http__tls__keystore__password() default "";
 }

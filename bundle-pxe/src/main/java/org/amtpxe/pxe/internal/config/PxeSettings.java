@@ -1,19 +1,26 @@
 package org.amtpxe.pxe.internal.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
+import org.amtpxe.pxe.internal.http.HttpTls;
 
 /**
  * The validated, immutable form of {@link PxeConfig}: paths resolved, URLs checked, ranges
@@ -21,6 +28,7 @@ import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
  *
  * @param imageSources image_dirs, image_url_allowed_hosts, image_max_size_mb and the download
  *     deadline, with the directories never read
+ * @param httpTls the HTTP boot server's keystore, or null for plain HTTP
  */
 public record PxeSettings(
     boolean tftpEnabled,
@@ -49,7 +57,9 @@ public record PxeSettings(
     Duration notifyTimeout,
     boolean rearmBeforeReboot,
     // image sources
-    ImageSourcePolicy imageSources) {
+    ImageSourcePolicy imageSources,
+    // HTTP boot server TLS
+    HttpTls httpTls) {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern DISK = Pattern.compile("[A-Za-z0-9/_.-]+");
@@ -96,10 +106,15 @@ public record PxeSettings(
               + " lies inside a served root; choose a directory beside tftp_root/http_root on the"
               + " same filesystem");
     }
+    HttpTls httpTls = httpTls(c, errors);
     String httpUrl = stripSlash(c.http__url().trim());
     if (httpUrl.isEmpty()) {
       if (httpAddress != null && !httpAddress.isAnyLocalAddress()) {
-        httpUrl = "http://" + httpAddress.getHostAddress() + ":" + httpPort;
+        httpUrl =
+            (httpTls == null ? "http://" : "https://")
+                + httpAddress.getHostAddress()
+                + ":"
+                + httpPort;
       }
     } else {
       httpUrl = httpUrl("http_url", httpUrl, errors);
@@ -193,7 +208,62 @@ public record PxeSettings(
         notifyPort,
         Duration.ofSeconds(notifyTimeout),
         c.rearm__before__reboot(),
-        imageSources);
+        imageSources,
+        httpTls);
+  }
+
+  /**
+   * Validates http_tls_keystore and its password by loading the keystore, so that a bad one is
+   * refused with the configuration rather than when the server starts. No message carries the
+   * password.
+   */
+  private static HttpTls httpTls(PxeConfig c, List<String> errors) {
+    String path = c.http__tls__keystore().trim();
+    String password = c.http__tls__keystore__password();
+    if (path.isEmpty()) {
+      if (!password.isEmpty()) {
+        errors.add(
+            "http_tls_keystore_password is set but http_tls_keystore is not: set both for"
+                + " HTTPS, or neither");
+      }
+      return null;
+    }
+    Path keystore;
+    try {
+      keystore = Path.of(path);
+    } catch (InvalidPathException e) {
+      errors.add("http_tls_keystore=" + path + ": not a path");
+      return null;
+    }
+    if (!keystore.isAbsolute() || !Files.isRegularFile(keystore)) {
+      errors.add("http_tls_keystore=" + path + ": must be the absolute path of a PKCS12 file");
+      return null;
+    }
+    try (var in = Files.newInputStream(keystore)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password.toCharArray());
+      boolean hasKey = false;
+      for (String alias : Collections.list(ks.aliases())) {
+        hasKey |= ks.isKeyEntry(alias);
+      }
+      if (!hasKey) {
+        errors.add("http_tls_keystore=" + path + ": holds no private key");
+        return null;
+      }
+    } catch (IOException e) {
+      errors.add(
+          "http_tls_keystore="
+              + path
+              + ": cannot be read as a PKCS12 keystore with http_tls_keystore_password"
+              + (e.getCause() instanceof UnrecoverableKeyException
+                  ? " (wrong password)"
+                  : " (" + e.getClass().getSimpleName() + ")"));
+      return null;
+    } catch (GeneralSecurityException e) {
+      errors.add("http_tls_keystore=" + path + ": " + e.getClass().getSimpleName());
+      return null;
+    }
+    return new HttpTls(keystore, password);
   }
 
   /**

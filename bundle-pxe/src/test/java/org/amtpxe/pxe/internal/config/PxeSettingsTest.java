@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.amtpxe.pxe.internal.http.TestKeystore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,5 +168,37 @@ class PxeSettingsTest {
         .hasMessageContaining("tftp_max_block_size=4")
         .hasMessageContaining("image_cache_dir")
         .hasMessageContaining("previous configuration stays");
+  }
+
+  @Test
+  void aTlsKeystoreIsCheckedWithItsPasswordAndTheUrlBecomesHttps(@TempDir Path tmp)
+      throws Exception {
+    Path keystore = TestKeystore.create(tmp.resolve("boot.p12"), "s3cret-pw");
+    PxeSettings s =
+        with(
+            Map.of(
+                "http_address", "192.168.77.1",
+                "http_tls_keystore", keystore.toString(),
+                "http_tls_keystore_password", "s3cret-pw"));
+    assertThat(s.httpTls().keystore()).isEqualTo(keystore);
+    assertThat(s.httpUrl()).isEqualTo("https://192.168.77.1:8080");
+    assertThat(s.toString()).doesNotContain("s3cret-pw");
+    assertThatThrownBy(
+            () ->
+                with(
+                    Map.of(
+                        "http_tls_keystore",
+                        keystore.toString(),
+                        "http_tls_keystore_password",
+                        "wrong-pw")))
+        .hasMessageContaining("http_tls_keystore=" + keystore)
+        .hasMessageContaining("wrong password")
+        .hasMessageNotContaining("wrong-pw");
+    assertThatThrownBy(() -> with(Map.of("http_tls_keystore_password", "s3cret-pw")))
+        .hasMessageContaining("http_tls_keystore_password is set but http_tls_keystore is not")
+        .hasMessageNotContaining("s3cret-pw");
+    assertThatThrownBy(() -> with(Map.of("http_tls_keystore", "boot.p12")))
+        .hasMessageContaining("http_tls_keystore=boot.p12: must be the absolute path");
+    assertThat(with(Map.of()).httpTls()).isNull();
   }
 }
