@@ -1,7 +1,6 @@
 package org.amtpxe.pxe.internal.cache;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -9,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,7 +19,6 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ import org.amtpxe.pxe.internal.cache.ImageSourcePolicy.LocalImage;
  */
 final class ImageFetcher {
   static final int MAX_REDIRECTS = 5;
-  private static final int CHUNK = 1 << 20;
+  private static final int CHUNK = 64 * 1024;
   private static final Duration MAX_CONNECT = Duration.ofSeconds(30);
 
   private final ImageSourcePolicy policy;
@@ -108,19 +107,19 @@ final class ImageFetcher {
               + ", not a link out of it.");
     }
     try (in;
-        OutputStream out = output(target, digest)) {
+        Target out = new Target(target, digest)) {
       long size = in.size();
       if (size > policy.maxBytes()) {
         throw tooLarge(source, "is " + size + " bytes");
       }
-      ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+      ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
       long total = 0;
       while (in.read(buffer.clear()) >= 0) {
         total += buffer.position();
         if (total > policy.maxBytes()) {
           throw tooLarge(source, "grew past it while it was read");
         }
-        out.write(buffer.array(), 0, buffer.position());
+        out.write(buffer.flip());
         if (System.nanoTime() - deadline > 0) {
           throw timedOut(source, total);
         }
@@ -192,7 +191,7 @@ final class ImageFetcher {
   private long download(
       ImageSource source, URI start, Path target, MessageDigest digest, long deadline)
       throws DeployFailureException, IOException {
-    try (OutputStream out = output(target, digest)) {
+    try (Target out = new Target(target, digest)) {
       URI uri = start;
       for (int redirects = 0; ; redirects++) {
         BodySink sink = new BodySink(source, out, target);
@@ -315,9 +314,31 @@ final class ImageFetcher {
     return message.replaceAll("(https?://)[^/\\s@]*@", "$1").replaceAll("\\?[^\\s]*", "?…");
   }
 
-  private static OutputStream output(Path target, MessageDigest digest) throws IOException {
-    OutputStream file = Files.newOutputStream(target);
-    return digest == null ? file : new DigestOutputStream(file, digest);
+  /** The file being written, and the digest every byte written goes through. */
+  private static final class Target implements AutoCloseable {
+    private final FileChannel channel;
+    private final MessageDigest digest;
+
+    Target(Path file, MessageDigest digest) throws IOException {
+      this.channel =
+          FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      this.digest = digest;
+    }
+
+    /** Writes the buffer's remaining bytes, consuming them. */
+    void write(ByteBuffer b) throws IOException {
+      if (digest != null) {
+        digest.update(b.duplicate());
+      }
+      while (b.hasRemaining()) {
+        channel.write(b);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   private DeployFailureException tooLarge(ImageSource source, String what) {
@@ -397,14 +418,14 @@ final class ImageFetcher {
    */
   private final class BodySink implements HttpResponse.BodySubscriber<Long> {
     private final ImageSource source;
-    private final OutputStream out;
+    private final Target out;
     private final Path target;
     private final CompletableFuture<Long> body = new CompletableFuture<>();
     private Flow.Subscription subscription;
     private long count;
     private boolean stopped;
 
-    BodySink(ImageSource source, OutputStream out, Path target) {
+    BodySink(ImageSource source, Target out, Path target) {
       this.source = source;
       this.out = out;
       this.target = target;
@@ -489,7 +510,7 @@ final class ImageFetcher {
                   new LimitException(tooLargeMessage(source, "grew past it while it arrived"));
               break;
             }
-            write(b);
+            out.write(b);
             count += n;
           }
         } catch (IOException e) {
@@ -504,17 +525,6 @@ final class ImageFetcher {
         body.completeExceptionally(failure);
       } else {
         s.request(1);
-      }
-    }
-
-    private void write(ByteBuffer b) throws IOException {
-      if (b.hasArray()) {
-        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-        b.position(b.limit());
-      } else {
-        byte[] copy = new byte[b.remaining()];
-        b.get(copy);
-        out.write(copy);
       }
     }
 
