@@ -112,6 +112,10 @@ final class ImageFetcher {
       if (size > policy.maxBytes()) {
         throw tooLarge(source, "is " + size + " bytes");
       }
+      String noSpace = noSpace(source, "is " + size + " bytes", size, target);
+      if (noSpace != null) {
+        throw new DeployFailureException(noSpace);
+      }
       ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
       long total = 0;
       while (in.read(buffer.clear()) >= 0) {
@@ -359,6 +363,35 @@ final class ImageFetcher {
         + " in etc/org.amtpxe.pxe.cfg.";
   }
 
+  /**
+   * Why an image of the given size does not fit the free space of the target's filesystem, or null
+   * when it fits or the free space is unknown (a full disk then fails the write).
+   */
+  private static String noSpace(ImageSource source, String what, long size, Path target) {
+    if (size <= 0) {
+      return null;
+    }
+    long free;
+    try {
+      free = Files.getFileStore(target).getUsableSpace();
+    } catch (IOException e) {
+      return null;
+    }
+    if (free >= size) {
+      return null;
+    }
+    return "Image "
+        + source.redactedHref()
+        + " "
+        + what
+        + " and the filesystem of image_cache_dir, which holds "
+        + target.getParent()
+        + ", has only "
+        + free
+        + " bytes free; free space there, or lower image_cache_size_mb so that fewer unused"
+        + " images are kept.";
+  }
+
   private DeployFailureException timedOut(ImageSource source, long bytes) {
     return new DeployFailureException(
         "Image "
@@ -441,26 +474,9 @@ final class ImageFetcher {
         return new Refusal(
             new LimitException(tooLargeMessage(source, "declares " + declared + " bytes")));
       }
-      if (declared > 0) {
-        try {
-          long free = Files.getFileStore(target).getUsableSpace();
-          if (free < declared) {
-            return new Refusal(
-                new LimitException(
-                    "Image "
-                        + source.redactedHref()
-                        + " declares "
-                        + declared
-                        + " bytes and the filesystem of image_cache_dir, which holds "
-                        + target.getParent()
-                        + ", has only "
-                        + free
-                        + " bytes free; free space there, or lower image_cache_size_mb so that"
-                        + " fewer unused images are kept."));
-          }
-        } catch (IOException e) {
-          // not knowing the free space is no reason to refuse; a full disk fails the write
-        }
+      String noSpace = noSpace(source, "declares " + declared + " bytes", declared, target);
+      if (noSpace != null) {
+        return new Refusal(new LimitException(noSpace));
       }
       return this;
     }

@@ -136,6 +136,35 @@ class LocalImageAttackTest {
   }
 
   @Test
+  void aLocalFileAboveTheFreeSpaceIsRefusedBeforeCopying() throws Exception {
+    long size = 1L << 42; // a sparse 4 TiB file, below the cap
+    Path huge = images.resolve("huge.img");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(size);
+    }
+    assumeTrue(Files.getFileStore(dir).getUsableSpace() < size, "more than 4 TiB free");
+    ImageSourcePolicy policy =
+        new ImageSourcePolicy(
+            List.of(images),
+            ImageSourcePolicy.SYSTEM_DIRS,
+            List.of(),
+            List.of(),
+            1L << 50,
+            Duration.ofSeconds(2)); // bounds what a broken check would copy
+    cache =
+        new ImageCache(
+            dir.resolve("master"), 1L << 30, Duration.ofDays(1), policy, Clock.systemUTC());
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> cache.fetch(ImageSource.unverified(huge.toString()), dest()))
+        .isInstanceOf(DeployFailureException.class)
+        .hasMessageContaining("is " + size + " bytes")
+        .hasMessageContaining("image_cache_dir")
+        .hasMessageContaining("bytes free");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+    assertThat(dest()).doesNotExist();
+  }
+
+  @Test
   void aLinkInsideTheImageDirIsFollowed() throws Exception {
     Files.createDirectories(images.resolve("v2"));
     Files.writeString(images.resolve("v2/kernel"), "kernel v2");
