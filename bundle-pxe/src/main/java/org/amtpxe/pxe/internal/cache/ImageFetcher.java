@@ -98,7 +98,7 @@ final class ImageFetcher {
       throw new DeployFailureException(
           "Image "
               + source.redactedHref()
-              + " changed since it was checked (it "
+              + " changed since it was checked ("
               + changed(e)
               + "); it must be a regular file inside "
               + ImageSourcePolicy.IMAGE_DIRS
@@ -161,7 +161,7 @@ final class ImageFetcher {
       Object key =
           dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
       if (!Objects.equals(key, image.dirKey())) {
-        throw new IOException("its directory was replaced");
+        throw new IOException("its image directory was replaced");
       }
       SecureDirectoryStream<Path> current = dir;
       Path relative = image.relative();
@@ -175,14 +175,14 @@ final class ImageFetcher {
               name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
       BasicFileAttributes before = view.readAttributes();
       if (!before.isRegularFile()) {
-        throw new IOException("is no longer a regular file");
+        throw new IOException("no longer a regular file");
       }
       Set<OpenOption> options = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       SeekableByteChannel channel = current.newByteChannel(name, options);
       BasicFileAttributes after = view.readAttributes();
       if (!after.isRegularFile() || !Objects.equals(before.fileKey(), after.fileKey())) {
         channel.close();
-        throw new IOException("was replaced while it was opened");
+        throw new IOException("replaced while it was opened");
       }
       return channel;
     } finally {
