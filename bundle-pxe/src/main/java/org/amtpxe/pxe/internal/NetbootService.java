@@ -41,6 +41,7 @@ public final class NetbootService {
   private static final Logger LOG = LoggerFactory.getLogger(NetbootService.class);
 
   private final Path dataDir;
+  private final Path etcDir;
   private final BootConfigWriter writer = new BootConfigWriter();
   private final PxeDeploy deploy;
   private volatile DeployEnvironment environment;
@@ -57,12 +58,21 @@ public final class NetbootService {
    */
   @Activate
   public NetbootService(PxeConfig config) {
-    this(config, Path.of(System.getProperty("karaf.data", "data")), new TcpRamdiskNotifier());
+    this(
+        config,
+        Path.of(System.getProperty("karaf.data", "data")),
+        System.getProperty("karaf.etc") == null ? null : Path.of(System.getProperty("karaf.etc")),
+        new TcpRamdiskNotifier());
   }
 
   NetbootService(PxeConfig config, Path dataDir, RamdiskNotifier notifier) {
+    this(config, dataDir, null, notifier);
+  }
+
+  NetbootService(PxeConfig config, Path dataDir, Path etcDir, RamdiskNotifier notifier) {
     this.dataDir = dataDir;
-    PxeSettings settings = PxeSettings.from(config, dataDir);
+    this.etcDir = etcDir;
+    PxeSettings settings = PxeSettings.from(config, dataDir, etcDir);
     this.environment = new DeployEnvironment(settings, newCache(settings));
     this.deploy = new PxeDeploy(() -> environment, writer, notifier);
     start(settings);
@@ -73,7 +83,7 @@ public final class NetbootService {
   synchronized void modified(PxeConfig config) {
     PxeSettings settings;
     try {
-      settings = PxeSettings.from(config, dataDir);
+      settings = PxeSettings.from(config, dataDir, etcDir);
     } catch (IllegalArgumentException e) {
       LOG.error("{}", e.getMessage());
       return;
@@ -83,7 +93,7 @@ public final class NetbootService {
         settings.imageCacheDir().equals(old.imageCacheDir())
                 && settings.imageCacheSizeBytes() == old.imageCacheSizeBytes()
                 && settings.imageCacheTtl().equals(old.imageCacheTtl())
-                && settings.imageDownloadTimeout().equals(old.imageDownloadTimeout())
+                && settings.imageSources().equals(old.imageSources())
             ? environment.cache()
             : newCache(settings);
     stopServers();
@@ -130,6 +140,7 @@ public final class NetbootService {
                 http == null ? null : http.localAddress(),
                 httpProblem,
                 s.httpRoot()))
+        .append(s.httpTls() != null && http != null ? " (HTTPS)" : "")
         .append('\n');
     b.append("http_url: ").append(s.httpUrl().isEmpty() ? "(not set)" : s.httpUrl()).append('\n');
     b.append("api_url: ").append(s.apiUrl().isEmpty() ? "(not set)" : s.apiUrl()).append('\n');
@@ -140,6 +151,17 @@ public final class NetbootService {
         .append(" downloads, ")
         .append(imageCache().hits())
         .append(" hits\n");
+    b.append("image_dirs: ")
+        .append(s.imageSources().imageDirs().isEmpty() ? "(none: local images refused)" : "")
+        .append(
+            String.join(", ", s.imageSources().imageDirs().stream().map(Path::toString).toList()))
+        .append('\n');
+    b.append("image_url_allowed_hosts: ")
+        .append(
+            s.imageSources().allowedHosts().isEmpty()
+                ? "(any host)"
+                : String.join(", ", s.imageSources().allowedHosts()))
+        .append('\n');
     return b.toString();
   }
 
@@ -170,6 +192,13 @@ public final class NetbootService {
           s.tftpRoot(),
           s.httpRoot(),
           e.toString());
+    }
+    for (Path dir : s.imageSources().imageDirs()) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        LOG.error("Cannot create the image directory {}: {}. Fix image_dirs.", dir, e.toString());
+      }
     }
     tftpProblem = null;
     httpProblem = null;
@@ -205,7 +234,9 @@ public final class NetbootService {
       try {
         http =
             HttpBootServer.start(
-                s.httpRoot(), new InetSocketAddress(s.httpAddress(), s.httpPort()));
+                s.httpRoot(),
+                new InetSocketAddress(s.httpAddress(), s.httpPort()),
+                HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()));
       } catch (Exception e) {
         httpProblem =
             "cannot listen on TCP "
@@ -236,7 +267,7 @@ public final class NetbootService {
         s.imageCacheDir(),
         s.imageCacheSizeBytes(),
         s.imageCacheTtl(),
-        s.imageDownloadTimeout(),
+        s.imageSources(),
         Clock.systemUTC());
   }
 }

@@ -118,4 +118,32 @@ class NetbootServiceTest {
       assertThat(Files.exists(dir.resolve("boot"))).isTrue();
     }
   }
+
+  @Test
+  void createsTheImageDirsOnStartAndShowsThem() throws Exception {
+    Map<String, Object> c = config(freePort(), freePort());
+    c.put("image_dirs", "${karaf.data}/amtpxe/images, ${karaf.data}/amtpxe/images/more");
+    service = new NetbootService(TestConfigs.config(c), dir, (a, p, t) -> {});
+    assertThat(dir.resolve("amtpxe/images")).isDirectory();
+    assertThat(dir.resolve("amtpxe/images/more")).isDirectory();
+    assertThat(service.status())
+        .contains(
+            "image_dirs: "
+                + dir.resolve("amtpxe/images")
+                + ", "
+                + dir.resolve("amtpxe/images/more"))
+        .contains("image_url_allowed_hosts: (any host)");
+  }
+
+  @Test
+  void anImageDirInKarafsEtcFailsActivation() {
+    Map<String, Object> c = new HashMap<>();
+    c.put("image_dirs", dir.resolve("etc/images").toString());
+    assertThatThrownBy(
+            () ->
+                new NetbootService(TestConfigs.config(c), dir, dir.resolve("etc"), (a, p, t) -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image_dirs contains " + dir.resolve("etc/images"))
+        .hasMessageContaining("Karaf's etc directory");
+  }
 }

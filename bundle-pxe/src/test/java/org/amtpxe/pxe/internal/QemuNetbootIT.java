@@ -302,6 +302,11 @@ class QemuNetbootIT {
     fullNetbootDeploy(Firmware.UEFI, true);
   }
 
+  static String sha256(Path file) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
   void fullNetbootDeploy(Firmware firmware, boolean rearm) throws Exception {
     boolean uefi = firmware == Firmware.UEFI;
     Path images = Files.createDirectories(dir.resolve("images"));
@@ -324,6 +329,8 @@ class QemuNetbootIT {
     config.put("api_url", "http://10.0.2.2:" + apiPort);
     config.put("tftp_root", dir.resolve("boot").toString());
     config.put("image_cache_dir", dir.resolve("master").toString());
+    // Local images only come from image_dirs: the test's image and the built ramdisk payload.
+    config.put("image_dirs", images + "," + payload.toAbsolutePath());
     config.put("pxe_append_params", "console=ttyS0");
     config.put("disk_devices", diskDevices);
     config.put("notify_timeout_seconds", 60);
@@ -347,8 +354,12 @@ class QemuNetbootIT {
                 Map.of(
                     "deploy_kernel",
                     payload.resolve("vmlinuz").toString(),
+                    "deploy_kernel_checksum",
+                    sha256(payload.resolve("vmlinuz")),
                     "deploy_ramdisk",
-                    payload.resolve("deploy_ramdisk").toAbsolutePath().toString()))
+                    payload.resolve("deploy_ramdisk").toAbsolutePath().toString(),
+                    "deploy_ramdisk_checksum",
+                    sha256(payload.resolve("deploy_ramdisk"))))
             .instanceInfo(
                 Map.of(
                     "image_source",
@@ -357,8 +368,12 @@ class QemuNetbootIT {
                     sha,
                     "kernel",
                     payload.resolve("vmlinuz").toAbsolutePath().toString(),
+                    "kernel_checksum",
+                    sha256(payload.resolve("vmlinuz")),
                     "ramdisk",
                     payload.resolve("instance_ramdisk").toAbsolutePath().toString(),
+                    "ramdisk_checksum",
+                    sha256(payload.resolve("instance_ramdisk")),
                     "capabilities",
                     Map.of("boot_mode", uefi ? "uefi" : "bios")))
             .provisionState(ProvisionState.DEPLOYING)

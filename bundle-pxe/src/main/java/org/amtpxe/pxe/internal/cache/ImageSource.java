@@ -27,19 +27,29 @@ public record ImageSource(String href, String algorithm, String checksum) {
     return new ImageSource(href, null, null);
   }
 
-  /** The href without user info and query, for logs and messages (they may carry tokens). */
+  /**
+   * The href without user info, query and fragment, for logs and messages (they may carry tokens).
+   */
   public String redactedHref() {
+    if (href.startsWith("/")) {
+      return href;
+    }
     try {
       URI uri = new URI(href);
-      if (uri.getScheme() == null || uri.getRawAuthority() == null) {
-        return href;
+      String rest =
+          (uri.getRawQuery() == null ? "" : "?…") + (uri.getRawFragment() == null ? "" : "#…");
+      if (uri.getScheme() == null || uri.isOpaque()) {
+        return uri.getScheme() == null ? "(relative href)" : uri.getScheme() + ":…";
+      }
+      if (uri.getRawAuthority() == null) {
+        return uri.getScheme() + ":" + uri.getRawPath() + rest;
       }
       return uri.getScheme()
           + "://"
-          + uri.getHost()
+          + (uri.getHost() == null ? "(no host)" : uri.getHost())
           + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
           + (uri.getRawPath() == null ? "" : uri.getRawPath())
-          + (uri.getRawQuery() == null ? "" : "?…");
+          + rest;
     } catch (java.net.URISyntaxException e) {
       return "(unparseable href)";
     }

@@ -1,6 +1,7 @@
 package org.amtpxe.pxe.internal.config;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
@@ -144,7 +145,9 @@ public @interface PxeConfig {
 
   @AttributeDefinition(
       name = "Image download timeout (s)",
-      description = "Longest time one image download may take.")
+      description =
+          "Longest time one image download may take, from connecting to its last byte; a download"
+              + " still running then is stopped and deleted.")
   int image__download__timeout__seconds() default 1800;
 
   @AttributeDefinition(
@@ -192,4 +195,47 @@ public @interface PxeConfig {
               + " management calls wait this long after it went away for it to come back before"
               + " failing as unavailable (0-600). Keep it longer than bundle-amt's drain_timeout.")
   int amt__wait() default 40;
+
+  // Image sources: where local images may come from, which hosts, how large.
+
+  @AttributeDefinition(
+      name = "Image directories",
+      description =
+          "Comma-separated absolute directories that local images (absolute paths and file: URIs"
+              + " in driver_info/instance_info) may be read from; ${karaf.data} is Karaf's data"
+              + " directory. Empty: local images are refused. The boot roots, the image cache,"
+              + " Karaf's data directory (except ${karaf.data}/amtpxe/images) and etc directory,"
+              + " /dev, /proc, /sys, /boot, /etc and /run are never read.")
+  String image__dirs() default "${karaf.data}/amtpxe/images";
+
+  @AttributeDefinition(
+      name = "Allowed image hosts",
+      description =
+          "Comma-separated hosts http(s) images and their redirects may come from: names, IP"
+              + " addresses, or *.example.org for any host below example.org. Empty: any host.")
+  String image__url__allowed__hosts() default "";
+
+  @AttributeDefinition(
+      name = "Largest image (MiB)",
+      description =
+          "Images above this size are refused: a larger declared Content-Length before reading,"
+              + " a longer body when it gets there (1 to 16777216).")
+  long image__max__size__mb() default 65536;
+
+  // HTTP boot server TLS.
+
+  @AttributeDefinition(
+      name = "HTTP TLS keystore",
+      description =
+          "Absolute path of a PKCS12 keystore with the HTTP boot server's private key and"
+              + " certificate: the server then speaks HTTPS only, and http_url defaults to"
+              + " https://. iPXE and the deploy ramdisk must support HTTPS and trust the"
+              + " certificate. Empty: plain HTTP.")
+  String http__tls__keystore() default "";
+
+  @AttributeDefinition(
+      name = "HTTP TLS keystore password",
+      type = AttributeType.PASSWORD,
+      description = "Password of http_tls_keystore and its key. Never logged.")
+  String http__tls__keystore__password() default "";
 }

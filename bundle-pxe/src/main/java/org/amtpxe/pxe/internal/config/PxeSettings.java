@@ -1,19 +1,34 @@
 package org.amtpxe.pxe.internal.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
+import org.amtpxe.pxe.internal.http.HttpTls;
 
 /**
  * The validated, immutable form of {@link PxeConfig}: paths resolved, URLs checked, ranges
  * enforced. Built by {@link #from}, which reports every bad value at once.
+ *
+ * @param imageSources image_dirs, image_url_allowed_hosts, image_max_size_mb and the download
+ *     deadline, with the directories never read
+ * @param httpTls the HTTP boot server's keystore, or null for plain HTTP
  */
 public record PxeSettings(
     boolean tftpEnabled,
@@ -43,13 +58,30 @@ public record PxeSettings(
     List<String> diskDevices,
     int notifyPort,
     Duration notifyTimeout,
-    boolean rearmBeforeReboot) {
+    boolean rearmBeforeReboot,
+    // image sources
+    ImageSourcePolicy imageSources,
+    // HTTP boot server TLS
+    HttpTls httpTls) {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern DISK = Pattern.compile("[A-Za-z0-9/_.-]+");
+  private static final Pattern HOST =
+      Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9a-f:.]+\\]");
+  private static final long MAX_IMAGE_MB = 16L * 1024 * 1024;
 
   public PxeSettings {
     diskDevices = List.copyOf(diskDevices);
+  }
+
+  /**
+   * Validates a configuration, without a Karaf etc directory to protect.
+   *
+   * @see #from(PxeConfig, Path, Path)
+   */
+  public static PxeSettings from(PxeConfig c, Path dataDir) {
+    return from(c, dataDir, null);
   }
 
   /**
@@ -57,10 +89,11 @@ public record PxeSettings(
    *
    * @param c the configuration as ConfigAdmin delivered it
    * @param dataDir the directory relative defaults live under (Karaf's {@code karaf.data})
+   * @param etcDir Karaf's {@code karaf.etc}, never read as an image; null when not known
    * @return the settings
    * @throws IllegalArgumentException naming every bad key, its value and what is allowed
    */
-  public static PxeSettings from(PxeConfig c, Path dataDir) {
+  public static PxeSettings from(PxeConfig c, Path dataDir, Path etcDir) {
     List<String> errors = new ArrayList<>();
     InetAddress tftpAddress = ipv4("tftp_address", c.tftp__address(), errors);
     InetAddress httpAddress = ipv4("http_address", c.http__address(), errors);
@@ -76,10 +109,15 @@ public record PxeSettings(
               + " lies inside a served root; choose a directory beside tftp_root/http_root on the"
               + " same filesystem");
     }
+    HttpTls httpTls = httpTls(c, errors);
     String httpUrl = stripSlash(c.http__url().trim());
     if (httpUrl.isEmpty()) {
       if (httpAddress != null && !httpAddress.isAnyLocalAddress()) {
-        httpUrl = "http://" + httpAddress.getHostAddress() + ":" + httpPort;
+        httpUrl =
+            (httpTls == null ? "http://" : "https://")
+                + httpAddress.getHostAddress()
+                + ":"
+                + httpPort;
       }
     } else {
       httpUrl = httpUrl("http_url", httpUrl, errors);
@@ -162,6 +200,8 @@ public record PxeSettings(
     int notifyPort = range("notify_port", c.notify__port(), 1, 65535, errors);
     int notifyTimeout =
         range("notify_timeout_seconds", c.notify__timeout__seconds(), 1, 3600, errors);
+    ImageSourcePolicy imageSources =
+        imageSources(c, dataDir, etcDir, tftpRoot, httpRoot, cacheDir, download, errors);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(
           "Invalid configuration "
@@ -200,7 +240,188 @@ public record PxeSettings(
         disks,
         notifyPort,
         Duration.ofSeconds(notifyTimeout),
-        c.rearm__before__reboot());
+        c.rearm__before__reboot(),
+        imageSources,
+        httpTls);
+  }
+
+  /**
+   * Validates http_tls_keystore and its password by loading the keystore, so that a bad one is
+   * refused with the configuration rather than when the server starts. No message carries the
+   * password.
+   */
+  private static HttpTls httpTls(PxeConfig c, List<String> errors) {
+    String path = c.http__tls__keystore().trim();
+    String password = c.http__tls__keystore__password();
+    if (path.isEmpty()) {
+      if (!password.isEmpty()) {
+        errors.add(
+            "http_tls_keystore_password is set but http_tls_keystore is not: set both for"
+                + " HTTPS, or neither");
+      }
+      return null;
+    }
+    Path keystore;
+    try {
+      keystore = Path.of(path);
+    } catch (InvalidPathException e) {
+      errors.add("http_tls_keystore=" + path + ": not a path");
+      return null;
+    }
+    if (!keystore.isAbsolute() || !Files.isRegularFile(keystore)) {
+      errors.add("http_tls_keystore=" + path + ": must be the absolute path of a PKCS12 file");
+      return null;
+    }
+    try (var in = Files.newInputStream(keystore)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password.toCharArray());
+      boolean hasKey = false;
+      for (String alias : Collections.list(ks.aliases())) {
+        hasKey |= ks.isKeyEntry(alias);
+      }
+      if (!hasKey) {
+        errors.add("http_tls_keystore=" + path + ": holds no private key");
+        return null;
+      }
+    } catch (IOException e) {
+      errors.add(
+          "http_tls_keystore="
+              + path
+              + ": cannot be read as a PKCS12 keystore with http_tls_keystore_password"
+              + (e.getCause() instanceof UnrecoverableKeyException
+                  ? " (wrong password)"
+                  : " (" + e.getClass().getSimpleName() + ")"));
+      return null;
+    } catch (GeneralSecurityException e) {
+      errors.add("http_tls_keystore=" + path + ": " + e.getClass().getSimpleName());
+      return null;
+    }
+    return new HttpTls(keystore, password);
+  }
+
+  /**
+   * Validates image_dirs, image_url_allowed_hosts and image_max_size_mb. An image directory that
+   * is, lies in or contains a protected directory is an error: the system directories, the roots,
+   * the image cache, Karaf's data directory (its {@code amtpxe/images} excepted) and etc directory.
+   */
+  private static ImageSourcePolicy imageSources(
+      PxeConfig c,
+      Path dataDir,
+      Path etcDir,
+      Path tftpRoot,
+      Path httpRoot,
+      Path cacheDir,
+      int downloadSeconds,
+      List<String> errors) {
+    Path data = dataDir.toAbsolutePath().normalize();
+    Map<Path, String> protectedDirs = new LinkedHashMap<>();
+    ImageSourcePolicy.SYSTEM_DIRS.forEach(p -> protectedDirs.put(p, p.toString()));
+    protectedDirs.putIfAbsent(data, "Karaf's data directory " + data);
+    if (etcDir != null) {
+      Path etc = etcDir.toAbsolutePath().normalize();
+      protectedDirs.putIfAbsent(etc, "Karaf's etc directory " + etc);
+    }
+    protectedDirs.putIfAbsent(tftpRoot, "tftp_root " + tftpRoot);
+    protectedDirs.putIfAbsent(httpRoot, "http_root " + httpRoot);
+    protectedDirs.putIfAbsent(cacheDir, "image_cache_dir " + cacheDir);
+    List<Path> exempt = List.of(data.resolve("amtpxe").resolve("images"));
+    List<Path> dirs = new ArrayList<>();
+    for (String part : c.image__dirs().split(",")) {
+      String v = part.trim();
+      if (v.isEmpty()) {
+        continue;
+      }
+      Path dir;
+      try {
+        dir = Path.of(v.replace("${karaf.data}", data.toString()));
+      } catch (InvalidPathException e) {
+        errors.add("image_dirs contains '" + v + "': not a path");
+        continue;
+      }
+      if (!dir.isAbsolute()) {
+        errors.add("image_dirs contains '" + v + "': must be an absolute directory");
+        continue;
+      }
+      dirs.add(dir.normalize());
+    }
+    long maxMb = c.image__max__size__mb();
+    if (maxMb < 1 || maxMb > MAX_IMAGE_MB) {
+      errors.add("image_max_size_mb=" + maxMb + ": must be between 1 and " + MAX_IMAGE_MB);
+    }
+    ImageSourcePolicy policy =
+        new ImageSourcePolicy(
+            dirs,
+            List.copyOf(protectedDirs.keySet()),
+            exempt,
+            allowedHosts(c.image__url__allowed__hosts(), errors),
+            Math.max(1, Math.min(maxMb, MAX_IMAGE_MB)) * 1024 * 1024,
+            Duration.ofSeconds(downloadSeconds));
+    for (Path dir : dirs) {
+      Path real = ImageSourcePolicy.realOrNormal(dir);
+      // Name the first protected directory the entry is or contains, else the deepest it lies in.
+      String contained = null;
+      Path within = null;
+      for (Map.Entry<Path, String> p : protectedDirs.entrySet()) {
+        Path pReal = ImageSourcePolicy.realOrNormal(p.getKey());
+        if (contained == null
+            && (p.getKey().startsWith(dir)
+                || p.getKey().startsWith(real)
+                || pReal.startsWith(dir)
+                || pReal.startsWith(real))) {
+          contained = p.getValue();
+        }
+        boolean inside =
+            under(dir, p.getKey(), pReal, policy) || under(real, p.getKey(), pReal, policy);
+        if (inside && (within == null || p.getKey().getNameCount() > within.getNameCount())) {
+          within = p.getKey();
+        }
+      }
+      if (contained != null || within != null) {
+        errors.add(
+            "image_dirs contains "
+                + dir
+                + (real.equals(dir) ? "" : " (really " + real + ")")
+                + ", which "
+                + (contained != null
+                    ? "is or contains " + contained
+                    : "lies in " + protectedDirs.get(within))
+                + ": images must come from a directory of their own, e.g. /srv/images or "
+                + exempt.get(0));
+      }
+    }
+    return policy;
+  }
+
+  /** Whether path lies in the protected directory p (as configured or real), not exempt. */
+  private static boolean under(Path path, Path p, Path pReal, ImageSourcePolicy policy) {
+    ImageSourcePolicy only =
+        new ImageSourcePolicy(
+            List.of(), List.of(p, pReal), policy.exemptDirs(), List.of(), 1, Duration.ofSeconds(1));
+    return only.isProtected(path);
+  }
+
+  private static List<String> allowedHosts(String value, List<String> errors) {
+    List<String> hosts = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String h = part.trim().toLowerCase(Locale.ROOT);
+      while (h.endsWith(".")) {
+        h = h.substring(0, h.length() - 1);
+      }
+      if (h.isEmpty()) {
+        continue;
+      }
+      String name = h.startsWith("*.") ? h.substring(2) : h;
+      if (!HOST.matcher(name).matches()
+          && !(!h.startsWith("*.") && IPV6_LITERAL.matcher(h).matches())) {
+        errors.add(
+            "image_url_allowed_hosts contains '"
+                + part.trim()
+                + "': use host names, IP addresses ([::1] for IPv6) or *.example.org");
+        continue;
+      }
+      hosts.add(h);
+    }
+    return hosts;
   }
 
   /** Whether TFTP and HTTP serve one directory. */

@@ -1,7 +1,5 @@
 package org.amtpxe.pxe.internal.deploy;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +14,8 @@ import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.pxe.internal.boot.MacAddress;
 import org.amtpxe.pxe.internal.cache.ImageSource;
+import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
+import org.amtpxe.pxe.internal.cache.ImageSourcePolicy.ImageRefusedException;
 import org.amtpxe.pxe.internal.config.BootMode;
 import org.amtpxe.pxe.internal.config.PxeSettings;
 
@@ -54,6 +54,7 @@ public record DeployInfo(
   static final String ROOT_DEVICE = "root_device";
   static final String CAPABILITIES = "capabilities";
   static final String CHECKSUM_SUFFIX = "_checksum";
+  static final String ALLOW_UNVERIFIED = "allow_unverified_boot_files";
 
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
   private static final Pattern DEVICE = Pattern.compile("(/dev/)?[A-Za-z0-9][A-Za-z0-9/_.-]*");
@@ -62,20 +63,48 @@ public record DeployInfo(
   /** The parameters the deploy reads, for {@code properties()}. */
   static Map<String, String> properties() {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put(DEPLOY_KERNEL, "driver_info: URL or path of the deploy ramdisk's kernel. Required.");
-    p.put(DEPLOY_RAMDISK, "driver_info: URL or path of the deploy ramdisk. Required.");
+    p.put(
+        DEPLOY_KERNEL,
+        "driver_info: URL or path (inside the configured image_dirs) of the deploy ramdisk's"
+            + " kernel. Required.");
+    p.put(
+        DEPLOY_RAMDISK,
+        "driver_info: URL or path (inside the configured image_dirs) of the deploy ramdisk."
+            + " Required.");
     p.put(
         DEPLOY_KERNEL + CHECKSUM_SUFFIX,
-        "driver_info: sha256 (or md5) of deploy_kernel, checked before use. Optional.");
+        "driver_info: sha256 (or md5) of deploy_kernel, checked before use. Required unless "
+            + ALLOW_UNVERIFIED
+            + ".");
     p.put(
         DEPLOY_RAMDISK + CHECKSUM_SUFFIX,
-        "driver_info: sha256 (or md5) of deploy_ramdisk, checked before use. Optional.");
-    p.put(IMAGE_SOURCE, "instance_info: http(s) URL, file: URI or path of the image. Required.");
+        "driver_info: sha256 (or md5) of deploy_ramdisk, checked before use. Required unless "
+            + ALLOW_UNVERIFIED
+            + ".");
+    p.put(
+        ALLOW_UNVERIFIED,
+        "driver_info: true lets the deploy serve the four boot files (deploy_kernel,"
+            + " deploy_ramdisk, kernel, ramdisk) without a checksum; for operators only, never"
+            + " the image. Default false.");
+    p.put(
+        IMAGE_SOURCE,
+        "instance_info: http(s) URL, file: URI or path (inside image_dirs) of the image."
+            + " Required.");
     p.put(
         IMAGE_CHECKSUM,
         "instance_info: sha256 (64 hex digits; md5 with 32 accepted) of the image. Required.");
     p.put(KERNEL, "instance_info: URL or path of the instance kernel. Required for netboot.");
     p.put(RAMDISK, "instance_info: URL or path of the instance ramdisk. Required for netboot.");
+    p.put(
+        KERNEL + CHECKSUM_SUFFIX,
+        "instance_info: sha256 (or md5) of kernel. Required for netboot unless "
+            + ALLOW_UNVERIFIED
+            + ".");
+    p.put(
+        RAMDISK + CHECKSUM_SUFFIX,
+        "instance_info: sha256 (or md5) of ramdisk. Required for netboot unless "
+            + ALLOW_UNVERIFIED
+            + ".");
     p.put(
         ROOT_DEVICE,
         "instance_info: the disk to write, e.g. vda or /dev/sda; default: the configured"
@@ -89,10 +118,12 @@ public record DeployInfo(
   }
 
   /**
-   * Parses and checks a node's deploy parameters. Offline.
+   * Parses and checks a node's deploy parameters. Offline: every image source is checked against
+   * the settings' {@link ImageSourcePolicy} (local files: only their metadata is looked at), and
+   * every file the deploy serves needs a checksum unless the node opts out for its boot files.
    *
-   * @throws MissingParameterValueException naming every missing parameter
-   * @throws InvalidParameterValueException for the first bad value
+   * @throws MissingParameterValueException naming every missing parameter and checksum
+   * @throws InvalidParameterValueException for the first bad value or refused source
    */
   static DeployInfo parse(TaskContext task, PxeSettings settings)
       throws MissingParameterValueException, InvalidParameterValueException {
@@ -151,6 +182,17 @@ public record DeployInfo(
         }
       }
     }
+    boolean allowUnverified = allowUnverified(di, name);
+    int missingBefore = missing.size();
+    if (!allowUnverified) {
+      requireChecksum(di, "driver_info", DEPLOY_KERNEL, missing);
+      requireChecksum(di, "driver_info", DEPLOY_RAMDISK, missing);
+      if (option == BootOption.NETBOOT) {
+        requireChecksum(ii, "instance_info", KERNEL, missing);
+        requireChecksum(ii, "instance_info", RAMDISK, missing);
+      }
+    }
+    boolean bootChecksumMissing = missing.size() > missingBefore;
     if (macs.isEmpty()) {
       missing.add("ports (at least one port with pxe_enabled)");
     }
@@ -161,9 +203,17 @@ public record DeployInfo(
               + ": the PXE deploy requires the following to be set: "
               + missing
               + ". Set them on the node (driver_info, instance_info) or create a port with the"
-              + " node's MAC address.",
+              + " node's MAC address."
+              + (bootChecksumMissing || missing.contains("instance_info." + IMAGE_CHECKSUM)
+                  ? " Every file the deploy serves needs its sha256 checksum; only for the boot"
+                      + " files (deploy_kernel, deploy_ramdisk, kernel, ramdisk), never for the"
+                      + " image, may an operator set driver_info."
+                      + ALLOW_UNVERIFIED
+                      + "=true to serve them unverified."
+                  : ""),
           missing);
     }
+    ImageSourcePolicy policy = settings.imageSources();
     String disks = settings.diskDevices().stream().reduce((a, b) -> a + "," + b).orElseThrow();
     String rootDevice = string(ii, ROOT_DEVICE);
     if (rootDevice != null) {
@@ -200,19 +250,27 @@ public record DeployInfo(
             DEPLOY_KERNEL,
             deployKernel,
             string(di, DEPLOY_KERNEL + CHECKSUM_SUFFIX),
-            false),
+            false,
+            policy),
         source(
             name,
             "driver_info",
             DEPLOY_RAMDISK,
             deployRamdisk,
             string(di, DEPLOY_RAMDISK + CHECKSUM_SUFFIX),
-            false),
-        source(name, "instance_info", IMAGE_SOURCE, imageSource, imageChecksum, true),
+            false,
+            policy),
+        source(name, "instance_info", IMAGE_SOURCE, imageSource, imageChecksum, true, policy),
         kernel == null
             ? null
             : source(
-                name, "instance_info", KERNEL, kernel, string(ii, KERNEL + CHECKSUM_SUFFIX), false),
+                name,
+                "instance_info",
+                KERNEL,
+                kernel,
+                string(ii, KERNEL + CHECKSUM_SUFFIX),
+                false,
+                policy),
         ramdisk == null
             ? null
             : source(
@@ -221,7 +279,8 @@ public record DeployInfo(
                 RAMDISK,
                 ramdisk,
                 string(ii, RAMDISK + CHECKSUM_SUFFIX),
-                false),
+                false,
+                policy),
         option,
         mode,
         disks,
@@ -229,9 +288,30 @@ public record DeployInfo(
   }
 
   private static ImageSource source(
-      String node, String where, String key, String href, String checksum, boolean required)
+      String node,
+      String where,
+      String key,
+      String href,
+      String checksum,
+      boolean required,
+      ImageSourcePolicy policy)
       throws InvalidParameterValueException {
-    checkHref(node, where + "." + key, href);
+    try {
+      policy.check(href);
+    } catch (ImageRefusedException e) {
+      throw new InvalidParameterValueException(
+          "Node "
+              + node
+              + ": "
+              + where
+              + "."
+              + key
+              + " '"
+              + ImageSource.unverified(href).redactedHref()
+              + "' "
+              + e.getMessage()
+              + ".");
+    }
     if (checksum == null) {
       return ImageSource.unverified(href);
     }
@@ -268,23 +348,36 @@ public record DeployInfo(
     return new ImageSource(href, byLength, c);
   }
 
-  private static void checkHref(String node, String key, String href)
+  private static void requireChecksum(
+      Map<String, Object> map, String where, String key, List<String> missing) {
+    if (string(map, key + CHECKSUM_SUFFIX) == null) {
+      missing.add(where + "." + key + CHECKSUM_SUFFIX);
+    }
+  }
+
+  /** driver_info.allow_unverified_boot_files: true, false or absent. */
+  private static boolean allowUnverified(Map<String, Object> di, String name)
       throws InvalidParameterValueException {
-    if (href.startsWith("/")) {
-      return;
+    Object v = di.get(ALLOW_UNVERIFIED);
+    if (v == null || v instanceof Boolean) {
+      return Boolean.TRUE.equals(v);
     }
-    try {
-      URI uri = new URI(href);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-          || scheme.equals("file") && uri.getPath() != null) {
-        return;
-      }
-    } catch (URISyntaxException e) {
-      // reported below
+    String s = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
+    switch (s) {
+      case "true", "yes", "1", "on":
+        return true;
+      case "false", "no", "0", "off", "":
+        return false;
+      default:
+        throw new InvalidParameterValueException(
+            "Node "
+                + name
+                + ": driver_info."
+                + ALLOW_UNVERIFIED
+                + " '"
+                + v
+                + "' is not a boolean; use true or false.");
     }
-    throw new InvalidParameterValueException(
-        "Node " + node + ": " + key + " must be an http(s) URL, a file: URI or an absolute path.");
   }
 
   private static Map<String, String> capabilities(Node node, String name)

@@ -83,7 +83,12 @@ public final class PxeDeploy implements DeployInterface {
     task.requireExclusive("prepare");
     DeployEnvironment env = environment.get();
     DeployInfo info = DeployInfo.parse(task, env.settings());
-    cacheImages(task, env, info);
+    try {
+      cacheImages(task, env, info);
+    } catch (DriverException | RuntimeException e) {
+      removeNodeFiles(task, env, e);
+      throw e;
+    }
   }
 
   @Override
@@ -245,6 +250,23 @@ public final class PxeDeploy implements DeployInterface {
     cacheBootFiles(task, env, info);
     BootLayout layout = layout(task, env.settings());
     env.cache().fetch(info.image(), layout.httpNodeDir().resolve(BootTemplates.DISK));
+  }
+
+  /**
+   * After a failed prepare: removes what it already linked for the node (and anything else of the
+   * node's in the roots), so that nothing of a refused or partial prepare is served. The conductor
+   * calls cleanUp() as well; this does not wait for it.
+   */
+  private void removeNodeFiles(TaskContext task, DeployEnvironment env, Exception cause) {
+    List<String> failures = writer.removeAll(layout(task, env.settings()));
+    if (!failures.isEmpty()) {
+      LOG.warn(
+          "Node {}: prepare failed and these could not be removed: {}; remove them by hand",
+          task.node().displayName(),
+          failures);
+      cause.addSuppressed(
+          new IOException("could not remove " + failures + " after the failed prepare"));
+    }
   }
 
   private void cacheBootFiles(TaskContext task, DeployEnvironment env, DeployInfo info)

@@ -3,12 +3,22 @@ package org.amtpxe.pxe.internal.http;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.AllowedResourceAliasChecker;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -16,11 +26,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the HTTP root (iPXE scripts, kernels, ramdisks, images) with Jetty's ResourceHandler on
- * its own port: GET and HEAD with ranges, no directory listings, and symbolic links only when they
- * stay inside the root.
+ * its own port: GET and HEAD only (with ranges), no directory listings, symbolic links only when
+ * they stay inside the root, a bounded number of connections and an idle timeout; HTTPS when a
+ * keystore is given.
  */
 public final class HttpBootServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpBootServer.class);
+
+  /**
+   * How the server bounds its clients.
+   *
+   * @param idleTimeout a connection without progress for this long is closed
+   * @param maxConnections connections open at once; beyond that new ones wait in the backlog
+   * @param limitedIdleTimeout the idle timeout while at maxConnections, to shed idle clients
+   * @param tls the keystore for HTTPS, or null for plain HTTP
+   */
+  public record Options(
+      Duration idleTimeout, int maxConnections, Duration limitedIdleTimeout, HttpTls tls) {
+    /**
+     * 30 s idle, 256 connections (a few per booting node; iPXE and the ramdisk use one at a time),
+     * 5 s idle while at the limit, plain HTTP.
+     */
+    public static final Options DEFAULTS =
+        new Options(Duration.ofSeconds(30), 256, Duration.ofSeconds(5), null);
+
+    /** These options with HTTPS from the given keystore (null: plain HTTP). */
+    public Options withTls(HttpTls tls) {
+      return new Options(idleTimeout, maxConnections, limitedIdleTimeout, tls);
+    }
+  }
 
   private final Server server;
   private final Path root;
@@ -31,14 +65,26 @@ public final class HttpBootServer implements AutoCloseable {
   }
 
   /**
+   * Starts serving plain HTTP with the default bounds.
+   *
+   * @see #start(Path, InetSocketAddress, Options)
+   */
+  public static HttpBootServer start(Path root, InetSocketAddress bind) throws Exception {
+    return start(root, bind, Options.DEFAULTS);
+  }
+
+  /**
    * Starts serving.
    *
    * @param root the directory to serve; created when missing
    * @param bind the address and port to listen on
+   * @param options the connection bounds and TLS
    * @return the running server
-   * @throws Exception when the port cannot be bound or Jetty fails to start
+   * @throws Exception when the port cannot be bound, the keystore cannot be used or Jetty fails to
+   *     start
    */
-  public static HttpBootServer start(Path root, InetSocketAddress bind) throws Exception {
+  public static HttpBootServer start(Path root, InetSocketAddress bind, Options options)
+      throws Exception {
     Files.createDirectories(root);
     Path realRoot = root.toRealPath();
     // Threads named after the bundle, so that they can be told apart in a thread dump.
@@ -47,10 +93,26 @@ public final class HttpBootServer implements AutoCloseable {
     Server server =
         new Server(
             threads, new ScheduledExecutorScheduler("amtpxe-pxe-http-scheduler", false), null);
-    ServerConnector connector = new ServerConnector(server, 1, 1);
+    ServerConnector connector;
+    if (options.tls() == null) {
+      connector = new ServerConnector(server, 1, 1);
+    } else {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStorePath(options.tls().keystore().toString());
+      ssl.setKeyStoreType("PKCS12");
+      ssl.setKeyStorePassword(options.tls().password());
+      connector = new ServerConnector(server, 1, 1, ssl);
+    }
     connector.setHost(bind.getAddress().getHostAddress());
     connector.setPort(bind.getPort());
+    connector.setIdleTimeout(options.idleTimeout().toMillis());
     server.addConnector(connector);
+    // NOTE: at the limit the connector stops accepting (new clients wait in the kernel's
+    // backlog) and the open connections get the shorter idle timeout, so that clients holding
+    // connections idle (slowloris) are shed for ones that make requests.
+    NetworkConnectionLimit limit = new NetworkConnectionLimit(options.maxConnections(), connector);
+    limit.setEndPointIdleTimeout(options.limitedIdleTimeout().toMillis());
+    server.addBean(limit);
 
     ResourceHandler files = new ResourceHandler();
     files.setDirAllowed(false);
@@ -67,7 +129,7 @@ public final class HttpBootServer implements AutoCloseable {
     // target, which a test caught).
     context.clearAliasChecks();
     context.addAliasCheck(new AllowedResourceAliasChecker(context));
-    server.setHandler(context);
+    server.setHandler(new GetAndHeadOnly(context));
     server.setStopTimeout(2000);
     try {
       server.start();
@@ -76,8 +138,30 @@ public final class HttpBootServer implements AutoCloseable {
       throw e;
     }
     HttpBootServer s = new HttpBootServer(server, realRoot);
-    LOG.info("HTTP boot server serving {} on {}", realRoot, s.localAddress());
+    LOG.info(
+        "HTTP boot server serving {} on {}{}",
+        realRoot,
+        s.localAddress(),
+        options.tls() == null ? "" : " (HTTPS)");
     return s;
+  }
+
+  /** Answers 405 to every method but GET and HEAD, before any file is looked up. */
+  private static final class GetAndHeadOnly extends Handler.Wrapper {
+    GetAndHeadOnly(Handler handler) {
+      super(handler);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String method = request.getMethod();
+      if (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method)) {
+        return super.handle(request, response, callback);
+      }
+      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+      return true;
+    }
   }
 
   /** The address and port actually bound. */

@@ -3,11 +3,14 @@ package org.amtpxe.pxe.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.amtpxe.pxe.internal.http.TestKeystore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PxeSettingsTest {
   final Path data = Path.of("/var/lib/karaf/data");
@@ -24,6 +27,106 @@ class PxeSettingsTest {
     assertThat(s.defaultBootMode()).isEqualTo(BootMode.BIOS);
     assertThat(s.rearmBeforeReboot()).isTrue();
     assertThat(s.diskDevices()).containsExactly("cciss/c0d0", "sda", "hda", "vda");
+    assertThat(s.imageSources().imageDirs()).containsExactly(data.resolve("amtpxe/images"));
+    assertThat(s.imageSources().allowedHosts()).isEmpty();
+    assertThat(s.imageSources().maxBytes()).isEqualTo(65536L * 1024 * 1024);
+    assertThat(s.imageSources().downloadTimeout()).isEqualTo(Duration.ofSeconds(1800));
+  }
+
+  PxeSettings with(Map<String, Object> overrides) {
+    return PxeSettings.from(TestConfigs.config(overrides), data, Path.of("/opt/karaf/etc"));
+  }
+
+  @Test
+  void imageSourceSettingsAreParsed() {
+    PxeSettings s =
+        with(
+            Map.of(
+                "image_dirs",
+                " /srv/images , ${karaf.data}/amtpxe/images/extra,",
+                "image_url_allowed_hosts",
+                "Images.Example.org., *.cdn.example.net, 10.0.0.1, [::1]",
+                "image_max_size_mb",
+                1024L,
+                "image_download_timeout_seconds",
+                60));
+    assertThat(s.imageSources().imageDirs())
+        .containsExactly(Path.of("/srv/images"), data.resolve("amtpxe/images/extra"));
+    assertThat(s.imageSources().allowedHosts())
+        .containsExactly("images.example.org", "*.cdn.example.net", "10.0.0.1", "[::1]");
+    assertThat(s.imageSources().maxBytes()).isEqualTo(1024L * 1024 * 1024);
+    assertThat(s.imageSources().downloadTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(with(Map.of("image_dirs", "")).imageSources().imageDirs()).isEmpty();
+  }
+
+  @Test
+  void imageDirsThatOverlapWhatIsNeverReadAreRefusedByName() {
+    String[][] bad = {
+      {"images", "must be an absolute directory"},
+      {"/", "is or contains /dev"},
+      {"/etc/images", "lies in /etc"},
+      {"/proc", "is or contains /proc"},
+      {"/var/lib/karaf/data", "is or contains Karaf's data directory"},
+      {"/var/lib/karaf/data/amtpxe", "is or contains tftp_root"},
+      {"/var/lib/karaf/data/amtpxe/conductor", "lies in Karaf's data directory"},
+      {"/var/lib/karaf/data/amtpxe/tftpboot", "tftp_root"},
+      {"/var/lib/karaf/data/amtpxe/master_images/x", "lies in image_cache_dir"},
+      {"/opt/karaf/etc", "Karaf's etc directory"},
+      {"/opt/karaf", "is or contains Karaf's etc directory"},
+    };
+    for (String[] b : bad) {
+      assertThatThrownBy(() -> with(Map.of("image_dirs", "/srv/images," + b[0])))
+          .as(b[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("image_dirs contains")
+          .hasMessageContaining(b[0])
+          .hasMessageContaining(b[1]);
+    }
+  }
+
+  @Test
+  void anImageDirThatIsReallyALinkIntoEtcIsRefused(@TempDir Path tmp) throws Exception {
+    Path link = Files.createSymbolicLink(tmp.resolve("images"), Path.of("/etc"));
+    assertThatThrownBy(() -> with(Map.of("image_dirs", link.toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image_dirs contains " + link + " (really /etc)")
+        .hasMessageContaining("/etc");
+  }
+
+  @Test
+  void badHostsAndSizesAreNamedWithTheirValues() {
+    assertThatThrownBy(
+            () ->
+                with(
+                    Map.of(
+                        "image_url_allowed_hosts",
+                        "ok.example.org, bad host!, *.",
+                        "image_max_size_mb",
+                        0L)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image_url_allowed_hosts contains 'bad host!'")
+        .hasMessageContaining("image_url_allowed_hosts contains '*.'")
+        .hasMessageContaining("image_max_size_mb=0: must be between 1 and 16777216");
+    assertThatThrownBy(() -> with(Map.of("image_max_size_mb", 16L * 1024 * 1024 + 1)))
+        .hasMessageContaining("image_max_size_mb=16777217");
+    assertThatThrownBy(() -> with(Map.of("image_download_timeout_seconds", 0)))
+        .hasMessageContaining("image_download_timeout_seconds=0");
+  }
+
+  @Test
+  void theProtectedDirectoriesIncludeTheRootsTheCacheAndKaraf() {
+    PxeSettings s = with(Map.of("http_root", "/srv/httpboot"));
+    assertThat(s.imageSources().protectedDirs())
+        .contains(
+            Path.of("/etc"),
+            Path.of("/dev"),
+            s.tftpRoot(),
+            Path.of("/srv/httpboot"),
+            s.imageCacheDir(),
+            data,
+            Path.of("/opt/karaf/etc"));
+    assertThat(s.imageSources().isProtected(data.resolve("amtpxe/conductor.mv.db"))).isTrue();
+    assertThat(s.imageSources().isProtected(data.resolve("amtpxe/images/disk.raw"))).isFalse();
   }
 
   @Test
@@ -113,5 +216,37 @@ class PxeSettingsTest {
             data);
     assertThat(s.tftpTimeout()).isEqualTo(Duration.ofSeconds(6));
     assertThat(s.tftpMaxTimeout()).isEqualTo(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void aTlsKeystoreIsCheckedWithItsPasswordAndTheUrlBecomesHttps(@TempDir Path tmp)
+      throws Exception {
+    Path keystore = TestKeystore.create(tmp.resolve("boot.p12"), "s3cret-pw");
+    PxeSettings s =
+        with(
+            Map.of(
+                "http_address", "192.168.77.1",
+                "http_tls_keystore", keystore.toString(),
+                "http_tls_keystore_password", "s3cret-pw"));
+    assertThat(s.httpTls().keystore()).isEqualTo(keystore);
+    assertThat(s.httpUrl()).isEqualTo("https://192.168.77.1:8080");
+    assertThat(s.toString()).doesNotContain("s3cret-pw");
+    assertThatThrownBy(
+            () ->
+                with(
+                    Map.of(
+                        "http_tls_keystore",
+                        keystore.toString(),
+                        "http_tls_keystore_password",
+                        "wrong-pw")))
+        .hasMessageContaining("http_tls_keystore=" + keystore)
+        .hasMessageContaining("wrong password")
+        .hasMessageNotContaining("wrong-pw");
+    assertThatThrownBy(() -> with(Map.of("http_tls_keystore_password", "s3cret-pw")))
+        .hasMessageContaining("http_tls_keystore_password is set but http_tls_keystore is not")
+        .hasMessageNotContaining("s3cret-pw");
+    assertThatThrownBy(() -> with(Map.of("http_tls_keystore", "boot.p12")))
+        .hasMessageContaining("http_tls_keystore=boot.p12: must be the absolute path");
+    assertThat(with(Map.of()).httpTls()).isNull();
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,16 +42,26 @@ class PxeDeployTest {
   FakeTask task;
   ImageCache cache;
 
+  static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  /** The sha256 of a file under images. */
+  String sha(String file) throws Exception {
+    return sha256(Files.readAllBytes(images.resolve(file)));
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     boot = dir.resolve("tftpboot");
-    images = Files.createDirectories(dir.resolve("images"));
+    // The default image_dirs: ${karaf.data}/amtpxe/images, with karaf.data = dir.
+    images = Files.createDirectories(dir.resolve("amtpxe/images"));
     for (String f : List.of("deploy_kernel", "deploy_ramdisk", "vmlinuz", "initrd")) {
       Files.writeString(images.resolve(f), f + " bytes");
     }
     byte[] image = "a disk image".getBytes();
     Files.write(images.resolve("disk.raw"), image);
-    imageSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
+    imageSha256 = sha256(image);
     overrides.put("tftp_root", boot.toString());
     overrides.put("image_cache_dir", dir.resolve("master").toString());
     overrides.put("api_url", "http://192.168.77.1:6385/");
@@ -69,7 +78,7 @@ class PxeDeployTest {
             settings.imageCacheDir(),
             settings.imageCacheSizeBytes(),
             settings.imageCacheTtl(),
-            Duration.ofSeconds(5),
+            settings.imageSources(),
             Clock.systemUTC());
     DeployEnvironment env = new DeployEnvironment(settings, cache);
     RamdiskNotifier notifier =
@@ -83,12 +92,14 @@ class PxeDeployTest {
     task.deploy = deploy;
   }
 
-  FakeTask newTask(Map<String, Object> instanceExtra) {
+  FakeTask newTask(Map<String, Object> instanceExtra) throws Exception {
     Map<String, Object> ii = new HashMap<>();
     ii.put("image_source", images.resolve("disk.raw").toString());
     ii.put("image_checksum", imageSha256);
     ii.put("kernel", images.resolve("vmlinuz").toUri().toString());
+    ii.put("kernel_checksum", sha("vmlinuz"));
     ii.put("ramdisk", images.resolve("initrd").toString());
+    ii.put("ramdisk_checksum", "sha256:" + sha("initrd"));
     ii.putAll(instanceExtra);
     Node node =
         Node.builder(UUID, "pxe_amt")
@@ -96,7 +107,9 @@ class PxeDeployTest {
             .driverInfo(
                 Map.of(
                     "deploy_kernel", images.resolve("deploy_kernel").toString(),
-                    "deploy_ramdisk", images.resolve("deploy_ramdisk").toString()))
+                    "deploy_kernel_checksum", sha("deploy_kernel"),
+                    "deploy_ramdisk", images.resolve("deploy_ramdisk").toString(),
+                    "deploy_ramdisk_checksum", sha("deploy_ramdisk")))
             .instanceInfo(ii)
             .provisionState(ProvisionState.DEPLOYING)
             .build();
@@ -389,6 +402,10 @@ class PxeDeployTest {
                         "instance_info.image_checksum",
                         "instance_info.kernel",
                         "instance_info.ramdisk",
+                        "driver_info.deploy_kernel_checksum",
+                        "driver_info.deploy_ramdisk_checksum",
+                        "instance_info.kernel_checksum",
+                        "instance_info.ramdisk_checksum",
                         "ports (at least one port with pxe_enabled)"));
   }
 
@@ -396,8 +413,14 @@ class PxeDeployTest {
   void validateAcceptsLegacyPxeNamesAndMd5() throws Exception {
     Map<String, Object> di =
         Map.of(
-            "pxe_deploy_kernel", "http://10.0.0.1/k",
-            "pxe_deploy_ramdisk", "http://10.0.0.1/r");
+            "pxe_deploy_kernel",
+            "http://10.0.0.1/k",
+            "deploy_kernel_checksum",
+            "md5:" + "b".repeat(32),
+            "pxe_deploy_ramdisk",
+            "http://10.0.0.1/r",
+            "deploy_ramdisk_checksum",
+            "c".repeat(64));
     task.node =
         task.node().toBuilder()
             .driverInfo(di)
