@@ -181,7 +181,11 @@ final class LabStack implements AutoCloseable {
                 "--driver-info",
                 "deploy_kernel=" + payload.resolve("vmlinuz").toUri(),
                 "--driver-info",
-                "deploy_ramdisk=" + payload.resolve("deploy_ramdisk").toUri()));
+                "deploy_kernel_checksum=" + sha256(payload.resolve("vmlinuz")),
+                "--driver-info",
+                "deploy_ramdisk=" + payload.resolve("deploy_ramdisk").toUri(),
+                "--driver-info",
+                "deploy_ramdisk_checksum=" + sha256(payload.resolve("deploy_ramdisk"))));
     if (uefiMode) {
       create.addAll(List.of("--property", "capabilities=boot_mode:uefi"));
     }
@@ -200,7 +204,11 @@ final class LabStack implements AutoCloseable {
         "--instance-info",
         "kernel=" + payload.resolve("vmlinuz").toUri(),
         "--instance-info",
-        "ramdisk=" + payload.resolve("instance_ramdisk").toUri());
+        "kernel_checksum=" + sha256(payload.resolve("vmlinuz")),
+        "--instance-info",
+        "ramdisk=" + payload.resolve("instance_ramdisk").toUri(),
+        "--instance-info",
+        "ramdisk_checksum=" + sha256(payload.resolve("instance_ramdisk")));
 
     long start = System.nanoTime();
     cli.run("node", "deploy", m.name());
@@ -239,7 +247,10 @@ final class LabStack implements AutoCloseable {
   private void configureKaraf(String apiPassword, String appendParams) throws IOException {
     Path users = karaf.home.resolve("etc/amtpxe-users");
     CredentialsFile.addUser(
-        users, "e2e", apiPassword.toCharArray(), java.util.Set.of(org.amtpxe.conductor.internal.auth.Role.ADMIN));
+        users,
+        "e2e",
+        apiPassword.toCharArray(),
+        java.util.Set.of(org.amtpxe.conductor.internal.auth.Role.ADMIN));
     // NOTE: etc/org.ops4j.pax.url.mvn.cfg is left alone: changing it while the boot features
     // install stalled Karaf here (no log line after the pax-logging refresh, API never up).
     karaf.set("org.amtpxe.conductor", "api_host", Lab.BRIDGE_ADDRESS);
@@ -256,6 +267,8 @@ final class LabStack implements AutoCloseable {
     karaf.set("org.amtpxe.pxe", "http_address", Lab.BRIDGE_ADDRESS);
     karaf.set("org.amtpxe.pxe", "http_port", "8080");
     karaf.set("org.amtpxe.pxe", "api_url", API);
+    // The only directories local images are read from.
+    karaf.set("org.amtpxe.pxe", "image_dirs", payload + "," + image.getParent());
     karaf.set("org.amtpxe.pxe", "disk_devices", "vda");
     karaf.set("org.amtpxe.pxe", "pxe_append_params", appendParams);
     karaf.set("org.amtpxe.pxe", "notify_timeout_seconds", "60");
@@ -340,9 +353,17 @@ final class LabStack implements AutoCloseable {
     return dir.toAbsolutePath();
   }
 
+  static String sha256(Path file) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
   /** A 16 MiB raw image: a header line, then deterministic pseudo-random bytes. */
   private void makeImage() throws Exception {
-    image = dir.resolve("image.raw");
+    image = Files.createDirectories(dir.resolve("images")).resolve("image.raw");
     byte[] bytes = new byte[IMAGE_BYTES];
     new Random(20261126L).nextBytes(bytes);
     byte[] header = "AMTPXE-E2E-IMAGE: not bootable on purpose\n".getBytes(StandardCharsets.UTF_8);
