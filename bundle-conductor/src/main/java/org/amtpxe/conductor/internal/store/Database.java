@@ -59,6 +59,16 @@ public final class Database implements AutoCloseable {
           JdbcConnectionPool.create(
               url, user == null ? "" : user, password == null ? "" : password);
       pool.setMaxConnections(maxConnections);
+      if (dir.isPresent()) {
+        // The first connection creates the files (with the umask's permissions): tighten them.
+        try (Connection c = pool.getConnection()) {
+          PrivateFiles.directory(dir.get());
+        } catch (SQLException | IOException e) {
+          pool.dispose();
+          throw new StoreException(
+              "Cannot open the database in " + dir.get() + ": " + e.getMessage(), e);
+        }
+      }
       return new Database(pool, "h2", pool::dispose);
     }
     if (lower.startsWith("jdbc:postgresql:")) {
