@@ -311,7 +311,8 @@ public final class FakeDriver implements BareMetalDriver {
                 "The deploy callback for node " + task.node().uuid() + " needs a key",
                 List.of("key"));
           }
-          if (!body.get("key").equals(task.node().instanceInfo().get("deploy_key"))) {
+          Object key = body.get("key");
+          if (key == null || !key.equals(task.node().instanceInfo().get("deploy_key"))) {
             throw new InvalidParameterValueException(
                 "Deploy key does not match for node " + task.node().uuid());
           }
