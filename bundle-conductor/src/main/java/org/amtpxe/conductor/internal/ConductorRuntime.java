@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.amtpxe.conductor.internal.auth.CredentialsFile;
 import org.amtpxe.conductor.internal.lock.NodeLocks;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
+import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
 import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
@@ -98,9 +99,37 @@ public final class ConductorRuntime implements AutoCloseable {
         auth = new CredentialsFile(s.authFile());
         auth.load();
       }
+      ApiServer.Tls tls = null;
+      if (s.apiTlsKeystore() != null) {
+        ApiKeystore.prepare(
+            s.apiTlsKeystore(),
+            s.apiTlsKeystorePassword().toCharArray(),
+            s.apiTlsGenerate(),
+            machineName(),
+            s.apiHost());
+        tls = new ApiServer.Tls(s.apiTlsKeystore(), s.apiTlsKeystorePassword());
+      }
+      if (s.plainHttpOffLoopback()) {
+        LOG.warn(
+            "The API serves plain HTTP on {}: HTTP Basic credentials are refused (403) so that"
+                + " no password crosses the network in clear, and only the deploy ramdisk's"
+                + " routes work. Set api_tls_keystore (api_tls_generate=true creates one).",
+            s.apiHost());
+      }
       ApiServer server =
-          new ApiServer(s.apiHost(), s.apiPort(), s.apiThreads(), new ApiHandler(service, auth));
-      LOG.info("Conductor {} serving the API on {}:{}", host, s.apiHost(), server.port());
+          new ApiServer(
+              new ApiServer.Config(
+                  s.apiHost(), s.apiPort(), s.apiThreads(), s.apiMaxConnections(), tls),
+              new ApiHandler(
+                  service,
+                  auth,
+                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback())));
+      LOG.info(
+          "Conductor {} serving the API on {}://{}:{}",
+          host,
+          tls == null ? "http" : "https",
+          s.apiHost(),
+          server.port());
       return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
     } catch (Exception | LinkageError e) {
       stopQuietly(scheduler, workers, sync, database);
@@ -139,6 +168,15 @@ public final class ConductorRuntime implements AutoCloseable {
           seconds,
           seconds,
           TimeUnit.SECONDS);
+    }
+  }
+
+  /** The machine's host name, for a generated certificate. */
+  private static String machineName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 

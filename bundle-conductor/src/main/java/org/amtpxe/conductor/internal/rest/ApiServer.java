@@ -2,19 +2,23 @@ package org.amtpxe.conductor.internal.rest;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * The Jetty server of the API: one HTTP/1.1 connector on the configured address and port, with
- * bounded headers, connections and idle time, and Ironic's error body for whatever Jetty rejects
- * itself.
+ * The Jetty server of the API: one connector (plain HTTP/1.1, or HTTP/1.1 over TLS) on the
+ * configured address and port, with bounded headers, connections and idle time, and Ironic's error
+ * body for whatever Jetty rejects itself.
  */
 public final class ApiServer implements AutoCloseable {
   /** The request line and the headers together may not exceed this. */
@@ -24,14 +28,28 @@ public final class ApiServer implements AutoCloseable {
   static final long IDLE_TIMEOUT_MS = 30_000;
 
   /**
+   * TLS for the API.
+   *
+   * @param keystore a PKCS12 keystore holding the certificate and its private key
+   * @param password the keystore's password; never shown by {@link #toString()}
+   */
+  public record Tls(Path keystore, String password) {
+    @Override
+    public String toString() {
+      return "Tls[" + keystore + "]";
+    }
+  }
+
+  /**
    * How to serve.
    *
    * @param host the address to bind
    * @param port the port, 0 for any free one
    * @param maxThreads the request thread pool size
    * @param maxConnections connections open at once; beyond it new ones wait to be accepted
+   * @param tls the keystore for HTTPS, or null for plain HTTP
    */
-  public record Config(String host, int port, int maxThreads, int maxConnections) {}
+  public record Config(String host, int port, int maxThreads, int maxConnections, Tls tls) {}
 
   private final Server server;
   private final ServerConnector connector;
@@ -45,13 +63,14 @@ public final class ApiServer implements AutoCloseable {
    * @throws Exception when the address cannot be bound
    */
   public ApiServer(String host, int port, int maxThreads, Handler handler) throws Exception {
-    this(new Config(host, port, maxThreads, 256), handler);
+    this(new Config(host, port, maxThreads, 256, null), handler);
   }
 
   /**
    * Starts serving.
    *
-   * @throws java.io.IOException when the address cannot be bound (the message says what to change)
+   * @throws java.io.IOException when the address cannot be bound or the keystore cannot be used
+   *     (the message says which and what to change)
    */
   public ApiServer(Config config, Handler handler) throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(Math.max(config.maxThreads(), 8), 2);
@@ -62,7 +81,25 @@ public final class ApiServer implements AutoCloseable {
     http.setResponseHeaderSize(HEADER_LIMIT);
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    if (config.tls() == null) {
+      connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    } else {
+      http.setSecureScheme("https");
+      http.addCustomizer(new SecureRequestCustomizer());
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStoreType("PKCS12");
+      ssl.setKeyStorePath(config.tls().keystore().toAbsolutePath().toString());
+      ssl.setKeyStorePassword(config.tls().password());
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      ssl.setRenegotiationAllowed(false);
+      connector =
+          new ServerConnector(
+              server,
+              1,
+              1,
+              new SslConnectionFactory(ssl, "http/1.1"),
+              new HttpConnectionFactory(http));
+    }
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);
@@ -79,7 +116,10 @@ public final class ApiServer implements AutoCloseable {
       while (root.getCause() != null) {
         root = root.getCause();
       }
-      String what = "; choose another api_port or api_host";
+      String what =
+          config.tls() != null && !(root instanceof java.net.BindException)
+              ? "; check api_tls_keystore " + config.tls().keystore() + " and its password"
+              : "; choose another api_port or api_host";
       throw new java.io.IOException(
           "Cannot serve the API on "
               + config.host()
