@@ -143,8 +143,8 @@ public final class ApiHandler extends Handler.Abstract {
 
   /**
    * Everything decided from the request line and headers, before a byte of the body is read:
-   * OPTIONS, the Host of a server without authentication, the path and query, the version, the
-   * credentials, the media type of a write and its declared length.
+   * OPTIONS, the Host of a server without authentication, the path and query, the credentials, the
+   * version, the media type of a write and its declared length.
    *
    * @param headers receives the headers every answer to this request carries (versions)
    * @throws ApiException the answer when the request goes no further
@@ -163,16 +163,9 @@ public final class ApiHandler extends Handler.Abstract {
     }
     List<String> segments = ApiUri.segments(uri.getPath());
     boolean versioned = !segments.isEmpty() && segments.get(0).equals("v1");
-    ApiVersion version = ApiVersion.MIN;
     if (versioned) {
       headers.put(ApiVersion.MIN_HEADER, ApiVersion.MIN.toString());
       headers.put(ApiVersion.MAX_HEADER, ApiVersion.MAX.toString());
-      try {
-        version = ApiVersion.negotiate(request.getHeaders().get(ApiVersion.HEADER));
-      } catch (ApiVersion.UnsupportedVersionException e) {
-        throw new ApiException(406, e.getMessage());
-      }
-      headers.put(ApiVersion.HEADER, version.toString());
     }
     Map<String, String> query = ApiUri.query(uri.getQuery());
     List<String> rest = versioned ? segments.subList(1, segments.size()) : segments;
@@ -182,9 +175,22 @@ public final class ApiHandler extends Handler.Abstract {
             + Request.getServerName(request)
             + ":"
             + Request.getServerPort(request);
-    ApiRequest req = new ApiRequest(method, rest, query, version, "", baseUrl);
+    ApiRequest req = new ApiRequest(method, rest, query, ApiVersion.MIN, "", baseUrl);
     boolean isPublic = isPublicRoute(method, segments) || isDeployCallback(req, versioned);
+    // Credentials before the version: a client without them learns nothing more, and a client
+    // refused gets the reason on its first request (the CLI shows no body for a refusal that
+    // comes during its version negotiation).
     authenticate(request, isPublic, headers);
+    if (versioned) {
+      ApiVersion version;
+      try {
+        version = ApiVersion.negotiate(request.getHeaders().get(ApiVersion.HEADER));
+      } catch (ApiVersion.UnsupportedVersionException e) {
+        throw new ApiException(406, e.getMessage());
+      }
+      headers.put(ApiVersion.HEADER, version.toString());
+      req = new ApiRequest(method, rest, query, version, "", baseUrl);
+    }
     boolean writes = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     if (!writes) {
       return new Admission(req, versioned, false, 0);
