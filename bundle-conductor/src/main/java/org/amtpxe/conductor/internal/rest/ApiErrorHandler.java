@@ -40,6 +40,16 @@ final class ApiErrorHandler implements Request.Handler {
         reason = h.getReason();
       }
     }
+    if (cause instanceof Throwable t && t.getCause() != null) {
+      // Jetty's reason is often a bare "Bad Request"; its cause says what was wrong.
+      String detail = t.getCause().getMessage();
+      if (detail != null && detail.startsWith("!hex")) {
+        detail = "invalid percent-escape in the path";
+      }
+      if (detail != null) {
+        reason = (reason == null ? "" : reason + ": ") + detail;
+      }
+    }
     if (status == 505 || status == 501) {
       // NOTE: an HTTP version or transfer coding Jetty does not speak is the client's mistake;
       // no malformed request gets a 5xx from this API.

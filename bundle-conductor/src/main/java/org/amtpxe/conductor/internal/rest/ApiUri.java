@@ -118,7 +118,7 @@ final class ApiUri {
           "The request "
               + where
               + " is not valid UTF-8 once its percent-escapes are decoded: encode non-ASCII"
-              + " characters as their UTF-8 bytes (é is %C3%A9).");
+              + " characters as their UTF-8 bytes (U+00E9 is %C3%A9).");
     }
     checkControl(text, where);
     return text;

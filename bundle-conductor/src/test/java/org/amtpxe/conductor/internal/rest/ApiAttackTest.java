@@ -680,6 +680,28 @@ class ApiAttackTest {
     }
   }
 
+  @Test
+  void jettysRejectionsSayWhatIsWrongAndWhatToSend() throws Exception {
+    InetSocketAddress server = serve(null, Duration.ofSeconds(10));
+    java.util.Map<byte[], String> expected = new java.util.LinkedHashMap<>();
+    expected.put(get("/v1/nodes/%zz"), "invalid percent-escape in the path");
+    expected.put(get("/v1/nodes/%2e%2e/x"), "send the plain path");
+    expected.put(get("/v1/nodes/%C0%AF"), "not valid UTF-8");
+    expected.put(get("/v1/nodes/" + "a".repeat(9000)), "longer than 8192 bytes");
+    expected.put(
+        RawHttp.head("GET /v1/nodes HTTP/1.1", "Host: 127.0.0.1", "X: " + "b".repeat(9000)),
+        "headers are larger than 8192 bytes");
+    expected.put(RawHttp.head("GET /v1/nodes HTTP/9.9", "Host: 127.0.0.1"), "send HTTP/1.1");
+    expected.put(
+        RawHttp.head("POST /v1/nodes HTTP/1.1", "Host: 127.0.0.1", "Transfer-Encoding: gzip"),
+        "Transfer-Encoding");
+    for (var e : expected.entrySet()) {
+      Reply r = send(server, e.getKey());
+      assertThat(r.status()).as(e.getValue()).isBetween(400, 499);
+      assertThat(r.fault()).contains(e.getValue());
+    }
+  }
+
   private static byte[] get(String target) {
     return RawHttp.head("GET " + target + " HTTP/1.1", "Host: 127.0.0.1", "Connection: close");
   }
