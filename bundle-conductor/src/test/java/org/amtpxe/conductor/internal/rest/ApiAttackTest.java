@@ -99,7 +99,8 @@ class ApiAttackTest {
   // ---- a body larger than the cap, chunked ----
 
   /** What one huge chunked POST did: the reply, and bytes the client could write. */
-  private record Flood(Reply reply, long writtenAtReply, long writtenTotal, long heapGrowth) {}
+  private record Flood(
+      Reply reply, long writtenAtReply, long writtenTotal, long heapGrowth, long heapRetained) {}
 
   /**
    * Sends a 300 MB chunked POST /v1/nodes while reading the reply on another thread; stops writing
@@ -170,8 +171,14 @@ class ApiAttackTest {
       Reply r = reply.get(60, TimeUnit.SECONDS);
       done.set(true);
       sampler.join();
+      System.gc();
+      long retained = memory.getHeapMemoryUsage().getUsed() - heapBefore;
       return new Flood(
-          r, atReply < 0 ? written.get() : atReply, written.get(), peak.get() - heapBefore);
+          r,
+          atReply < 0 ? written.get() : atReply,
+          written.get(),
+          peak.get() - heapBefore,
+          retained);
     } finally {
       done.set(true);
     }
@@ -186,11 +193,12 @@ class ApiAttackTest {
 
     System.out.printf(
         "300 MB chunked POST without credentials: %s after %d bytes written (%d in all), heap"
-            + " peak growth %d KiB%n",
+            + " peak growth %d KiB, after GC %+d KiB%n",
         f.reply() == null ? "closed" : f.reply().status(),
         f.writtenAtReply(),
         f.writtenTotal(),
-        f.heapGrowth() >> 10);
+        f.heapGrowth() >> 10,
+        f.heapRetained() >> 10);
     assertThat(f.reply()).as("a reply before the connection closes").isNotNull();
     assertThat(f.reply().status()).isEqualTo(401);
     assertThat(f.reply().fault()).contains("Authentication required");
@@ -207,11 +215,12 @@ class ApiAttackTest {
 
     System.out.printf(
         "300 MB chunked POST with credentials: %s after %d bytes written (%d in all), heap peak"
-            + " growth %d KiB%n",
+            + " growth %d KiB, after GC %+d KiB%n",
         f.reply() == null ? "closed" : f.reply().status(),
         f.writtenAtReply(),
         f.writtenTotal(),
-        f.heapGrowth() >> 10);
+        f.heapGrowth() >> 10,
+        f.heapRetained() >> 10);
     assertThat(f.reply()).as("a reply before the connection closes").isNotNull();
     assertThat(f.reply().status()).isEqualTo(413);
     assertThat(f.reply().fault()).contains("larger than " + CAP + " bytes");
