@@ -112,8 +112,9 @@ public final class ConductorRuntime implements AutoCloseable {
       if (s.plainHttpOffLoopback()) {
         LOG.warn(
             "The API serves plain HTTP on {}: HTTP Basic credentials are refused (403) so that"
-                + " no password crosses the network in clear, and only the deploy ramdisk's"
-                + " routes work. Set api_tls_keystore (api_tls_generate=true creates one).",
+                + " no password crosses the network in clear; only the deploy ramdisk's routes"
+                + " work, and clients on this machine through the loopback interface. Set"
+                + " api_tls_keystore (api_tls_generate=true creates one).",
             s.apiHost());
       }
       ApiServer server =
@@ -123,7 +124,7 @@ public final class ConductorRuntime implements AutoCloseable {
               new ApiHandler(
                   service,
                   auth,
-                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback())));
+                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true)));
       LOG.info(
           "Conductor {} serving the API on {}://{}:{}",
           host,

@@ -2,6 +2,7 @@ package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -45,9 +46,13 @@ public final class ApiHandler extends Handler.Abstract {
    * @param bodyTimeout how long a request body may take to arrive after its headers
    * @param plainHttpOffLoopback whether the API serves plain HTTP on a non-loopback address: HTTP
    *     Basic credentials would then cross the network in clear, so they are refused (403)
+   * @param loopbackClientsExempt whether a client that reaches such an API through the loopback
+   *     interface (the API bound to 0.0.0.0, the client on this machine) may still send
+   *     credentials: they cross no network. Tests set false to see what a remote client gets.
    */
-  public record Options(Duration bodyTimeout, boolean plainHttpOffLoopback) {
-    public static final Options DEFAULT = new Options(Duration.ofSeconds(10), false);
+  public record Options(
+      Duration bodyTimeout, boolean plainHttpOffLoopback, boolean loopbackClientsExempt) {
+    public static final Options DEFAULT = new Options(Duration.ofSeconds(10), false, true);
   }
 
   /** What the headers allowed: the request without its body, and how much body it may have. */
@@ -248,7 +253,9 @@ public final class ApiHandler extends Handler.Abstract {
     }
     String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
-    if (options.plainHttpOffLoopback() && (basic || !isPublic)) {
+    if (options.plainHttpOffLoopback()
+        && !(options.loopbackClientsExempt() && throughLoopback(request))
+        && (basic || !isPublic)) {
       // NOTE: the password is not even checked: it crossed the network in clear, and checking it
       // would tell an eavesdropper whether it is right. No challenge either, so that clients do
       // not send one. The deploy ramdisk's public routes keep working over plain HTTP: the
@@ -258,7 +265,8 @@ public final class ApiHandler extends Handler.Abstract {
           "This API refuses HTTP Basic credentials over plain HTTP on a network address: the"
               + " password would cross the network in clear. Enable TLS on the API (set"
               + " api_tls_keystore, with api_tls_generate=true for a self-signed certificate)"
-              + " and use https://.");
+              + " and use https://, or bind api_host 0.0.0.0 and run the client on the"
+              + " conductor's machine against http://127.0.0.1.");
     }
     if (isPublic || (basic && credentialsValid(header))) {
       return;
@@ -268,6 +276,13 @@ public final class ApiHandler extends Handler.Abstract {
         401,
         "Authentication required: send HTTP Basic credentials of a user in the conductor's"
             + " credentials file.");
+  }
+
+  /** Whether the connection arrived on a loopback address of this machine. */
+  private static boolean throughLoopback(Request request) {
+    return request.getConnectionMetaData().getLocalSocketAddress() instanceof InetSocketAddress a
+        && a.getAddress() != null
+        && a.getAddress().isLoopbackAddress();
   }
 
   private boolean credentialsValid(String header) {

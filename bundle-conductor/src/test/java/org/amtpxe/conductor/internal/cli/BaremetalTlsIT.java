@@ -210,7 +210,10 @@ class BaremetalTlsIT {
             0,
             8,
             new ApiHandler(
-                conductor.service, auth, new ApiHandler.Options(Duration.ofSeconds(10), true)))) {
+                conductor.service,
+                auth,
+                // as a client on another machine sees it (this test may only use loopback)
+                new ApiHandler.Options(Duration.ofSeconds(10), true, false)))) {
       Run r = cli("http://127.0.0.1:" + plain.port(), alice, "node", "list", "-f", "json");
 
       assertThat(r.exit()).isNotZero();

@@ -68,7 +68,7 @@ class ApiAttackTest {
             "127.0.0.1",
             0,
             8,
-            new ApiHandler(c.service, auth, new ApiHandler.Options(bodyTimeout, false)));
+            new ApiHandler(c.service, auth, new ApiHandler.Options(bodyTimeout, false, true)));
     servers.add(server);
     return new InetSocketAddress("127.0.0.1", server.port());
   }
@@ -535,13 +535,14 @@ class ApiAttackTest {
           checked.add(user);
           return AUTH.authenticate(user, password);
         };
+    // As a client on another machine: this test may only use loopback.
     ApiServer plain =
         new ApiServer(
             "127.0.0.1",
             0,
             8,
             new ApiHandler(
-                c.service, recording, new ApiHandler.Options(Duration.ofSeconds(10), true)));
+                c.service, recording, new ApiHandler.Options(Duration.ofSeconds(10), true, false)));
     servers.add(plain);
     InetSocketAddress server = new InetSocketAddress("127.0.0.1", plain.port());
     String uuid = c.enroll("plain").uuid();
@@ -566,6 +567,22 @@ class ApiAttackTest {
                 "{\"key\": \"x\"}"));
     assertThat(callback.status()).as("the ramdisk's callback still works").isEqualTo(400);
     assertThat(callback.fault()).contains("only accepted in \"wait call-back\"");
+
+    // A client on this machine, through the loopback interface, crosses no network.
+    ApiServer local =
+        new ApiServer(
+            "127.0.0.1",
+            0,
+            8,
+            new ApiHandler(
+                c.service, recording, new ApiHandler.Options(Duration.ofSeconds(10), true, true)));
+    servers.add(local);
+    Reply viaLoopback =
+        send(
+            new InetSocketAddress("127.0.0.1", local.port()),
+            RawHttp.head("GET /v1/nodes HTTP/1.1", "Host: 127.0.0.1", BASIC));
+    assertThat(viaLoopback.status()).isEqualTo(200);
+    assertThat(checked).containsExactly(USER);
   }
 
   @Test

@@ -112,7 +112,7 @@ class ApiFuzzTest {
   @BeforeEach
   void start() throws Exception {
     c = new TestConductor(Runnable::run);
-    ApiHandler.Options options = new ApiHandler.Options(Duration.ofSeconds(1), false);
+    ApiHandler.Options options = new ApiHandler.Options(Duration.ofSeconds(1), false, true);
     secured = new ApiServer("127.0.0.1", 0, 8, new ApiHandler(c.service, AUTH, options));
     open = new ApiServer("127.0.0.1", 0, 8, new ApiHandler(c.service, null, options));
     Http http = new Http("http://127.0.0.1:" + open.port());
