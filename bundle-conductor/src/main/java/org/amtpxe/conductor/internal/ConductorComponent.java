@@ -38,6 +38,7 @@ public class ConductorComponent {
   private final BundleContext context;
   private final ExecutorService lifecycle;
   private final Path dataDir;
+  private final Path etcDir;
   private ConductorRuntime runtime;
   private ServiceRegistration<ConductorService> registration;
 
@@ -47,6 +48,7 @@ public class ConductorComponent {
     this.drivers = drivers;
     this.context = context;
     this.dataDir = Path.of(System.getProperty("karaf.data", "data"));
+    this.etcDir = Path.of(System.getProperty("karaf.etc", "etc"));
     this.lifecycle =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -66,7 +68,7 @@ public class ConductorComponent {
   private void apply(ConductorConfig config, String whenInvalid) {
     Settings settings;
     try {
-      settings = Settings.from(config, dataDir);
+      settings = Settings.from(config, dataDir, etcDir);
     } catch (RuntimeException e) {
       // IllegalArgumentException from Settings, naming each bad key and value.
       LOG.error(

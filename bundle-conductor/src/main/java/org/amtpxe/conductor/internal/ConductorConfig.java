@@ -40,11 +40,67 @@ public @interface ConductorConfig {
   String api__threads() default "32";
 
   @AttributeDefinition(
+      name = "API request body deadline (s)",
+      description =
+          "Seconds a request body may take to arrive after its headers; a slower client gets"
+              + " 408 and its connection is closed.",
+      min = "1",
+      max = "3600",
+      type = AttributeType.INTEGER)
+  String api__body__timeout__seconds() default "10";
+
+  @AttributeDefinition(
+      name = "API connections",
+      description = "Connections the API keeps open at once; further clients wait to be accepted.",
+      min = "1",
+      type = AttributeType.INTEGER)
+  String api__max__connections() default "256";
+
+  @AttributeDefinition(
+      name = "API TLS keystore",
+      description =
+          "PKCS12 keystore with the API's certificate and private key; relative paths are under"
+              + " ${karaf.etc}. Empty: plain HTTP (then HTTP Basic credentials are refused unless"
+              + " api_host is a loopback address).")
+  String api__tls__keystore() default "";
+
+  @AttributeDefinition(name = "API TLS keystore password", type = AttributeType.PASSWORD)
+  String api__tls__keystore__password() default "";
+
+  @AttributeDefinition(
+      name = "Generate the API certificate",
+      description =
+          "When api_tls_keystore does not exist, create it on start with a self-signed"
+              + " certificate for this host name and api_host (its SHA-256 fingerprint is logged"
+              + " and written to <keystore>.sha256).",
+      type = AttributeType.BOOLEAN)
+  String api__tls__generate() default "false";
+
+  @AttributeDefinition(
       name = "Credentials file",
       description =
-          "File of API users with PBKDF2 password hashes (add users with baremetal:user-add)."
-              + " Required when api_host is not a loopback address; empty: no authentication.")
+          "File of API users with PBKDF2 password hashes and roles (admin, member, reader; add"
+              + " users with baremetal:user-add), read by the amtpxe realm. Empty with auth_realm"
+              + " amtpxe: no authentication, allowed only when api_host is a loopback address.")
   String auth__file() default "";
+
+  @AttributeDefinition(
+      name = "JAAS realm",
+      description =
+          "The JAAS realm that checks API users: amtpxe (the credentials file, auth_file) or any"
+              + " realm configured in Karaf (karaf for etc/users.properties, an LDAP or JDBC"
+              + " realm). Role principals named admin, member and reader give the roles.")
+  String auth__realm() default "amtpxe";
+
+  @AttributeDefinition(
+      name = "Credential cache (s)",
+      description =
+          "How long a verified user and password are remembered, so that PBKDF2 or LDAP is not"
+              + " asked on every request; 0: never. A changed password is honoured after it.",
+      min = "0",
+      max = "3600",
+      type = AttributeType.INTEGER)
+  String auth__cache__seconds() default "60";
 
   @AttributeDefinition(
       name = "Database URL",

@@ -8,9 +8,13 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.amtpxe.conductor.internal.auth.CredentialsFile;
+import org.amtpxe.conductor.internal.auth.Authenticator;
+import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
+import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
+import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.lock.NodeLocks;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
+import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
 import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
@@ -92,14 +96,39 @@ public final class ConductorRuntime implements AutoCloseable {
               store, drivers, locks, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
       scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
       schedule(scheduler, s, sync, service);
-      CredentialsFile auth = null;
-      if (s.authFile() != null) {
-        auth = new CredentialsFile(s.authFile());
-        auth.load();
+      Authenticator auth = authenticator(s);
+      ApiServer.Tls tls = null;
+      if (s.apiTlsKeystore() != null) {
+        ApiKeystore.prepare(
+            s.apiTlsKeystore(),
+            s.apiTlsKeystorePassword().toCharArray(),
+            s.apiTlsGenerate(),
+            machineName(),
+            s.apiHost());
+        tls = new ApiServer.Tls(s.apiTlsKeystore(), s.apiTlsKeystorePassword());
+      }
+      if (s.plainHttpOffLoopback()) {
+        LOG.warn(
+            "The API serves plain HTTP on {}: HTTP Basic credentials are refused (403) so that"
+                + " no password crosses the network in clear; only the deploy ramdisk's routes"
+                + " work, and clients on this machine through the loopback interface. Set"
+                + " api_tls_keystore (api_tls_generate=true creates one).",
+            s.apiHost());
       }
       ApiServer server =
-          new ApiServer(s.apiHost(), s.apiPort(), s.apiThreads(), new ApiHandler(service, auth));
-      LOG.info("Conductor {} serving the API on {}:{}", host, s.apiHost(), server.port());
+          new ApiServer(
+              new ApiServer.Config(
+                  s.apiHost(), s.apiPort(), s.apiThreads(), s.apiMaxConnections(), tls),
+              new ApiHandler(
+                  service,
+                  auth,
+                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true)));
+      LOG.info(
+          "Conductor {} serving the API on {}://{}:{}",
+          host,
+          tls == null ? "http" : "https",
+          s.apiHost(),
+          server.port());
       return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
     } catch (Exception | LinkageError e) {
       stopQuietly(scheduler, workers, sync, database);
@@ -148,6 +177,50 @@ public final class ConductorRuntime implements AutoCloseable {
         seconds,
         seconds,
         TimeUnit.SECONDS);
+  }
+
+  /**
+   * How API users are checked: through the JAAS realm the settings name, behind a short cache of
+   * verified credentials; null without authentication. The conductor's own realm ({@value
+   * Settings#AMTPXE_REALM}) is defined here, over the credentials file; any other realm is looked
+   * up where JAAS finds it (in Karaf: every realm registered with Karaf's JAAS, LDAP and JDBC ones
+   * included).
+   */
+  static Authenticator authenticator(Settings s) {
+    if (s.authRealm() == null) {
+      return null;
+    }
+    javax.security.auth.login.Configuration realms = null;
+    if (s.authRealm().equals(Settings.AMTPXE_REALM)) {
+      java.util.Map<String, String> options =
+          java.util.Map.of(CredentialsLoginModule.FILE, s.authFile().toString());
+      realms =
+          new javax.security.auth.login.Configuration() {
+            @Override
+            public javax.security.auth.login.AppConfigurationEntry[] getAppConfigurationEntry(
+                String name) {
+              return !name.equals(Settings.AMTPXE_REALM)
+                  ? null
+                  : new javax.security.auth.login.AppConfigurationEntry[] {
+                    new javax.security.auth.login.AppConfigurationEntry(
+                        CredentialsLoginModule.class.getName(),
+                        javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag
+                            .REQUIRED,
+                        options)
+                  };
+            }
+          };
+    }
+    return new CachingAuthenticator(new JaasAuthenticator(s.authRealm(), realms), s.authCache());
+  }
+
+  /** The machine's host name, for a generated certificate. */
+  private static String machineName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static ThreadFactory threads(String prefix) {

@@ -14,13 +14,20 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * The conductor's configuration, checked. Built from {@link ConductorConfig}; an invalid value
  * fails with every problem named, so that the component keeps its previous settings.
  *
+ * @param authRealm the JAAS realm that checks API users, or null for no authentication
+ * @param authCache how long a verified credential is remembered
  * @param dbPassword never shown by {@link #toString()}
+ * @param apiTlsKeystore the API's PKCS12 keystore, or null for plain HTTP
+ * @param apiTlsKeystorePassword never shown by {@link #toString()}
+ * @param apiTlsGenerate whether a missing keystore is generated with a self-signed certificate
  */
 public record Settings(
     String apiHost,
     int apiPort,
     int apiThreads,
     Path authFile,
+    String authRealm,
+    Duration authCache,
     String dbUrl,
     String dbUser,
     String dbPassword,
@@ -32,16 +39,35 @@ public record Settings(
     Duration callbackTimeout,
     Duration callbackCheckInterval,
     int workerThreads,
-    int workerQueue) {
+    int workerQueue,
+    Duration apiBodyTimeout,
+    int apiMaxConnections,
+    Path apiTlsKeystore,
+    String apiTlsKeystorePassword,
+    boolean apiTlsGenerate) {
   private static final int MAX = Integer.MAX_VALUE;
 
+  /** The conductor's own realm, over the credentials file (auth_file). */
+  public static final String AMTPXE_REALM = "amtpxe";
+
   /**
-   * Checks a configuration.
+   * Checks a configuration, with relative TLS keystore paths under {@code ${karaf.etc}}.
    *
    * @param dataDir the default location of the H2 database ({@code ${karaf.data}})
    * @throws IllegalArgumentException naming every invalid value and what to set instead
    */
   public static Settings from(ConductorConfig c, Path dataDir) {
+    return from(c, dataDir, Path.of(System.getProperty("karaf.etc", "etc")));
+  }
+
+  /**
+   * Checks a configuration.
+   *
+   * @param dataDir the default location of the H2 database ({@code ${karaf.data}})
+   * @param etcDir where relative keystore paths are ({@code ${karaf.etc}})
+   * @throws IllegalArgumentException naming every invalid value and what to set instead
+   */
+  public static Settings from(ConductorConfig c, Path dataDir, Path etcDir) {
     List<String> problems = new ArrayList<>();
     String apiHost = c.api__host() == null ? "" : c.api__host().strip();
     if (apiHost.isEmpty()) {
@@ -59,18 +85,35 @@ public record Settings(
         integer(problems, "api_threads", c.api__threads(), 8, MAX, "a thread count of 8 or more");
     Path authFile = null;
     String auth = c.auth__file() == null ? "" : c.auth__file().strip();
+    String realm = c.auth__realm() == null ? "" : c.auth__realm().strip();
+    if (!realm.matches("[A-Za-z0-9._-]{1,64}")) {
+      problems.add(
+          "auth_realm \""
+              + realm
+              + "\" is not a JAAS realm name; use amtpxe (the credentials file) or the name of a"
+              + " realm configured in Karaf, such as karaf");
+    }
     if (!auth.isEmpty()) {
       authFile = Path.of(auth);
       if (!Files.isReadable(authFile)) {
         problems.add("auth_file " + auth + " cannot be read; create it with baremetal:user-add");
       }
-    } else if (!apiHost.isEmpty() && !ApiServer.isLoopback(apiHost)) {
+    } else if (realm.equals(AMTPXE_REALM) && !apiHost.isEmpty() && !ApiServer.isLoopback(apiHost)) {
       problems.add(
           "api_host "
               + apiHost
               + " is not a loopback address, so the API needs credentials: set auth_file"
-              + " (baremetal:user-add creates it) or bind 127.0.0.1");
+              + " (baremetal:user-add creates it) or auth_realm (a Karaf JAAS realm), or bind"
+              + " 127.0.0.1");
     }
+    int authCache =
+        integer(
+            problems,
+            "auth_cache_seconds",
+            c.auth__cache__seconds(),
+            0,
+            3600,
+            "0 (never) or a number of seconds up to 3600");
     String url = c.db__url() == null ? "" : c.db__url().strip();
     if (url.isEmpty()) {
       // NOTE: WRITE_DELAY=0 writes every commit to the file at once. H2's default (500 ms) loses
@@ -150,6 +193,52 @@ public record Settings(
             0,
             MAX,
             "0 or a positive number of operations");
+    int bodyTimeout =
+        integer(
+            problems,
+            "api_body_timeout_seconds",
+            c.api__body__timeout__seconds(),
+            1,
+            3600,
+            "a number of seconds from 1 to 3600");
+    int maxConnections =
+        integer(
+            problems,
+            "api_max_connections",
+            c.api__max__connections(),
+            1,
+            MAX,
+            "a positive number of connections");
+    boolean generate = bool(problems, "api_tls_generate", c.api__tls__generate());
+    String keystoreText = c.api__tls__keystore() == null ? "" : c.api__tls__keystore().strip();
+    String keystorePassword =
+        c.api__tls__keystore__password() == null ? "" : c.api__tls__keystore__password();
+    Path keystore = null;
+    if (!keystoreText.isEmpty()) {
+      keystore = etcDir.resolve(keystoreText).toAbsolutePath().normalize();
+      if (keystorePassword.isEmpty()) {
+        problems.add(
+            "api_tls_keystore_password is empty; set the password of api_tls_keystore " + keystore);
+      }
+      if (Files.exists(keystore)) {
+        if (!Files.isReadable(keystore) || Files.isDirectory(keystore)) {
+          problems.add("api_tls_keystore " + keystore + " is not a readable file");
+        }
+      } else if (!generate) {
+        problems.add(
+            "api_tls_keystore "
+                + keystore
+                + " does not exist; create it (a PKCS12 keystore) or set api_tls_generate=true");
+      } else if (!keystorePassword.isEmpty() && keystorePassword.length() < 6) {
+        problems.add(
+            "api_tls_keystore_password is shorter than 6 characters, keytool's minimum for a"
+                + " generated keystore; choose a longer one");
+      }
+    } else if (generate) {
+      problems.add(
+          "api_tls_generate is true but api_tls_keystore is empty; set the file to generate,"
+              + " e.g. api_tls_keystore = amtpxe-api.p12");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -158,6 +247,8 @@ public record Settings(
         apiPort,
         apiThreads,
         authFile,
+        authFile == null && realm.equals(AMTPXE_REALM) ? null : realm,
+        Duration.ofSeconds(authCache),
         url,
         c.db__user(),
         c.db__password(),
@@ -169,7 +260,31 @@ public record Settings(
         Duration.ofSeconds(callbackTimeout),
         Duration.ofSeconds(callbackCheckInterval),
         workerThreads,
-        workerQueue);
+        workerQueue,
+        Duration.ofSeconds(bodyTimeout),
+        maxConnections,
+        keystore,
+        keystorePassword,
+        generate);
+  }
+
+  /**
+   * Reads true or false (any case); anything else is a problem naming the key.
+   *
+   * @return the value, or false when it is a problem
+   */
+  private static boolean bool(List<String> problems, String key, String value) {
+    String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    problems.add(key + " \"" + value + "\" is not true or false");
+    return false;
+  }
+
+  /** Whether the API serves plain HTTP on an address other hosts can reach. */
+  public boolean plainHttpOffLoopback() {
+    return apiTlsKeystore == null && !ApiServer.isLoopback(apiHost);
   }
 
   /**
@@ -207,11 +322,19 @@ public record Settings(
   @Override
   public String toString() {
     return "Settings[api="
+        + (apiTlsKeystore == null ? "http://" : "https://")
         + apiHost
         + ":"
         + apiPort
+        + ", tls="
+        + (apiTlsKeystore == null ? "off" : apiTlsKeystore + (apiTlsGenerate ? " (generate)" : ""))
+        + ", bodyTimeout="
+        + apiBodyTimeout.toSeconds()
+        + "s, maxConnections="
+        + apiMaxConnections
         + ", auth="
-        + (authFile == null ? "none" : authFile)
+        + (authRealm == null ? "none" : "realm " + authRealm)
+        + (authFile == null ? "" : " " + authFile)
         + ", db="
         + dbUrl.replaceAll("(?i)password=[^;&]*", "password=******")
         + ", host="

@@ -3,6 +3,7 @@ package org.amtpxe.conductor.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -86,6 +87,116 @@ class ConductorRuntimeTest {
                 "db_url", "jdbc:postgresql://127.0.0.1/db?password=topsecret"));
 
     assertThat(s.toString()).doesNotContain("topsecret");
+  }
+
+  @Test
+  void apiLimitsAndTlsSettingsAreCheckedAndNamed() {
+    assertThatThrownBy(
+            () ->
+                settings(
+                    Map.of(
+                        "api_body_timeout_seconds", 0,
+                        "api_max_connections", "many",
+                        "api_tls_generate", "yes")))
+        .hasMessageContaining("api_body_timeout_seconds 0 is not a number of seconds")
+        .hasMessageContaining("api_max_connections \"many\"")
+        .hasMessageContaining("api_tls_generate \"yes\" is not true or false");
+    assertThatThrownBy(() -> settings(Map.of("api_tls_keystore", "api.p12")))
+        .hasMessageContaining("api_tls_keystore_password is empty")
+        .hasMessageContaining("does not exist")
+        .hasMessageContaining("api_tls_generate=true");
+    assertThatThrownBy(
+            () ->
+                settings(
+                    Map.of(
+                        "api_tls_keystore", "api.p12",
+                        "api_tls_generate", true,
+                        "api_tls_keystore_password", "short")))
+        .hasMessageContaining("shorter than 6 characters")
+        .hasMessageNotContaining("short\"");
+    assertThatThrownBy(() -> settings(Map.of("api_tls_generate", "true")))
+        .hasMessageContaining("api_tls_generate is true but api_tls_keystore is empty");
+
+    Settings defaults = settings(Map.of());
+    assertThat(defaults.apiBodyTimeout().toSeconds()).isEqualTo(10);
+    assertThat(defaults.apiMaxConnections()).isEqualTo(256);
+    assertThat(defaults.apiTlsKeystore()).isNull();
+  }
+
+  @Test
+  void theKeystorePasswordNeverAppearsInToStringAndRelativePathsAreUnderEtc() {
+    Path etc = data.resolve("etc");
+    Settings s =
+        Settings.from(
+            Configs.of(
+                Map.of(
+                    "api_tls_keystore", "tls/api.p12",
+                    "api_tls_keystore_password", "keystore-secret",
+                    "api_tls_generate", "TRUE")),
+            data,
+            etc);
+
+    assertThat(s.apiTlsKeystore()).isEqualTo(etc.resolve("tls/api.p12").toAbsolutePath());
+    assertThat(s.apiTlsGenerate()).isTrue();
+    assertThat(s.toString()).doesNotContain("keystore-secret").contains("https://");
+  }
+
+  @Test
+  void aGeneratedCertificateServesHttpsAndSurvivesARestart() throws Exception {
+    DriverRegistry drivers = new DriverRegistry();
+    Path etc = data.resolve("etc");
+    Settings s =
+        Settings.from(
+            Configs.of(
+                Map.of(
+                    "api_port", 0,
+                    "host", "c1",
+                    "api_tls_keystore", "tls/api.p12",
+                    "api_tls_keystore_password", "keystore-secret",
+                    "api_tls_generate", true)),
+            data,
+            etc);
+    Path keystore = etc.resolve("tls/api.p12");
+    String fingerprint;
+    try (ConductorRuntime first = ConductorRuntime.start(s, drivers)) {
+      assertThat(keystore).exists();
+      fingerprint = Files.readString(etc.resolve("tls/api.p12.sha256")).strip();
+      assertThat(
+              org.amtpxe.conductor.internal.rest.ApiKeystore.fingerprint(
+                  keystore, "keystore-secret".toCharArray()))
+          .isEqualTo(fingerprint);
+      java.net.http.HttpResponse<String> r =
+          https(keystore)
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("https://127.0.0.1:" + first.apiPort() + "/v1"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+    try (ConductorRuntime second = ConductorRuntime.start(s, drivers)) {
+      assertThat(Files.readString(etc.resolve("tls/api.p12.sha256")).strip())
+          .as("the same certificate after a restart")
+          .isEqualTo(fingerprint);
+    }
+  }
+
+  /** An HTTPS client trusting the keystore's certificate. */
+  private static java.net.http.HttpClient https(Path keystore) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      ks.load(in, "keystore-secret".toCharArray());
+    }
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("api", ks.getCertificate(ks.aliases().nextElement()));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return java.net.http.HttpClient.newBuilder().sslContext(ctx).build();
   }
 
   @Test

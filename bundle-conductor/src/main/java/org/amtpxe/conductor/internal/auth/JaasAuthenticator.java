@@ -43,6 +43,23 @@ public final class JaasAuthenticator implements Authenticator {
 
   @Override
   public Optional<Caller> authenticate(String user, char[] password) {
+    // NOTE: LoginContext loads the login modules of an explicit configuration through the thread's
+    // context class loader; in OSGi that is whatever the calling thread (Jetty's) has, so this
+    // bundle's loader is set for the login. Karaf's realms need nothing: their proxy module is
+    // boot-delegated.
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    if (configuration != null) {
+      thread.setContextClassLoader(JaasAuthenticator.class.getClassLoader());
+    }
+    try {
+      return login(user, password);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private Optional<Caller> login(String user, char[] password) {
     Subject subject = new Subject();
     LoginContext context;
     try {

@@ -2,41 +2,87 @@ package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.amtpxe.conductor.internal.audit.AuditLog;
 import org.amtpxe.conductor.internal.auth.Authenticator;
+import org.amtpxe.conductor.internal.auth.Caller;
+import org.amtpxe.conductor.internal.auth.LoginThrottle;
+import org.amtpxe.conductor.internal.auth.Policy;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.store.StoreException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the API: version negotiation, authentication, routing to the resources, and
- * Ironic's error bodies. The only class that knows Jetty.
+ * The HTTP side of the API: admission from the headers alone (Host, version, authentication, media
+ * type, declared length), the body read without holding a thread, authorization by role (Ironic's
+ * policy rules, {@link Policy}), routing to the resources, Ironic's error bodies, and an audit line
+ * for every write. The only class that knows Jetty's request and response.
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-  private static final long MAX_BODY = 1024 * 1024;
+
+  /** The most a request body may be: the largest node document is a few KiB. */
+  static final long MAX_BODY = 1024 * 1024;
+
+  /** The most a body may be on a route served without credentials (the deploy ramdisk's). */
+  static final long MAX_PUBLIC_BODY = 16 * 1024;
+
+  /**
+   * How the handler treats requests beyond routing.
+   *
+   * @param bodyTimeout how long a request body may take to arrive after its headers
+   * @param plainHttpOffLoopback whether the API serves plain HTTP on a non-loopback address: HTTP
+   *     Basic credentials would then cross the network in clear, so they are refused (403)
+   * @param loopbackClientsExempt whether a client that reaches such an API through the loopback
+   *     interface (the API bound to 0.0.0.0, the client on this machine) may still send
+   *     credentials: they cross no network. Tests set false to see what a remote client gets.
+   */
+  public record Options(
+      Duration bodyTimeout, boolean plainHttpOffLoopback, boolean loopbackClientsExempt) {
+    public static final Options DEFAULT = new Options(Duration.ofSeconds(10), false, true);
+  }
+
+  /**
+   * What the headers allowed: the request without its body, and how much body it may have.
+   *
+   * @param caller the authenticated user, or null on a public route or without authentication
+   */
+  private record Admission(
+      ApiRequest request, boolean versioned, boolean readsBody, long cap, Caller caller) {}
+
+  /** Failed logins from one address before it must wait; the wait is this window. */
+  static final int MAX_LOGIN_FAILURES = 10;
+
+  static final Duration LOGIN_WINDOW = Duration.ofSeconds(60);
 
   private final ConductorService service;
   private final Authenticator authenticator;
+  private final Options options;
   private final NodesResource nodes;
   private final PortsResource ports;
   private final DriversResource drivers;
   private final RamdiskResource ramdisk;
+  private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
 
   /**
    * @param service the conductor
@@ -44,8 +90,19 @@ public final class ApiHandler extends Handler.Abstract {
    *     allowed on loopback, enforced by the caller)
    */
   public ApiHandler(ConductorService service, Authenticator authenticator) {
+    this(service, authenticator, Options.DEFAULT);
+  }
+
+  /**
+   * @param service the conductor
+   * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
+   *     allowed on loopback, enforced by the caller)
+   * @param options the body deadline and whether credentials are refused over plain HTTP
+   */
+  public ApiHandler(ConductorService service, Authenticator authenticator, Options options) {
     this.service = service;
     this.authenticator = authenticator;
+    this.options = options;
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
@@ -55,104 +112,475 @@ public final class ApiHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String method = request.getMethod();
+    Map<String, String> headers = new LinkedHashMap<>();
+    Admission admission;
+    try {
+      admission = admit(request, headers);
+    } catch (ApiException e) {
+      audit(request, null, e.status());
+      headers.putAll(e.headers());
+      JsonNode body = e.status() == 406 ? notAcceptable(e.getMessage()) : fault(e.status(), e);
+      if (hasBody(request)) {
+        // NOTE: the body stays unread (it may be huge or never end): the connection cannot be
+        // reused, and closing it is what stops the client.
+        headers.put(HttpHeader.CONNECTION.asString(), "close");
+        respond(response, Drain.after(request, callback), e.status(), body, headers);
+      } else {
+        respond(response, callback, e.status(), body, headers);
+      }
+      return true;
+    } catch (Exception | Error e) {
+      audit(request, null, 500);
+      internalError(request, response, callback, method, e, headers);
+      return true;
+    }
+    if (!admission.readsBody()) {
+      Callback done = callback;
+      if (hasBody(request)) {
+        // A body where none is read (a GET with one): discarded after the answer, as above.
+        headers.put(HttpHeader.CONNECTION.asString(), "close");
+        done = Drain.after(request, callback);
+      }
+      dispatch(request, response, done, admission, new byte[0], headers);
+      return true;
+    }
+    new BodyReader(
+            request,
+            admission.cap(),
+            options.bodyTimeout(),
+            new BodyReader.Sink() {
+              @Override
+              public void body(byte[] bytes) {
+                dispatch(request, response, callback, admission, bytes, headers);
+              }
+
+              @Override
+              public void failed(ApiException e) {
+                audit(request, admission.caller(), e.status());
+                headers.put(HttpHeader.CONNECTION.asString(), "close");
+                respond(
+                    response,
+                    Drain.after(request, callback),
+                    e.status(),
+                    fault(e.status(), e),
+                    headers);
+              }
+            })
+        .start();
+    return true;
+  }
+
+  /**
+   * Everything decided from the request line and headers, before a byte of the body is read:
+   * OPTIONS, the Host of a server without authentication, the path and query, the credentials, the
+   * version, the media type of a write and its declared length.
+   *
+   * @param headers receives the headers every answer to this request carries (versions)
+   * @throws ApiException the answer when the request goes no further
+   */
+  private Admission admit(Request request, Map<String, String> headers) throws ApiException {
+    String method = request.getMethod();
+    if (method.equals("OPTIONS")) {
+      // NOTE: no CORS. A browser's preflight fails here, so no page can send this API a
+      // request that is not a "simple" one; those are refused below by their media type.
+      throw new ApiException(
+          405, "The method OPTIONS is not allowed: this API does not serve cross-origin requests.");
+    }
     HttpURI uri = request.getHttpURI();
-    String path = uri.getDecodedPath();
+    if (authenticator == null) {
+      checkHost(request);
+    }
+    List<String> segments = ApiUri.segments(uri.getPath());
+    boolean versioned = !segments.isEmpty() && segments.get(0).equals("v1");
+    if (versioned) {
+      headers.put(ApiVersion.MIN_HEADER, ApiVersion.MIN.toString());
+      headers.put(ApiVersion.MAX_HEADER, ApiVersion.MAX.toString());
+    }
+    Map<String, String> query = ApiUri.query(uri.getQuery());
+    List<String> rest = versioned ? segments.subList(1, segments.size()) : segments;
     String baseUrl =
         uri.getScheme()
             + "://"
             + Request.getServerName(request)
             + ":"
             + Request.getServerPort(request);
-    List<String> segments = segments(path);
-    boolean versioned = !segments.isEmpty() && segments.get(0).equals("v1");
-    Map<String, String> headers = new LinkedHashMap<>();
+    String client = Request.getRemoteAddr(request);
+    ApiRequest req = new ApiRequest(method, rest, query, ApiVersion.MIN, "", baseUrl, client);
+    boolean isPublic = isPublicRoute(method, segments) || isDeployCallback(req, versioned);
+    // Credentials before the version: a client without them learns nothing more, and a client
+    // refused gets the reason on its first request (the CLI shows no body for a refusal that
+    // comes during its version negotiation).
+    Caller caller = authenticate(request, isPublic, headers);
+    if (versioned) {
+      ApiVersion version;
+      try {
+        version = ApiVersion.negotiate(request.getHeaders().get(ApiVersion.HEADER));
+      } catch (ApiVersion.UnsupportedVersionException e) {
+        throw new ApiException(406, e.getMessage());
+      }
+      headers.put(ApiVersion.HEADER, version.toString());
+      req = new ApiRequest(method, rest, query, version, "", baseUrl, client);
+    }
+    boolean writes = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    if (!writes) {
+      return new Admission(req, versioned, false, 0, caller);
+    }
+    checkMediaType(request, method);
+    long cap = isPublic ? MAX_PUBLIC_BODY : MAX_BODY;
+    if (request.getLength() > cap) {
+      throw BodyReader.tooLarge(cap);
+    }
+    return new Admission(req, versioned, hasBody(request), cap, caller);
+  }
+
+  /**
+   * Routes served without credentials, by design: the version documents ({@code /}, {@code /v1}),
+   * as in Ironic, anything outside {@code /v1} (answered 404), and the deploy ramdisk's lookup
+   * ({@code GET /v1/lookup}), which hands out a token only to a node's first lookup. Their bodies
+   * are capped at {@link #MAX_PUBLIC_BODY}. The ramdisk's callback is admitted by {@link
+   * #isDeployCallback}.
+   *
+   * @param segments the decoded path segments, {@code v1} included
+   */
+  static boolean isPublicRoute(String method, List<String> segments) {
+    return segments.isEmpty()
+        || !segments.get(0).equals("v1")
+        || segments.size() == 1
+        || (method.equals("GET") && segments.size() == 2 && segments.get(1).equals("lookup"));
+  }
+
+  /**
+   * A deploy ramdisk's callback: authenticated by the agent token of its lookup, which {@link
+   * RamdiskResource} checks. Public for every node alike (the method is one of any loaded driver's
+   * callbacks), so that being asked for credentials or not tells nothing about which nodes exist.
+   */
+  private boolean isDeployCallback(ApiRequest req, boolean versioned) {
+    List<String> p = req.path();
+    if (!versioned
+        || !req.method().equals("POST")
+        || p.size() < 3
+        || p.size() > 4
+        || !p.get(0).equals("nodes")
+        || !p.get(2).equals("vendor_passthru")) {
+      return false;
+    }
+    String m = p.size() == 4 ? p.get(3) : req.param("method");
+    return service.isDeployCallback(m);
+  }
+
+  /**
+   * Checks the credentials from the headers alone.
+   *
+   * @param isPublic whether the route is served without credentials
+   * @return the caller, or null on a public route or without authentication
+   * @throws ApiException 401 without valid credentials; 403 for credentials over plain HTTP off
+   *     loopback; 429 for an address with too many failed logins
+   */
+  private Caller authenticate(Request request, boolean isPublic, Map<String, String> headers)
+      throws ApiException {
+    if (authenticator == null) {
+      return null;
+    }
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+    if (options.plainHttpOffLoopback()
+        && !(options.loopbackClientsExempt() && throughLoopback(request))
+        && (basic || !isPublic)) {
+      // NOTE: the password is not even checked: it crossed the network in clear, and checking it
+      // would tell an eavesdropper whether it is right. No challenge either, so that clients do
+      // not send one. The deploy ramdisk's public routes keep working over plain HTTP: the
+      // ramdisk has no CA to verify a certificate with, and authenticates with a per-deploy key.
+      throw new ApiException(
+          403,
+          "This API refuses HTTP Basic credentials over plain HTTP on a network address: the"
+              + " password would cross the network in clear. Enable TLS on the API (set"
+              + " api_tls_keystore, with api_tls_generate=true for a self-signed certificate)"
+              + " and use https://, or bind api_host 0.0.0.0 and run the client on the"
+              + " conductor's machine against http://127.0.0.1.");
+    }
+    if (isPublic) {
+      return null;
+    }
+    String client = Request.getRemoteAddr(request);
+    if (basic) {
+      long wait = logins.waitSeconds(client);
+      if (wait > 0) {
+        throw ApiException.tooManyRequests(
+            "Too many failed logins from " + client + "; retry in " + wait + " s.", wait);
+      }
+      Optional<Caller> caller = credentials(header);
+      logins.record(client, caller.isPresent());
+      if (caller.isPresent()) {
+        return caller.get();
+      }
+    }
+    headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
+    throw new ApiException(
+        401,
+        "Authentication required: send the HTTP Basic credentials of an API user (the"
+            + " conductor's auth_realm).");
+  }
+
+  /** Whether the connection arrived on a loopback address of this machine. */
+  private static boolean throughLoopback(Request request) {
+    return request.getConnectionMetaData().getLocalSocketAddress() instanceof InetSocketAddress a
+        && a.getAddress() != null
+        && a.getAddress().isLoopbackAddress();
+  }
+
+  private Optional<Caller> credentials(String header) {
+    String decoded;
+    try {
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 1) {
+      return Optional.empty();
+    }
+    return authenticator.authenticate(
+        decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
+  }
+
+  /**
+   * Refuses a request the caller's roles do not allow.
+   *
+   * @throws ApiException 403 with Ironic's "disallowed by policy"
+   */
+  private static void authorize(Caller caller, ApiRequest req) throws ApiException {
+    if (caller == null) {
+      return; // a public route, or no authentication (loopback only): everything is allowed
+    }
+    Policy.Rule rule = Policy.of(req.method(), req.path(), patchPaths(req));
+    if (!caller.may(rule.role())) {
+      throw new ApiException(
+          403,
+          rule.rule()
+              + " is disallowed by policy: user "
+              + caller.user()
+              + " has the role(s) "
+              + caller.roles().stream().map(r -> r.value()).sorted().toList()
+              + "; it needs "
+              + rule.role().value()
+              + " or above.");
+    }
+  }
+
+  /** The paths a JSON Patch body changes (empty when it is not one: the resource says why). */
+  private static List<String> patchPaths(ApiRequest req) {
+    List<String> paths = new ArrayList<>();
+    if (!req.method().equals("PATCH") || req.body().isBlank()) {
+      return paths;
+    }
+    try {
+      JsonNode patch = Json.parse(req.body());
+      if (patch.isArray()) {
+        for (JsonNode op : patch) {
+          paths.add(op.path("path").asText(""));
+          if (op.has("from")) {
+            paths.add(op.path("from").asText(""));
+          }
+        }
+      }
+    } catch (ApiException e) {
+      paths.clear(); // not JSON: needs the admin's rule; the resource reports the syntax
+    }
+    return paths;
+  }
+
+  /** One audit line for a request that writes (or tries to), never for reads. */
+  private static void audit(Request request, Caller caller, int status) {
+    String method = request.getMethod();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return;
+    }
+    String path = String.valueOf(request.getHttpURI().getPath());
+    List<String> parts = List.of(path.split("/"));
+    String node =
+        parts.size() > 3 && parts.get(1).equals("v1") && parts.get(2).equals("nodes")
+            ? parts.get(3)
+            : "-";
+    AuditLog.record(
+        caller == null ? "-" : caller.user(),
+        Request.getRemoteAddr(request),
+        method,
+        path,
+        node,
+        status);
+  }
+
+  /**
+   * Without authentication (loopback only) the Host must name a loopback address or localhost: a
+   * web page whose own name an attacker re-points at 127.0.0.1 (DNS rebinding) sends its own name,
+   * and must not get the API.
+   *
+   * @throws ApiException 400 for any other host, or none
+   */
+  private static void checkHost(Request request) throws ApiException {
+    String header = request.getHeaders().get(HttpHeader.HOST);
+    String uriHost = request.getHttpURI().getHost();
+    if (header == null
+        || !LoopbackHost.isLoopbackAuthority(header)
+        || (uriHost != null && !LoopbackHost.isLoopbackHost(uriHost))) {
+      throw ApiException.badRequest(
+          "The Host header must name this API's loopback address (127.0.0.1, [::1] or"
+              + " localhost, with an optional port): the API runs without authentication and"
+              + " answers only requests addressed to this machine.");
+    }
+  }
+
+  /**
+   * A write must say its body is JSON: a web page can send a form or text/plain POST to any address
+   * without asking first, but not one of type application/json.
+   *
+   * @throws ApiException 415 naming the types accepted
+   */
+  private static void checkMediaType(Request request, String method) throws ApiException {
+    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    String accepted =
+        method.equals("PATCH")
+            ? "application/json or application/json-patch+json"
+            : "application/json";
+    if (type == null || type.isBlank()) {
+      if (!method.equals("POST") && !hasBody(request)) {
+        return; // a bodiless PUT or PATCH: no browser sends one without a preflight
+      }
+      throw new ApiException(
+          415, "The request has no Content-Type; send the body as " + accepted + ".");
+    }
+    String[] parts = type.split(";", -1);
+    String media = parts[0].strip().toLowerCase(Locale.ROOT);
+    boolean json =
+        media.equals("application/json")
+            || (method.equals("PATCH") && media.equals("application/json-patch+json"));
+    if (!json && media.equals("application/octet-stream") && !method.equals("POST")) {
+      // NOTE: the baremetal CLI (keystoneauth) labels its bodiless requests octet-stream, and
+      // no browser sends a PUT or PATCH without a preflight.
+      json = !hasBody(request);
+    }
+    String charset = "utf-8";
+    for (int i = 1; i < parts.length; i++) {
+      String param = parts[i].strip();
+      if (param.regionMatches(true, 0, "charset=", 0, 8)) {
+        charset = param.substring(8).strip().replace("\"", "").toLowerCase(Locale.ROOT);
+      }
+    }
+    if (!json || !(charset.equals("utf-8") || charset.equals("utf8"))) {
+      throw new ApiException(
+          415,
+          "Unsupported Content-Type \""
+              + ApiUri.printable(type)
+              + "\"; send the body as "
+              + accepted
+              + " (UTF-8).");
+    }
+  }
+
+  /** Whether the request declares a body (a length above 0, or a transfer coding). */
+  private static boolean hasBody(Request request) {
+    long length = request.getLength();
+    return length > 0
+        || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+  }
+
+  /** Decodes the body and routes the request; answers whatever happens. */
+  private void dispatch(
+      Request request,
+      Response response,
+      Callback callback,
+      Admission admission,
+      byte[] bytes,
+      Map<String, String> headers) {
+    String method = admission.request().method();
     int status;
     JsonNode body;
     try {
-      ApiVersion version = ApiVersion.MIN;
-      if (versioned) {
-        headers.put(ApiVersion.MIN_HEADER, ApiVersion.MIN.toString());
-        headers.put(ApiVersion.MAX_HEADER, ApiVersion.MAX.toString());
-        try {
-          version = ApiVersion.negotiate(request.getHeaders().get(ApiVersion.HEADER));
-        } catch (ApiVersion.UnsupportedVersionException e) {
-          respond(response, callback, 406, notAcceptable(e.getMessage()), headers);
-          return true;
-        }
-        headers.put(ApiVersion.HEADER, version.toString());
-      }
-      long length = request.getLength();
-      if (length > MAX_BODY) {
-        throw new ApiException(413, "The request body is larger than " + MAX_BODY + " bytes.");
-      }
-      String text = Content.Source.asString(request, StandardCharsets.UTF_8);
-      if (text.length() > MAX_BODY) {
-        throw new ApiException(413, "The request body is larger than " + MAX_BODY + " bytes.");
-      }
-      Map<String, String> query = new LinkedHashMap<>();
-      Fields fields = Request.extractQueryParameters(request);
-      for (Fields.Field f : fields) {
-        query.put(f.getName(), f.getValue());
-      }
-      List<String> rest = versioned ? segments.subList(1, segments.size()) : segments;
-      ApiRequest req =
-          new ApiRequest(
-              method, rest, query, version, text, baseUrl, Request.getRemoteAddr(request));
-      if (!authorized(request, req, versioned)) {
-        headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
-        respond(
-            response,
-            callback,
-            401,
-            fault(
-                401,
-                "Authentication required: send HTTP Basic credentials of a user in the"
-                    + " conductor's credentials file."),
-            headers);
-        return true;
-      }
-      ApiResponse result = versioned ? routeV1(req) : routeRoot(req);
+      ApiRequest req = withBody(admission.request(), bytes);
+      authorize(admission.caller(), req);
+      ApiResponse result = admission.versioned() ? routeV1(req) : routeRoot(req);
       status = result.status();
       body = result.body();
       headers.putAll(result.headers());
     } catch (ApiException e) {
       status = e.status();
-      body = fault(status, e.getMessage());
+      body = status == 406 ? notAcceptable(e.getMessage()) : fault(status, e.getMessage());
       headers.putAll(e.headers());
     } catch (ConductorException e) {
       status = statusOf(e.kind());
       body = fault(status, e.getMessage());
       if (status >= 500) {
-        LOG.warn("{} {} failed: {}", method, path, e.getMessage());
+        LOG.warn("{} {} failed: {}", method, pathOf(request), e.getMessage());
       }
     } catch (StoreException e) {
       status = 500;
       body = fault(status, "The conductor's database failed: " + e.getMessage());
-      LOG.error("{} {} failed in the database", method, path, e);
+      LOG.error("{} {} failed in the database", method, pathOf(request), e);
     } catch (Exception | Error e) {
-      // NOTE: an Error too (a NoClassDefFoundError when a jar is replaced under the running JVM,
-      // an OutOfMemoryError): escaping, it would reach the client as Jetty's bare HTML 500, which
-      // the baremetal CLI shows without any reason.
-      status = 500;
-      body =
-          fault(status, "Internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      LOG.error("{} {} failed", method, path, e);
+      audit(request, admission.caller(), 500);
+      internalError(request, response, callback, method, e, headers);
+      return;
     }
+    audit(request, admission.caller(), status);
     respond(response, callback, status, body, headers);
-    return true;
   }
 
-  private static List<String> segments(String path) {
-    List<String> segments = new ArrayList<>();
-    if (path == null) {
-      return segments;
+  /**
+   * The request with its body as text.
+   *
+   * @throws ApiException 400 when the bytes are not UTF-8
+   */
+  private static ApiRequest withBody(ApiRequest req, byte[] bytes) throws ApiException {
+    if (bytes.length == 0) {
+      return req;
     }
-    for (String s : path.split("/")) {
-      if (!s.isEmpty()) {
-        segments.add(s);
-      }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest(
+          "The request body is not valid UTF-8; send JSON encoded as UTF-8 (or escape other"
+              + " characters as \\uXXXX).");
     }
-    return segments;
+    return new ApiRequest(
+        req.method(),
+        req.path(),
+        req.query(),
+        req.version(),
+        text,
+        req.baseUrl(),
+        req.clientAddress());
+  }
+
+  private static String pathOf(Request request) {
+    return ApiUri.printable(String.valueOf(request.getHttpURI().getPath()));
+  }
+
+  private static void internalError(
+      Request request,
+      Response response,
+      Callback callback,
+      String method,
+      Throwable e,
+      Map<String, String> headers) {
+    // NOTE: an Error too (a NoClassDefFoundError when a jar is replaced under the running JVM,
+    // an OutOfMemoryError): escaping, it would reach the client as Jetty's bare error page,
+    // which the baremetal CLI shows without any reason.
+    LOG.error("{} {} failed", method, pathOf(request), e);
+    respond(
+        response,
+        callback,
+        500,
+        fault(500, "Internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()),
+        headers);
   }
 
   /**
@@ -168,50 +596,6 @@ public final class ApiHandler extends Handler.Abstract {
       case BUSY -> 503;
       case FAILED -> 500;
     };
-  }
-
-  private boolean authorized(Request request, ApiRequest req, boolean versioned) {
-    if (authenticator == null) {
-      return true;
-    }
-    List<String> p = req.path();
-    if (!versioned || p.isEmpty()) {
-      return true; // the version documents are public, as in Ironic
-    }
-    // The deploy ramdisk authenticates with the agent token of its lookup (RamdiskResource). The
-    // route is public for every node alike, so that credentials asked or not tell nothing about
-    // which nodes exist.
-    if (req.method().equals("GET") && p.size() == 1 && p.get(0).equals("lookup")) {
-      return true;
-    }
-    if (req.method().equals("POST")
-        && (p.size() == 3 || p.size() == 4)
-        && p.get(0).equals("nodes")
-        && p.get(2).equals("vendor_passthru")) {
-      String m = p.size() == 4 ? p.get(3) : req.param("method");
-      if (service.isDeployCallback(m)) {
-        return true;
-      }
-    }
-    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return false;
-    }
-    String decoded;
-    try {
-      decoded =
-          new String(
-              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    int colon = decoded.indexOf(':');
-    if (colon < 0) {
-      return false;
-    }
-    return authenticator
-        .authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
-        .isPresent();
   }
 
   private ApiResponse routeRoot(ApiRequest req) throws ApiException {
@@ -417,6 +801,10 @@ public final class ApiHandler extends Handler.Abstract {
     ObjectNode outer = Json.object();
     outer.put("error_message", Json.write(inner));
     return outer;
+  }
+
+  private static ObjectNode fault(int status, ApiException e) {
+    return fault(status, e.getMessage());
   }
 
   static ObjectNode notAcceptable(String description) {

@@ -2,8 +2,10 @@ package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +19,11 @@ import java.util.Map;
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
+  /** Request bodies: one JSON document, nothing after it. */
+  private static final ObjectReader BODY_READER =
+      MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
 
@@ -52,12 +59,42 @@ public final class Json {
    * @throws ApiException 400 when it is not JSON
    */
   public static JsonNode parse(String body) throws ApiException {
+    JsonNode node;
     try {
-      return MAPPER.readTree(body);
+      node = BODY_READER.readTree(body);
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest(
           "The request body is not valid JSON: " + e.getOriginalMessage());
     }
+    if (node != null && containsNul(node)) {
+      // NOTE: PostgreSQL cannot store U+0000 in a text column; refused here for every database
+      // alike instead of failing (500) on one of them.
+      throw ApiException.badRequest(
+          "The request body contains the character U+0000 (\\u0000) in a string or key; no"
+              + " value of this API contains it, remove it.");
+    }
+    return node;
+  }
+
+  private static boolean containsNul(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue().indexOf('\0') >= 0;
+    }
+    if (node.isObject()) {
+      for (var it = node.fields(); it.hasNext(); ) {
+        var field = it.next();
+        if (field.getKey().indexOf('\0') >= 0 || containsNul(field.getValue())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    for (JsonNode child : node) {
+      if (containsNul(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A JSON object as a map of plain Java values. */

@@ -3,10 +3,9 @@ package org.amtpxe.conductor.internal.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
-import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
+import org.amtpxe.conductor.internal.testing.TestRealm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,20 +14,7 @@ class JaasAuthenticatorTest {
   @TempDir Path dir;
 
   static Configuration realm(String name, Path file) {
-    return new Configuration() {
-      @Override
-      public AppConfigurationEntry[] getAppConfigurationEntry(String requested) {
-        if (!requested.equals(name)) {
-          return null;
-        }
-        return new AppConfigurationEntry[] {
-          new AppConfigurationEntry(
-              CredentialsLoginModule.class.getName(),
-              AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
-              Map.of(CredentialsLoginModule.FILE, file.toString()))
-        };
-      }
-    };
+    return TestRealm.configuration(name, file);
   }
 
   @Test

@@ -16,9 +16,9 @@ import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
+import org.amtpxe.conductor.internal.testing.BoundHttp;
+import org.amtpxe.conductor.internal.testing.BoundHttp.Reply;
 import org.amtpxe.conductor.internal.testing.FakeDriver;
-import org.amtpxe.conductor.internal.testing.RawHttp;
-import org.amtpxe.conductor.internal.testing.RawHttp.Reply;
 import org.amtpxe.conductor.internal.testing.TestConductor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,13 +35,13 @@ class RamdiskRoutesAttackTest {
 
   private TestConductor c;
   private ApiServer server;
-  private RawHttp raw;
+  private BoundHttp raw;
 
   @BeforeEach
   void start() throws Exception {
     c = new TestConductor(Runnable::run);
     server = new ApiServer("127.0.0.1", 0, 16, new ApiHandler(c.service, null));
-    raw = new RawHttp("127.0.0.1", server.port());
+    raw = new BoundHttp("127.0.0.1", server.port());
   }
 
   @AfterEach

@@ -273,6 +273,21 @@ class RestApiTest {
   }
 
   @Test
+  void aBodyWithTrailingContentOrANulCharacterIsRefused() {
+    String uuid = createNode("strict");
+
+    Resp trailing = http.post("/v1/nodes", "{\"driver\": \"fake\"} {\"driver\": \"fake\"}");
+    assertThat(trailing.status()).isEqualTo(400);
+    assertThat(trailing.fault()).contains("not valid JSON");
+    // PostgreSQL cannot store U+0000 in a text column: refused before any database sees it.
+    Resp nul = http.put("/v1/nodes/" + uuid + "/maintenance", "{\"reason\": \"fan\\u0000\"}");
+    assertThat(nul.status()).isEqualTo(400);
+    assertThat(nul.fault()).contains("U+0000");
+    assertThat(c.store.findNode(uuid).orElseThrow().maintenance()).isFalse();
+    assertThat(c.store.countNodes()).isEqualTo(1);
+  }
+
+  @Test
   void patchKeepsJsonTypesAndRemovesKeys() {
     String uuid = createNode("patch");
 
