@@ -57,6 +57,16 @@ public @interface ConductorConfig {
   String api__max__connections() default "256";
 
   @AttributeDefinition(
+      name = "Ramdisk port",
+      description =
+          "A second, plain-HTTP port on api_host that serves only the deploy ramdisk's lookup and"
+              + " callback (and the version documents), for when the API itself is HTTPS: the"
+              + " reference ramdisk cannot verify a certificate. Point the PXE deploy's api_url at"
+              + " it. Empty: none.",
+      type = AttributeType.INTEGER)
+  String api__ramdisk__port() default "";
+
+  @AttributeDefinition(
       name = "API TLS keystore",
       description =
           "PKCS12 keystore with the API's certificate and private key; relative paths are under"

@@ -118,7 +118,12 @@ public final class ConductorRuntime implements AutoCloseable {
       ApiServer server =
           new ApiServer(
               new ApiServer.Config(
-                  s.apiHost(), s.apiPort(), s.apiThreads(), s.apiMaxConnections(), tls),
+                  s.apiHost(),
+                  s.apiPort(),
+                  s.apiThreads(),
+                  s.apiMaxConnections(),
+                  tls,
+                  s.apiRamdiskPort()),
               new ApiHandler(
                   service,
                   auth,
@@ -129,6 +134,13 @@ public final class ConductorRuntime implements AutoCloseable {
           tls == null ? "http" : "https",
           s.apiHost(),
           server.port());
+      if (server.ramdiskPort() > 0) {
+        LOG.info(
+            "Conductor {} serving the deploy ramdisk's routes on http://{}:{}",
+            host,
+            s.apiHost(),
+            server.ramdiskPort());
+      }
       return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
     } catch (Exception | LinkageError e) {
       stopQuietly(scheduler, workers, sync, database);

@@ -17,6 +17,7 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param authRealm the JAAS realm that checks API users, or null for no authentication
  * @param authCache how long a verified credential is remembered
  * @param dbPassword never shown by {@link #toString()}
+ * @param apiRamdiskPort the plain-HTTP port for the deploy ramdisk's routes only, or -1 for none
  * @param apiTlsKeystore the API's PKCS12 keystore, or null for plain HTTP
  * @param apiTlsKeystorePassword never shown by {@link #toString()}
  * @param apiTlsGenerate whether a missing keystore is generated with a self-signed certificate
@@ -42,6 +43,7 @@ public record Settings(
     int workerQueue,
     Duration apiBodyTimeout,
     int apiMaxConnections,
+    int apiRamdiskPort,
     Path apiTlsKeystore,
     String apiTlsKeystorePassword,
     boolean apiTlsGenerate) {
@@ -209,6 +211,17 @@ public record Settings(
             1,
             MAX,
             "a positive number of connections");
+    String ramdiskText = c.api__ramdisk__port() == null ? "" : c.api__ramdisk__port().strip();
+    int ramdiskPort =
+        ramdiskText.isEmpty()
+            ? -1
+            : integer(
+                problems,
+                "api_ramdisk_port",
+                ramdiskText,
+                0,
+                65535,
+                "empty (none) or a port (1-65535, or 0 for any free one)");
     boolean generate = bool(problems, "api_tls_generate", c.api__tls__generate());
     String keystoreText = c.api__tls__keystore() == null ? "" : c.api__tls__keystore().strip();
     String keystorePassword =
@@ -263,6 +276,7 @@ public record Settings(
         workerQueue,
         Duration.ofSeconds(bodyTimeout),
         maxConnections,
+        ramdiskPort,
         keystore,
         keystorePassword,
         generate);

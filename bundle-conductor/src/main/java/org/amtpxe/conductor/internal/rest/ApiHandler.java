@@ -207,6 +207,11 @@ public final class ApiHandler extends Handler.Abstract {
     String client = Request.getRemoteAddr(request);
     ApiRequest req = new ApiRequest(method, rest, query, ApiVersion.MIN, "", baseUrl, client);
     boolean isPublic = isPublicRoute(method, segments) || isDeployCallback(req, versioned);
+    if (!isPublic && onRamdiskConnector(request)) {
+      // The ramdisk's plain-HTTP port serves its routes and nothing else.
+      throw ApiException.notFound(
+          "The resource could not be found on the deploy ramdisk's port; use the API's port.");
+    }
     // Credentials before the version: a client without them learns nothing more, and a client
     // refused gets the reason on its first request (the CLI shows no body for a refusal that
     // comes during its version negotiation).
@@ -319,6 +324,11 @@ public final class ApiHandler extends Handler.Abstract {
         401,
         "Authentication required: send the HTTP Basic credentials of an API user (the"
             + " conductor's auth_realm).");
+  }
+
+  private static boolean onRamdiskConnector(Request request) {
+    return ApiServer.RAMDISK_CONNECTOR.equals(
+        request.getConnectionMetaData().getConnector().getName());
   }
 
   /** Whether the connection arrived on a loopback address of this machine. */

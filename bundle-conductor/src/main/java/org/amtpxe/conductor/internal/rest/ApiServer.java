@@ -48,11 +48,22 @@ public final class ApiServer implements AutoCloseable {
    * @param maxThreads the request thread pool size
    * @param maxConnections connections open at once; beyond it new ones wait to be accepted
    * @param tls the keystore for HTTPS, or null for plain HTTP
+   * @param ramdiskPort a second, plain-HTTP port serving only the deploy ramdisk's routes (0 for
+   *     any free one), or -1 for none
    */
-  public record Config(String host, int port, int maxThreads, int maxConnections, Tls tls) {}
+  public record Config(
+      String host, int port, int maxThreads, int maxConnections, Tls tls, int ramdiskPort) {
+    public Config(String host, int port, int maxThreads, int maxConnections, Tls tls) {
+      this(host, port, maxThreads, maxConnections, tls, -1);
+    }
+  }
+
+  /** The name of the connector that serves only the deploy ramdisk's routes. */
+  public static final String RAMDISK_CONNECTOR = "ramdisk";
 
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector ramdiskConnector;
 
   /**
    * Starts serving plain HTTP with the default connection limit (256).
@@ -104,7 +115,25 @@ public final class ApiServer implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);
     server.addConnector(connector);
-    server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+    if (config.ramdiskPort() >= 0) {
+      // NOTE: plain HTTP beside an HTTPS API: the reference ramdisk (busybox wget) cannot verify
+      // a certificate. Its routes authenticate with the agent token; ApiHandler answers nothing
+      // else on this connector, so no password ever crosses it.
+      HttpConfiguration plain = new HttpConfiguration(http);
+      plain.setSecureScheme("http");
+      plain.getCustomizers().clear();
+      ramdiskConnector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(plain));
+      ramdiskConnector.setName(RAMDISK_CONNECTOR);
+      ramdiskConnector.setHost(config.host());
+      ramdiskConnector.setPort(config.ramdiskPort());
+      ramdiskConnector.setIdleTimeout(IDLE_TIMEOUT_MS);
+      server.addConnector(ramdiskConnector);
+      server.addBean(
+          new NetworkConnectionLimit(config.maxConnections(), connector, ramdiskConnector));
+    } else {
+      ramdiskConnector = null;
+      server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+    }
     server.setErrorHandler(new ApiErrorHandler(HEADER_LIMIT));
     server.setHandler(handler);
     server.setStopTimeout(0);
@@ -135,6 +164,11 @@ public final class ApiServer implements AutoCloseable {
   /** The port actually bound. */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The deploy ramdisk's port actually bound, or -1 when there is none. */
+  public int ramdiskPort() {
+    return ramdiskConnector == null ? -1 : ramdiskConnector.getLocalPort();
   }
 
   /** Whether an address is loopback (127.0.0.0/8, ::1, localhost). */

@@ -184,4 +184,67 @@ class ApiTlsTest {
           .isInstanceOf(java.io.IOException.class);
     }
   }
+
+  @Test
+  void theRamdiskPortServesPlainHttpForTheRamdiskAndNothingElse() throws Exception {
+    Path keystore = dir.resolve("api.p12");
+    ApiKeystore.prepare(keystore, PASSWORD, true, "conductor-1.example", "127.0.0.1");
+    Path users = dir.resolve("users");
+    org.amtpxe.conductor.internal.auth.CredentialsFile.addUser(
+        users,
+        "ada",
+        "admin-pw".toCharArray(),
+        java.util.Set.of(org.amtpxe.conductor.internal.auth.Role.ADMIN));
+    try (TestConductor c = new TestConductor(Runnable::run);
+        ApiServer server =
+            new ApiServer(
+                new ApiServer.Config(
+                    "127.0.0.1", 0, 8, 16, new ApiServer.Tls(keystore, new String(PASSWORD)), 0),
+                new ApiHandler(
+                    c.service,
+                    org.amtpxe.conductor.internal.testing.TestRealm.authenticator(users)))) {
+      assertThat(server.ramdiskPort()).isPositive().isNotEqualTo(server.port());
+      org.amtpxe.api.model.Node n = c.enroll("rd");
+      c.service.createPort(
+          new org.amtpxe.api.model.Port(
+              java.util.UUID.randomUUID().toString(),
+              "52:54:00:0d:0d:01",
+              n.uuid(),
+              true,
+              java.util.Map.of(),
+              null,
+              null));
+      c.service.changeProvisionState(
+          n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.MANAGE);
+      c.service.changeProvisionState(
+          n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.PROVIDE);
+      c.service.updateNode(
+          n.uuid(),
+          cur -> cur.toBuilder().instanceInfo(java.util.Map.of("image_source", "x")).build());
+      c.service.changeProvisionState(
+          n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.ACTIVE);
+
+      org.amtpxe.conductor.internal.testing.Http ramdisk =
+          new org.amtpxe.conductor.internal.testing.Http("http://127.0.0.1:" + server.ramdiskPort())
+              .version("1.22");
+      org.amtpxe.conductor.internal.testing.Http.Resp lookup =
+          ramdisk.get("/v1/lookup?addresses=52:54:00:0d:0d:01");
+      assertThat(lookup.status()).as(lookup.raw().body()).isEqualTo(200);
+      String token = lookup.json().at("/config/agent_token").asText();
+      assertThat(
+              ramdisk
+                  .post(
+                      "/v1/nodes/" + n.uuid() + "/vendor_passthru/pass_deploy_info",
+                      "{\"agent_token\": \"" + token + "\"}")
+                  .status())
+          .isEqualTo(202);
+
+      org.amtpxe.conductor.internal.testing.Http.Resp nodes =
+          ramdisk.basic("ada", "admin-pw").get("/v1/nodes");
+      assertThat(nodes.status()).as("nothing else, even with credentials").isEqualTo(404);
+      assertThat(nodes.fault()).contains("deploy ramdisk's port");
+      assertThat(ramdisk.post("/v1/nodes", "{\"driver\": \"fake\"}").status()).isEqualTo(404);
+      assertThat(c.store.countNodes()).isEqualTo(1);
+    }
+  }
 }
