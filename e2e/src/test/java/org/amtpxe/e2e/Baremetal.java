@@ -10,17 +10,20 @@ import java.util.Map;
 
 /**
  * Debian's {@code baremetal} CLI (python3-ironicclient), run inside the lab's namespace against the
- * conductor's API with HTTP Basic credentials (given in the environment, not on the command line).
+ * conductor's API over HTTPS, trusting its certificate ({@code --os-cacert}), with HTTP Basic
+ * credentials (given in the environment, not on the command line).
  */
 final class Baremetal {
   private final ObjectMapper mapper = new ObjectMapper();
   private final Lab lab;
   private final String endpoint;
   private final Map<String, String> env;
+  private final java.nio.file.Path cacert;
 
-  Baremetal(Lab lab, String endpoint, String user, String password) {
+  Baremetal(Lab lab, String endpoint, String user, String password, java.nio.file.Path cacert) {
     this.lab = lab;
     this.endpoint = endpoint;
+    this.cacert = cacert;
     this.env =
         Map.of(
             "OS_AUTH_TYPE",
@@ -53,7 +56,9 @@ final class Baremetal {
 
   /** Runs a command and returns what happened, failed or not. */
   Lab.Result result(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("baremetal", "--os-endpoint", endpoint));
+    List<String> command =
+        new ArrayList<>(
+            List.of("baremetal", "--os-endpoint", endpoint, "--os-cacert", cacert.toString()));
     command.addAll(List.of(args));
     return lab.nsResult(Duration.ofSeconds(120), env, command);
   }

@@ -25,14 +25,20 @@ import org.amtpxe.e2e.VirtualAmtInLab.Machine;
 import org.amtpxe.pxe.internal.dhcp.DnsmasqConfig;
 
 /**
- * Everything a deploy needs, inside one network namespace (pxe-deploy.md §4.5): dnsmasq for DHCP
- * and router advertisements only, our Karaf distribution (conductor API on 192.168.77.1:6385 with
- * HTTP Basic, TFTP on 69, HTTP on 8080), the virtual AMT with one QEMU machine per tap, and the
- * {@code baremetal} CLI; plus the reference ramdisk and a generated image. Used by the end-to-end
- * test and by {@code ./run qemu}.
+ * Everything a deploy needs, inside one network namespace: dnsmasq for DHCP and router
+ * advertisements only, our Karaf distribution (conductor API on https://192.168.77.1:6385 with a
+ * certificate it generated and HTTP Basic, the deploy ramdisk's plain-HTTP port 6386, TFTP on 69,
+ * HTTP on 8080), the virtual AMT with one QEMU machine per tap, and the {@code baremetal} CLI; plus
+ * the reference ramdisk and a generated image. Used by the end-to-end test and by {@code ./run
+ * qemu}.
  */
 final class LabStack implements AutoCloseable {
-  static final String API = "http://" + Lab.BRIDGE_ADDRESS + ":6385";
+  /** The conductor's API: HTTPS with a certificate the conductor generated on its first start. */
+  static final String API = "https://" + Lab.BRIDGE_ADDRESS + ":6385";
+
+  /** The deploy ramdisk's plain-HTTP port (lookup and callback only): it has no CA. */
+  static final String RAMDISK_API = "http://" + Lab.BRIDGE_ADDRESS + ":6386";
+
   static final int IMAGE_BYTES = 16 * 1024 * 1024;
   static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(300);
 
@@ -47,6 +53,8 @@ final class LabStack implements AutoCloseable {
   Baremetal cli;
   private String amtPassword;
   private String apiPassword;
+  private String keystorePassword;
+  private Path apiCertificate;
   private final Set<String> pxelinuxMacs = new LinkedHashSet<>();
 
   /** Debian's pxelinux (package pxelinux) and the module it loads first (syslinux-common). */
@@ -115,6 +123,7 @@ final class LabStack implements AutoCloseable {
 
     apiPassword = secret();
     amtPassword = secret();
+    keystorePassword = secret();
     karaf = new KarafInLab(lab, dir.resolve("karaf"));
     karaf.install(distribution);
     configureKaraf(apiPassword, appendParams);
@@ -125,8 +134,48 @@ final class LabStack implements AutoCloseable {
       amt.add(m, amtPassword);
     }
     amt.start();
-    cli = new Baremetal(lab, API, "e2e", apiPassword);
+    apiCertificate = exportApiCertificate(Duration.ofSeconds(180));
+    cli = new Baremetal(lab, API, "e2e", apiPassword, apiCertificate);
     awaitDriver(Duration.ofSeconds(180));
+  }
+
+  /**
+   * The API's certificate as PEM, for the CLI's --os-cacert, as an operator exports it (keytool
+   * -exportcert -rfc): read from the keystore the conductor generated at its start.
+   */
+  Path exportApiCertificate(Duration timeout) throws Exception {
+    Path keystore = karaf.home.resolve("etc/amtpxe-api.p12");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.isRegularFile(keystore)) {
+      if (System.nanoTime() > deadline || !karaf.running()) {
+        throw new AssertionError(
+            "The conductor generated no " + keystore + "; its log:\n" + karaf.logTail(60));
+      }
+      Thread.sleep(500);
+    }
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      ks.load(in, keystorePassword.toCharArray());
+    }
+    java.security.cert.Certificate cert = null;
+    for (String alias : java.util.Collections.list(ks.aliases())) {
+      if (ks.isKeyEntry(alias)) {
+        cert = ks.getCertificate(alias);
+      }
+    }
+    Path pem = dir.resolve("amtpxe-api.pem");
+    Files.writeString(
+        pem,
+        "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(cert.getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+    return pem;
+  }
+
+  /** The API's certificate (PEM), for --os-cacert. */
+  Path apiCertificate() {
+    return apiCertificate;
   }
 
   /** The conductor API's password for user {@code e2e}. */
@@ -256,6 +305,11 @@ final class LabStack implements AutoCloseable {
     karaf.set("org.amtpxe.conductor", "api_host", Lab.BRIDGE_ADDRESS);
     karaf.set("org.amtpxe.conductor", "api_port", "6385");
     karaf.set("org.amtpxe.conductor", "auth_file", users.toString());
+    // HTTPS for the operator (the CLI gets --os-cacert), plain HTTP for the ramdisk's two routes.
+    karaf.set("org.amtpxe.conductor", "api_tls_keystore", "amtpxe-api.p12");
+    karaf.set("org.amtpxe.conductor", "api_tls_keystore_password", keystorePassword);
+    karaf.set("org.amtpxe.conductor", "api_tls_generate", "true");
+    karaf.set("org.amtpxe.conductor", "api_ramdisk_port", "6386");
     karaf.set("org.amtpxe.conductor", "sync_interval", "10");
     karaf.set("org.amtpxe.conductor", "callback_timeout", "300");
     karaf.set("org.amtpxe.conductor", "callback_check_interval", "10");
@@ -266,7 +320,7 @@ final class LabStack implements AutoCloseable {
     karaf.set("org.amtpxe.pxe", "tftp_root", bootRoot.toString());
     karaf.set("org.amtpxe.pxe", "http_address", Lab.BRIDGE_ADDRESS);
     karaf.set("org.amtpxe.pxe", "http_port", "8080");
-    karaf.set("org.amtpxe.pxe", "api_url", API);
+    karaf.set("org.amtpxe.pxe", "api_url", RAMDISK_API);
     // The only directories local images are read from.
     karaf.set("org.amtpxe.pxe", "image_dirs", payload + "," + image.getParent());
     karaf.set("org.amtpxe.pxe", "disk_devices", "vda");

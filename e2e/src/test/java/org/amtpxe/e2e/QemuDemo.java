@@ -60,7 +60,7 @@ public final class QemuDemo {
     System.out.println(
         "Starting the lab in network namespace "
             + NAMESPACE
-            + ": dnsmasq (DHCP + RA), Karaf on 192.168.77.1 (API :6385, TFTP :69, HTTP :8080),"
+            + ": dnsmasq (DHCP + RA), Karaf on 192.168.77.1 (API https :6385, ramdisk http :6386, TFTP :69, HTTP :8080),"
             + " the virtual AMT with a QEMU "
             + (uefi ? "UEFI (OVMF)" : "BIOS (SeaBIOS + iPXE)")
             + " machine ...");
@@ -135,6 +135,8 @@ public final class QemuDemo {
             + NAMESPACE
             + " baremetal --os-endpoint "
             + LabStack.API
+            + " --os-cacert "
+            + stack.apiCertificate()
             + " --os-auth-type http_basic --os-username e2e --os-password \"$(cat "
             + password
             + ")\" node list\n"
