@@ -341,7 +341,8 @@ class QemuNetbootIT {
     NetbootService netboot =
         new NetbootService(
             TestConfigs.config(config),
-            dir,
+            // Karaf's data directory: beside the images, never around them (image_dirs refuses).
+            Files.createDirectories(dir.resolve("karaf-data")),
             (address, port, timeout) -> {
               events.add("notify " + address);
               tcp.notifyDone("127.0.0.1", notifyForward, timeout);
