@@ -14,11 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.pxe.internal.boot.BootConfig;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.boot.BootLabel;
 import org.amtpxe.pxe.internal.boot.BootLayout;
-import org.amtpxe.pxe.internal.boot.MacAddress;
 import org.amtpxe.pxe.internal.config.BootMode;
 import org.amtpxe.pxe.internal.dhcp.DnsmasqConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -133,7 +133,7 @@ class NetnsUefiChainIT {
             "http://192.168.77.1:8080",
             "unused",
             "root=netns-chain ro console=ttyS0"),
-        List.of(new MacAddress(MAC)));
+        List.of(MacAddress.parse(MAC)));
 
     sh("ip", "netns", "add", ns);
     nsCreated = true;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.conductor.internal.service.ConductorException;
@@ -57,7 +58,7 @@ final class PortsResource {
           ports.stream()
               .sorted(
                   java.util.Comparator.comparing(
-                      (Port p) -> sortKey.equals("uuid") ? p.uuid() : p.address()))
+                      (Port p) -> sortKey.equals("uuid") ? p.uuid() : p.address().toString()))
               .toList();
     }
     if ("desc".equals(req.param("sort_dir"))) {
@@ -123,7 +124,7 @@ final class PortsResource {
       }
       switch (f) {
         case "uuid" -> o.put(f, p.uuid());
-        case "address" -> o.put(f, p.address());
+        case "address" -> o.put(f, p.address().toString());
         case "node_uuid" -> o.put(f, p.nodeUuid());
         case "extra" -> o.set(f, Json.toJson(p.extra()));
         case "created_at" -> o.put(f, Json.time(p.createdAt()));
@@ -183,17 +184,28 @@ final class PortsResource {
     Map<String, Object> extra = extra(body.get("extra"));
     Port created =
         service.createPort(
-            new Port(
-                uuid,
-                body.get("address").asText(),
-                nodeUuid,
-                pxe == null || pxe.isNull() || pxe.asBoolean(),
-                extra,
-                null,
-                null));
+            Port.builder(uuid, mac(body.get("address").asText()), nodeUuid)
+                .pxeEnabled(pxe == null || pxe.isNull() || pxe.asBoolean())
+                .extra(extra)
+                .build());
     return ApiResponse.created(
         render(created, req.version(), req.baseUrl(), null),
         req.baseUrl() + "/v1/ports/" + created.uuid());
+  }
+
+  /**
+   * A MAC address from the request.
+   *
+   * @throws ApiException 400 with Ironic's message
+   */
+  static MacAddress mac(String address) throws ApiException {
+    return MacAddress.tryParse(address)
+        .orElseThrow(
+            () ->
+                ApiException.badRequest(
+                    "Expected valid MAC address for address: "
+                        + address
+                        + " (six pairs of hex digits separated by : or -)"));
   }
 
   private static Map<String, Object> extra(JsonNode extra) throws ApiException {
@@ -218,7 +230,7 @@ final class PortsResource {
             current -> {
               try {
                 ObjectNode doc = Json.object();
-                doc.put("address", current.address());
+                doc.put("address", current.address().toString());
                 doc.put("node_uuid", current.nodeUuid());
                 doc.set("extra", Json.toJson(current.extra()));
                 doc.put("pxe_enabled", current.pxeEnabled());
@@ -229,14 +241,12 @@ final class PortsResource {
                 if (!p.path("pxe_enabled").isBoolean()) {
                   throw ApiException.badRequest("pxe_enabled must be true or false.");
                 }
-                return new Port(
-                    current.uuid(),
-                    p.get("address").asText(),
-                    p.get("node_uuid").asText(),
-                    p.get("pxe_enabled").asBoolean(),
-                    extra(p.get("extra")),
-                    current.createdAt(),
-                    current.updatedAt());
+                return current.toBuilder()
+                    .address(mac(p.get("address").asText()))
+                    .nodeUuid(p.get("node_uuid").asText())
+                    .pxeEnabled(p.get("pxe_enabled").asBoolean())
+                    .extra(extra(p.get("extra")))
+                    .build();
               } catch (ApiException e) {
                 throw ConductorException.invalid(e.getMessage());
               }

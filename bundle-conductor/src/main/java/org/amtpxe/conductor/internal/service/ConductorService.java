@@ -26,6 +26,7 @@ import org.amtpxe.api.error.NodeLockedException;
 import org.amtpxe.api.error.UnsupportedDriverOperationException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.PowerState;
@@ -882,7 +883,6 @@ public final class ConductorService {
    * @throws ConductorException INVALID (bad MAC, unknown node), CONFLICT (MAC or UUID taken)
    */
   public Port createPort(Port requested) throws ConductorException {
-    String mac = mac(requested.address());
     if (!Identifiers.isUuid(requested.uuid())) {
       throw ConductorException.invalid("Expected a UUID for uuid but received " + requested.uuid());
     }
@@ -890,15 +890,7 @@ public final class ConductorService {
       throw ConductorException.invalid(
           "Node " + requested.nodeUuid() + " could not be found; create the node first.");
     }
-    Port port =
-        new Port(
-            requested.uuid(),
-            mac,
-            requested.nodeUuid(),
-            requested.pxeEnabled(),
-            requested.extra(),
-            null,
-            null);
+    Port port = requested.toBuilder().createdAt(null).updatedAt(null).build();
     try {
       return store.insertPort(port);
     } catch (DuplicateKeyException e) {
@@ -912,8 +904,8 @@ public final class ConductorService {
     }
   }
 
-  private static String mac(String address) throws ConductorException {
-    return Identifiers.normalizeMac(address)
+  private static MacAddress mac(String address) throws ConductorException {
+    return MacAddress.tryParse(address)
         .orElseThrow(
             () ->
                 ConductorException.invalid(
@@ -951,7 +943,7 @@ public final class ConductorService {
     List<Port> ports =
         node == null ? store.listPorts() : new ArrayList<>(store.portsOf(node(node).uuid()));
     if (address != null) {
-      String mac = mac(address);
+      MacAddress mac = mac(address);
       ports = ports.stream().filter(p -> p.address().equals(mac)).toList();
     }
     return ports;
@@ -969,14 +961,11 @@ public final class ConductorService {
       Port current = port(uuid);
       Port edited = editor.edit(current);
       Port normalized =
-          new Port(
-              current.uuid(),
-              mac(edited.address()),
-              edited.nodeUuid(),
-              edited.pxeEnabled(),
-              edited.extra(),
-              current.createdAt(),
-              current.updatedAt());
+          edited.toBuilder()
+              .uuid(current.uuid())
+              .createdAt(current.createdAt())
+              .updatedAt(current.updatedAt())
+              .build();
       if (!normalized.nodeUuid().equals(current.nodeUuid())) {
         if (!Identifiers.isUuid(normalized.nodeUuid())) {
           throw ConductorException.invalid("Expected UUID for node_uuid: " + normalized.nodeUuid());

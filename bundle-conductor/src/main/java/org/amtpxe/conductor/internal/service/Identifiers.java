@@ -1,7 +1,5 @@
 package org.amtpxe.conductor.internal.service;
 
-import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Syntax of UUIDs, node names and MAC addresses, as Ironic accepts them. */
@@ -11,8 +9,6 @@ public final class Identifiers {
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   // API 1.10+: RFC 3986 unreserved characters.
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9\\-._~]{1,255}$");
-  private static final Pattern MAC =
-      Pattern.compile("^[0-9a-fA-F]{2}([-:])[0-9a-fA-F]{2}(\\1[0-9a-fA-F]{2}){4}$");
 
   private Identifiers() {}
 
@@ -23,13 +19,5 @@ public final class Identifiers {
   /** A valid node name: unreserved characters only, and not shaped like a UUID. */
   public static boolean isValidName(String s) {
     return s != null && NAME.matcher(s).matches() && !isUuid(s);
-  }
-
-  /** The MAC address in lower case with colons, or empty when it is not a MAC address. */
-  public static Optional<String> normalizeMac(String s) {
-    if (s == null || !MAC.matcher(s).matches()) {
-      return Optional.empty();
-    }
-    return Optional.of(s.toLowerCase(Locale.ROOT).replace('-', ':'));
   }
 }

@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal.shell;
 
 import java.util.UUID;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Port;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -27,7 +28,9 @@ public class PortCreateCommand extends ConductorAction {
     String nodeUuid = conductor.node(node).uuid();
     Port p =
         conductor.createPort(
-            new Port(UUID.randomUUID().toString(), address, nodeUuid, !noPxe, null, null, null));
+            Port.builder(UUID.randomUUID().toString(), MacAddress.parse(address), nodeUuid)
+                .pxeEnabled(!noPxe)
+                .build());
     out.println("Created port " + p.uuid() + " " + p.address() + " on node " + nodeUuid);
     return null;
   }

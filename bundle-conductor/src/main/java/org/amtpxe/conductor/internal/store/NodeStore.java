@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.PowerState;
@@ -548,22 +549,14 @@ public final class NodeStore {
    * @throws StoreException when the node does not exist
    */
   public Port insertPort(Port port) {
-    Port stored =
-        new Port(
-            port.uuid(),
-            port.address(),
-            port.nodeUuid(),
-            port.pxeEnabled(),
-            port.extra(),
-            now(),
-            null);
+    Port stored = port.toBuilder().createdAt(now()).updatedAt(null).build();
     database.inTransaction(
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
                   "INSERT INTO ports (" + PORT_COLUMNS + ") VALUES (?,?,?,?,?,?,?)")) {
             p.setString(1, stored.uuid());
-            p.setString(2, stored.address());
+            p.setString(2, stored.address().toString());
             p.setString(3, stored.nodeUuid());
             p.setBoolean(4, stored.pxeEnabled());
             p.setString(5, JsonColumns.write(stored.extra()));
@@ -583,8 +576,8 @@ public final class NodeStore {
   }
 
   /** The port with this MAC address (normalised, lower case). */
-  public Optional<Port> findPortByAddress(String address) {
-    List<Port> ports = queryPorts("address = ?", address);
+  public Optional<Port> findPortByAddress(MacAddress address) {
+    List<Port> ports = queryPorts("address = ?", address.toString());
     return ports.isEmpty() ? Optional.empty() : Optional.of(ports.get(0));
   }
 
@@ -624,14 +617,15 @@ public final class NodeStore {
             try (ResultSet rs = p.executeQuery()) {
               while (rs.next()) {
                 ports.add(
-                    new Port(
-                        rs.getString("uuid"),
-                        rs.getString("address"),
-                        rs.getString("node_uuid"),
-                        rs.getBoolean("pxe_enabled"),
-                        JsonColumns.read("extra", rs.getString("extra")),
-                        instant(rs, "created_at"),
-                        instant(rs, "updated_at")));
+                    Port.builder(
+                            rs.getString("uuid"),
+                            MacAddress.parse(rs.getString("address")),
+                            rs.getString("node_uuid"))
+                        .pxeEnabled(rs.getBoolean("pxe_enabled"))
+                        .extra(JsonColumns.read("extra", rs.getString("extra")))
+                        .createdAt(instant(rs, "created_at"))
+                        .updatedAt(instant(rs, "updated_at"))
+                        .build());
               }
             }
             return ports;
@@ -654,7 +648,7 @@ public final class NodeStore {
                   c.prepareStatement(
                       "UPDATE ports SET address = ?, node_uuid = ?, pxe_enabled = ?, extra = ?,"
                           + " updated_at = ? WHERE uuid = ?")) {
-                p.setString(1, port.address());
+                p.setString(1, port.address().toString());
                 p.setString(2, port.nodeUuid());
                 p.setBoolean(3, port.pxeEnabled());
                 p.setString(4, JsonColumns.write(port.extra()));

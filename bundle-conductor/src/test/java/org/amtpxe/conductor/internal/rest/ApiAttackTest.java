@@ -446,14 +446,11 @@ class ApiAttackTest {
     String port =
         c.service
             .createPort(
-                new org.amtpxe.api.model.Port(
-                    java.util.UUID.randomUUID().toString(),
-                    "52:54:00:00:00:11",
-                    node,
-                    true,
-                    java.util.Map.of(),
-                    null,
-                    null))
+                org.amtpxe.api.model.Port.builder(
+                        java.util.UUID.randomUUID().toString(),
+                        org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:11"),
+                        node)
+                    .build())
             .uuid();
     String patch = "[{\"op\": \"add\", \"path\": \"/extra/x\", \"value\": 1}]";
     List<Write> writes =

@@ -206,14 +206,11 @@ class ApiTlsTest {
       assertThat(server.ramdiskPort()).isPositive().isNotEqualTo(server.port());
       org.amtpxe.api.model.Node n = c.enroll("rd");
       c.service.createPort(
-          new org.amtpxe.api.model.Port(
-              java.util.UUID.randomUUID().toString(),
-              "52:54:00:0d:0d:01",
-              n.uuid(),
-              true,
-              java.util.Map.of(),
-              null,
-              null));
+          org.amtpxe.api.model.Port.builder(
+                  java.util.UUID.randomUUID().toString(),
+                  org.amtpxe.api.model.MacAddress.parse("52:54:00:0d:0d:01"),
+                  n.uuid())
+              .build());
       c.service.changeProvisionState(
           n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.MANAGE);
       c.service.changeProvisionState(

@@ -54,7 +54,9 @@ class RamdiskRoutesAttackTest {
   private Node waiting(String name, String mac) throws Exception {
     Node n = c.enroll(name);
     c.service.createPort(
-        new Port(UUID.randomUUID().toString(), mac, n.uuid(), true, Map.of(), null, null));
+        Port.builder(
+                UUID.randomUUID().toString(), org.amtpxe.api.model.MacAddress.parse(mac), n.uuid())
+            .build());
     c.service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
     c.service.changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
     c.service.updateNode(

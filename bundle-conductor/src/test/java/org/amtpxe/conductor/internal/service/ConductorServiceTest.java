@@ -153,8 +153,11 @@ class ConductorServiceTest {
   void deleteIsRefusedForAnActiveNodeAndRemovesPortsOtherwise() throws Exception {
     Node n = available("del");
     service.createPort(
-        new Port(
-            UUID.randomUUID().toString(), "52:54:00:aa:bb:cc", n.uuid(), true, null, null, null));
+        Port.builder(
+                UUID.randomUUID().toString(),
+                org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:cc"),
+                n.uuid())
+            .build());
     driver.setSynchronousDeploy(true);
     service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
@@ -601,52 +604,31 @@ class ConductorServiceTest {
     Node n = c.enroll("ports");
     Port p =
         service.createPort(
-            new Port(
-                UUID.randomUUID().toString(),
-                "52-54-00-AA-BB-01",
-                n.uuid(),
-                true,
-                null,
-                null,
-                null));
-    assertThat(p.address()).isEqualTo("52:54:00:aa:bb:01");
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse("52-54-00-AA-BB-01"),
+                    n.uuid())
+                .build());
+    assertThat(p.address()).hasToString("52:54:00:aa:bb:01");
 
     assertThatThrownBy(
             () ->
                 service.createPort(
-                    new Port(
-                        UUID.randomUUID().toString(),
-                        "52:54:00:aa:bb:01",
-                        n.uuid(),
-                        true,
-                        null,
-                        null,
-                        null)))
+                    Port.builder(
+                            UUID.randomUUID().toString(),
+                            org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:01"),
+                            n.uuid())
+                        .build()))
         .hasMessage("A port with MAC address 52:54:00:aa:bb:01 already exists.");
-    assertThatThrownBy(
-            () ->
-                service.createPort(
-                    new Port(
-                        UUID.randomUUID().toString(),
-                        "52:54:00:aa:bb",
-                        n.uuid(),
-                        true,
-                        null,
-                        null,
-                        null)))
-        .hasMessageStartingWith("Expected valid MAC address for address: 52:54:00:aa:bb");
     assertThat(
             kindOf(
                 () ->
                     service.createPort(
-                        new Port(
-                            UUID.randomUUID().toString(),
-                            "52:54:00:aa:bb:02",
-                            UUID.randomUUID().toString(),
-                            true,
-                            null,
-                            null,
-                            null))))
+                        Port.builder(
+                                UUID.randomUUID().toString(),
+                                org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:02"),
+                                UUID.randomUUID().toString())
+                            .build())))
         .isEqualTo(Kind.INVALID);
     assertThat(service.ports(n.uuid(), null)).containsExactly(p);
     assertThat(service.ports(null, "52:54:00:AA:BB:01")).containsExactly(p);
@@ -657,14 +639,11 @@ class ConductorServiceTest {
     Node n = c.enroll("plock");
     Port p =
         service.createPort(
-            new Port(
-                UUID.randomUUID().toString(),
-                "52:54:00:00:00:10",
-                n.uuid(),
-                true,
-                null,
-                null,
-                null));
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:10"),
+                    n.uuid())
+                .build());
     c.store.reserve(n.uuid(), "elsewhere");
 
     assertThat(kindOf(() -> service.deletePort(p.uuid()))).isEqualTo(Kind.LOCKED);
@@ -674,15 +653,14 @@ class ConductorServiceTest {
         service.updatePort(
             p.uuid(),
             cur ->
-                new Port(
-                    cur.uuid(),
-                    "52:54:00:00:00:11",
-                    cur.nodeUuid(),
-                    false,
-                    Map.of("x", 1),
-                    null,
-                    null));
-    assertThat(updated.address()).isEqualTo("52:54:00:00:00:11");
+                Port.builder(
+                        cur.uuid(),
+                        org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:11"),
+                        cur.nodeUuid())
+                    .pxeEnabled(false)
+                    .extra(Map.of("x", 1))
+                    .build());
+    assertThat(updated.address()).hasToString("52:54:00:00:00:11");
     service.deletePort(p.uuid());
     assertThat(service.ports(null, null)).isEqualTo(List.of());
   }

@@ -166,14 +166,11 @@ class TaskSafetyTest {
     Node n = inState("noport", ProvisionState.WAIT_CALLBACK);
     assertThat(c.store.portsOf(n.uuid())).isEmpty();
     c.service.createPort(
-        new Port(
-            UUID.randomUUID().toString(),
-            "52:54:00:0f:0f:0f",
-            c.enroll("other").uuid(),
-            true,
-            Map.of(),
-            null,
-            null));
+        Port.builder(
+                UUID.randomUUID().toString(),
+                org.amtpxe.api.model.MacAddress.parse("52:54:00:0f:0f:0f"),
+                c.enroll("other").uuid())
+            .build());
 
     assertThatThrownBy(() -> service.lookup(List.of("52:54:00:0f:0f:0f"), n.uuid(), "10.0.0.1"))
         .hasMessage(ConductorService.RAMDISK_REFUSED);

@@ -240,17 +240,16 @@ abstract class NodeStoreContract {
     Node n = store.insertNode(node("pn"));
     Port p =
         store.insertPort(
-            new Port(
-                UUID.randomUUID().toString(),
-                "52:54:00:12:34:56",
-                n.uuid(),
-                true,
-                Map.of("k", "v"),
-                null,
-                null));
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse("52:54:00:12:34:56"),
+                    n.uuid())
+                .extra(Map.of("k", "v"))
+                .build());
 
     assertThat(store.findPort(p.uuid())).contains(p);
-    assertThat(store.findPortByAddress("52:54:00:12:34:56")).contains(p);
+    assertThat(store.findPortByAddress(org.amtpxe.api.model.MacAddress.parse("52:54:00:12:34:56")))
+        .contains(p);
     assertThat(store.portsOf(n.uuid())).containsExactly(p);
     assertThat(store.portsByNode()).containsEntry(n.uuid(), List.of(p));
 
@@ -263,20 +262,20 @@ abstract class NodeStoreContract {
   void duplicateMacIsReportedWithItsConstraint() {
     Node n = store.insertNode(node("dm"));
     store.insertPort(
-        new Port(
-            UUID.randomUUID().toString(), "52:54:00:00:00:01", n.uuid(), true, null, null, null));
+        Port.builder(
+                UUID.randomUUID().toString(),
+                org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:01"),
+                n.uuid())
+            .build());
 
     assertThatThrownBy(
             () ->
                 store.insertPort(
-                    new Port(
-                        UUID.randomUUID().toString(),
-                        "52:54:00:00:00:01",
-                        n.uuid(),
-                        true,
-                        null,
-                        null,
-                        null)))
+                    Port.builder(
+                            UUID.randomUUID().toString(),
+                            org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:01"),
+                            n.uuid())
+                        .build()))
         .isInstanceOf(DuplicateKeyException.class)
         .extracting(e -> ((DuplicateKeyException) e).constraint())
         .isEqualTo("uniq_ports_address");
@@ -287,23 +286,25 @@ abstract class NodeStoreContract {
     Node n = store.insertNode(node("pu"));
     Port p =
         store.insertPort(
-            new Port(
-                UUID.randomUUID().toString(),
-                "52:54:00:00:00:02",
-                n.uuid(),
-                true,
-                null,
-                null,
-                null));
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:02"),
+                    n.uuid())
+                .build());
 
     Port updated =
         store
             .updatePort(
-                new Port(
-                    p.uuid(), "52:54:00:00:00:03", n.uuid(), false, Map.of("a", 1), null, null))
+                Port.builder(
+                        p.uuid(),
+                        org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:03"),
+                        n.uuid())
+                    .pxeEnabled(false)
+                    .extra(Map.of("a", 1))
+                    .build())
             .orElseThrow();
 
-    assertThat(updated.address()).isEqualTo("52:54:00:00:00:03");
+    assertThat(updated.address()).hasToString("52:54:00:00:00:03");
     assertThat(updated.pxeEnabled()).isFalse();
     assertThat(updated.createdAt()).isEqualTo(p.createdAt());
     assertThat(updated.updatedAt()).isNotNull();

@@ -71,9 +71,13 @@ public final class TestConductor implements AutoCloseable {
       int h = node.uuid().hashCode();
       mac = String.format("52:54:00:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
       service.createPort(
-          new Port(UUID.randomUUID().toString(), mac, node.uuid(), true, Map.of(), null, null));
+          Port.builder(
+                  UUID.randomUUID().toString(),
+                  org.amtpxe.api.model.MacAddress.parse(mac),
+                  node.uuid())
+              .build());
     } else {
-      mac = ports.get(0).address();
+      mac = ports.get(0).address().toString();
     }
     return service.lookup(List.of(mac), node.uuid(), address).token();
   }

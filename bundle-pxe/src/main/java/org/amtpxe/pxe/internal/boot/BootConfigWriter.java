@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.pxe.internal.config.BootMode;
 
 /**

@@ -2,6 +2,7 @@ package org.amtpxe.pxe.internal.boot;
 
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import org.amtpxe.api.model.MacAddress;
 
 /**
  * Where a node's boot files live. Per node: {@code <root>/<uuid>/} with the images and {@code
@@ -45,11 +46,11 @@ public record BootLayout(Path tftpRoot, Path httpRoot, String nodeUuid) {
   }
 
   public Path pxelinuxMacLink(MacAddress mac) {
-    return tftpRoot.resolve(MAC_DIR).resolve("01-" + mac.dashed());
+    return tftpRoot.resolve(MAC_DIR).resolve("01-" + mac.hyphenated());
   }
 
   public Path ipxeMacLink(MacAddress mac) {
-    return httpRoot.resolve(MAC_DIR).resolve(mac.dashed());
+    return httpRoot.resolve(MAC_DIR).resolve(mac.hyphenated());
   }
 
   /** The link target, relative to {@link #MAC_DIR}, so that any TFTP server can follow it. */

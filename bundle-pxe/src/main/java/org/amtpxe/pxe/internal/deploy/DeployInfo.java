@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 import org.amtpxe.api.driver.TaskContext;
 import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.error.MissingParameterValueException;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
-import org.amtpxe.pxe.internal.boot.MacAddress;
 import org.amtpxe.pxe.internal.cache.ImageSource;
 import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
 import org.amtpxe.pxe.internal.cache.ImageSourcePolicy.ImageRefusedException;
@@ -174,12 +174,7 @@ public record DeployInfo(
     List<MacAddress> macs = new ArrayList<>();
     for (Port port : task.ports()) {
       if (port.pxeEnabled()) {
-        try {
-          macs.add(new MacAddress(port.address()));
-        } catch (IllegalArgumentException e) {
-          throw new InvalidParameterValueException(
-              "Node " + name + ": port " + port.uuid() + ": " + e.getMessage() + ".");
-        }
+        macs.add(port.address());
       }
     }
     boolean allowUnverified = allowUnverified(di, name);

@@ -45,7 +45,9 @@ public final class FakeTask implements TaskContext {
   }
 
   public static Port port(String nodeUuid, String mac) {
-    return new Port("port-" + mac, mac, nodeUuid, true, Map.of(), Instant.EPOCH, null);
+    return Port.builder("port-" + mac, org.amtpxe.api.model.MacAddress.parse(mac), nodeUuid)
+        .createdAt(Instant.EPOCH)
+        .build();
   }
 
   @Override

@@ -452,14 +452,6 @@ class PxeDeployTest {
   }
 
   @Test
-  void validateRejectsABadMac() {
-    task.ports = List.of(FakeTask.port(UUID, "52:54:00:12:34"));
-    assertThatThrownBy(() -> deploy.validate(task))
-        .isInstanceOf(InvalidParameterValueException.class)
-        .hasMessageContaining("MAC");
-  }
-
-  @Test
   void validateNeedsTheApiUrl() {
     overrides.put("api_url", "");
     rebuild();

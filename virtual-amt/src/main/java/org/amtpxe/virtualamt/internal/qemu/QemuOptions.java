@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.amtpxe.api.model.MacAddress;
 
 /**
  * How to run the QEMU machine behind a virtual AMT.
@@ -70,7 +71,6 @@ public record QemuOptions(
   /** The default OVMF variable store template (Debian package ovmf). */
   public static final Path DEFAULT_OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
 
-  private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
   private static final Pattern TAP = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
   /** Validates the options; every message names the key to fix. */
@@ -86,7 +86,7 @@ public record QemuOptions(
     if (diskSizeMb < 0) {
       throw new IllegalArgumentException("diskSizeMb must not be negative");
     }
-    if (mac == null || !MAC.matcher(mac).matches()) {
+    if (MacAddress.tryParse(mac).isEmpty()) {
       throw new IllegalArgumentException("mac must look like 52:54:00:12:34:56, not '" + mac + "'");
     }
     if ((tap == null) == (netdev == null)) {

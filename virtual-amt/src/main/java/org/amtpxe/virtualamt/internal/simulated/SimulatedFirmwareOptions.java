@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.amtpxe.api.model.MacAddress;
 
 /**
  * How the simulated firmware machine boots.
@@ -33,12 +34,11 @@ public record SimulatedFirmwareOptions(
     Duration notifyTimeout,
     Duration httpTimeout) {
 
-  private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
   private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9/_.-]+");
 
   /** Validates the options; every message names the key to fix. */
   public SimulatedFirmwareOptions {
-    if (mac == null || !MAC.matcher(mac).matches()) {
+    if (MacAddress.tryParse(mac).isEmpty()) {
       throw new IllegalArgumentException("mac must look like 52:54:00:12:34:56, not '" + mac + "'");
     }
     mac = mac.toLowerCase(Locale.ROOT);
