@@ -35,10 +35,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * reference deploy ramdisk, their disk written, and booted into the instance over PXE after the
  * ramdisk's own reboot, which works only because the driver re-armed PXE on the AMT.
  *
- * <p>Everything runs inside one network namespace (pxe-deploy.md §4.5): dnsmasq (DHCP and router
- * advertisements only), Karaf (conductor API on 192.168.77.1:6385 with HTTP Basic, TFTP on 69, HTTP
- * on 8080), the virtual AMT with its QEMU machines, and the CLI. One Karaf serves all scenarios;
- * the VMs run one at a time.
+ * <p>Everything runs inside one network namespace (docs/pxe-deploy.md#network-namespace): dnsmasq
+ * (DHCP and router advertisements only), Karaf (conductor API on 192.168.77.1:6385 with HTTP Basic,
+ * TFTP on 69, HTTP on 8080), the virtual AMT with its QEMU machines, and the CLI. One Karaf serves
+ * all scenarios; the VMs run one at a time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The test network: a network namespace with a bridge (192.168.77.1/24, fd77::1/64) and one tap per
- * machine (pxe-deploy.md §4.5). Runs commands on the host and inside the namespace, remembers every
- * process it starts and, on {@link #close()}, ends them by PID (children first) and deletes the
- * namespace.
+ * machine (docs/pxe-deploy.md#network-namespace). Runs commands on the host and inside the
+ * namespace, remembers every process it starts and, on {@link #close()}, ends them by PID (children
+ * first) and deletes the namespace.
  */
 final class Lab implements AutoCloseable {
   static final String BRIDGE_ADDRESS = "192.168.77.1";
@@ -91,7 +91,7 @@ final class Lab implements AutoCloseable {
     ns("ip", "link", "add", "br0", "type", "bridge");
     ns("ip", "addr", "add", BRIDGE_ADDRESS + "/24", "dev", "br0");
     // Only so that dnsmasq can send router advertisements: without one, iPXE waits ~15 s for
-    // IPv6 autoconfiguration on every boot (pxe-deploy.md §6.2).
+    // IPv6 autoconfiguration on every boot (docs/pxe-deploy.md#router-advertisements).
     ns("ip", "-6", "addr", "add", "fd77::1/64", "dev", "br0", "nodad");
     ns("ip", "link", "set", "br0", "up");
     for (int i = 0; i < taps; i++) {

@@ -17,8 +17,8 @@ import org.amtpxe.api.model.Node;
 
 /**
  * The emulated persistent boot device: what is recorded in driver_internal_info and how a device is
- * armed on the AMT for the next boot (amt-wsman.md §3.3). AMT has no persistent boot device;
- * persistence is re-arming before every power-on.
+ * armed on the AMT for the next boot (docs/amt-wsman.md#boot-device). AMT has no persistent boot
+ * device; persistence is re-arming before every power-on.
  */
 public final class AmtBootDevices {
   static final String BOOT_DEVICE = "amt_boot_device";

@@ -3,7 +3,10 @@ package org.amtpxe.amt.internal;
 import java.util.Map;
 import org.amtpxe.api.model.PowerState;
 
-/** CIM PowerState values (DSP1027) as AMT uses them (amt-wsman.md §4), and their API meaning. */
+/**
+ * CIM PowerState values (DSP1027) as AMT uses them (docs/amt-wsman.md#powerstate-values), and their
+ * API meaning.
+ */
 public final class AmtPowerStates {
   public static final int ON = 2;
   public static final int SLEEP_LIGHT = 3;

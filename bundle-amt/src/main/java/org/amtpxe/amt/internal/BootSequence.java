@@ -2,7 +2,7 @@ package org.amtpxe.amt.internal;
 
 import java.util.Optional;
 
-/** How the driver arms a one-time boot device (amt-wsman.md §3.3). */
+/** How the driver arms a one-time boot device (docs/amt-wsman.md#arming-sequences). */
 public enum BootSequence {
   /**
    * Intel's safe sequence: Get AMT_BootSettingData, clear conflicting flags, Put; ChangeBootOrder

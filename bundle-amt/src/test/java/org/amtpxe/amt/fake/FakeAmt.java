@@ -35,9 +35,10 @@ import org.dom4j.DocumentHelper;
 
 /**
  * An AMT on loopback for tests: a real HTTP(S) server that challenges exactly like firmware (the
- * 401 headers of amt-wsman.md §1, irregular separators, nonces with + and /), checks the RFC 2617 /
- * 7616 Digest response (MD5, qop=auth, nonce count strictly increasing), and answers from an {@link
- * AmtModel} unless a test installs its own {@link Responder}. Counts every HTTP request.
+ * 401 headers of docs/amt-wsman.md#digest, irregular separators, nonces with + and /), checks the
+ * RFC 2617 / 7616 Digest response (MD5, qop=auth, nonce count strictly increasing), and answers
+ * from an {@link AmtModel} unless a test installs its own {@link Responder}. Counts every HTTP
+ * request.
  */
 public final class FakeAmt implements AutoCloseable {
   public static final String REALM = "Digest:34BF4B5A0561F95248F58509A406E046";

@@ -13,8 +13,9 @@ import org.dom4j.io.OutputFormat;
 import org.dom4j.io.XMLWriter;
 
 /**
- * Writes replies the way AMT firmware does (amt-wsman.md §5): prefixes {@code a:} SOAP, {@code b:}
- * addressing, {@code c:} wsman, {@code g:} the class; a header echoing the request's MessageID.
+ * Writes replies the way AMT firmware does (docs/amt-wsman.md#replies): prefixes {@code a:} SOAP,
+ * {@code b:} addressing, {@code c:} wsman, {@code g:} the class; a header echoing the request's
+ * MessageID.
  */
 public final class FirmwareXml {
   public static final String SOAP = "http://www.w3.org/2003/05/soap-envelope";

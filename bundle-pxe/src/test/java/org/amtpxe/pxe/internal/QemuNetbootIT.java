@@ -175,7 +175,7 @@ class QemuNetbootIT {
     // server's FIN before it started the kernel), so slirp drops the identical SYN of the next boot
     // and iPXE times out. A UEFI guest's reboot therefore ends the process and the boot that
     // follows is a fresh QEMU (fresh slirp) on the same disk and variable store, as the virtual
-    // AMT's QEMU backend does for every boot.
+    // AMT's QEMU backend does for every boot (docs/pxe-deploy.md#reused-tcp-port).
     boolean restartOnReboot = uefi && disk != null;
     if (disk == null || restartOnReboot) {
       cmd.add("-no-reboot");

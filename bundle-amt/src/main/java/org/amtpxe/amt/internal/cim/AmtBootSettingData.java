@@ -12,8 +12,8 @@ import org.dom4j.QName;
 
 /**
  * {@code AMT_BootSettingData}: the options of the next boot (IDE-R, SOL, BIOS setup, locks...).
- * Before a boot source is set, the flags that conflict with it are cleared (amt-wsman.md §3.3 step
- * 1); Ironic never did this.
+ * Before a boot source is set, the flags that conflict with it are cleared
+ * (docs/amt-wsman.md#boot-settings); Ironic never did this.
  */
 public final class AmtBootSettingData {
   public static final String CLASS = "AMT_BootSettingData";

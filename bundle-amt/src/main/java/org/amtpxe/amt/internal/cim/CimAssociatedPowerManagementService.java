@@ -13,7 +13,7 @@ import org.dom4j.QName;
 
 /**
  * {@code CIM_AssociatedPowerManagementService}: the host's power state and the states that may be
- * requested now (amt-wsman.md §3.1).
+ * requested now (docs/amt-wsman.md#power-state).
  */
 public final class CimAssociatedPowerManagementService {
   public static final String CLASS = "CIM_AssociatedPowerManagementService";

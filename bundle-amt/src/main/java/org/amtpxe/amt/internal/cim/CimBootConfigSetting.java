@@ -9,7 +9,9 @@ import org.amtpxe.api.error.DriverException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 
-/** {@code CIM_BootConfigSetting}: the boot source of the next boot (amt-wsman.md §3.3 step 2). */
+/**
+ * {@code CIM_BootConfigSetting}: the boot source of the next boot (docs/amt-wsman.md#boot-order).
+ */
 public final class CimBootConfigSetting {
   public static final String CLASS = "CIM_BootConfigSetting";
   public static final String URI = Wsman.cim(CLASS);

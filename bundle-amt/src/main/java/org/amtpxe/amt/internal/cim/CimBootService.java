@@ -10,8 +10,8 @@ import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 
 /**
- * {@code CIM_BootService}: makes the boot configuration apply to the next boot (amt-wsman.md §3.3
- * step 3).
+ * {@code CIM_BootService}: makes the boot configuration apply to the next boot
+ * (docs/amt-wsman.md#boot-role).
  */
 public final class CimBootService {
   public static final String CLASS = "CIM_BootService";

@@ -10,7 +10,10 @@ import org.amtpxe.api.error.DriverException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 
-/** {@code CIM_PowerManagementService}: changes the host's power state (amt-wsman.md §3.2). */
+/**
+ * {@code CIM_PowerManagementService}: changes the host's power state
+ * (docs/amt-wsman.md#power-change).
+ */
 public final class CimPowerManagementService {
   public static final String CLASS = "CIM_PowerManagementService";
   public static final String URI = Wsman.cim(CLASS);

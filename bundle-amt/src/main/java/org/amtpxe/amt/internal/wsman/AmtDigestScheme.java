@@ -14,10 +14,10 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * HttpClient's Digest scheme, answering {@code qop="auth-int, auth"} with {@code auth}.
  *
- * <p>NOTE: newer AMT firmware offers {@code qop="auth-int, auth"} (amt-wsman.md §1); HttpClient's
- * {@link DigestScheme} picks auth-int whenever the request has a body, which AMT does not expect.
- * The challenge is narrowed to {@code auth} before the scheme sees it; the digest itself is
- * HttpClient's.
+ * <p>NOTE: newer AMT firmware offers {@code qop="auth-int, auth"} (docs/amt-wsman.md#digest);
+ * HttpClient's {@link DigestScheme} picks auth-int whenever the request has a body, which AMT does
+ * not expect. The challenge is narrowed to {@code auth} before the scheme sees it; the digest
+ * itself is HttpClient's.
  */
 final class AmtDigestScheme extends DigestScheme {
   private static final long serialVersionUID = 1L;

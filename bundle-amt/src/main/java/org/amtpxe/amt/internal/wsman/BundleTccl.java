@@ -3,7 +3,7 @@ package org.amtpxe.amt.internal.wsman;
 /**
  * Runs code with this bundle's class loader as the thread context class loader. Dom4j loads its
  * factories through the context class loader; a foreign one (a caller's thread, a test class path
- * that also holds dom4j) makes it load a second, incompatible copy (build-notes P7).
+ * that also holds dom4j) makes it load a second, incompatible copy (docs/building.md#tccl).
  */
 public final class BundleTccl {
 

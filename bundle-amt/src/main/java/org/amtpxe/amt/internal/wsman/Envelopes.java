@@ -16,7 +16,8 @@ public final class Envelopes {
   private Envelopes() {}
 
   /**
-   * The envelope of a request, header in the order Intel's tools write it (amt-wsman.md §2).
+   * The envelope of a request, header in the order Intel's tools write it
+   * (docs/amt-wsman.md#envelope).
    *
    * @param request the request
    * @param messageId the unique message id, for example {@code uuid:...}
@@ -48,7 +49,7 @@ public final class Envelopes {
 
   /**
    * Appends {@code <Name>} holding an endpoint reference to a class instance: the anonymous
-   * address, the resource URI and the selectors (amt-wsman.md §2, reference parameters).
+   * address, the resource URI and the selectors (docs/amt-wsman.md#endpoint-references).
    */
   public static Element addReference(
       Element parent, String name, String resourceUri, Map<String, String> selectors) {
@@ -62,7 +63,8 @@ public final class Envelopes {
 
   private static void addSelectorSet(Element parent, Map<String, String> selectors) {
     Element set = parent.addElement(Wsman.SELECTOR_SET);
-    // NOTE: AMT wants the plain, unqualified Name attribute on selectors (amt-wsman.md §2).
+    // NOTE: AMT wants the plain, unqualified Name attribute on selectors
+    // (docs/amt-wsman.md#selectors).
     selectors.forEach(
         (name, value) -> set.addElement(Wsman.SELECTOR).addAttribute("Name", name).setText(value));
   }

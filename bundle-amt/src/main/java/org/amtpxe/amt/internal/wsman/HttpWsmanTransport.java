@@ -61,9 +61,10 @@ final class HttpWsmanTransport implements WsmanTransport {
     try {
       boolean woken = hosts.wakeIfDue(endpoint, settings);
       // NOTE: a management engine closes connections without a reply until it is awake
-      // (amt-wsman.md §6: "the first request(s) may time out"). A request it left unanswered right
-      // after a wake-up was never processed, so it is sent again, wake_retry_delay_ms apart, up to
-      // wake_attempts times in all (Ironic's 5 pings 0.2 s apart gave the same grace).
+      // (docs/amt-wsman.md#sleep: the first request or two may go unanswered). A request it left
+      // unanswered right after a wake-up was never processed, so it is sent again,
+      // wake_retry_delay_ms apart, up to wake_attempts times in all (Ironic's 5 pings 0.2 s apart
+      // gave the same grace).
       int attempts = woken ? settings.wakeAttempts() : 1;
       for (int attempt = 1; ; attempt++) {
         try {
@@ -128,7 +129,8 @@ final class HttpWsmanTransport implements WsmanTransport {
       hosts.contact(endpoint);
       if (status == 401) {
         // NOTE: HttpClient has already answered the challenge once; a second 401 means the
-        // credentials are wrong. Never retry further: AMT locks accounts (amt-wsman.md §1).
+        // credentials are wrong. Never retry further: AMT locks accounts
+        // (docs/amt-wsman.md#digest).
         session.resetAuthentication();
         throw WsmanFailures.authenticationFailed(endpoint, request);
       }

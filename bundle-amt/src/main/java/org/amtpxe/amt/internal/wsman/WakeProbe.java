@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * Wakes a sleeping management engine by sending it a packet. A Java service cannot usually send
- * ICMP (Ironic pinged); a TCP connection to the AMT port wakes it just as well (amt-wsman.md §6).
+ * ICMP (Ironic pinged); a TCP connection to the AMT port wakes it just as well
+ * (docs/amt-wsman.md#sleep).
  */
 @FunctionalInterface
 public interface WakeProbe {

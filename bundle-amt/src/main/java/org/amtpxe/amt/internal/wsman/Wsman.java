@@ -3,7 +3,9 @@ package org.amtpxe.amt.internal.wsman;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
 
-/** The WS-Management, WS-Addressing and SOAP names the driver speaks (amt-wsman.md §2). */
+/**
+ * The WS-Management, WS-Addressing and SOAP names the driver speaks (docs/amt-wsman.md#envelope).
+ */
 public final class Wsman {
   public static final String SOAP_NS = "http://www.w3.org/2003/05/soap-envelope";
   public static final String ADDRESSING_NS = "http://schemas.xmlsoap.org/ws/2004/08/addressing";

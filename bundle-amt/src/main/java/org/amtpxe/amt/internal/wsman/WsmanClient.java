@@ -9,7 +9,7 @@ import org.dom4j.QName;
  * Sends requests to one AMT and hands back the part of the reply that matters: the instance of a
  * Get or Put, or the checked {@code <Method>_OUTPUT} of a method call. Replies are recognised by
  * their body element (namespace and local name), never by the Action header, which some firmware
- * gets wrong (amt-wsman.md §5).
+ * gets wrong (docs/amt-wsman.md#replies).
  */
 public final class WsmanClient {
   private final WsmanTransport transport;

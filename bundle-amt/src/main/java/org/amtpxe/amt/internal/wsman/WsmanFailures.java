@@ -23,7 +23,8 @@ import org.dom4j.Element;
 
 /**
  * The one place that turns what happened on the wire into the API's errors: I/O failures, HTTP
- * status codes, SOAP faults (on 400, 500 or any status) and method ReturnValues (amt-wsman.md §4).
+ * status codes, SOAP faults (on 400, 500 or any status) and method ReturnValues
+ * (docs/amt-wsman.md#faults, docs/amt-wsman.md#returnvalues).
  */
 public final class WsmanFailures {
 
@@ -364,7 +365,7 @@ public final class WsmanFailures {
         .build();
   }
 
-  /** What a method's ReturnValue means (amt-wsman.md §4). */
+  /** What a method's ReturnValue means (docs/amt-wsman.md#returnvalues). */
   public static String returnValueMeaning(String method, int returnValue) {
     if (returnValue >= VENDOR_BASE) {
       int status = returnValue - VENDOR_BASE;

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every reply shape of amt-wsman.md §5, served by the fake AMT and read by the CIM classes. */
+/**
+ * Every reply shape of docs/amt-wsman.md#replies, served by the fake AMT and read by the CIM
+ * classes.
+ */
 class ReplyShapesTest {
   private FakeAmt amt;
   private AmtHosts hosts;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The wake-up of a sleeping management engine before a call (amt-wsman.md §6). */
+/** The wake-up of a sleeping management engine before a call (docs/amt-wsman.md#sleep). */
 class AmtHostsWakeTest {
   private static final WsmanRequest GET_POWER = CimAssociatedPowerManagementService.getRequest();
 

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sleeping management engine (amt-wsman.md §6) against the real driver: the wake-up before a call
- * when the last one is older than awake_interval, with firmware that drops or holds requests while
- * it wakes.
+ * A sleeping management engine (docs/amt-wsman.md#sleep) against the real driver: the wake-up
+ * before a call when the last one is older than awake_interval, with firmware that drops or holds
+ * requests while it wakes.
  */
 class WakeUpOnVirtualAmtTest {
   private static final Duration IDLE_SLEEP = Duration.ofMillis(300);

@@ -160,8 +160,8 @@ public final class PxeDeploy implements DeployInterface {
     if (info.bootOption() == BootOption.NETBOOT) {
       if (settings.rearmBeforeReboot()) {
         // NOTE: AMT's boot override is one-shot and was consumed by the boot into the ramdisk;
-        // the ramdisk reboots on its own, so PXE must be re-armed before it does (blueprint
-        // amt-pxe-driver, "ensure_next_boot_device in _continue_deploy").
+        // the ramdisk reboots on its own, so PXE must be re-armed before it does (the original
+        // driver's deploy hook: docs/original-driver.md#deploy-hook).
         task.driver().management().ensureNextBootDevice(task, BootDevice.PXE);
       } else {
         LOG.warn("Node {}: rearm_before_reboot is off (test only); not re-arming PXE", name);

@@ -210,7 +210,7 @@ public final class CimDispatcher {
         throw WsmanFault.mustUnderstand(h.getNamespaceURI(), h.getName());
       }
       if (mustUnderstand && Xml.is(h, Namespaces.WSMAN, "OptionSet")) {
-        // NOTE: AMT faults on an OptionSet marked mustUnderstand (amt-wsman.md §2).
+        // NOTE: AMT faults on an OptionSet marked mustUnderstand (docs/amt-wsman.md#envelope).
         throw WsmanFault.unsupportedFeature("OptionSet");
       }
     }

@@ -7,7 +7,7 @@ import org.amtpxe.virtualamt.internal.firmware.AmtFirmware;
 import org.amtpxe.virtualamt.internal.wsman.Epr;
 import org.dom4j.Element;
 
-/** CIM_PowerManagementService: RequestPowerStateChange (amt-wsman.md §3.2). */
+/** CIM_PowerManagementService: RequestPowerStateChange (docs/amt-wsman.md#power-change). */
 final class PowerManagementService extends CimResource {
   static final String METHOD = "RequestPowerStateChange";
 

@@ -6,8 +6,8 @@ import org.amtpxe.virtualamt.BootDevice;
 
 /**
  * AMT's one-time boot override: the source set by ChangeBootOrder, the role set by
- * SetBootConfigRole and the boot settings, and how a boot applies and consumes them (amt-wsman.md
- * §3.3).
+ * SetBootConfigRole and the boot settings, and how a boot applies and consumes them
+ * (docs/amt-wsman.md#boot-device).
  */
 public final class BootControl {
   /** CIM_BootService role IsNextSingleUse. */
@@ -48,7 +48,7 @@ public final class BootControl {
    *
    * <p>NOTE: firmware honours only the first source set: a later ChangeBootOrder with another
    * source succeeds but changes nothing until the source is cleared or consumed by a boot
-   * (seed-reference.md, "only the first request is honoured").
+   * (docs/amt-wsman.md#one-time-semantics).
    *
    * @param sources the Source parameters, in order; only the first counts
    * @return ReturnValue 0

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.amtpxe.virtualamt.HostPowerState;
 
-/** Which power changes AMT offers in which host state (amt-wsman.md §4). */
+/** Which power changes AMT offers in which host state (docs/amt-wsman.md#powerstate-values). */
 public final class PowerPolicy {
   public static final int ON = 2;
   public static final int SLEEP_DEEP = 4;

@@ -256,7 +256,7 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
       return 2;
     }
     // NOTE: firmware refuses power-off and power-cycle while a redirection session (SOL, IDE-R,
-    // KVM) is open (amt-wsman.md §7); it answers the generic error 2.
+    // KVM) is open (docs/amt-wsman.md#redirection); it answers the generic error 2.
     if (s.redirectionActive()
         && (requested == PowerPolicy.OFF_SOFT
             || requested == PowerPolicy.POWER_CYCLE

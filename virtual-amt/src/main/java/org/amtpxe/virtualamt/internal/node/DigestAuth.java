@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
 import org.amtpxe.virtualamt.NodeSpec.Qop;
 
 /**
- * HTTP Digest authentication as AMT firmware does it (amt-wsman.md §1): MD5, {@code qop="auth"} (or
- * {@code "auth-int, auth"}), nonces with {@code +} and {@code /} that can be reused with an
- * increasing {@code nc} until they expire, then {@code stale="true"}. Holds the password; never
- * logs or shows it.
+ * HTTP Digest authentication as AMT firmware does it (docs/amt-wsman.md#digest): MD5, {@code
+ * qop="auth"} (or {@code "auth-int, auth"}), nonces with {@code +} and {@code /} that can be reused
+ * with an increasing {@code nc} until they expire, then {@code stale="true"}. Holds the password;
+ * never logs or shows it.
  */
 public final class DigestAuth {
 

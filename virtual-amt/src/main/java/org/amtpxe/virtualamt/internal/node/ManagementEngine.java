@@ -3,9 +3,9 @@ package org.amtpxe.virtualamt.internal.node;
 import org.amtpxe.virtualamt.Switches;
 
 /**
- * The management engine's sleep (amt-wsman.md §6): with the host off it falls asleep after an idle
- * time; the first TCP connection wakes it, which takes a while; requests arriving before it is
- * awake are dropped or held, depending on the switches. All times are {@link System#nanoTime()}.
+ * The management engine's sleep (docs/amt-wsman.md#sleep): with the host off it falls asleep after
+ * an idle time; the first TCP connection wakes it, which takes a while; requests arriving before it
+ * is awake are dropped or held, depending on the switches. All times are {@link System#nanoTime()}.
  */
 public final class ManagementEngine {
 

@@ -6,7 +6,7 @@ import java.util.concurrent.Executor;
 import org.amtpxe.virtualamt.Switches.Concurrency;
 
 /**
- * How many requests a virtual AMT serves at once (amt-wsman.md §1, concurrency): any number, one
+ * How many requests a virtual AMT serves at once (docs/amt-wsman.md#concurrency): any number, one
  * with a QuotaLimit fault for the others, or one with the others queued.
  */
 public final class RequestGate {

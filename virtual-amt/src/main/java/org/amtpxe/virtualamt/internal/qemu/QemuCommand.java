@@ -40,7 +40,8 @@ final class QemuCommand {
     c.add(o.binary());
     c.add("-name");
     c.add(name);
-    // NOTE: KVM on the build machines is a PVM nested KVM that crashes guests (pxe-deploy.md §6.1).
+    // NOTE: KVM on the build machines is a PVM nested KVM that crashes guests
+    // (docs/pxe-deploy.md#tcg).
     c.add("-accel");
     c.add("tcg");
     c.add("-machine");

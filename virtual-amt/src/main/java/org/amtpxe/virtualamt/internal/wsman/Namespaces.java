@@ -1,6 +1,8 @@
 package org.amtpxe.virtualamt.internal.wsman;
 
-/** Namespace URIs and action URIs of WS-Management as AMT speaks it (amt-wsman.md §2). */
+/**
+ * Namespace URIs and action URIs of WS-Management as AMT speaks it (docs/amt-wsman.md#envelope).
+ */
 public final class Namespaces {
   public static final String SOAP = "http://www.w3.org/2003/05/soap-envelope";
   public static final String SOAP_11 = "http://schemas.xmlsoap.org/soap/envelope/";

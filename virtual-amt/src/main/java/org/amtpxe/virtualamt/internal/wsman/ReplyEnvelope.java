@@ -14,11 +14,11 @@ import org.dom4j.io.OutputFormat;
 import org.dom4j.io.XMLWriter;
 
 /**
- * A reply envelope written the way AMT firmware writes it (amt-wsman.md §5): prefixes {@code a:}
- * SOAP, {@code b:} addressing, {@code c:} WS-Man, {@code d:} to {@code f:} declared but unused,
- * {@code g:} the class or enumeration namespace, {@code h:} the class inside Pull items; header
- * {@code To} anonymous, {@code RelatesTo}, {@code Action} with mustUnderstand, {@code MessageID},
- * {@code ResourceURI}.
+ * A reply envelope written the way AMT firmware writes it (docs/amt-wsman.md#replies): prefixes
+ * {@code a:} SOAP, {@code b:} addressing, {@code c:} WS-Man, {@code d:} to {@code f:} declared but
+ * unused, {@code g:} the class or enumeration namespace, {@code h:} the class inside Pull items;
+ * header {@code To} anonymous, {@code RelatesTo}, {@code Action} with mustUnderstand, {@code
+ * MessageID}, {@code ResourceURI}.
  */
 public final class ReplyEnvelope {
   public static final Namespace A = Namespace.get("a", Namespaces.SOAP);
