@@ -36,7 +36,11 @@ public final class SchemaMigrator {
       List.of(
           new Script(1, "nodes and ports", "migration/V1__nodes_and_ports.sql"),
           new Script(2, "node fault", "migration/V2__node_fault.sql"),
-          new Script(3, "agent token", "migration/V3__agent_token.sql"));
+          new Script(3, "agent token", "migration/V3__agent_token.sql"),
+          new Script(
+              4,
+              "Ironic fields, node history, indexes",
+              "migration/V4__ironic_fields_history_indexes.sql"));
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
@@ -66,10 +70,14 @@ public final class SchemaMigrator {
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"
                     + " description VARCHAR(200) NOT NULL,"
                     + " applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+            // The SHA-256 of each applied script (added after version 3 was released: rows of
+            // older databases get the checksum of the script as this bundle has it).
+            s.execute("ALTER TABLE schema_version ADD COLUMN IF NOT EXISTS checksum VARCHAR(64)");
           }
           return null;
         });
     int current = database.inTransaction(SchemaMigrator::currentVersion);
+    verifyApplied(current);
     int newest = scripts.isEmpty() ? 0 : scripts.get(scripts.size() - 1).version();
     if (current > newest) {
       throw new StoreException(
@@ -98,10 +106,12 @@ public final class SchemaMigrator {
             }
             try (PreparedStatement p =
                 c.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?,?,?)")) {
+                    "INSERT INTO schema_version (version, description, applied_at, checksum)"
+                        + " VALUES (?,?,?,?)")) {
               p.setInt(1, script.version());
               p.setString(2, script.description());
               p.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+              p.setString(4, checksum(script));
               p.executeUpdate();
             }
             return null;
@@ -110,6 +120,70 @@ public final class SchemaMigrator {
       current = script.version();
     }
     return current;
+  }
+
+  /**
+   * Refuses a database whose applied scripts differ from this bundle's: a script changed after it
+   * was released would leave databases migrated before and after the change different.
+   *
+   * @throws StoreException naming the script
+   */
+  private void verifyApplied(int current) {
+    for (Script script : scripts) {
+      if (script.version() > current) {
+        continue;
+      }
+      String expected = checksum(script);
+      String recorded =
+          database.inTransaction(
+              c -> {
+                try (PreparedStatement p =
+                    c.prepareStatement("SELECT checksum FROM schema_version WHERE version = ?")) {
+                  p.setInt(1, script.version());
+                  try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                  }
+                }
+              });
+      if (recorded == null) {
+        database.inTransaction(
+            c -> {
+              try (PreparedStatement p =
+                  c.prepareStatement(
+                      "UPDATE schema_version SET checksum = ? WHERE version = ? AND checksum IS"
+                          + " NULL")) {
+                p.setString(1, expected);
+                p.setInt(2, script.version());
+                p.executeUpdate();
+              }
+              return null;
+            });
+      } else if (!recorded.equals(expected)) {
+        throw new StoreException(
+            "Schema migration "
+                + script.version()
+                + " ("
+                + script.resource()
+                + ") differs from the one applied to this database (sha256 "
+                + recorded
+                + ", now "
+                + expected
+                + "): a released migration must never change. Install the conductor bundle that"
+                + " applied it, or restore the script.");
+      }
+    }
+  }
+
+  /** The SHA-256 of a script's text, in hex. */
+  static String checksum(Script script) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(read(script.resource()).getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("The JDK lacks SHA-256", e);
+    }
   }
 
   static int currentVersion(Connection c) throws SQLException {

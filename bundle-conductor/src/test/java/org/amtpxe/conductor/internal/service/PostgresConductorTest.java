@@ -35,6 +35,7 @@ class PostgresConductorTest {
       db.inTransaction(
           c -> {
             try (Statement s = c.createStatement()) {
+              s.execute("DROP TABLE IF EXISTS node_history");
               s.execute("DROP TABLE IF EXISTS ports");
               s.execute("DROP TABLE IF EXISTS nodes");
               s.execute("DROP TABLE IF EXISTS schema_version");

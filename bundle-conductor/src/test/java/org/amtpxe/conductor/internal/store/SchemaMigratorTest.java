@@ -49,7 +49,8 @@ class SchemaMigratorTest {
       db.inTransaction(
           c -> {
             try (Statement s = c.createStatement()) {
-              s.execute("INSERT INTO schema_version VALUES (99, 'future', CURRENT_TIMESTAMP)");
+              s.execute(
+                  "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'future', CURRENT_TIMESTAMP)");
             }
             return null;
           });
@@ -82,5 +83,51 @@ class SchemaMigratorTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("jdbc:h2:")
         .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void aMigrationChangedAfterItWasAppliedIsRefused() {
+    try (Database db = h2()) {
+      new SchemaMigrator(db).migrate();
+      db.inTransaction(
+          c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+              s.executeUpdate("UPDATE schema_version SET checksum = 'abc' WHERE version = 2");
+            }
+            return null;
+          });
+
+      assertThatThrownBy(() -> new SchemaMigrator(db).migrate())
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("Schema migration 2")
+          .hasMessageContaining("a released migration must never change");
+    }
+  }
+
+  @Test
+  void aDatabaseMigratedBeforeChecksumsGetsThemRecorded() {
+    try (Database db = h2()) {
+      new SchemaMigrator(db, SchemaMigrator.SCRIPTS.subList(0, 3)).migrate();
+      db.inTransaction(
+          c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+              s.executeUpdate("UPDATE schema_version SET checksum = NULL");
+            }
+            return null;
+          });
+
+      assertThat(new SchemaMigrator(db).migrate()).isEqualTo(SchemaMigrator.SCRIPTS.size());
+      String recorded =
+          db.inTransaction(
+              c -> {
+                try (java.sql.Statement s = c.createStatement();
+                    java.sql.ResultSet rs =
+                        s.executeQuery("SELECT checksum FROM schema_version WHERE version = 1")) {
+                  rs.next();
+                  return rs.getString(1);
+                }
+              });
+      assertThat(recorded).isEqualTo(SchemaMigrator.checksum(SchemaMigrator.SCRIPTS.get(0)));
+    }
   }
 }
