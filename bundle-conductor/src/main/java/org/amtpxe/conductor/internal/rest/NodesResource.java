@@ -21,6 +21,7 @@ import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.Identifiers;
 import org.amtpxe.conductor.internal.service.Validation;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
+import org.amtpxe.conductor.internal.store.MarkerNotFoundException;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 import org.amtpxe.conductor.internal.store.NodeStore;
 
@@ -100,19 +101,6 @@ final class NodesResource {
     if (instance != null && !Identifiers.isUuid(instance)) {
       throw ApiException.badRequest("Expected a UUID for instance_uuid but received " + instance);
     }
-    List<Node> all =
-        service.nodes(
-            new NodeQuery(
-                state,
-                req.param("driver"),
-                req.boolParam("maintenance"),
-                req.boolParam("associated"),
-                instance,
-                column,
-                dir.equals("desc")));
-    if (req.param("resource_class") != null) {
-      all = List.of(); // NOTE: no node has a resource class here (see NodeJson).
-    }
     String base = req.baseUrl();
     Function<Node, JsonNode> render =
         detail
@@ -120,7 +108,28 @@ final class NodesResource {
             : fields != null
                 ? n -> NodeJson.render(n, v, base, fields)
                 : n -> NodeJson.renderShort(n, v, base);
-    return ApiResponse.ok(Paging.listBody("nodes", detail, all, req, Node::uuid, render));
+    int limit = Paging.limit(req);
+    List<Node> page;
+    if (req.param("resource_class") != null) {
+      page = List.of(); // NOTE: no node has a resource class here (see NodeJson).
+    } else {
+      try {
+        page =
+            service.nodes(
+                new NodeQuery(
+                        state,
+                        req.param("driver"),
+                        req.boolParam("maintenance"),
+                        req.boolParam("associated"),
+                        instance,
+                        column,
+                        dir.equals("desc"))
+                    .page(req.param("marker"), limit));
+      } catch (MarkerNotFoundException e) {
+        throw ApiException.badRequest(e.getMessage());
+      }
+    }
+    return ApiResponse.ok(Paging.pageBody("nodes", detail, page, limit, req, Node::uuid, render));
   }
 
   private static List<String> fields(ApiRequest req) throws ApiException {

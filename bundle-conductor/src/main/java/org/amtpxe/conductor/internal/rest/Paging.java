@@ -67,7 +67,37 @@ final class Paging {
     return all.subList(start, Math.min(all.size(), start + limit));
   }
 
-  private static int limit(ApiRequest req) throws ApiException {
+  /**
+   * The body of a list reply whose page the database already cut: the items rendered under {@code
+   * collection}, and the {@code next} link when the page is full.
+   */
+  static <T> ObjectNode pageBody(
+      String collection,
+      boolean detail,
+      List<T> page,
+      int limit,
+      ApiRequest req,
+      Function<T, String> id,
+      Function<T, JsonNode> render)
+      throws ApiException {
+    ArrayNode items = Json.array();
+    for (T item : page) {
+      items.add(render.apply(item));
+    }
+    ObjectNode body = Json.object();
+    body.set(collection, items);
+    if (page.size() >= limit) {
+      addNext(body, page, req, detail ? collection + "/detail" : collection, id);
+    }
+    return body;
+  }
+
+  /**
+   * The page size a request asks for: its {@code limit}, at most {@value #MAX_LIMIT}.
+   *
+   * @throws ApiException 400 for a negative or non-numeric limit
+   */
+  static int limit(ApiRequest req) throws ApiException {
     String v = req.param("limit");
     if (v == null) {
       return MAX_LIMIT;

@@ -63,6 +63,61 @@ abstract class NodeStoreContract {
   }
 
   @Test
+  void theFieldsOfLaterApiVersionsAreStoredAndRead() {
+    Node stored =
+        store.insertNode(
+            node("later").toBuilder()
+                .description("desk by the window")
+                .owner("team-a")
+                .lessee("team-b")
+                .resourceClass("desktop")
+                .conductorGroup("floor-2")
+                .retired(true)
+                .retiredReason("old")
+                .protectedNode(true)
+                .protectedReason("demo")
+                .automatedClean(false)
+                .build());
+    Node read = store.findNode(stored.uuid()).orElseThrow();
+    assertThat(read).isEqualTo(stored);
+    assertThat(read.conductorGroup()).isEqualTo("floor-2");
+    assertThat(read.automatedClean()).isFalse();
+
+    Node changed =
+        store
+            .updateNode(read.toBuilder().owner("team-c").automatedClean(null).build())
+            .orElseThrow();
+    assertThat(store.findNode(stored.uuid()).orElseThrow()).isEqualTo(changed);
+    assertThat(changed.owner()).isEqualTo("team-c");
+    assertThat(changed.automatedClean()).isNull();
+    assertThat(store.insertNode(node("plain")).conductorGroup()).isEmpty();
+  }
+
+  @Test
+  void pagesComeFromTheDatabaseInOrderAfterTheMarker() {
+    for (int i = 0; i < 7; i++) {
+      store.insertNode(node("page-" + i));
+    }
+    for (String key : List.of("created_at", "name", "uuid", "updated_at", "power_state")) {
+      for (boolean descending : List.of(false, true)) {
+        NodeQuery all = new NodeQuery(null, null, null, null, null, key, descending);
+        List<Node> everything = store.listNodes(all);
+        List<Node> walked = new java.util.ArrayList<>();
+        String marker = null;
+        do {
+          List<Node> page = store.listNodes(all.page(marker, 3));
+          walked.addAll(page);
+          marker = page.size() == 3 ? page.get(2).uuid() : null;
+        } while (marker != null);
+        assertThat(walked).as(key + (descending ? " desc" : "")).isEqualTo(everything);
+        assertThat(everything).hasSize(7);
+      }
+    }
+    assertThatThrownBy(() -> store.listNodes(NodeQuery.all().page(UUID.randomUUID().toString(), 2)))
+        .isInstanceOf(MarkerNotFoundException.class);
+  }
+
+  @Test
   void duplicateNameIsReportedWithItsConstraint() {
     store.insertNode(node("same"));
 

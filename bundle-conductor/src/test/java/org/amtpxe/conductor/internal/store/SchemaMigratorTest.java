@@ -26,12 +26,22 @@ class SchemaMigratorTest {
     try (Database db = h2()) {
       SchemaMigrator v1 = new SchemaMigrator(db, SchemaMigrator.SCRIPTS.subList(0, 1));
       assertThat(v1.migrate()).isEqualTo(1);
-      NodeStore before = new NodeStore(db, java.time.Clock.systemUTC());
-      org.amtpxe.api.model.Node n =
-          before.insertNode(
-              org.amtpxe.api.model.Node.builder(UUID.randomUUID().toString(), "pxe_amt")
-                  .name("kept")
-                  .build());
+      // A node as version 1 wrote it: only the columns of V1.
+      String uuid = UUID.randomUUID().toString();
+      db.inTransaction(
+          c -> {
+            try (java.sql.PreparedStatement p =
+                c.prepareStatement(
+                    "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
+                        + " instance_info, properties, extra, provision_state, maintenance,"
+                        + " created_at) VALUES (?, 'kept', 'pxe_amt', '{}', '{}', '{}', '{}',"
+                        + " '{}', 'enroll', FALSE, CURRENT_TIMESTAMP)")) {
+              p.setString(1, uuid);
+              p.executeUpdate();
+            }
+            return null;
+          });
+      org.amtpxe.api.model.Node n = org.amtpxe.api.model.Node.builder(uuid, "pxe_amt").build();
 
       assertThat(new SchemaMigrator(db).migrate()).isEqualTo(SchemaMigrator.SCRIPTS.size());
 
