@@ -7,10 +7,13 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The AMT driver configuration, PID {@value AmtGateway#PID} (file {@code etc/org.amtpxe.amt.cfg}).
- * Keys are Ironic's {@code [amt]} options plus timeouts and TLS trust. Methods return strings so
- * that a bad value reaches {@link AmtSettings#parse} and is reported there, instead of failing the
- * component; the metatype still declares the real types. A double underscore in a method name is an
- * underscore in the key ({@code max__attempts} is {@code max_attempts}).
+ * Keys are Ironic's {@code [amt]} options plus timeouts and TLS trust. This interface is the only
+ * place a key's type and default are written: {@link TypedConfig} reads the raw properties as it
+ * declares them, {@link AmtSettings#from} checks ranges and choices, the shipped {@code
+ * src/main/cfg/org.amtpxe.amt.cfg} and the README are checked against it by {@code
+ * ShippedConfigTest}. A double underscore in a method name is an underscore in the key ({@code
+ * max__attempts} is {@code max_attempts}); ranges are in the descriptions and in {@link
+ * AmtSettings#from}.
  */
 @ObjectClassDefinition(
     name = "amtpxe AMT driver",
@@ -28,37 +31,32 @@ public @interface AmtConfig {
 
   @AttributeDefinition(
       name = "Power attempts",
-      description = "Power change requests sent before giving up (1-20). Ironic: max_attempts.",
-      type = AttributeType.INTEGER)
-  String max__attempts() default "3";
+      description = "Power change requests sent before giving up (1-20). Ironic: max_attempts.")
+  int max__attempts() default 3;
 
   @AttributeDefinition(
       name = "Action wait (s)",
-      description = "Seconds between a power request and the next state poll (1-300).",
-      type = AttributeType.INTEGER)
-  String action__wait() default "10";
+      description = "Seconds between a power request and the next state poll (1-300).")
+  int action__wait() default 10;
 
   @AttributeDefinition(
       name = "Awake interval (s)",
       description =
           "Minimum seconds between wake-ups of a node's AMT (0-86400); 0 disables waking. Keep"
-              + " it below the AMT's idle timeout, after which its management engine sleeps.",
-      type = AttributeType.INTEGER)
-  String awake__interval() default "60";
+              + " it below the AMT's idle timeout, after which its management engine sleeps.")
+  int awake__interval() default 60;
 
   @AttributeDefinition(
       name = "Connect timeout (s)",
-      description = "TCP connect timeout of every AMT call (1-300).",
-      type = AttributeType.INTEGER)
-  String connect__timeout() default "10";
+      description = "TCP connect timeout of every AMT call (1-300).")
+  int connect__timeout() default 10;
 
   @AttributeDefinition(
       name = "Read timeout (s)",
       description =
           "How long to wait for data of a reply (1-600). A whole exchange is cut off after twice"
-              + " connect + read timeout.",
-      type = AttributeType.INTEGER)
-  String read__timeout() default "60";
+              + " connect + read timeout.")
+  int read__timeout() default 60;
 
   @AttributeDefinition(
       name = "Boot sequence",
@@ -73,9 +71,8 @@ public @interface AmtConfig {
 
   @AttributeDefinition(
       name = "Maximum reply size (bytes)",
-      description = "Larger replies are refused (4096-67108864).",
-      type = AttributeType.INTEGER)
-  String max__reply__bytes() default "1048576";
+      description = "Larger replies are refused (4096-67108864).")
+  int max__reply__bytes() default 1048576;
 
   @AttributeDefinition(
       name = "Trust store",
@@ -99,22 +96,19 @@ public @interface AmtConfig {
       name = "Wake-up attempts",
       description =
           "TCP connection attempts of one wake-up, and sends of the first request after it while"
-              + " the AMT leaves it unanswered (1-20).",
-      type = AttributeType.INTEGER)
-  String wake__attempts() default "5";
+              + " the AMT leaves it unanswered (1-20).")
+  int wake__attempts() default 5;
 
   @AttributeDefinition(
       name = "Wake-up retry delay (ms)",
-      description = "Pause between wake-up attempts, and between those sends (0-10000).",
-      type = AttributeType.INTEGER)
-  String wake__retry__delay__ms() default "200";
+      description = "Pause between wake-up attempts, and between those sends (0-10000).")
+  int wake__retry__delay__ms() default 200;
 
   @AttributeDefinition(
       name = "Drain timeout (s)",
       description =
           "When the driver stops (bundle update, uninstall, shutdown), how long it waits for AMT"
               + " calls already running to finish before closing their connections (0-600)."
-              + " Calls arriving meanwhile go to the driver that replaces it.",
-      type = AttributeType.INTEGER)
-  String drain__timeout() default "30";
+              + " Calls arriving meanwhile go to the driver that replaces it.")
+  int drain__timeout() default 30;
 }

@@ -3,6 +3,7 @@ package org.amtpxe.amt.internal;
 import java.io.File;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.amtpxe.amt.internal.wsman.AmtEndpoint;
 import org.amtpxe.amt.internal.wsman.AmtHosts;
@@ -48,11 +49,16 @@ public final class AmtGateway implements AutoCloseable {
   private int running;
   private boolean stopping;
 
-  /** Activates with the configuration; a bad one is logged and the defaults are used. */
+  /**
+   * Activates with the configuration; a bad one is logged and the defaults are used.
+   *
+   * @param properties the component properties, read through {@link AmtSettings#from} (not as an
+   *     {@link AmtConfig} built by SCR: see {@link TypedConfig} for why)
+   */
   @Activate
-  public AmtGateway(AmtConfig config, BundleContext context) {
+  public AmtGateway(Map<String, Object> properties, BundleContext context) {
     this(AmtSettings.defaults(), wakeLog(context), Clock.systemUTC(), WakeProbe.TCP);
-    apply(config);
+    apply(properties, "the defaults are in force until then");
   }
 
   /**
@@ -75,21 +81,23 @@ public final class AmtGateway implements AutoCloseable {
 
   /** Applies a changed configuration; a bad one is logged and the current one stays. */
   @Modified
-  void modified(AmtConfig config) {
-    apply(config);
+  void modified(Map<String, Object> properties) {
+    apply(properties, ConfigProblems.PREVIOUS_STAYS);
   }
 
   /**
    * Validates and applies a configuration.
    *
-   * @return false when it was refused (one ERROR line names each bad key, its value and range)
+   * @param consequence what the report says is in force when it is refused
+   * @return false when it was refused (one ERROR line names each bad key, its value and what is
+   *     allowed)
    */
-  boolean apply(AmtConfig config) {
+  private boolean apply(Map<String, Object> properties, String consequence) {
     try {
-      settings = AmtSettings.parse(config);
+      settings = AmtSettings.from(properties);
       return true;
-    } catch (AmtSettings.InvalidConfigurationException e) {
-      LOG.error(e.getMessage());
+    } catch (ConfigProblems.InvalidConfigurationException e) {
+      LOG.error(e.report(consequence));
       return false;
     }
   }

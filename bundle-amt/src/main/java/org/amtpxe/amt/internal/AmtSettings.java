@@ -2,13 +2,15 @@ package org.amtpxe.amt.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.amtpxe.amt.internal.wsman.TransportSettings;
 
 /**
@@ -29,9 +31,6 @@ public record AmtSettings(
     TransportSettings transport,
     Duration drainTimeout) {
 
-  /** The default drain_timeout. */
-  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-
   public AmtSettings {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(actionWait, "actionWait");
@@ -47,77 +46,60 @@ public record AmtSettings(
       Duration actionWait,
       BootSequence bootSequence,
       TransportSettings transport) {
-    this(protocol, maxAttempts, actionWait, bootSequence, transport, DEFAULT_DRAIN_TIMEOUT);
+    this(protocol, maxAttempts, actionWait, bootSequence, transport, defaults().drainTimeout());
   }
 
-  /** A configuration with values the driver cannot use; the message names each one. */
-  public static final class InvalidConfigurationException extends Exception {
-    private static final long serialVersionUID = 1L;
-    private final List<String> problems;
-
-    InvalidConfigurationException(List<String> problems) {
-      super(
-          "Invalid configuration "
-              + AmtGateway.PID
-              + ": "
-              + String.join("; ", problems)
-              + ". The previous valid configuration stays in force.");
-      this.problems = List.copyOf(problems);
-    }
-
-    /** One entry per bad key: key, value and the allowed values. */
-    public List<String> problems() {
-      return problems;
-    }
+  /** The defaults, computed once. */
+  private static final class Defaults {
+    static final AmtSettings VALUE = from(Map.of());
   }
 
-  /** The defaults, as in {@link AmtConfig}. */
+  /** The defaults: those of {@link AmtConfig}, the only place they are written. */
   public static AmtSettings defaults() {
-    return new AmtSettings(
-        AmtProtocol.HTTP,
-        3,
-        Duration.ofSeconds(10),
-        BootSequence.INTEL,
-        new TransportSettings(
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(60),
-            1 << 20,
-            Duration.ofSeconds(60),
-            5,
-            Duration.ofMillis(200),
-            null));
+    return Defaults.VALUE;
   }
 
   /**
-   * Validates a configuration.
+   * Reads and validates a configuration: every key as {@link AmtConfig} declares it (an absent key
+   * gets its default there), then ranges, choices and the trust store.
    *
-   * @throws InvalidConfigurationException naming every key with a bad value and its allowed range
+   * @param properties the configuration as ConfigAdmin delivers it; other keys are ignored
+   * @throws ConfigProblems.InvalidConfigurationException naming every bad key, its value and what
+   *     is allowed
    */
-  public static AmtSettings parse(AmtConfig config) throws InvalidConfigurationException {
-    List<String> problems = new ArrayList<>();
-    AmtProtocol protocol = AmtProtocol.fromValue(trim(config.protocol())).orElse(null);
+  public static AmtSettings from(Map<String, ?> properties) {
+    ConfigProblems problems = new ConfigProblems(AmtGateway.PID);
+    AmtConfig config = TypedConfig.read(AmtConfig.class, properties, problems);
+    AmtProtocol protocol = AmtProtocol.fromValue(config.protocol().trim()).orElse(null);
     if (protocol == null) {
-      problems.add("protocol='" + config.protocol() + "' is not one of http, https");
+      problems.add(
+          "protocol",
+          config.protocol(),
+          "must be one of "
+              + choices(Arrays.stream(AmtProtocol.values()).map(AmtProtocol::value))
+              + " (case-sensitive)");
     }
-    BootSequence sequence = BootSequence.fromValue(trim(config.boot__sequence())).orElse(null);
+    BootSequence sequence = BootSequence.fromValue(config.boot__sequence().trim()).orElse(null);
     if (sequence == null) {
-      problems.add("boot_sequence='" + config.boot__sequence() + "' is not one of intel, seed");
+      problems.add(
+          "boot_sequence",
+          config.boot__sequence(),
+          "must be one of "
+              + choices(Arrays.stream(BootSequence.values()).map(BootSequence::value)));
     }
-    int maxAttempts = integer(problems, "max_attempts", config.max__attempts(), 1, 20);
-    int actionWait = integer(problems, "action_wait", config.action__wait(), 1, 300);
-    int awakeInterval = integer(problems, "awake_interval", config.awake__interval(), 0, 86400);
-    int connectTimeout = integer(problems, "connect_timeout", config.connect__timeout(), 1, 300);
-    int readTimeout = integer(problems, "read_timeout", config.read__timeout(), 1, 600);
+    int maxAttempts = problems.integer("max_attempts", config.max__attempts(), 1, 20);
+    int actionWait = problems.integer("action_wait", config.action__wait(), 1, 300);
+    int awakeInterval = problems.integer("awake_interval", config.awake__interval(), 0, 86400);
+    int connectTimeout = problems.integer("connect_timeout", config.connect__timeout(), 1, 300);
+    int readTimeout = problems.integer("read_timeout", config.read__timeout(), 1, 600);
     int maxReplyBytes =
-        integer(problems, "max_reply_bytes", config.max__reply__bytes(), 4096, 64 << 20);
-    int wakeAttempts = integer(problems, "wake_attempts", config.wake__attempts(), 1, 20);
+        problems.integer("max_reply_bytes", config.max__reply__bytes(), 4096, 64 << 20);
+    int wakeAttempts = problems.integer("wake_attempts", config.wake__attempts(), 1, 20);
     int wakeDelay =
-        integer(problems, "wake_retry_delay_ms", config.wake__retry__delay__ms(), 0, 10000);
-    int drainTimeout = integer(problems, "drain_timeout", config.drain__timeout(), 0, 600);
+        problems.integer("wake_retry_delay_ms", config.wake__retry__delay__ms(), 0, 10000);
+    int drainTimeout = problems.integer("drain_timeout", config.drain__timeout(), 0, 600);
     KeyStore trustStore = trustStore(problems, config);
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigurationException(problems);
-    }
+    problems.throwIfAny();
     return new AmtSettings(
         protocol,
         maxAttempts,
@@ -134,43 +116,36 @@ public record AmtSettings(
         Duration.ofSeconds(drainTimeout));
   }
 
-  private static String trim(String value) {
-    return value == null ? null : value.trim();
+  private static String choices(Stream<String> values) {
+    return String.join(", ", values.toList());
   }
 
-  private static int integer(List<String> problems, String key, String value, int min, int max) {
-    try {
-      int parsed = Integer.parseInt(trim(value));
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException | NullPointerException e) {
-      // reported below
-    }
-    problems.add(key + "='" + value + "' is not an integer in " + min + "-" + max);
-    return min;
-  }
-
-  private static KeyStore trustStore(List<String> problems, AmtConfig config) {
-    String path = trim(config.truststore__path());
-    if (path == null || path.isEmpty()) {
+  private static KeyStore trustStore(ConfigProblems problems, AmtConfig config) {
+    String path = config.truststore__path().trim();
+    if (path.isEmpty()) {
       return null;
     }
-    Path file = Path.of(path);
+    Path file;
+    try {
+      file = Path.of(path);
+    } catch (InvalidPathException e) {
+      problems.add("truststore_path", path, "must be the path of a PKCS12 or JKS file");
+      return null;
+    }
     if (!Files.isReadable(file)) {
-      problems.add("truststore_path='" + path + "' is not a readable file");
+      problems.add("truststore_path", path, "must be a readable file");
       return null;
     }
     String password = config._truststore__password();
     try {
       return KeyStore.getInstance(
-          file.toFile(), password == null || password.isEmpty() ? null : password.toCharArray());
+          file.toFile(), password.isEmpty() ? null : password.toCharArray());
     } catch (IOException | GeneralSecurityException e) {
       // NOTE: the message names the file, never the password.
       problems.add(
-          "truststore_path='"
-              + path
-              + "' cannot be loaded as PKCS12 or JKS with truststore_password ("
+          "truststore_path",
+          path,
+          "must be a PKCS12 or JKS file that .truststore_password opens ("
               + e.getClass().getSimpleName()
               + ")");
       return null;

@@ -18,7 +18,7 @@ public final class TestSettings {
     return new TransportSettings(
         Duration.ofSeconds(2),
         Duration.ofSeconds(3),
-        1 << 20,
+        AmtSettings.defaults().transport().maxReplyBytes(),
         Duration.ZERO,
         3,
         Duration.ofMillis(10),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,28 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The configuration PID org.amtpxe.amt: validation, defaults, changes without reactivation. */
 class AmtGatewayConfigTest {
 
-  /** A typed configuration as SCR would build it: the given keys, defaults for the rest. */
-  static AmtConfig config(Map<String, String> values) {
-    return (AmtConfig)
-        Proxy.newProxyInstance(
-            AmtConfig.class.getClassLoader(),
-            new Class<?>[] {AmtConfig.class},
-            (proxy, method, args) -> {
-              String key =
-                  method.getName().replace("__", "\u0000").replace("_", ".").replace("\u0000", "_");
-              if (values.containsKey(key)) {
-                return values.get(key);
-              }
-              if (method.getName().equals("annotationType")) {
-                return AmtConfig.class;
-              }
-              return method.getDefaultValue();
-            });
-  }
-
   @Test
   void defaultsAreIronicsValues() throws Exception {
-    AmtSettings settings = AmtSettings.parse(config(Map.of()));
+    AmtSettings settings = AmtSettings.from(Map.of());
 
     assertThat(settings).isEqualTo(AmtSettings.defaults());
     assertThat(settings.protocol()).isEqualTo(AmtProtocol.HTTP);
@@ -53,18 +33,17 @@ class AmtGatewayConfigTest {
   @Test
   void validValuesAreApplied() throws Exception {
     AmtSettings settings =
-        AmtSettings.parse(
-            config(
-                Map.of(
-                    "protocol", "https",
-                    "max_attempts", "5",
-                    "action_wait", "2",
-                    "awake_interval", "0",
-                    "connect_timeout", "3",
-                    "read_timeout", "20",
-                    "boot_sequence", "seed",
-                    "max_reply_bytes", "65536",
-                    "drain_timeout", "5")));
+        AmtSettings.from(
+            Map.of(
+                "protocol", "https",
+                "max_attempts", "5",
+                "action_wait", "2",
+                "awake_interval", "0",
+                "connect_timeout", " 3 ",
+                "read_timeout", 20,
+                "boot_sequence", "seed",
+                "max_reply_bytes", 65536L,
+                "drain_timeout", "5"));
 
     assertThat(settings.protocol()).isEqualTo(AmtProtocol.HTTPS);
     assertThat(settings.maxAttempts()).isEqualTo(5);
@@ -78,36 +57,62 @@ class AmtGatewayConfigTest {
   }
 
   @Test
-  void everyBadValueIsNamedWithItsRange() {
+  void everyBadValueIsNamedWithItsKeyAndWhatIsAllowed() {
     assertThatThrownBy(
             () ->
-                AmtSettings.parse(
-                    config(
-                        Map.of(
-                            "protocol", "HTTP",
-                            "max_attempts", "0",
-                            "action_wait", "ten",
-                            "boot_sequence", "fast",
-                            "max_reply_bytes", "10",
-                            "drain_timeout", "forever"))))
+                AmtSettings.from(
+                    Map.of(
+                        "protocol", "HTTP",
+                        "max_attempts", "0",
+                        "action_wait", "ten",
+                        "boot_sequence", "fast",
+                        "max_reply_bytes", "10",
+                        "drain_timeout", "forever")))
         .isInstanceOfSatisfying(
-            AmtSettings.InvalidConfigurationException.class,
+            ConfigProblems.InvalidConfigurationException.class,
             e ->
                 assertThat(e.problems())
                     .containsExactlyInAnyOrder(
-                        "protocol='HTTP' is not one of http, https",
-                        "boot_sequence='fast' is not one of intel, seed",
-                        "max_attempts='0' is not an integer in 1-20",
-                        "action_wait='ten' is not an integer in 1-300",
-                        "max_reply_bytes='10' is not an integer in 4096-67108864",
-                        "drain_timeout='forever' is not an integer in 0-600"))
-        .hasMessageStartingWith("Invalid configuration org.amtpxe.amt: ");
+                        "protocol=HTTP: must be one of http, https (case-sensitive)",
+                        "boot_sequence=fast: must be one of intel, seed",
+                        "max_attempts=0: must be an integer in 1-20",
+                        "action_wait=ten: must be an integer in 1-300",
+                        "max_reply_bytes=10: must be an integer in 4096-67108864",
+                        "drain_timeout=forever: must be an integer in 0-600"))
+        .hasMessageStartingWith("Invalid configuration org.amtpxe.amt: ")
+        .hasMessageEndingWith(
+            ". Fix etc/org.amtpxe.amt.cfg; the previous configuration stays in force.");
+  }
+
+  /**
+   * What Felix SCR 2.2.6 cannot do with a typed interface: a value that is no integer at all, or
+   * out of the int range, is reported with its key, and the other keys are still checked.
+   */
+  @Test
+  void aValueThatIsNoIntegerIsReportedWithItsKeyNextToTheOtherProblems() {
+    assertThatThrownBy(
+            () ->
+                AmtSettings.from(
+                    Map.of(
+                        "max_attempts", "many",
+                        "read_timeout", "99999999999",
+                        "wake_attempts", "2.5",
+                        "connect_timeout", "0")))
+        .isInstanceOfSatisfying(
+            ConfigProblems.InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "max_attempts=many: must be an integer in 1-20",
+                        "read_timeout=99999999999: must be an integer in 1-600",
+                        "wake_attempts=2.5: must be an integer in 1-20",
+                        "connect_timeout=0: must be an integer in 1-300"));
   }
 
   @Test
   void modifiedAppliesAValidChangeWithoutReactivation() {
-    try (AmtGateway gateway = new AmtGateway(config(Map.of()), null)) {
-      gateway.modified(config(Map.of("max_attempts", "7")));
+    try (AmtGateway gateway = new AmtGateway(Map.of(), null)) {
+      gateway.modified(Map.of("max_attempts", "7"));
 
       assertThat(gateway.settings().maxAttempts()).isEqualTo(7);
     }
@@ -115,20 +120,21 @@ class AmtGatewayConfigTest {
 
   @Test
   void invalidChangeLogsOneErrorLineAndKeepsThePreviousConfiguration() {
-    try (AmtGateway gateway = new AmtGateway(config(Map.of("max_attempts", "4")), null)) {
+    try (AmtGateway gateway = new AmtGateway(Map.of("max_attempts", "4"), null)) {
       AmtSettings before = gateway.settings();
 
       String log =
           captureStderr(
-              () -> gateway.modified(config(Map.of("max_attempts", "99", "read_timeout", "-1"))));
+              () -> gateway.modified(Map.of("max_attempts", "many", "read_timeout", "-1")));
 
       assertThat(gateway.settings()).isSameAs(before);
       assertThat(gateway.settings().maxAttempts()).isEqualTo(4);
       assertThat(log.lines().filter(l -> l.contains("ERROR"))).hasSize(1);
       assertThat(log)
-          .contains("max_attempts='99' is not an integer in 1-20")
-          .contains("read_timeout='-1' is not an integer in 1-600")
-          .contains("previous valid configuration stays in force");
+          .contains(
+              "Invalid configuration org.amtpxe.amt: max_attempts=many: must be an integer in"
+                  + " 1-20; read_timeout=-1: must be an integer in 1-600. Fix"
+                  + " etc/org.amtpxe.amt.cfg; the previous configuration stays in force.");
     }
   }
 
@@ -137,13 +143,14 @@ class AmtGatewayConfigTest {
     String log =
         captureStderr(
             () -> {
-              try (AmtGateway gateway =
-                  new AmtGateway(config(Map.of("protocol", "gopher")), null)) {
+              try (AmtGateway gateway = new AmtGateway(Map.of("protocol", "gopher"), null)) {
                 assertThat(gateway.settings()).isEqualTo(AmtSettings.defaults());
               }
             });
 
-    assertThat(log).contains("protocol='gopher'");
+    assertThat(log)
+        .contains("protocol=gopher: must be one of http, https")
+        .contains("Fix etc/org.amtpxe.amt.cfg; the defaults are in force until then.");
   }
 
   @Test
@@ -156,15 +163,19 @@ class AmtGatewayConfigTest {
     good.put("truststore_path", file.toString());
     good.put(".truststore_password", "store-Pa55");
 
-    assertThat(AmtSettings.parse(config(good)).transport().trustStore()).isNotNull();
+    assertThat(AmtSettings.from(good).transport().trustStore()).isNotNull();
 
     good.put(".truststore_password", "wrong-Pa55");
-    assertThatThrownBy(() -> AmtSettings.parse(config(good)))
-        .hasMessageContaining("truststore_path")
+    assertThatThrownBy(() -> AmtSettings.from(good))
+        .hasMessageContaining(
+            "truststore_path="
+                + file
+                + ": must be a PKCS12 or JKS file that .truststore_password"
+                + " opens")
         .hasMessageNotContaining("wrong-Pa55");
     good.put("truststore_path", dir.resolve("missing.p12").toString());
-    assertThatThrownBy(() -> AmtSettings.parse(config(good)))
-        .hasMessageContaining("not a readable file");
+    assertThatThrownBy(() -> AmtSettings.from(good))
+        .hasMessageContaining("missing.p12: must be a readable file");
   }
 
   private static String captureStderr(Runnable action) {

@@ -5,11 +5,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.cache.ImageCache;
+import org.amtpxe.pxe.internal.config.ConfigProblems;
 import org.amtpxe.pxe.internal.config.PxeConfig;
 import org.amtpxe.pxe.internal.config.PxeSettings;
+import org.amtpxe.pxe.internal.config.TypedConfig;
 import org.amtpxe.pxe.internal.deploy.DeployEnvironment;
 import org.amtpxe.pxe.internal.deploy.PxeDeploy;
 import org.amtpxe.pxe.internal.deploy.RamdiskNotifier;
@@ -53,26 +56,34 @@ public final class NetbootService {
   /**
    * Validates the configuration and starts the servers.
    *
+   * @param properties the component properties, read through {@link PxeSettings#from} (not as a
+   *     {@link PxeConfig} built by SCR: see {@link TypedConfig} for why)
    * @throws IllegalArgumentException when the configuration is invalid (the message names every bad
-   *     key)
+   *     key); SCR tries again when the configuration changes
    */
   @Activate
-  public NetbootService(PxeConfig config) {
+  public NetbootService(Map<String, Object> properties) {
     this(
-        config,
+        properties,
         Path.of(System.getProperty("karaf.data", "data")),
         System.getProperty("karaf.etc") == null ? null : Path.of(System.getProperty("karaf.etc")),
         new TcpRamdiskNotifier());
   }
 
-  NetbootService(PxeConfig config, Path dataDir, RamdiskNotifier notifier) {
-    this(config, dataDir, null, notifier);
+  NetbootService(Map<String, ?> properties, Path dataDir, RamdiskNotifier notifier) {
+    this(properties, dataDir, null, notifier);
   }
 
-  NetbootService(PxeConfig config, Path dataDir, Path etcDir, RamdiskNotifier notifier) {
+  NetbootService(Map<String, ?> properties, Path dataDir, Path etcDir, RamdiskNotifier notifier) {
     this.dataDir = dataDir;
     this.etcDir = etcDir;
-    PxeSettings settings = PxeSettings.from(config, dataDir, etcDir);
+    PxeSettings settings;
+    try {
+      settings = PxeSettings.from(properties, dataDir, etcDir);
+    } catch (ConfigProblems.InvalidConfigurationException e) {
+      throw new IllegalArgumentException(
+          e.report("network boot and the pxe_amt driver do not start until then"), e);
+    }
     this.environment = new DeployEnvironment(settings, newCache(settings));
     this.deploy = new PxeDeploy(() -> environment, writer, notifier);
     start(settings);
@@ -80,12 +91,12 @@ public final class NetbootService {
 
   /** Applies a new configuration, restarting the servers; an invalid one is refused. */
   @Modified
-  synchronized void modified(PxeConfig config) {
+  synchronized void modified(Map<String, Object> properties) {
     PxeSettings settings;
     try {
-      settings = PxeSettings.from(config, dataDir, etcDir);
-    } catch (IllegalArgumentException e) {
-      LOG.error("{}", e.getMessage());
+      settings = PxeSettings.from(properties, dataDir, etcDir);
+    } catch (ConfigProblems.InvalidConfigurationException e) {
+      LOG.error(e.report(ConfigProblems.PREVIOUS_STAYS));
       return;
     }
     PxeSettings old = environment.settings();

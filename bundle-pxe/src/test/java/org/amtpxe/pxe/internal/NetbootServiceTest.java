@@ -1,5 +1,6 @@
 package org.amtpxe.pxe.internal;
 
+import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.amtpxe.pxe.internal.config.PxeConfig;
 import org.amtpxe.pxe.internal.config.TestConfigs;
+import org.amtpxe.pxe.internal.config.TypedConfig;
+import org.amtpxe.pxe.internal.driver.PxeAmtDriver;
 import org.apache.commons.net.tftp.TFTP;
 import org.apache.commons.net.tftp.TFTPClient;
 import org.junit.jupiter.api.AfterEach;
@@ -84,9 +88,14 @@ class NetbootServiceTest {
     var before = service.settings();
     Map<String, Object> bad = config(freePort(), freePort());
     bad.put("tftp_port", -1);
-    service.modified(TestConfigs.config(bad));
+    String log = StderrCapture.of(() -> service.modified(TestConfigs.config(bad)));
     assertThat(service.settings()).isSameAs(before);
     assertThat(service.status()).contains("TFTP: serving");
+    assertThat(log.lines().filter(l -> l.contains("ERROR"))).hasSize(1);
+    assertThat(log)
+        .contains(
+            "Invalid configuration org.amtpxe.pxe: tftp_port=-1: must be an integer in 1-65535."
+                + " Fix etc/org.amtpxe.pxe.cfg; the previous configuration stays in force.");
   }
 
   @Test
@@ -105,7 +114,10 @@ class NetbootServiceTest {
     bad.put("http_port", 0);
     assertThatThrownBy(() -> new NetbootService(TestConfigs.config(bad), dir, (a, p, t) -> {}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("http_port=0");
+        .hasMessageContaining("http_port=0: must be an integer in 1-65535")
+        .hasMessageEndingWith(
+            "Fix etc/org.amtpxe.pxe.cfg; network boot and the pxe_amt driver do not start until"
+                + " then.");
   }
 
   @Test
@@ -143,7 +155,46 @@ class NetbootServiceTest {
             () ->
                 new NetbootService(TestConfigs.config(c), dir, dir.resolve("etc"), (a, p, t) -> {}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("image_dirs contains " + dir.resolve("etc/images"))
+        .hasMessageContaining("must not contain " + dir.resolve("etc/images"))
         .hasMessageContaining("Karaf's etc directory");
+  }
+
+  /**
+   * amt_wait comes through network boot's typed configuration like every other key of the PID: a
+   * change applies at once, a bad value is reported with the others and the previous one stays.
+   */
+  @Test
+  void amtWaitOfThePxeAmtDriverComesFromThisConfiguration() {
+    Map<String, Object> config = new HashMap<>();
+    config.put("tftp_enabled", "false");
+    config.put("http_enabled", "false");
+    NetbootService netboot = new NetbootService(config, dir, (a, p, t) -> {});
+    try {
+      PxeAmtDriver d = new PxeAmtDriver(netboot);
+      assertThat(d.amtWait())
+          .isEqualTo(ofSeconds((Integer) TypedConfig.defaults(PxeConfig.class).get("amt_wait")));
+
+      config.put("amt_wait", "7");
+      netboot.modified(config);
+      assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
+
+      config.put("amt_wait", "soon");
+      String log = StderrCapture.of(() -> netboot.modified(config));
+      assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
+      assertThat(log)
+          .contains(
+              "Invalid configuration org.amtpxe.pxe: amt_wait=soon: must be an integer in 0-600."
+                  + " Fix etc/org.amtpxe.pxe.cfg; the previous configuration stays in force.");
+
+      config.put("amt_wait", "601");
+      netboot.modified(config);
+      assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
+
+      config.put("amt_wait", 0);
+      netboot.modified(config);
+      assertThat(d.amtWait()).isZero();
+    } finally {
+      netboot.deactivate();
+    }
   }
 }

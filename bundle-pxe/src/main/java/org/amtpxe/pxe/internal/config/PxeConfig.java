@@ -6,10 +6,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /**
- * The configuration of network boot and the PXE deploy, PID {@value #PID}.
+ * The configuration of network boot, the PXE deploy and the pxe_amt driver, PID {@value #PID}.
  *
- * <p>Method names double the underscore because DS turns a single {@code _} into {@code .}: {@code
- * tftp__port()} reads the key {@code tftp_port}, Ironic's spelling.
+ * <p>This interface is the only place a key's type and default are written: {@link TypedConfig}
+ * reads the raw properties as it declares them, {@link PxeSettings#from} checks ranges and
+ * combinations, the shipped {@code src/main/cfg/org.amtpxe.pxe.cfg} and the README's table are
+ * checked against it by {@code ShippedConfigTest}. Method names double the underscore because the
+ * metatype and DS turn a single {@code _} into {@code .}: {@code tftp__port()} is the key {@code
+ * tftp_port}, Ironic's spelling.
  */
 @ObjectClassDefinition(
     id = PxeConfig.PID,
@@ -35,7 +39,7 @@ public @interface PxeConfig {
       name = "TFTP port",
       description =
           "UDP port of the TFTP server. Firmware always asks port 69: set 69 in production and give"
-              + " the JVM CAP_NET_BIND_SERVICE. The default 6969 works unprivileged.")
+              + " the JVM CAP_NET_BIND_SERVICE. The default works unprivileged.")
   int tftp__port() default 6969;
 
   @AttributeDefinition(

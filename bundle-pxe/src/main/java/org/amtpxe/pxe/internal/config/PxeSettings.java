@@ -24,11 +24,14 @@ import org.amtpxe.pxe.internal.http.HttpTls;
 
 /**
  * The validated, immutable form of {@link PxeConfig}: paths resolved, URLs checked, ranges
- * enforced. Built by {@link #from}, which reports every bad value at once.
+ * enforced. Built by {@link #from}, which reads every key through {@link TypedConfig} (types and
+ * defaults from {@link PxeConfig}) and reports every bad value at once in the format of {@link
+ * ConfigProblems}.
  *
  * @param imageSources image_dirs, image_url_allowed_hosts, image_max_size_mb and the download
  *     deadline, with the directories never read
  * @param httpTls the HTTP boot server's keystore, or null for plain HTTP
+ * @param amtWait how long pxe_amt power and management calls wait for a missing AMT driver
  */
 public record PxeSettings(
     boolean tftpEnabled,
@@ -62,7 +65,9 @@ public record PxeSettings(
     // image sources
     ImageSourcePolicy imageSources,
     // HTTP boot server TLS
-    HttpTls httpTls) {
+    HttpTls httpTls,
+    // the pxe_amt driver
+    Duration amtWait) {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern DISK = Pattern.compile("[A-Za-z0-9/_.-]+");
@@ -70,6 +75,10 @@ public record PxeSettings(
       Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
   private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9a-f:.]+\\]");
   private static final long MAX_IMAGE_MB = 16L * 1024 * 1024;
+  // Largest image_cache_size_mb and image_cache_ttl_minutes whose bytes or Duration do not
+  // overflow.
+  private static final long MAX_MB = Long.MAX_VALUE / (1024 * 1024);
+  private static final long MAX_MINUTES = Long.MAX_VALUE / 60;
 
   public PxeSettings {
     diskDevices = List.copyOf(diskDevices);
@@ -78,38 +87,45 @@ public record PxeSettings(
   /**
    * Validates a configuration, without a Karaf etc directory to protect.
    *
-   * @see #from(PxeConfig, Path, Path)
+   * @see #from(Map, Path, Path)
    */
-  public static PxeSettings from(PxeConfig c, Path dataDir) {
-    return from(c, dataDir, null);
+  public static PxeSettings from(Map<String, ?> properties, Path dataDir) {
+    return from(properties, dataDir, null);
   }
 
   /**
-   * Validates a configuration.
+   * Reads and validates a configuration.
    *
-   * @param c the configuration as ConfigAdmin delivered it
+   * @param properties the configuration as ConfigAdmin delivers it; absent keys get the defaults of
+   *     {@link PxeConfig}, other keys are ignored
    * @param dataDir the directory relative defaults live under (Karaf's {@code karaf.data})
    * @param etcDir Karaf's {@code karaf.etc}, never read as an image; null when not known
    * @return the settings
-   * @throws IllegalArgumentException naming every bad key, its value and what is allowed
+   * @throws ConfigProblems.InvalidConfigurationException naming every bad key, its value and what
+   *     is allowed
    */
-  public static PxeSettings from(PxeConfig c, Path dataDir, Path etcDir) {
-    List<String> errors = new ArrayList<>();
-    InetAddress tftpAddress = ipv4("tftp_address", c.tftp__address(), errors);
-    InetAddress httpAddress = ipv4("http_address", c.http__address(), errors);
-    int tftpPort = range("tftp_port", c.tftp__port(), 1, 65535, errors);
-    int httpPort = range("http_port", c.http__port(), 1, 65535, errors);
-    Path tftpRoot = path(c.tftp__root(), dataDir.resolve("amtpxe").resolve("tftpboot"));
-    Path httpRoot = path(c.http__root(), tftpRoot);
-    Path cacheDir = path(c.image__cache__dir(), dataDir.resolve("amtpxe").resolve("master_images"));
-    if (cacheDir.startsWith(tftpRoot) || cacheDir.startsWith(httpRoot)) {
-      errors.add(
-          "image_cache_dir="
-              + cacheDir
-              + " lies inside a served root; choose a directory beside tftp_root/http_root on the"
-              + " same filesystem");
-    }
-    HttpTls httpTls = httpTls(c, errors);
+  public static PxeSettings from(Map<String, ?> properties, Path dataDir, Path etcDir) {
+    ConfigProblems problems = new ConfigProblems(PxeConfig.PID);
+    PxeConfig c = TypedConfig.read(PxeConfig.class, properties, problems);
+    InetAddress tftpAddress = ipv4("tftp_address", c.tftp__address(), problems);
+    InetAddress httpAddress = ipv4("http_address", c.http__address(), problems);
+    int tftpPort = problems.integer("tftp_port", c.tftp__port(), 1, 65535);
+    int httpPort = problems.integer("http_port", c.http__port(), 1, 65535);
+    Path tftpRoot =
+        path("tftp_root", c.tftp__root(), dataDir.resolve("amtpxe").resolve("tftpboot"), problems);
+    Path httpRoot = path("http_root", c.http__root(), tftpRoot, problems);
+    Path cacheDir =
+        path(
+            "image_cache_dir",
+            c.image__cache__dir(),
+            dataDir.resolve("amtpxe").resolve("master_images"),
+            problems);
+    problems.check(
+        "image_cache_dir",
+        cacheDir,
+        !cacheDir.startsWith(tftpRoot) && !cacheDir.startsWith(httpRoot),
+        "must lie outside tftp_root and http_root, beside them on the same filesystem");
+    HttpTls httpTls = httpTls(c, problems);
     String httpUrl = stripSlash(c.http__url().trim());
     if (httpUrl.isEmpty()) {
       if (httpAddress != null && !httpAddress.isAnyLocalAddress()) {
@@ -120,98 +136,86 @@ public record PxeSettings(
                 + httpPort;
       }
     } else {
-      httpUrl = httpUrl("http_url", httpUrl, errors);
+      httpUrl = httpUrl("http_url", httpUrl, problems);
     }
     String apiUrl = stripSlash(c.api__url().trim());
     if (!apiUrl.isEmpty()) {
-      apiUrl = httpUrl("api_url", apiUrl, errors);
+      apiUrl = httpUrl("api_url", apiUrl, problems);
     }
     BootMode bootMode = null;
     try {
       bootMode = BootMode.parse(c.default__boot__mode());
     } catch (IllegalArgumentException e) {
-      errors.add("default_boot_mode=" + c.default__boot__mode() + ": " + e.getMessage());
+      problems.add(
+          "default_boot_mode",
+          c.default__boot__mode(),
+          "must be one of "
+              + String.join(", ", Arrays.stream(BootMode.values()).map(BootMode::value).toList()));
     }
     List<String> disks = new ArrayList<>();
+    List<String> badDisks = new ArrayList<>();
     for (String d : c.disk__devices().split(",")) {
       String disk = d.trim();
       if (disk.isEmpty()) {
         continue;
       }
       if (!DISK.matcher(disk).matches()) {
-        errors.add("disk_devices contains '" + disk + "': use device names like sda or vda");
+        badDisks.add("'" + disk + "'");
       }
       disks.add(disk);
     }
-    if (disks.isEmpty()) {
-      errors.add("disk_devices is empty: name at least one disk, e.g. sda,vda");
+    if (!badDisks.isEmpty()) {
+      problems.add(
+          "disk_devices",
+          c.disk__devices(),
+          "must list device names like sda or vda (" + notOne(badDisks) + ")");
+    } else if (disks.isEmpty()) {
+      problems.add("disk_devices", c.disk__devices(), "must name at least one disk, e.g. sda,vda");
     }
     String append = c.pxe__append__params().trim();
-    if (append.contains("\n") || append.contains("\r")) {
-      errors.add("pxe_append_params must be one line");
-    }
-    int blksize = range("tftp_max_block_size", c.tftp__max__block__size(), 8, 65464, errors);
-    int window = range("tftp_max_window_size", c.tftp__max__window__size(), 1, 64, errors);
-    int timeoutMs = range("tftp_timeout_ms", c.tftp__timeout__ms(), 10, 255_000, errors);
+    problems.check(
+        "pxe_append_params",
+        append,
+        !append.contains("\n") && !append.contains("\r"),
+        "must be one line");
+    int blksize = problems.integer("tftp_max_block_size", c.tftp__max__block__size(), 8, 65464);
+    int window = problems.integer("tftp_max_window_size", c.tftp__max__window__size(), 1, 64);
+    int timeoutMs = problems.integer("tftp_timeout_ms", c.tftp__timeout__ms(), 10, 255_000);
     int maxTimeout =
-        range("tftp_max_timeout_seconds", c.tftp__max__timeout__seconds(), 1, 255, errors);
-    if (maxTimeout >= 1 && maxTimeout <= 255 && timeoutMs > maxTimeout * 1000) {
+        problems.integer("tftp_max_timeout_seconds", c.tftp__max__timeout__seconds(), 1, 255);
+    if (problems.valid("tftp_timeout_ms", "tftp_max_timeout_seconds")) {
       // Otherwise a client asking no timeout would get a longer one than a client asking one.
-      errors.add(
-          "tftp_timeout_ms="
-              + timeoutMs
-              + ": must not exceed tftp_max_timeout_seconds="
+      problems.check(
+          "tftp_timeout_ms",
+          timeoutMs,
+          timeoutMs <= maxTimeout * 1000,
+          "must not exceed tftp_max_timeout_seconds="
               + maxTimeout
               + " ("
               + maxTimeout * 1000
-              + " ms); lower tftp_timeout_ms or raise tftp_max_timeout_seconds");
+              + " ms): lower tftp_timeout_ms or raise tftp_max_timeout_seconds");
     }
-    int retries = range("tftp_retries", c.tftp__retries(), 0, 100, errors);
+    int retries = problems.integer("tftp_retries", c.tftp__retries(), 0, 100);
     int lifetime =
-        range(
-            "tftp_transfer_lifetime_seconds",
-            c.tftp__transfer__lifetime__seconds(),
-            10,
-            86_400,
-            errors);
-    int transfers = range("tftp_max_transfers", c.tftp__max__transfers(), 1, 10_000, errors);
+        problems.integer(
+            "tftp_transfer_lifetime_seconds", c.tftp__transfer__lifetime__seconds(), 10, 86_400);
+    int transfers = problems.integer("tftp_max_transfers", c.tftp__max__transfers(), 1, 10_000);
     int perClient =
-        range(
-            "tftp_max_transfers_per_client",
-            c.tftp__max__transfers__per__client(),
-            1,
-            10_000,
-            errors);
-    long sizeMb = c.image__cache__size__mb();
-    if (sizeMb < 0) {
-      errors.add("image_cache_size_mb=" + sizeMb + ": must be 0 or more");
-    }
-    long ttl = c.image__cache__ttl__minutes();
-    if (ttl < 0) {
-      errors.add("image_cache_ttl_minutes=" + ttl + ": must be 0 or more");
-    }
+        problems.integer(
+            "tftp_max_transfers_per_client", c.tftp__max__transfers__per__client(), 1, 10_000);
+    long sizeMb = problems.integer("image_cache_size_mb", c.image__cache__size__mb(), 0, MAX_MB);
+    long ttl =
+        problems.integer("image_cache_ttl_minutes", c.image__cache__ttl__minutes(), 0, MAX_MINUTES);
     int download =
-        range(
-            "image_download_timeout_seconds",
-            c.image__download__timeout__seconds(),
-            1,
-            86_400,
-            errors);
-    int notifyPort = range("notify_port", c.notify__port(), 1, 65535, errors);
+        problems.integer(
+            "image_download_timeout_seconds", c.image__download__timeout__seconds(), 1, 86_400);
+    int notifyPort = problems.integer("notify_port", c.notify__port(), 1, 65535);
     int notifyTimeout =
-        range("notify_timeout_seconds", c.notify__timeout__seconds(), 1, 3600, errors);
+        problems.integer("notify_timeout_seconds", c.notify__timeout__seconds(), 1, 3600);
+    int amtWait = problems.integer("amt_wait", c.amt__wait(), 0, 600);
     ImageSourcePolicy imageSources =
-        imageSources(c, dataDir, etcDir, tftpRoot, httpRoot, cacheDir, download, errors);
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Invalid configuration "
-              + PxeConfig.PID
-              + ": "
-              + String.join("; ", errors)
-              + ". Fix etc/"
-              + PxeConfig.PID
-              + ".cfg; the previous configuration stays in force.");
-    }
+        imageSources(c, dataDir, etcDir, tftpRoot, httpRoot, cacheDir, download, problems);
+    problems.throwIfAny();
     return new PxeSettings(
         c.tftp__enabled(),
         tftpAddress,
@@ -242,7 +246,13 @@ public record PxeSettings(
         Duration.ofSeconds(notifyTimeout),
         c.rearm__before__reboot(),
         imageSources,
-        httpTls);
+        httpTls,
+        Duration.ofSeconds(amtWait));
+  }
+
+  /** The settings a configuration without any key gives: the defaults of {@link PxeConfig}. */
+  public static PxeSettings defaults(Path dataDir) {
+    return from(Map.of(), dataDir);
   }
 
   /**
@@ -250,26 +260,27 @@ public record PxeSettings(
    * refused with the configuration rather than when the server starts. No message carries the
    * password.
    */
-  private static HttpTls httpTls(PxeConfig c, List<String> errors) {
+  private static HttpTls httpTls(PxeConfig c, ConfigProblems problems) {
     String path = c.http__tls__keystore().trim();
     String password = c.http__tls__keystore__password();
+    String key = "http_tls_keystore";
     if (path.isEmpty()) {
-      if (!password.isEmpty()) {
-        errors.add(
-            "http_tls_keystore_password is set but http_tls_keystore is not: set both for"
-                + " HTTPS, or neither");
-      }
+      problems.check(
+          "http_tls_keystore_password",
+          password,
+          password.isEmpty(),
+          "must be empty when http_tls_keystore is: set both for HTTPS, or neither");
       return null;
     }
     Path keystore;
     try {
       keystore = Path.of(path);
     } catch (InvalidPathException e) {
-      errors.add("http_tls_keystore=" + path + ": not a path");
+      problems.add(key, path, "must be the absolute path of a PKCS12 file");
       return null;
     }
     if (!keystore.isAbsolute() || !Files.isRegularFile(keystore)) {
-      errors.add("http_tls_keystore=" + path + ": must be the absolute path of a PKCS12 file");
+      problems.add(key, path, "must be the absolute path of a PKCS12 file");
       return null;
     }
     try (var in = Files.newInputStream(keystore)) {
@@ -280,20 +291,20 @@ public record PxeSettings(
         hasKey |= ks.isKeyEntry(alias);
       }
       if (!hasKey) {
-        errors.add("http_tls_keystore=" + path + ": holds no private key");
+        problems.add(key, path, "must hold a private key");
         return null;
       }
     } catch (IOException e) {
-      errors.add(
-          "http_tls_keystore="
-              + path
-              + ": cannot be read as a PKCS12 keystore with http_tls_keystore_password"
+      problems.add(
+          key,
+          path,
+          "must be a PKCS12 keystore that http_tls_keystore_password opens"
               + (e.getCause() instanceof UnrecoverableKeyException
                   ? " (wrong password)"
                   : " (" + e.getClass().getSimpleName() + ")"));
       return null;
     } catch (GeneralSecurityException e) {
-      errors.add("http_tls_keystore=" + path + ": " + e.getClass().getSimpleName());
+      problems.add(key, path, "must be a PKCS12 keystore (" + e.getClass().getSimpleName() + ")");
       return null;
     }
     return new HttpTls(keystore, password);
@@ -312,7 +323,7 @@ public record PxeSettings(
       Path httpRoot,
       Path cacheDir,
       int downloadSeconds,
-      List<String> errors) {
+      ConfigProblems problems) {
     Path data = dataDir.toAbsolutePath().normalize();
     Map<Path, String> protectedDirs = new LinkedHashMap<>();
     ImageSourcePolicy.SYSTEM_DIRS.forEach(p -> protectedDirs.put(p, p.toString()));
@@ -325,8 +336,10 @@ public record PxeSettings(
     protectedDirs.putIfAbsent(httpRoot, "http_root " + httpRoot);
     protectedDirs.putIfAbsent(cacheDir, "image_cache_dir " + cacheDir);
     List<Path> exempt = List.of(data.resolve("amtpxe").resolve("images"));
+    String imageDirs = c.image__dirs();
     List<Path> dirs = new ArrayList<>();
-    for (String part : c.image__dirs().split(",")) {
+    List<String> notAbsolute = new ArrayList<>();
+    for (String part : imageDirs.split(",")) {
       String v = part.trim();
       if (v.isEmpty()) {
         continue;
@@ -335,25 +348,26 @@ public record PxeSettings(
       try {
         dir = Path.of(v.replace("${karaf.data}", data.toString()));
       } catch (InvalidPathException e) {
-        errors.add("image_dirs contains '" + v + "': not a path");
+        notAbsolute.add("'" + v + "'");
         continue;
       }
       if (!dir.isAbsolute()) {
-        errors.add("image_dirs contains '" + v + "': must be an absolute directory");
+        notAbsolute.add("'" + v + "'");
         continue;
       }
       dirs.add(dir.normalize());
     }
-    long maxMb = c.image__max__size__mb();
-    if (maxMb < 1 || maxMb > MAX_IMAGE_MB) {
-      errors.add("image_max_size_mb=" + maxMb + ": must be between 1 and " + MAX_IMAGE_MB);
+    if (!notAbsolute.isEmpty()) {
+      problems.add(
+          "image_dirs", imageDirs, "must list absolute directories (" + notOne(notAbsolute) + ")");
     }
+    long maxMb = problems.integer("image_max_size_mb", c.image__max__size__mb(), 1, MAX_IMAGE_MB);
     ImageSourcePolicy policy =
         new ImageSourcePolicy(
             dirs,
             List.copyOf(protectedDirs.keySet()),
             exempt,
-            allowedHosts(c.image__url__allowed__hosts(), errors),
+            allowedHosts(c.image__url__allowed__hosts(), problems),
             Math.max(1, Math.min(maxMb, MAX_IMAGE_MB)) * 1024 * 1024,
             Duration.ofSeconds(downloadSeconds));
     for (Path dir : dirs) {
@@ -377,15 +391,17 @@ public record PxeSettings(
         }
       }
       if (contained != null || within != null) {
-        errors.add(
-            "image_dirs contains "
+        problems.add(
+            "image_dirs",
+            imageDirs,
+            "must not contain "
                 + dir
                 + (real.equals(dir) ? "" : " (really " + real + ")")
                 + ", which "
                 + (contained != null
                     ? "is or contains " + contained
                     : "lies in " + protectedDirs.get(within))
-                + ": images must come from a directory of their own, e.g. /srv/images or "
+                + ": images come from a directory of their own, e.g. /srv/images or "
                 + exempt.get(0));
       }
     }
@@ -400,8 +416,9 @@ public record PxeSettings(
     return only.isProtected(path);
   }
 
-  private static List<String> allowedHosts(String value, List<String> errors) {
+  private static List<String> allowedHosts(String value, ConfigProblems problems) {
     List<String> hosts = new ArrayList<>();
+    List<String> bad = new ArrayList<>();
     for (String part : value.split(",")) {
       String h = part.trim().toLowerCase(Locale.ROOT);
       while (h.endsWith(".")) {
@@ -413,15 +430,25 @@ public record PxeSettings(
       String name = h.startsWith("*.") ? h.substring(2) : h;
       if (!HOST.matcher(name).matches()
           && !(!h.startsWith("*.") && IPV6_LITERAL.matcher(h).matches())) {
-        errors.add(
-            "image_url_allowed_hosts contains '"
-                + part.trim()
-                + "': use host names, IP addresses ([::1] for IPv6) or *.example.org");
+        bad.add("'" + part.trim() + "'");
         continue;
       }
       hosts.add(h);
     }
+    if (!bad.isEmpty()) {
+      problems.add(
+          "image_url_allowed_hosts",
+          value,
+          "must list host names, IP addresses ([::1] for IPv6) or *.example.org ("
+              + notOne(bad)
+              + ")");
+    }
     return hosts;
+  }
+
+  /** {@code 'a' is not one}, {@code 'a', 'b' are not}. */
+  private static String notOne(List<String> items) {
+    return String.join(", ", items) + (items.size() == 1 ? " is not one" : " are not");
   }
 
   /** Whether TFTP and HTTP serve one directory. */
@@ -429,49 +456,43 @@ public record PxeSettings(
     return tftpRoot.equals(httpRoot);
   }
 
-  private static InetAddress ipv4(String key, String value, List<String> errors) {
+  private static InetAddress ipv4(String key, String value, ConfigProblems problems) {
     String v = value.trim();
-    if (!IPV4.matcher(v).matches()) {
-      errors.add(key + "=" + value + ": not an IPv4 address (use 0.0.0.0 for every interface)");
-      return null;
-    }
-    boolean valid = Arrays.stream(v.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255);
-    if (!valid) {
-      errors.add(key + "=" + value + ": not an IPv4 address");
+    String requirement = "must be an IPv4 address (0.0.0.0 for every interface)";
+    if (!IPV4.matcher(v).matches()
+        || !Arrays.stream(v.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255)) {
+      problems.add(key, value, requirement);
       return null;
     }
     try {
       return InetAddress.getByName(v); // a literal: no lookup
     } catch (UnknownHostException e) {
-      errors.add(key + "=" + value + ": " + e.getMessage());
+      problems.add(key, value, requirement);
       return null;
     }
   }
 
-  private static int range(String key, int value, int min, int max, List<String> errors) {
-    if (value < min || value > max) {
-      errors.add(key + "=" + value + ": must be between " + min + " and " + max);
-    }
-    return value;
-  }
-
-  private static Path path(String value, Path fallback) {
+  private static Path path(String key, String value, Path fallback, ConfigProblems problems) {
     String v = value.trim();
-    return (v.isEmpty() ? fallback : Path.of(v)).toAbsolutePath().normalize();
+    try {
+      return (v.isEmpty() ? fallback : Path.of(v)).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      problems.add(key, value, "must be a directory path");
+      return fallback.toAbsolutePath().normalize();
+    }
   }
 
-  private static String httpUrl(String key, String value, List<String> errors) {
+  private static String httpUrl(String key, String value, ConfigProblems problems) {
     try {
       URI uri = new URI(value);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        errors.add(
-            key + "=" + value + ": must be an http(s) URL with a host, e.g. http://10.0.0.1:8080");
+        problems.add(key, value, "must be an http(s) URL with a host, e.g. http://10.0.0.1:8080");
       } else if (uri.getQuery() != null || uri.getFragment() != null) {
-        errors.add(key + "=" + value + ": must not carry a query or fragment");
+        problems.add(key, value, "must not carry a query or fragment");
       }
     } catch (java.net.URISyntaxException e) {
-      errors.add(key + "=" + value + ": not a URL (" + e.getReason() + ")");
+      problems.add(key, value, "must be an http(s) URL (" + e.getReason() + ")");
     }
     return value;
   }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.ManagementInterface;
@@ -13,14 +14,10 @@ import org.amtpxe.pxe.internal.NetbootService;
 import org.amtpxe.pxe.internal.config.PxeConfig;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code pxe_amt} driver: AMT power and management (services from the AMT bundle, with {@code
@@ -28,24 +25,15 @@ import org.slf4j.LoggerFactory;
  * up per call, so installing or updating the AMT bundle never restarts this component. While none
  * is present, a call waits up to {@code amt_wait} seconds (PID {@value PxeConfig#PID}) after the
  * services went missing, which covers the gap of a bundle update; after that, power and management
- * calls fail with {@link DriverUnavailableException}.
+ * calls fail with {@link DriverUnavailableException}. {@code amt_wait} is read, like every key of
+ * the PID, by {@link NetbootService} through {@link org.amtpxe.pxe.internal.config.PxeSettings}:
+ * this component has no configuration of its own, so a bad value is reported once, with the others.
  */
-@Component(
-    service = BareMetalDriver.class,
-    property = BareMetalDriver.NAME_PROPERTY + "=pxe_amt",
-    configurationPid = PxeConfig.PID,
-    configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = BareMetalDriver.class, property = BareMetalDriver.NAME_PROPERTY + "=pxe_amt")
 public final class PxeAmtDriver implements BareMetalDriver {
-  private static final Logger LOG = LoggerFactory.getLogger(PxeAmtDriver.class);
 
   /** The driver name. */
   public static final String NAME = "pxe_amt";
-
-  /** The configuration key of the wait for AMT services, in seconds. */
-  static final String AMT_WAIT = "amt_wait";
-
-  /** The default {@value #AMT_WAIT}: longer than bundle-amt's default drain_timeout (30 s). */
-  static final Duration DEFAULT_AMT_WAIT = Duration.ofSeconds(40);
 
   static final String UNAVAILABLE =
       "the AMT driver bundle is not installed or not active; install feature amtpxe-amt";
@@ -63,14 +51,16 @@ public final class PxeAmtDriver implements BareMetalDriver {
   /** Notified whenever an AMT service arrives. */
   private final Object arrivals = new Object();
 
-  private volatile Duration amtWait;
+  /** amt_wait in force. */
+  private final Supplier<Duration> amtWait;
+
   // System.nanoTime() when an AMT service type was last found missing (or the driver started).
   private volatile long missingSince = System.nanoTime();
 
+  /** The driver with the deploy and amt_wait of network boot's configuration in force. */
   @Activate
-  public PxeAmtDriver(@Reference NetbootService netboot, Map<String, Object> properties) {
-    this(netboot.deploy(), DEFAULT_AMT_WAIT);
-    modified(properties);
+  public PxeAmtDriver(@Reference NetbootService netboot) {
+    this(netboot.deploy(), () -> netboot.settings().amtWait());
   }
 
   /** A driver that fails at once while no AMT service is present. */
@@ -79,39 +69,17 @@ public final class PxeAmtDriver implements BareMetalDriver {
   }
 
   PxeAmtDriver(DeployInterface deploy, Duration amtWait) {
+    this(deploy, () -> amtWait);
+  }
+
+  PxeAmtDriver(DeployInterface deploy, Supplier<Duration> amtWait) {
     this.deploy = deploy;
     this.amtWait = amtWait;
   }
 
-  /** Applies {@value #AMT_WAIT}; a bad value is logged and the current one stays. */
-  @Modified
-  void modified(Map<String, Object> properties) {
-    Object raw = properties.get(AMT_WAIT);
-    if (raw == null) {
-      amtWait = DEFAULT_AMT_WAIT;
-      return;
-    }
-    try {
-      int seconds = Integer.parseInt(String.valueOf(raw).trim());
-      if (seconds >= 0 && seconds <= 600) {
-        amtWait = Duration.ofSeconds(seconds);
-        return;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    LOG.error(
-        "Invalid configuration {}: {}='{}' is not an integer in 0-600 (seconds). The previous"
-            + " value, {} s, stays in force.",
-        PxeConfig.PID,
-        AMT_WAIT,
-        raw,
-        amtWait.toSeconds());
-  }
-
   /** The wait for AMT services in force. */
-  Duration amtWait() {
-    return amtWait;
+  public Duration amtWait() {
+    return amtWait.get();
   }
 
   @Reference(
@@ -166,7 +134,7 @@ public final class PxeAmtDriver implements BareMetalDriver {
     if (best.isPresent()) {
       return best;
     }
-    long deadline = missingSince + amtWait.toNanos();
+    long deadline = missingSince + amtWait().toNanos();
     synchronized (arrivals) {
       while ((best = services.best()).isEmpty() && deadline - System.nanoTime() > 0) {
         try {

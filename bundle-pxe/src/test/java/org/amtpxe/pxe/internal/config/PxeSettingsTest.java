@@ -62,7 +62,7 @@ class PxeSettingsTest {
   @Test
   void imageDirsThatOverlapWhatIsNeverReadAreRefusedByName() {
     String[][] bad = {
-      {"images", "must be an absolute directory"},
+      {"images", "must list absolute directories ('images' is not one)"},
       {"/", "is or contains /dev"},
       {"/etc/images", "lies in /etc"},
       {"/proc", "is or contains /proc"},
@@ -77,8 +77,8 @@ class PxeSettingsTest {
     for (String[] b : bad) {
       assertThatThrownBy(() -> with(Map.of("image_dirs", "/srv/images," + b[0])))
           .as(b[0])
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("image_dirs contains")
+          .isInstanceOf(ConfigProblems.InvalidConfigurationException.class)
+          .hasMessageContaining("image_dirs=/srv/images," + b[0] + ": must ")
           .hasMessageContaining(b[0])
           .hasMessageContaining(b[1]);
     }
@@ -89,7 +89,7 @@ class PxeSettingsTest {
     Path link = Files.createSymbolicLink(tmp.resolve("images"), Path.of("/etc"));
     assertThatThrownBy(() -> with(Map.of("image_dirs", link.toString())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("image_dirs contains " + link + " (really /etc)")
+        .hasMessageContaining("must not contain " + link + " (really /etc)")
         .hasMessageContaining("/etc");
   }
 
@@ -104,9 +104,10 @@ class PxeSettingsTest {
                         "image_max_size_mb",
                         0L)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("image_url_allowed_hosts contains 'bad host!'")
-        .hasMessageContaining("image_url_allowed_hosts contains '*.'")
-        .hasMessageContaining("image_max_size_mb=0: must be between 1 and 16777216");
+        .hasMessageContaining(
+            "image_url_allowed_hosts=ok.example.org, bad host!, *.: must list host names, IP"
+                + " addresses ([::1] for IPv6) or *.example.org ('bad host!', '*.' are not)")
+        .hasMessageContaining("image_max_size_mb=0: must be an integer in 1-16777216");
     assertThatThrownBy(() -> with(Map.of("image_max_size_mb", 16L * 1024 * 1024 + 1)))
         .hasMessageContaining("image_max_size_mb=16777217");
     assertThatThrownBy(() -> with(Map.of("image_download_timeout_seconds", 0)))
@@ -161,14 +162,23 @@ class PxeSettingsTest {
                             "image_cache_dir", "/srv/tftpboot/master",
                             "tftp_root", "/srv/tftpboot")),
                     data))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("tftp_port=70000")
-        .hasMessageContaining("tftp_address=10.0.0.300")
-        .hasMessageContaining("api_url=ftp://x")
-        .hasMessageContaining("default_boot_mode=efi")
-        .hasMessageContaining("tftp_max_block_size=4")
-        .hasMessageContaining("image_cache_dir")
-        .hasMessageContaining("previous configuration stays");
+        .isInstanceOfSatisfying(
+            ConfigProblems.InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "tftp_address=10.0.0.300: must be an IPv4 address (0.0.0.0 for every"
+                            + " interface)",
+                        "tftp_port=70000: must be an integer in 1-65535",
+                        "image_cache_dir=/srv/tftpboot/master: must lie outside tftp_root and"
+                            + " http_root, beside them on the same filesystem",
+                        "api_url=ftp://x: must be an http(s) URL with a host, e.g."
+                            + " http://10.0.0.1:8080",
+                        "default_boot_mode=efi: must be one of bios, uefi",
+                        "tftp_max_block_size=4: must be an integer in 8-65464"))
+        .hasMessageStartingWith("Invalid configuration org.amtpxe.pxe: ")
+        .hasMessageEndingWith(
+            ". Fix etc/org.amtpxe.pxe.cfg; the previous configuration stays in force.");
   }
 
   @Test
@@ -188,17 +198,18 @@ class PxeSettingsTest {
     record Bad(String key, int value, String range) {}
     for (Bad bad :
         List.of(
-            new Bad("tftp_max_timeout_seconds", 0, "between 1 and 255"),
-            new Bad("tftp_max_timeout_seconds", 256, "between 1 and 255"),
-            new Bad("tftp_transfer_lifetime_seconds", 9, "between 10 and 86400"),
-            new Bad("tftp_transfer_lifetime_seconds", 86_401, "between 10 and 86400"),
-            new Bad("tftp_max_transfers_per_client", 0, "between 1 and 10000"),
-            new Bad("tftp_max_transfers_per_client", 10_001, "between 1 and 10000"))) {
+            new Bad("tftp_max_timeout_seconds", 0, "1-255"),
+            new Bad("tftp_max_timeout_seconds", 256, "1-255"),
+            new Bad("tftp_transfer_lifetime_seconds", 9, "10-86400"),
+            new Bad("tftp_transfer_lifetime_seconds", 86_401, "10-86400"),
+            new Bad("tftp_max_transfers_per_client", 0, "1-10000"),
+            new Bad("tftp_max_transfers_per_client", 10_001, "1-10000"))) {
       assertThatThrownBy(
               () -> PxeSettings.from(TestConfigs.config(Map.of(bad.key(), bad.value())), data))
           .as(bad.toString())
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(bad.key() + "=" + bad.value() + ": must be " + bad.range())
+          .hasMessageContaining(
+              bad.key() + "=" + bad.value() + ": must be an integer in " + bad.range())
           .hasMessageContaining("previous configuration stays");
     }
   }
@@ -208,8 +219,8 @@ class PxeSettingsTest {
     assertThatThrownBy(
             () -> PxeSettings.from(TestConfigs.config(Map.of("tftp_timeout_ms", 6000)), data))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("tftp_timeout_ms=6000")
-        .hasMessageContaining("tftp_max_timeout_seconds=5 (5000 ms)");
+        .hasMessageContaining(
+            "tftp_timeout_ms=6000: must not exceed tftp_max_timeout_seconds=5 (5000 ms)");
     PxeSettings s =
         PxeSettings.from(
             TestConfigs.config(Map.of("tftp_timeout_ms", 6000, "tftp_max_timeout_seconds", 6)),
@@ -239,14 +250,63 @@ class PxeSettingsTest {
                         keystore.toString(),
                         "http_tls_keystore_password",
                         "wrong-pw")))
-        .hasMessageContaining("http_tls_keystore=" + keystore)
-        .hasMessageContaining("wrong password")
+        .hasMessageContaining(
+            "http_tls_keystore="
+                + keystore
+                + ": must be a PKCS12 keystore that http_tls_keystore_password opens (wrong"
+                + " password)")
         .hasMessageNotContaining("wrong-pw");
     assertThatThrownBy(() -> with(Map.of("http_tls_keystore_password", "s3cret-pw")))
-        .hasMessageContaining("http_tls_keystore_password is set but http_tls_keystore is not")
+        .hasMessageContaining(
+            "http_tls_keystore_password=(not shown): must be empty when http_tls_keystore is")
         .hasMessageNotContaining("s3cret-pw");
     assertThatThrownBy(() -> with(Map.of("http_tls_keystore", "boot.p12")))
         .hasMessageContaining("http_tls_keystore=boot.p12: must be the absolute path");
     assertThat(with(Map.of()).httpTls()).isNull();
+  }
+
+  /**
+   * Felix SCR 2.2.6 would throw a ComponentException naming no key for the integers, and read "yes"
+   * as false: here each is named with its key and value, beside the other problems.
+   */
+  @Test
+  void valuesThatAreNotOfTheirTypeAreNamedWithTheirKey() {
+    assertThatThrownBy(
+            () ->
+                with(
+                    Map.of(
+                        "tftp_port", "sixty-nine",
+                        "image_max_size_mb", "1e6",
+                        "tftp_enabled", "yes",
+                        "amt_wait", "soon",
+                        "http_port", 0)))
+        .isInstanceOfSatisfying(
+            ConfigProblems.InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "tftp_port=sixty-nine: must be an integer in 1-65535",
+                        "http_port=0: must be an integer in 1-65535",
+                        "image_max_size_mb=1e6: must be an integer in 1-16777216",
+                        "amt_wait=soon: must be an integer in 0-600",
+                        "tftp_enabled=yes: must be true or false"));
+  }
+
+  @Test
+  void stringsAsAConfigurationFileGivesThemAreRead() {
+    PxeSettings s =
+        with(
+            Map.of(
+                "tftp_port", "69",
+                "tftp_enabled", "false",
+                "image_cache_size_mb", "10",
+                "amt_wait", " 7 "));
+    assertThat(s.tftpPort()).isEqualTo(69);
+    assertThat(s.tftpEnabled()).isFalse();
+    assertThat(s.imageCacheSizeBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(s.amtWait()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(PxeSettings.defaults(data).amtWait())
+        .isEqualTo(
+            Duration.ofSeconds((Integer) TypedConfig.defaults(PxeConfig.class).get("amt_wait")));
   }
 }

@@ -187,18 +187,4 @@ class PxeAmtDriverTest {
     assertThatThrownBy(() -> d.power().reboot(null, null)).hasMessage("AMT gone");
     assertThat(calls).containsExactly("v1.reboot");
   }
-
-  @Test
-  void amtWaitIsConfigurableAndABadValueKeepsThePreviousOne() {
-    PxeAmtDriver d = driver();
-
-    d.modified(Map.of("amt_wait", "7"));
-    assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
-    d.modified(Map.of("amt_wait", "soon"));
-    assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
-    d.modified(Map.of("amt_wait", "601"));
-    assertThat(d.amtWait()).isEqualTo(ofSeconds(7));
-    d.modified(Map.of());
-    assertThat(d.amtWait()).isEqualTo(PxeAmtDriver.DEFAULT_AMT_WAIT);
-  }
 }
