@@ -5,7 +5,7 @@ import java.util.Hashtable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The conductor as a DS component: turns its configuration into a {@link ConductorRuntime} and
- * registers the {@link ConductorService} for the shell commands. Starting and reconfiguring happen
- * on the component's own lifecycle thread, so activation never waits for the database or the
- * network; an invalid configuration is logged and the running one stays.
+ * registers the {@link Conductor} for the shell commands. Starting and reconfiguring happen on the
+ * component's own lifecycle thread, so activation never waits for the database or the network; an
+ * invalid configuration is logged and the running one stays.
  */
 @Component(
     immediate = true,
@@ -40,7 +40,7 @@ public class ConductorComponent {
   private final Path dataDir;
   private final Path etcDir;
   private ConductorRuntime runtime;
-  private ServiceRegistration<ConductorService> registration;
+  private ServiceRegistration<Conductor> registration;
 
   @Activate
   public ConductorComponent(
@@ -104,8 +104,7 @@ public class ConductorComponent {
 
   private void startRuntime(Settings settings) throws Exception {
     runtime = ConductorRuntime.start(settings, drivers);
-    registration =
-        context.registerService(ConductorService.class, runtime.service(), new Hashtable<>());
+    registration = context.registerService(Conductor.class, runtime.service(), new Hashtable<>());
   }
 
   private void stopRuntime() {

@@ -12,18 +12,17 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
-import org.amtpxe.conductor.internal.lock.NodeLocks;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
-import org.amtpxe.conductor.internal.service.Workers;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.store.SchemaMigrator;
+import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.sync.StartupRecovery;
+import org.amtpxe.conductor.internal.task.Workers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService scheduler;
   private final PowerSync sync;
-  private final ConductorService service;
+  private final Conductor service;
   private final ApiServer server;
 
   private ConductorRuntime(
@@ -49,7 +48,7 @@ public final class ConductorRuntime implements AutoCloseable {
       ThreadPoolExecutor workers,
       ScheduledExecutorService scheduler,
       PowerSync sync,
-      ConductorService service,
+      Conductor service,
       ApiServer server) {
     this.settings = settings;
     this.database = database;
@@ -74,10 +73,8 @@ public final class ConductorRuntime implements AutoCloseable {
     try {
       database = Database.open(s.dbUrl(), s.dbUser(), s.dbPassword(), s.workerThreads() + 16);
       new SchemaMigrator(database).migrate();
-      NodeStore store = new NodeStore(database, Clock.systemUTC());
+      Store store = new Store(database, Clock.systemUTC());
       String host = s.resolvedHost();
-      new StartupRecovery(store, host).recover();
-      NodeLocks locks = new NodeLocks(store, host);
       // NOTE: the queue itself is unbounded; Workers admits at most threads + queue operations, and
       // refuses the next one before its state is written (a refused execute() came too late).
       workers =
@@ -88,12 +85,13 @@ public final class ConductorRuntime implements AutoCloseable {
               TimeUnit.SECONDS,
               new LinkedBlockingQueue<>(),
               threads("amtpxe-worker"));
-      ConductorService service =
-          new ConductorService(
-              store, drivers, locks, new Workers(workers, s.workerThreads() + s.workerQueue()));
+      Conductor service =
+          Conductor.create(
+              store, host, drivers, new Workers(workers, s.workerThreads() + s.workerQueue()));
+      new StartupRecovery(service.tasks()).recover();
       sync =
           new PowerSync(
-              store, drivers, locks, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
+              service.tasks(), drivers, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
       scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
       schedule(scheduler, s, sync, service);
       Authenticator auth = authenticator(s);
@@ -149,7 +147,7 @@ public final class ConductorRuntime implements AutoCloseable {
   }
 
   private static void schedule(
-      ScheduledExecutorService scheduler, Settings s, PowerSync sync, ConductorService service) {
+      ScheduledExecutorService scheduler, Settings s, PowerSync sync, Conductor service) {
     if (!s.syncInterval().isZero()) {
       periodically(
           scheduler,
@@ -168,7 +166,7 @@ public final class ConductorRuntime implements AutoCloseable {
           scheduler,
           s.callbackCheckInterval().toSeconds(),
           "Deploy callback timeout check",
-          () -> service.failExpiredCallbacks(s.callbackTimeout()));
+          () -> service.ramdisk().failExpiredCallbacks(s.callbackTimeout()));
     }
   }
 
@@ -248,7 +246,7 @@ public final class ConductorRuntime implements AutoCloseable {
     return settings;
   }
 
-  public ConductorService service() {
+  public Conductor service() {
     return service;
   }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.testing.Http;
 import org.junit.jupiter.api.Test;
@@ -46,14 +46,14 @@ class ConductorComponentTest {
             });
   }
 
-  private ConductorService awaitService(Object not) throws InterruptedException {
+  private Conductor awaitService(Object not) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       if (!registered.isEmpty() && registered.get(0) != not) {
-        return (ConductorService) registered.get(0);
+        return (Conductor) registered.get(0);
       }
       Thread.sleep(25);
     }
-    throw new AssertionError("no ConductorService registered");
+    throw new AssertionError("no Conductor registered");
   }
 
   private Map<String, Object> config(int port) {
@@ -74,8 +74,8 @@ class ConductorComponentTest {
     ConductorComponent component =
         new ConductorComponent(new DriverRegistry(), context(), Configs.of(config(0)));
     try {
-      ConductorService first = awaitService(null);
-      first.nodes(org.amtpxe.conductor.internal.store.NodeQuery.all());
+      Conductor first = awaitService(null);
+      first.nodes().nodes(org.amtpxe.conductor.internal.store.NodeQuery.all());
 
       component.modified(Configs.of(Map.of("api_port", -5, "sync_parallelism", 0)));
       component.modified(
@@ -91,7 +91,7 @@ class ConductorComponentTest {
         port = probe.getLocalPort();
       }
       component.modified(Configs.of(config(port)));
-      ConductorService second = awaitService(first);
+      Conductor second = awaitService(first);
       assertThat(second).isNotSameAs(first);
       assertThat(new Http("http://127.0.0.1:" + port).get("/v1").status()).isEqualTo(200);
     } finally {
@@ -106,13 +106,13 @@ class ConductorComponentTest {
     ConductorComponent component =
         new ConductorComponent(new DriverRegistry(), context(), Configs.of(config(0)));
     try {
-      ConductorService first = awaitService(null);
+      Conductor first = awaitService(null);
       try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         Map<String, Object> clash = new java.util.HashMap<>(config(busy.getLocalPort()));
         clash.put("db_url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         component.modified(Configs.of(clash));
-        ConductorService again = awaitService(first);
-        assertThat(again.host()).isEqualTo("component-test");
+        Conductor again = awaitService(first);
+        assertThat(again.nodes().host()).isEqualTo("component-test");
         assertThat(registered).hasSize(1);
       }
     } finally {

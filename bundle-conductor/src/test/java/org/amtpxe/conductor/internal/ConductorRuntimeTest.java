@@ -208,12 +208,12 @@ class ConductorRuntimeTest {
     String uuid = UUID.randomUUID().toString();
 
     try (ConductorRuntime first = ConductorRuntime.start(s, drivers)) {
-      first.service().createNode(Node.builder(uuid, "fake").name("keep").build());
+      first.service().nodes().createNode(Node.builder(uuid, "fake").name("keep").build());
       Http http = new Http("http://127.0.0.1:" + first.apiPort());
       assertThat(http.get("/v1/nodes/keep").status()).isEqualTo(200);
     }
     try (ConductorRuntime second = ConductorRuntime.start(s, drivers)) {
-      assertThat(second.service().node("keep").uuid()).isEqualTo(uuid);
+      assertThat(second.service().nodes().node("keep").uuid()).isEqualTo(uuid);
     }
   }
 
@@ -234,7 +234,8 @@ class ConductorRuntimeTest {
 
       assertThatThrownBy(() -> ConductorRuntime.start(samePort, drivers))
           .hasMessageContaining("ddress already in use");
-      assertThat(running.service().nodes(org.amtpxe.conductor.internal.store.NodeQuery.all()))
+      assertThat(
+              running.service().nodes().nodes(org.amtpxe.conductor.internal.store.NodeQuery.all()))
           .isEmpty();
     }
   }

@@ -20,8 +20,8 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.Caller;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.auth.Policy;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
-import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.store.StoreException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -75,7 +75,7 @@ public final class ApiHandler extends Handler.Abstract {
 
   static final Duration LOGIN_WINDOW = Duration.ofSeconds(60);
 
-  private final ConductorService service;
+  private final Conductor service;
   private final Authenticator authenticator;
   private final Options options;
   private final NodesResource nodes;
@@ -89,7 +89,7 @@ public final class ApiHandler extends Handler.Abstract {
    * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
    *     allowed on loopback, enforced by the caller)
    */
-  public ApiHandler(ConductorService service, Authenticator authenticator) {
+  public ApiHandler(Conductor service, Authenticator authenticator) {
     this(service, authenticator, Options.DEFAULT);
   }
 
@@ -99,7 +99,7 @@ public final class ApiHandler extends Handler.Abstract {
    *     allowed on loopback, enforced by the caller)
    * @param options the body deadline and whether credentials are refused over plain HTTP
    */
-  public ApiHandler(ConductorService service, Authenticator authenticator, Options options) {
+  public ApiHandler(Conductor service, Authenticator authenticator, Options options) {
     this.service = service;
     this.authenticator = authenticator;
     this.options = options;
@@ -270,7 +270,7 @@ public final class ApiHandler extends Handler.Abstract {
       return false;
     }
     String m = p.size() == 4 ? p.get(3) : req.param("method");
-    return service.isDeployCallback(m);
+    return service.ramdisk().isDeployCallback(m);
   }
 
   /**

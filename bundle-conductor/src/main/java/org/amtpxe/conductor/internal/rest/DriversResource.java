@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
-import org.amtpxe.conductor.internal.service.ConductorService;
 
 /** {@code /v1/drivers}: the drivers loaded now, and their parameters. */
 final class DriversResource {
@@ -24,9 +24,9 @@ final class DriversResource {
           "raid",
           "vendor");
 
-  private final ConductorService service;
+  private final Conductor service;
 
-  DriversResource(ConductorService service) {
+  DriversResource(Conductor service) {
     this.service = service;
   }
 
@@ -42,7 +42,7 @@ final class DriversResource {
     }
     ArrayNode items = Json.array();
     if (!"dynamic".equals(type)) {
-      for (String name : service.drivers().keySet()) {
+      for (String name : service.nodes().drivers().keySet()) {
         items.add(render(name, req, Boolean.TRUE.equals(detail)));
       }
     }
@@ -54,7 +54,7 @@ final class DriversResource {
   private ObjectNode render(String name, ApiRequest req, boolean detail) {
     ObjectNode o = Json.object();
     o.put("name", name);
-    o.set("hosts", Json.array().add(service.host()));
+    o.set("hosts", Json.array().add(service.nodes().host()));
     if (req.version().atLeast(30)) {
       // NOTE: every driver here is a complete "classic" driver; the dynamic-driver interface
       // fields are null for those, as in Ironic.
@@ -73,13 +73,13 @@ final class DriversResource {
 
   ApiResponse get(ApiRequest req, String name) throws ApiException, ConductorException {
     req.allowParams(Set.of("fields"));
-    service.driver(name);
+    service.nodes().driver(name);
     return ApiResponse.ok(render(name, req, req.version().atLeast(30)));
   }
 
   ApiResponse properties(ApiRequest req, String name) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    BareMetalDriver driver = service.driver(name);
+    BareMetalDriver driver = service.nodes().driver(name);
     Map<String, String> props = new TreeMap<>(driver.properties());
     ObjectNode o = Json.object();
     props.forEach(o::put);

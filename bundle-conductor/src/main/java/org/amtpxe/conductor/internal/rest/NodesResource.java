@@ -16,16 +16,16 @@ import org.amtpxe.api.model.BootDeviceSetting;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
-import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.Identifiers;
 import org.amtpxe.conductor.internal.service.Validation;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
 import org.amtpxe.conductor.internal.store.MarkerNotFoundException;
+import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.NodeQuery;
-import org.amtpxe.conductor.internal.store.NodeStore;
 
-/** {@code /v1/nodes}: the Ironic node API on top of {@link ConductorService}. */
+/** {@code /v1/nodes}: the Ironic node API on top of {@link Conductor}. */
 final class NodesResource {
   private static final Set<String> LIST_PARAMS =
       Set.of(
@@ -48,9 +48,9 @@ final class NodesResource {
   private static final Set<String> CREATE_DEFAULTS =
       Set.of("chassis_uuid", "network_interface", "resource_class");
 
-  private final ConductorService service;
+  private final Conductor service;
 
-  NodesResource(ConductorService service) {
+  NodesResource(Conductor service) {
     this.service = service;
   }
 
@@ -69,12 +69,12 @@ final class NodesResource {
     }
     String sortKey = req.param("sort_key") == null ? "id" : req.param("sort_key");
     String column = sortKey.equals("id") ? "created_at" : sortKey;
-    if (!NodeStore.SORT_KEYS.contains(column)) {
+    if (!NodeDao.SORT_KEYS.keySet().contains(column)) {
       throw ApiException.badRequest(
           "The sort_key value "
               + sortKey
               + " is not supported; use one of "
-              + new java.util.TreeSet<>(NodeStore.SORT_KEYS)
+              + new java.util.TreeSet<>(NodeDao.SORT_KEYS.keySet())
               + ".");
     }
     String dir = req.param("sort_dir") == null ? "asc" : req.param("sort_dir");
@@ -115,16 +115,18 @@ final class NodesResource {
     } else {
       try {
         page =
-            service.nodes(
-                new NodeQuery(
-                        state,
-                        req.param("driver"),
-                        req.boolParam("maintenance"),
-                        req.boolParam("associated"),
-                        instance,
-                        column,
-                        dir.equals("desc"))
-                    .page(req.param("marker"), limit));
+            service
+                .nodes()
+                .nodes(
+                    new NodeQuery(
+                            state,
+                            req.param("driver"),
+                            req.boolParam("maintenance"),
+                            req.boolParam("associated"),
+                            instance,
+                            column,
+                            dir.equals("desc"))
+                        .page(req.param("marker"), limit));
       } catch (MarkerNotFoundException e) {
         throw ApiException.badRequest(e.getMessage());
       }
@@ -209,7 +211,7 @@ final class NodesResource {
       // NOTE: before 1.11 nodes started in "available" (Ironic's enroll came with 1.11).
       b.provisionState(ProvisionState.AVAILABLE);
     }
-    Node created = service.createNode(b.build());
+    Node created = service.nodes().createNode(b.build());
     return ApiResponse.created(
         NodeJson.render(created, req.version(), req.baseUrl(), null),
         req.baseUrl() + "/v1/nodes/" + created.uuid());
@@ -289,7 +291,7 @@ final class NodesResource {
   ApiResponse get(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of("fields"));
     List<String> fields = fields(req);
-    Node n = service.node(ident(req, ident));
+    Node n = service.nodes().node(ident(req, ident));
     return ApiResponse.ok(NodeJson.render(n, req.version(), req.baseUrl(), fields));
   }
 
@@ -303,25 +305,28 @@ final class NodesResource {
     resets.put("maintenance", false);
     String id = ident(req, ident);
     Node updated =
-        service.updateNode(
-            id,
-            current -> {
-              try {
-                ObjectNode doc = writable(current);
-                ObjectNode patched = JsonPatch.apply(doc, patch, NodeJson.WRITABLE, resets);
-                if (!patched.path("driver").isTextual()) {
-                  throw ApiException.badRequest("driver cannot be removed; replace it instead.");
-                }
-                if (patched.hasNonNull("name")) {
-                  requireVersion(req.version(), 5, "Node names");
-                }
-                Node.Builder b = current.toBuilder();
-                fill(b, patched);
-                return b.build();
-              } catch (ApiException e) {
-                throw ConductorException.invalid(e.getMessage());
-              }
-            });
+        service
+            .nodes()
+            .updateNode(
+                id,
+                current -> {
+                  try {
+                    ObjectNode doc = writable(current);
+                    ObjectNode patched = JsonPatch.apply(doc, patch, NodeJson.WRITABLE, resets);
+                    if (!patched.path("driver").isTextual()) {
+                      throw ApiException.badRequest(
+                          "driver cannot be removed; replace it instead.");
+                    }
+                    if (patched.hasNonNull("name")) {
+                      requireVersion(req.version(), 5, "Node names");
+                    }
+                    Node.Builder b = current.toBuilder();
+                    fill(b, patched);
+                    return b.build();
+                  } catch (ApiException e) {
+                    throw ConductorException.invalid(e.getMessage());
+                  }
+                });
     return ApiResponse.ok(NodeJson.render(updated, req.version(), req.baseUrl(), null));
   }
 
@@ -342,13 +347,13 @@ final class NodesResource {
 
   ApiResponse delete(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    service.deleteNode(ident(req, ident));
+    service.nodes().deleteNode(ident(req, ident));
     return ApiResponse.status(204);
   }
 
   ApiResponse states(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    Node n = service.node(ident(req, ident));
+    Node n = service.nodes().node(ident(req, ident));
     return ApiResponse.ok(NodeJson.renderStates(n, req.version(), req.baseUrl()));
   }
 
@@ -379,8 +384,8 @@ final class NodesResource {
       }
       timeout = Duration.ofSeconds(t.asInt());
     }
-    Node n = service.node(ident(req, ident));
-    service.changePowerState(n.uuid(), state, timeout);
+    Node n = service.nodes().node(ident(req, ident));
+    service.power().changePowerState(n.uuid(), state, timeout);
     return ApiResponse.accepted(req.baseUrl() + "/v1/nodes/" + n.uuid() + "/states");
   }
 
@@ -403,8 +408,8 @@ final class NodesResource {
                             + body.get("target")
                             + "; use manage, provide, active, rebuild or deleted."));
     requireVersion(req.version(), action.minMinorVersion(), "The \"" + target + "\" action");
-    Node n = service.node(ident(req, ident));
-    service.changeProvisionState(n.uuid(), action);
+    Node n = service.nodes().node(ident(req, ident));
+    service.provision().changeProvisionState(n.uuid(), action);
     return ApiResponse.accepted(req.baseUrl() + "/v1/nodes/" + n.uuid() + "/states");
   }
 
@@ -420,7 +425,7 @@ final class NodesResource {
 
   ApiResponse getBootDevice(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    BootDeviceSetting s = service.bootDevice(ident(req, ident));
+    BootDeviceSetting s = service.management().bootDevice(ident(req, ident));
     ObjectNode o = Json.object();
     o.put("boot_device", s.device().value());
     o.put("persistent", s.persistent());
@@ -444,7 +449,9 @@ final class NodesResource {
     if (persistent != null && !persistent.isNull() && !persistent.isBoolean()) {
       throw ApiException.badRequest("persistent must be true or false, not " + persistent);
     }
-    service.setBootDevice(ident(req, ident), d, persistent != null && persistent.asBoolean());
+    service
+        .management()
+        .setBootDevice(ident(req, ident), d, persistent != null && persistent.asBoolean());
     return ApiResponse.status(204);
   }
 
@@ -452,7 +459,7 @@ final class NodesResource {
       throws ApiException, ConductorException {
     req.allowParams(Set.of());
     ArrayNode devices = Json.array();
-    service.supportedBootDevices(ident(req, ident)).stream()
+    service.management().supportedBootDevices(ident(req, ident)).stream()
         .map(BootDevice::value)
         .sorted()
         .forEach(devices::add);
@@ -467,14 +474,14 @@ final class NodesResource {
     if (!req.body().isBlank()) {
       allowKeys(Json.parseObject(req.body()), Set.of());
     }
-    service.injectNmi(ident(req, ident));
+    service.management().injectNmi(ident(req, ident));
     return ApiResponse.status(204);
   }
 
   ApiResponse validate(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
     ObjectNode o = Json.object();
-    for (Map.Entry<String, Validation> e : service.validate(ident(req, ident)).entrySet()) {
+    for (Map.Entry<String, Validation> e : service.nodes().validate(ident(req, ident)).entrySet()) {
       ObjectNode r = Json.object();
       if (e.getValue().result() == null) {
         r.putNull("result");
@@ -498,16 +505,16 @@ final class NodesResource {
         reason = body.get("reason").asText();
       }
     }
-    Node n = service.setMaintenance(ident(req, ident), on, reason);
+    Node n = service.nodes().setMaintenance(ident(req, ident), on, reason);
     return ApiResponse.accepted(req.baseUrl() + "/v1/nodes/" + n.uuid());
   }
 
   ApiResponse vendorMethods(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    Node n = service.node(ident(req, ident));
+    Node n = service.nodes().node(ident(req, ident));
     ObjectNode o = Json.object();
     for (String m :
-        new java.util.TreeSet<>(service.driver(n.driver()).deploy().callbackMethods())) {
+        new java.util.TreeSet<>(service.nodes().driver(n.driver()).deploy().callbackMethods())) {
       ObjectNode d = Json.object();
       d.put("async", true);
       d.put("attach", false);
@@ -523,6 +530,6 @@ final class NodesResource {
 
   /** Resolves a node for the ports sub-resource. */
   Node node(ApiRequest req, String ident) throws ApiException, ConductorException {
-    return service.node(ident(req, ident));
+    return service.nodes().node(ident(req, ident));
   }
 }

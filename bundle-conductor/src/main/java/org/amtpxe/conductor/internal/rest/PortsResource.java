@@ -9,8 +9,8 @@ import java.util.UUID;
 import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
-import org.amtpxe.conductor.internal.service.ConductorService;
 import org.amtpxe.conductor.internal.service.Identifiers;
 
 /** {@code /v1/ports} and {@code /v1/nodes/<node>/ports}: the Ironic port API. */
@@ -29,9 +29,9 @@ final class PortsResource {
   private static final Set<String> WRITABLE =
       Set.of("address", "node_uuid", "extra", "pxe_enabled");
 
-  private final ConductorService service;
+  private final Conductor service;
 
-  PortsResource(ConductorService service) {
+  PortsResource(Conductor service) {
     this.service = service;
   }
 
@@ -52,7 +52,7 @@ final class PortsResource {
       NodesResource.requireVersion(req.version(), 5, "The node filter");
       node = req.param("node");
     }
-    List<Port> ports = service.ports(node, req.param("address"));
+    List<Port> ports = service.ports().ports(node, req.param("address"));
     if (sortKey != null && !sortKey.equals("id") && !sortKey.equals("created_at")) {
       ports =
           ports.stream()
@@ -140,7 +140,8 @@ final class PortsResource {
 
   ApiResponse get(ApiRequest req, String uuid) throws ApiException, ConductorException {
     req.allowParams(Set.of("fields"));
-    return ApiResponse.ok(render(service.port(uuid), req.version(), req.baseUrl(), fields(req)));
+    return ApiResponse.ok(
+        render(service.ports().port(uuid), req.version(), req.baseUrl(), fields(req)));
   }
 
   ApiResponse create(ApiRequest req) throws ApiException, ConductorException {
@@ -183,11 +184,13 @@ final class PortsResource {
     }
     Map<String, Object> extra = extra(body.get("extra"));
     Port created =
-        service.createPort(
-            Port.builder(uuid, mac(body.get("address").asText()), nodeUuid)
-                .pxeEnabled(pxe == null || pxe.isNull() || pxe.asBoolean())
-                .extra(extra)
-                .build());
+        service
+            .ports()
+            .createPort(
+                Port.builder(uuid, mac(body.get("address").asText()), nodeUuid)
+                    .pxeEnabled(pxe == null || pxe.isNull() || pxe.asBoolean())
+                    .extra(extra)
+                    .build());
     return ApiResponse.created(
         render(created, req.version(), req.baseUrl(), null),
         req.baseUrl() + "/v1/ports/" + created.uuid());
@@ -225,38 +228,40 @@ final class PortsResource {
     resets.set("extra", Json.object());
     resets.put("pxe_enabled", true);
     Port updated =
-        service.updatePort(
-            uuid,
-            current -> {
-              try {
-                ObjectNode doc = Json.object();
-                doc.put("address", current.address().toString());
-                doc.put("node_uuid", current.nodeUuid());
-                doc.set("extra", Json.toJson(current.extra()));
-                doc.put("pxe_enabled", current.pxeEnabled());
-                ObjectNode p = JsonPatch.apply(doc, patch, WRITABLE, resets);
-                if (!p.path("address").isTextual() || !p.path("node_uuid").isTextual()) {
-                  throw ApiException.badRequest("address and node_uuid cannot be removed.");
-                }
-                if (!p.path("pxe_enabled").isBoolean()) {
-                  throw ApiException.badRequest("pxe_enabled must be true or false.");
-                }
-                return current.toBuilder()
-                    .address(mac(p.get("address").asText()))
-                    .nodeUuid(p.get("node_uuid").asText())
-                    .pxeEnabled(p.get("pxe_enabled").asBoolean())
-                    .extra(extra(p.get("extra")))
-                    .build();
-              } catch (ApiException e) {
-                throw ConductorException.invalid(e.getMessage());
-              }
-            });
+        service
+            .ports()
+            .updatePort(
+                uuid,
+                current -> {
+                  try {
+                    ObjectNode doc = Json.object();
+                    doc.put("address", current.address().toString());
+                    doc.put("node_uuid", current.nodeUuid());
+                    doc.set("extra", Json.toJson(current.extra()));
+                    doc.put("pxe_enabled", current.pxeEnabled());
+                    ObjectNode p = JsonPatch.apply(doc, patch, WRITABLE, resets);
+                    if (!p.path("address").isTextual() || !p.path("node_uuid").isTextual()) {
+                      throw ApiException.badRequest("address and node_uuid cannot be removed.");
+                    }
+                    if (!p.path("pxe_enabled").isBoolean()) {
+                      throw ApiException.badRequest("pxe_enabled must be true or false.");
+                    }
+                    return current.toBuilder()
+                        .address(mac(p.get("address").asText()))
+                        .nodeUuid(p.get("node_uuid").asText())
+                        .pxeEnabled(p.get("pxe_enabled").asBoolean())
+                        .extra(extra(p.get("extra")))
+                        .build();
+                  } catch (ApiException e) {
+                    throw ConductorException.invalid(e.getMessage());
+                  }
+                });
     return ApiResponse.ok(render(updated, req.version(), req.baseUrl(), null));
   }
 
   ApiResponse delete(ApiRequest req, String uuid) throws ApiException, ConductorException {
     req.allowParams(Set.of());
-    service.deletePort(uuid);
+    service.ports().deletePort(uuid);
     return ApiResponse.status(204);
   }
 }

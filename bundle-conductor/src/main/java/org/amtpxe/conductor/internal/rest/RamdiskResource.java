@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.RamdiskService;
 
 /**
  * The routes a deploy ramdisk calls without credentials: {@code GET /v1/lookup} (its one-time agent
@@ -24,10 +25,10 @@ final class RamdiskResource {
 
   private static final int MAX_IDENT = 255;
 
-  private final ConductorService service;
+  private final Conductor service;
   private final RamdiskLimiter limiter;
 
-  RamdiskResource(ConductorService service, RamdiskLimiter limiter) {
+  RamdiskResource(Conductor service, RamdiskLimiter limiter) {
     this.service = service;
     this.limiter = limiter;
   }
@@ -45,10 +46,11 @@ final class RamdiskResource {
     String nodeUuid = req.param("node_uuid");
     throttle(req, "lookup");
     List<String> macs = new ArrayList<>();
-    for (String a : addresses.split(",", ConductorService.MAX_LOOKUP_ADDRESSES + 2)) {
+    for (String a : addresses.split(",", RamdiskService.MAX_LOOKUP_ADDRESSES + 2)) {
       macs.add(a.strip());
     }
-    ConductorService.AgentLookup found = service.lookup(macs, nodeUuid, req.clientAddress());
+    RamdiskService.AgentLookup found =
+        service.ramdisk().lookup(macs, nodeUuid, req.clientAddress());
     ObjectNode node = Json.object();
     node.put("uuid", found.nodeUuid());
     ObjectNode config = Json.object();
@@ -69,7 +71,7 @@ final class RamdiskResource {
           "Name the vendor passthru method: POST .../vendor_passthru/<method> or ?method=<method>.");
     }
     if (ident.length() > MAX_IDENT) {
-      throw ApiException.notFound(ConductorService.RAMDISK_REFUSED);
+      throw ApiException.notFound(RamdiskService.RAMDISK_REFUSED);
     }
     throttle(req, ident);
     Map<String, Object> body =
@@ -77,8 +79,9 @@ final class RamdiskResource {
             ? new LinkedHashMap<>()
             : new LinkedHashMap<>(Json.toMap(Json.parseObject(req.body())));
     Object token = body.remove(AGENT_TOKEN);
-    service.vendorPassthru(
-        ident, m, body, token instanceof String s ? s : null, req.clientAddress());
+    service
+        .ramdisk()
+        .vendorPassthru(ident, m, body, token instanceof String s ? s : null, req.clientAddress());
     return ApiResponse.status(202);
   }
 

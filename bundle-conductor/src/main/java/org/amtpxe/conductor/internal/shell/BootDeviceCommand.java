@@ -32,9 +32,9 @@ public class BootDeviceCommand extends ConductorAction {
   @Override
   public Object execute() throws Exception {
     if (device == null) {
-      BootDeviceSetting s = conductor.bootDevice(node);
+      BootDeviceSetting s = conductor.management().bootDevice(node);
       out.println(s.device().value() + (s.persistent() ? " (persistent)" : " (next boot only)"));
-      out.println("supported: " + conductor.supportedBootDevices(node));
+      out.println("supported: " + conductor.management().supportedBootDevices(node));
       return null;
     }
     BootDevice d =
@@ -43,7 +43,7 @@ public class BootDeviceCommand extends ConductorAction {
                 () ->
                     new IllegalArgumentException(
                         "Unknown boot device " + device + "; use pxe, disk, cdrom or bios"));
-    conductor.setBootDevice(node, d, persistent);
+    conductor.management().setBootDevice(node, d, persistent);
     out.println(
         "Boot device of node " + node + " set to " + d + (persistent ? " (persistent)" : ""));
     return null;

@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 /** What every {@code baremetal:*} command shares: the conductor and the output stream. */
 abstract class ConductorAction implements Action {
-  @Reference ConductorService conductor;
+  @Reference Conductor conductor;
 
   /** Where output goes; Karaf redirects System.out per session. Tests replace it. */
   PrintStream out = System.out;

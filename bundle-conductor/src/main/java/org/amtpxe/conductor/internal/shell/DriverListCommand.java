@@ -14,6 +14,7 @@ public class DriverListCommand extends ConductorAction {
     table.column("Driver");
     table.column("Available");
     conductor
+        .nodes()
         .drivers()
         .forEach(
             (name, d) ->

@@ -2,7 +2,7 @@ package org.amtpxe.conductor.internal.shell;
 
 import java.util.List;
 import org.amtpxe.api.model.Node;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -14,12 +14,12 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 /** Completes node names and UUIDs. */
 @Service
 public class NodeCompleter implements Completer {
-  @Reference ConductorService conductor;
+  @Reference Conductor conductor;
 
   @Override
   public int complete(Session session, CommandLine commandLine, List<String> candidates) {
     StringsCompleter strings = new StringsCompleter();
-    for (Node n : conductor.nodes(NodeQuery.all())) {
+    for (Node n : conductor.nodes().nodes(NodeQuery.all())) {
       if (n.name() != null) {
         strings.getStrings().add(n.name());
       }

@@ -35,13 +35,15 @@ public class NodeCreateCommand extends ConductorAction {
   @Override
   public Object execute() throws Exception {
     Node created =
-        conductor.createNode(
-            Node.builder(UUID.randomUUID().toString(), driver)
-                .name(name)
-                .driverInfo(keyValues("--driver-info", driverInfo))
-                .properties(keyValues("--property", properties))
-                .extra(keyValues("--extra", extra))
-                .build());
+        conductor
+            .nodes()
+            .createNode(
+                Node.builder(UUID.randomUUID().toString(), driver)
+                    .name(name)
+                    .driverInfo(keyValues("--driver-info", driverInfo))
+                    .properties(keyValues("--property", properties))
+                    .extra(keyValues("--extra", extra))
+                    .build());
     out.println("Created node " + created.uuid() + (name == null ? "" : " (" + name + ")"));
     return null;
   }

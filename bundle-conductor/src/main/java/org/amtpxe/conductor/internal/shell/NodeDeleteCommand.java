@@ -15,7 +15,7 @@ public class NodeDeleteCommand extends ConductorAction {
 
   @Override
   public Object execute() throws Exception {
-    conductor.deleteNode(node);
+    conductor.nodes().deleteNode(node);
     out.println("Deleted node " + node);
     return null;
   }

@@ -19,7 +19,7 @@ public class NodeListCommand extends ConductorAction {
     table.column("Provisioning State");
     table.column("Maintenance");
     table.column("Reservation");
-    for (Node n : conductor.nodes(NodeQuery.all())) {
+    for (Node n : conductor.nodes().nodes(NodeQuery.all())) {
       table
           .addRow()
           .addContent(

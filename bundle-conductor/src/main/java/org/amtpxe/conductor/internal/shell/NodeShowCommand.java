@@ -21,7 +21,7 @@ public class NodeShowCommand extends ConductorAction {
 
   @Override
   public Object execute() throws Exception {
-    Node n = conductor.node(node);
+    Node n = conductor.nodes().node(node);
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("uuid", n.uuid());
     fields.put("name", n.name());
@@ -40,7 +40,7 @@ public class NodeShowCommand extends ConductorAction {
     fields.put("instance_uuid", n.instanceUuid());
     fields.put("properties", n.properties());
     fields.put("extra", n.extra());
-    fields.put("ports", conductor.portsOf(n).stream().map(Port::address).toList());
+    fields.put("ports", conductor.nodes().portsOf(n).stream().map(Port::address).toList());
     fields.put("created_at", n.createdAt());
     fields.put("updated_at", n.updatedAt());
     ShellTable table = new ShellTable();

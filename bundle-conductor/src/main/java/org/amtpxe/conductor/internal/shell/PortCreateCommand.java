@@ -25,12 +25,14 @@ public class PortCreateCommand extends ConductorAction {
 
   @Override
   public Object execute() throws Exception {
-    String nodeUuid = conductor.node(node).uuid();
+    String nodeUuid = conductor.nodes().node(node).uuid();
     Port p =
-        conductor.createPort(
-            Port.builder(UUID.randomUUID().toString(), MacAddress.parse(address), nodeUuid)
-                .pxeEnabled(!noPxe)
-                .build());
+        conductor
+            .ports()
+            .createPort(
+                Port.builder(UUID.randomUUID().toString(), MacAddress.parse(address), nodeUuid)
+                    .pxeEnabled(!noPxe)
+                    .build());
     out.println("Created port " + p.uuid() + " " + p.address() + " on node " + nodeUuid);
     return null;
   }

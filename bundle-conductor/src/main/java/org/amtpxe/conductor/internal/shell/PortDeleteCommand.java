@@ -13,7 +13,7 @@ public class PortDeleteCommand extends ConductorAction {
 
   @Override
   public Object execute() throws Exception {
-    conductor.deletePort(port);
+    conductor.ports().deletePort(port);
     out.println("Deleted port " + port);
     return null;
   }

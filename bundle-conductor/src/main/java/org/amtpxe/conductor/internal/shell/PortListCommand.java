@@ -22,7 +22,7 @@ public class PortListCommand extends ConductorAction {
     table.column("Address");
     table.column("Node");
     table.column("PXE");
-    for (Port p : conductor.ports(node, null)) {
+    for (Port p : conductor.ports().ports(node, null)) {
       table.addRow().addContent(p.uuid(), p.address(), p.nodeUuid(), p.pxeEnabled());
     }
     table.print(out);

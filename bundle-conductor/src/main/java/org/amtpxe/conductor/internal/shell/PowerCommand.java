@@ -40,7 +40,7 @@ public class PowerCommand extends ConductorAction {
   @Override
   public Object execute() throws Exception {
     if (action.equals("nmi")) {
-      conductor.injectNmi(node);
+      conductor.management().injectNmi(node);
       out.println("NMI sent to node " + node);
       return null;
     }
@@ -49,7 +49,7 @@ public class PowerCommand extends ConductorAction {
       throw new IllegalArgumentException(
           "Unknown power action " + action + "; use on, off, reboot, soft-off, soft-reboot or nmi");
     }
-    conductor.changePowerState(node, target, null);
+    conductor.power().changePowerState(node, target, null);
     out.println("Power change to \"" + target + "\" started for node " + node);
     return null;
   }

@@ -40,7 +40,7 @@ public class ProvisionCommand extends ConductorAction {
                         "Unknown action "
                             + action
                             + "; use manage, provide, deploy, rebuild or undeploy"));
-    conductor.changeProvisionState(node, a);
+    conductor.provision().changeProvisionState(node, a);
     out.println("Action " + action + " started for node " + node);
     return null;
   }

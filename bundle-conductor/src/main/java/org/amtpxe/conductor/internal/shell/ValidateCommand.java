@@ -21,6 +21,7 @@ public class ValidateCommand extends ConductorAction {
     table.column("Result");
     table.column("Reason");
     conductor
+        .nodes()
         .validate(node)
         .forEach((k, v) -> table.addRow().addContent(k, orNone(v.result()), orNone(v.reason())));
     table.print(out);

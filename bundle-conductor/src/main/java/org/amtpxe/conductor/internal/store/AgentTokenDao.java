@@ -8,11 +8,11 @@ import org.jdbi.v3.core.Handle;
  * The deploy ramdisk's agent token of a node: its hash and the address of the lookup that got it.
  * The node's update clears both when the node leaves the deploy ({@link NodeDao#update}).
  */
-final class AgentTokenDao {
+public final class AgentTokenDao {
   private AgentTokenDao() {}
 
   /** Records the token of a node waiting for its callback that has none yet; true when it did. */
-  static boolean issue(Handle h, String uuid, String tokenHash, String address) {
+  public static boolean issue(Handle h, String uuid, String tokenHash, String address) {
     return h.createUpdate(
                 "UPDATE nodes SET agent_token_hash = :hash, agent_address = :address"
                     + " WHERE uuid = :uuid AND agent_token_hash IS NULL AND provision_state = :state")
@@ -24,13 +24,13 @@ final class AgentTokenDao {
         == 1;
   }
 
-  static Optional<NodeStore.AgentCredentials> credentials(Handle h, String uuid) {
+  public static Optional<AgentCredentials> credentials(Handle h, String uuid) {
     return h.createQuery(
             "SELECT provision_state, agent_token_hash, agent_address FROM nodes WHERE uuid = :uuid")
         .bind("uuid", uuid)
         .map(
             (rs, ctx) ->
-                new NodeStore.AgentCredentials(
+                new AgentCredentials(
                     NodeRows.provisionState(uuid, rs.getString(1)),
                     rs.getString(2),
                     rs.getString(3)))

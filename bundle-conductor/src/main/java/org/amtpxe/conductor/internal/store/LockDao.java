@@ -6,11 +6,11 @@ import org.jdbi.v3.core.Handle;
  * Node locks with Ironic's meaning: a node's exclusive lock is its reservation column, set only
  * when nobody holds it, atomically in the database, so that every conductor sharing it sees it.
  */
-final class LockDao {
+public final class LockDao {
   private LockDao() {}
 
   /** Takes the lock if nobody holds it; true when this host now holds it. */
-  static boolean reserve(Handle h, String uuid, String host) {
+  public static boolean reserve(Handle h, String uuid, String host) {
     return h.createUpdate(
                 "UPDATE nodes SET reservation = :host WHERE uuid = :uuid AND reservation IS NULL")
             .bind("host", host)
@@ -20,7 +20,7 @@ final class LockDao {
   }
 
   /** Gives back the lock this host holds; false when it did not hold it. */
-  static boolean release(Handle h, String uuid, String host) {
+  public static boolean release(Handle h, String uuid, String host) {
     return h.createUpdate(
                 "UPDATE nodes SET reservation = NULL WHERE uuid = :uuid AND reservation = :host")
             .bind("uuid", uuid)
@@ -30,7 +30,7 @@ final class LockDao {
   }
 
   /** Clears every lock a host holds; the number released. */
-  static int releaseAll(Handle h, String host) {
+  public static int releaseAll(Handle h, String host) {
     return h.createUpdate("UPDATE nodes SET reservation = NULL WHERE reservation = :host")
         .bind("host", host)
         .execute();

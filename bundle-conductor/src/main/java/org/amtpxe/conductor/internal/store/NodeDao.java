@@ -16,13 +16,13 @@ import org.jdbi.v3.core.statement.Query;
  * SQL of the nodes table, with named parameters. Every method runs on the caller's handle, so that
  * a caller composes several of them in one transaction ({@link Database#transaction}).
  */
-final class NodeDao {
+public final class NodeDao {
   /**
    * The sort keys the API offers, and the expression each sorts by: a column that may be null is
    * sorted as its COALESCE, so that keyset paging ({@code (key, uuid) > (marker's)}) sees a total
    * order.
    */
-  static final Map<String, String> SORT_KEYS =
+  public static final Map<String, String> SORT_KEYS =
       Map.ofEntries(
           Map.entry("uuid", "uuid"),
           Map.entry("name", "COALESCE(name, '')"),
@@ -41,7 +41,7 @@ final class NodeDao {
 
   private NodeDao() {}
 
-  static void insert(Handle h, Node n) {
+  public static void insert(Handle h, Node n) {
     NodeRows.bind(
             h.createUpdate(
                 "INSERT INTO nodes ("
@@ -59,14 +59,14 @@ final class NodeDao {
         .execute();
   }
 
-  static Optional<Node> find(Handle h, String uuid) {
+  public static Optional<Node> find(Handle h, String uuid) {
     return h.createQuery(SELECT + " WHERE uuid = :uuid")
         .bind("uuid", uuid)
         .map(NodeRows.MAPPER)
         .findOne();
   }
 
-  static Optional<Node> findByName(Handle h, String name) {
+  public static Optional<Node> findByName(Handle h, String name) {
     return h.createQuery(SELECT + " WHERE name = :name")
         .bind("name", name)
         .map(NodeRows.MAPPER)
@@ -74,7 +74,7 @@ final class NodeDao {
   }
 
   /** The node, its row locked until the transaction ends. */
-  static Optional<Node> findForUpdate(Handle h, String uuid) {
+  public static Optional<Node> findForUpdate(Handle h, String uuid) {
     return h.createQuery(SELECT + " WHERE uuid = :uuid FOR UPDATE")
         .bind("uuid", uuid)
         .map(NodeRows.MAPPER)
@@ -89,7 +89,7 @@ final class NodeDao {
    *
    * @return the node as stored
    */
-  static Node update(Handle h, Node current, Node changed, Instant now) {
+  public static Node update(Handle h, Node current, Node changed, Instant now) {
     Instant provisionUpdated = changed.provisionUpdatedAt();
     boolean stateChanged = current.provisionState() != changed.provisionState();
     if (stateChanged) {
@@ -127,11 +127,11 @@ final class NodeDao {
     return state == ProvisionState.DEPLOYING || state == ProvisionState.WAIT_CALLBACK;
   }
 
-  static boolean delete(Handle h, String uuid) {
+  public static boolean delete(Handle h, String uuid) {
     return h.createUpdate("DELETE FROM nodes WHERE uuid = :uuid").bind("uuid", uuid).execute() == 1;
   }
 
-  static int count(Handle h) {
+  public static int count(Handle h) {
     return h.createQuery("SELECT COUNT(*) FROM nodes").mapTo(Integer.class).one();
   }
 
@@ -141,7 +141,7 @@ final class NodeDao {
    *
    * @throws MarkerNotFoundException when the marker names no node
    */
-  static List<Node> list(Handle h, NodeQuery q) {
+  public static List<Node> list(Handle h, NodeQuery q) {
     String key = q.sortKey() == null ? "created_at" : q.sortKey();
     String expr = SORT_KEYS.get(key);
     if (expr == null) {
@@ -205,7 +205,7 @@ final class NodeDao {
   }
 
   /** Sets the power state unless someone holds the lock or changes the power: the power sync's. */
-  static boolean updatePowerStateIfIdle(
+  public static boolean updatePowerStateIfIdle(
       Handle h, String uuid, PowerState expected, PowerState actual, Instant now) {
     return h.createUpdate(
                 "UPDATE nodes SET power_state = :actual, updated_at = :now WHERE uuid = :uuid"
@@ -220,7 +220,7 @@ final class NodeDao {
   }
 
   /** Puts an idle node not in maintenance into maintenance for a fault the conductor found. */
-  static boolean enterFaultMaintenance(
+  public static boolean enterFaultMaintenance(
       Handle h, String uuid, String fault, String reason, Instant now) {
     return h.createUpdate(
                 "UPDATE nodes SET maintenance = TRUE, maintenance_reason = :reason,"
@@ -236,7 +236,8 @@ final class NodeDao {
   }
 
   /** Takes a node out of the fault maintenance, unless an operator changed it since. */
-  static boolean clearFault(Handle h, String uuid, String fault, PowerState actual, Instant now) {
+  public static boolean clearFault(
+      Handle h, String uuid, String fault, PowerState actual, Instant now) {
     return h.createUpdate(
                 "UPDATE nodes SET maintenance = FALSE, maintenance_reason = NULL, fault = NULL,"
                     + " power_state = :actual, updated_at = :now WHERE uuid = :uuid"
@@ -249,7 +250,7 @@ final class NodeDao {
         == 1;
   }
 
-  static Set<String> withFault(Handle h, String fault) {
+  public static Set<String> withFault(Handle h, String fault) {
     return new HashSet<>(
         h.createQuery("SELECT uuid FROM nodes WHERE maintenance = TRUE AND fault = :fault")
             .bind("fault", fault)

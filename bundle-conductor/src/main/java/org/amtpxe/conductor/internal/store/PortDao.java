@@ -13,19 +13,19 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL of the ports table, with named parameters, on the caller's handle. */
-final class PortDao {
-  static final String COLUMNS =
+public final class PortDao {
+  public static final String COLUMNS =
       "uuid, address, node_uuid, pxe_enabled, extra, created_at, updated_at";
 
   /** The port of a row selected with {@link #COLUMNS}. */
-  static final RowMapper<Port> MAPPER = PortDao::map;
+  public static final RowMapper<Port> MAPPER = PortDao::map;
 
   private static final String SELECT = "SELECT " + COLUMNS + " FROM ports";
   private static final String ORDER = " ORDER BY created_at, uuid";
 
   private PortDao() {}
 
-  static void insert(Handle h, Port p) {
+  public static void insert(Handle h, Port p) {
     h.createUpdate(
             "INSERT INTO ports ("
                 + COLUMNS
@@ -40,11 +40,11 @@ final class PortDao {
         .execute();
   }
 
-  static Optional<Port> find(Handle h, String uuid) {
+  public static Optional<Port> find(Handle h, String uuid) {
     return h.createQuery(SELECT + " WHERE uuid = :uuid").bind("uuid", uuid).map(MAPPER).findOne();
   }
 
-  static Optional<Port> findByAddress(Handle h, MacAddress address) {
+  public static Optional<Port> findByAddress(Handle h, MacAddress address) {
     return h.createQuery(SELECT + " WHERE address = :address")
         .bind("address", address.toString())
         .map(MAPPER)
@@ -52,7 +52,7 @@ final class PortDao {
   }
 
   /** A node's ports, oldest first. */
-  static List<Port> ofNode(Handle h, String nodeUuid) {
+  public static List<Port> ofNode(Handle h, String nodeUuid) {
     return h.createQuery(SELECT + " WHERE node_uuid = :node" + ORDER)
         .bind("node", nodeUuid)
         .map(MAPPER)
@@ -60,7 +60,7 @@ final class PortDao {
   }
 
   /** The ports of several nodes in one query, oldest first. */
-  static List<Port> ofNodes(Handle h, Collection<String> nodeUuids) {
+  public static List<Port> ofNodes(Handle h, Collection<String> nodeUuids) {
     if (nodeUuids.isEmpty()) {
       return List.of();
     }
@@ -71,12 +71,12 @@ final class PortDao {
   }
 
   /** Every port, oldest first. */
-  static List<Port> all(Handle h) {
+  public static List<Port> all(Handle h) {
     return h.createQuery(SELECT + ORDER).map(MAPPER).list();
   }
 
   /** Writes a port's address, node, pxe_enabled and extra; true when it exists. */
-  static boolean update(Handle h, Port p, Instant now) {
+  public static boolean update(Handle h, Port p, Instant now) {
     return h.createUpdate(
                 "UPDATE ports SET address = :address, node_uuid = :node_uuid,"
                     + " pxe_enabled = :pxe_enabled, extra = :extra, updated_at = :now"
@@ -91,11 +91,11 @@ final class PortDao {
         == 1;
   }
 
-  static boolean delete(Handle h, String uuid) {
+  public static boolean delete(Handle h, String uuid) {
     return h.createUpdate("DELETE FROM ports WHERE uuid = :uuid").bind("uuid", uuid).execute() == 1;
   }
 
-  static int deleteOfNode(Handle h, String nodeUuid) {
+  public static int deleteOfNode(Handle h, String nodeUuid) {
     return h.createUpdate("DELETE FROM ports WHERE node_uuid = :node")
         .bind("node", nodeUuid)
         .execute();

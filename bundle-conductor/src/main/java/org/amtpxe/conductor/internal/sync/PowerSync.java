@@ -20,11 +20,12 @@ import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.lock.NodeLocks;
-import org.amtpxe.conductor.internal.lock.Task;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
+import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.NodeQuery;
-import org.amtpxe.conductor.internal.store.NodeStore;
+import org.amtpxe.conductor.internal.store.Store;
+import org.amtpxe.conductor.internal.task.Task;
+import org.amtpxe.conductor.internal.task.TaskManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As Ironic does ({@code power_state_sync_max_retries}): a node whose power state cannot be read
  * in {@code maxRetries} passes in a row goes into maintenance with the fault {@link
- * NodeStore#POWER_FAILURE}, its reason and last error saying what failed; later passes keep reading
- * such nodes and take them out of maintenance once a read succeeds. A node an operator put into
+ * #POWER_FAILURE}, its reason and last error saying what failed; later passes keep reading such
+ * nodes and take them out of maintenance once a read succeeds. A node an operator put into
  * maintenance is never touched. The count of failures in a row lives in memory, per conductor.
  */
 public final class PowerSync implements AutoCloseable {
+  /** The fault of a node the power sync put into maintenance (Ironic's {@code power failure}). */
+  public static final String POWER_FAILURE = "power failure";
+
   /** Provision states whose nodes are never synced. */
   static final Set<ProvisionState> EXCLUDED =
       EnumSet.of(
@@ -75,9 +79,9 @@ public final class PowerSync implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PowerSync.class);
 
-  private final NodeStore store;
+  private final Store store;
+  private final TaskManager tasks;
   private final DriverRegistry drivers;
-  private final NodeLocks locks;
   private final int parallelism;
   private final Duration timeout;
   private final int maxRetries;
@@ -85,9 +89,8 @@ public final class PowerSync implements AutoCloseable {
   private final ExecutorService readers;
 
   /** A sync that puts a node into maintenance after {@link #DEFAULT_MAX_RETRIES} failed reads. */
-  public PowerSync(
-      NodeStore store, DriverRegistry drivers, NodeLocks locks, int parallelism, Duration timeout) {
-    this(store, drivers, locks, parallelism, timeout, DEFAULT_MAX_RETRIES);
+  public PowerSync(TaskManager tasks, DriverRegistry drivers, int parallelism, Duration timeout) {
+    this(tasks, drivers, parallelism, timeout, DEFAULT_MAX_RETRIES);
   }
 
   /**
@@ -96,15 +99,14 @@ public final class PowerSync implements AutoCloseable {
    * @param maxRetries failed reads in a row that put a node into maintenance; 0: never
    */
   public PowerSync(
-      NodeStore store,
+      TaskManager tasks,
       DriverRegistry drivers,
-      NodeLocks locks,
       int parallelism,
       Duration timeout,
       int maxRetries) {
-    this.store = store;
+    this.store = tasks.store();
+    this.tasks = tasks;
     this.drivers = drivers;
-    this.locks = locks;
     this.parallelism = parallelism;
     this.timeout = timeout;
     this.maxRetries = maxRetries;
@@ -127,8 +129,8 @@ public final class PowerSync implements AutoCloseable {
    */
   public Result runOnce() throws InterruptedException {
     long start = System.nanoTime();
-    List<Node> nodes = store.listNodes(NodeQuery.all());
-    Set<String> powerFailures = store.nodesWithFault(NodeStore.POWER_FAILURE);
+    List<Node> nodes = store.transaction(h -> NodeDao.list(h, NodeQuery.all()));
+    Set<String> powerFailures = store.transaction(h -> NodeDao.withFault(h, POWER_FAILURE));
     failuresInARow.keySet().retainAll(nodes.stream().map(Node::uuid).collect(Collectors.toSet()));
     Semaphore slots = new Semaphore(parallelism);
     Counts counts = new Counts();
@@ -235,7 +237,17 @@ public final class PowerSync implements AutoCloseable {
             + " the AMT is fixed you can also run 'baremetal node maintenance unset "
             + node.uuid()
             + "'.";
-    if (store.enterFaultMaintenance(node.uuid(), NodeStore.POWER_FAILURE, reason)) {
+    java.time.Instant now = store.now();
+    boolean entered =
+        store.transaction(
+            h -> {
+              if (!NodeDao.enterFaultMaintenance(h, node.uuid(), POWER_FAILURE, reason, now)) {
+                return false;
+              }
+              tasks.history(h, node.uuid(), "ERROR", "maintenance", reason);
+              return true;
+            });
+    if (entered) {
       failuresInARow.remove(node.uuid());
       counts.intoMaintenance.incrementAndGet();
       LOG.warn("Node {} is now in maintenance: {}", node.uuid(), reason);
@@ -243,7 +255,22 @@ public final class PowerSync implements AutoCloseable {
   }
 
   private void recovered(Node node, PowerState actual, Counts counts) {
-    if (store.clearFault(node.uuid(), NodeStore.POWER_FAILURE, actual)) {
+    java.time.Instant now = store.now();
+    boolean cleared =
+        store.transaction(
+            h -> {
+              if (!NodeDao.clearFault(h, node.uuid(), POWER_FAILURE, actual, now)) {
+                return false;
+              }
+              tasks.history(
+                  h,
+                  node.uuid(),
+                  "INFO",
+                  "maintenance",
+                  "maintenance unset: the power state can be read again (" + actual.value() + ")");
+              return true;
+            });
+    if (cleared) {
       counts.recovered.incrementAndGet();
       LOG.info(
           "Node {}: the power state can be read again ({}); out of maintenance",
@@ -253,7 +280,7 @@ public final class PowerSync implements AutoCloseable {
   }
 
   private PowerState read(Node node, BareMetalDriver driver) {
-    try (Task task = locks.shared(node, driver)) {
+    try (Task task = tasks.shared(node, driver)) {
       driver.power().validate(task);
       return driver.power().getPowerState(task);
     } catch (Exception e) {
@@ -265,7 +292,25 @@ public final class PowerSync implements AutoCloseable {
     if (actual == node.powerState()) {
       return;
     }
-    if (store.updatePowerStateIfIdle(node.uuid(), node.powerState(), actual)) {
+    java.time.Instant now = store.now();
+    boolean updated =
+        store.transaction(
+            h -> {
+              if (!NodeDao.updatePowerStateIfIdle(h, node.uuid(), node.powerState(), actual, now)) {
+                return false;
+              }
+              tasks.history(
+                  h,
+                  node.uuid(),
+                  "INFO",
+                  "power",
+                  (node.powerState() == null ? "unknown" : node.powerState().value())
+                      + " -> "
+                      + actual.value()
+                      + " (found by the power sync)");
+              return true;
+            });
+    if (updated) {
       changed.incrementAndGet();
       if (node.powerState() == null) {
         LOG.info("Node {}: power state is {}", node.uuid(), actual);

@@ -3,8 +3,9 @@ package org.amtpxe.conductor.internal.sync;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.state.ProvisionStateMachine;
+import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.NodeQuery;
-import org.amtpxe.conductor.internal.store.NodeStore;
+import org.amtpxe.conductor.internal.task.TaskManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class StartupRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(StartupRecovery.class);
 
-  private final NodeStore store;
+  private final TaskManager tasks;
   private final String host;
 
-  public StartupRecovery(NodeStore store, String host) {
-    this.store = store;
-    this.host = host;
+  public StartupRecovery(TaskManager tasks) {
+    this.tasks = tasks;
+    this.host = tasks.host();
   }
 
   /**
@@ -32,7 +33,7 @@ public final class StartupRecovery {
    */
   public int recover() {
     int changed = 0;
-    for (Node node : store.listNodes(NodeQuery.all())) {
+    for (Node node : tasks.store().transaction(h -> NodeDao.list(h, NodeQuery.all()))) {
       if (node.reservation() != null && !node.reservation().equals(host)) {
         continue;
       }
@@ -52,12 +53,14 @@ public final class StartupRecovery {
       }
       if (why.length() > 0) {
         String message = why + " (conductor " + host + ")";
-        store.updateNode(b.lastError(message).build());
-        LOG.warn("Node {}: {}", node.uuid(), message);
-        changed++;
+        Node recovered = b.lastError(message).build();
+        if (tasks.recover(node.uuid(), n -> recovered).isPresent()) {
+          LOG.warn("Node {}: {}", node.uuid(), message);
+          changed++;
+        }
       }
     }
-    int released = store.releaseAll(host);
+    int released = tasks.releaseAll();
     if (released > 0) {
       LOG.warn("Released {} node locks left by the previous run of conductor {}", released, host);
     }

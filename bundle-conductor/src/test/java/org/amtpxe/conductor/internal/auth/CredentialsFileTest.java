@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiServer;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.RamdiskService;
 import org.amtpxe.conductor.internal.testing.FakeDriver;
 import org.amtpxe.conductor.internal.testing.Http;
 import org.amtpxe.conductor.internal.testing.TestConductor;
@@ -101,7 +101,7 @@ class CredentialsFileTest {
               "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK,
               "{\"agent_token\": \"x\"}");
       assertThat(callback.status()).isEqualTo(404);
-      assertThat(callback.fault()).isEqualTo(ConductorService.RAMDISK_REFUSED);
+      assertThat(callback.fault()).isEqualTo(RamdiskService.RAMDISK_REFUSED);
       Http.Resp unknown =
           anon.post(
               "/v1/nodes/" + UUID.randomUUID() + "/vendor_passthru/" + FakeDriver.CALLBACK,

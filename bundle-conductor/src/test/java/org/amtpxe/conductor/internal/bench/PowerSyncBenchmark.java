@@ -47,7 +47,7 @@ public final class PowerSyncBenchmark {
                 .build());
       }
       PowerSync.Result last = null;
-      try (PowerSync sync = new PowerSync(c.store, c.registry, c.locks, parallelism, timeout)) {
+      try (PowerSync sync = new PowerSync(c.tasks, c.registry, parallelism, timeout)) {
         for (int p = 1; p <= passes; p++) {
           last = sync.runOnce();
           System.out.printf(

@@ -6,7 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.amtpxe.api.driver.DeployState;
 import org.amtpxe.api.model.BootDeviceSetting;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +23,7 @@ class ItClasspathIT {
 
   @Test
   void theConductorsClassesComeFromTheItCopy() throws Exception {
-    assertThat(origin(ConductorService.class)).endsWith(Path.of("target", "it", "classes"));
+    assertThat(origin(Conductor.class)).endsWith(Path.of("target", "it", "classes"));
   }
 
   @Test

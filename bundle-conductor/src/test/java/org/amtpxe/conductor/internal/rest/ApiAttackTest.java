@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.amtpxe.conductor.internal.auth.Authenticator;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.RamdiskService;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 import org.amtpxe.conductor.internal.testing.FakeDriver;
 import org.amtpxe.conductor.internal.testing.RawHttp;
@@ -99,7 +99,7 @@ class ApiAttackTest {
   }
 
   private String state() throws Exception {
-    return c.service.nodes(NodeQuery.all()) + "\n" + c.service.ports(null, null);
+    return c.service.nodes().nodes(NodeQuery.all()) + "\n" + c.service.ports().ports(null, null);
   }
 
   // ---- a body larger than the cap, chunked ----
@@ -265,7 +265,7 @@ class ApiAttackTest {
     assertThat(send(server, post(server, path, "application/json", big)).status()).isEqualTo(413);
     Reply small = send(server, post(server, path, "application/json", "{\"agent_token\": \"x\"}"));
     assertThat(small.status()).isEqualTo(404);
-    assertThat(small.fault()).isEqualTo(ConductorService.RAMDISK_REFUSED);
+    assertThat(small.fault()).isEqualTo(RamdiskService.RAMDISK_REFUSED);
   }
 
   @Test
@@ -445,6 +445,7 @@ class ApiAttackTest {
     String node = c.enroll("typed").uuid();
     String port =
         c.service
+            .ports()
             .createPort(
                 org.amtpxe.api.model.Port.builder(
                         java.util.UUID.randomUUID().toString(),
@@ -569,7 +570,7 @@ class ApiAttackTest {
                 "application/json",
                 "{\"agent_token\": \"x\"}"));
     assertThat(callback.status()).as("the ramdisk's callback still works").isEqualTo(404);
-    assertThat(callback.fault()).isEqualTo(ConductorService.RAMDISK_REFUSED);
+    assertThat(callback.fault()).isEqualTo(RamdiskService.RAMDISK_REFUSED);
 
     // A client on this machine, through the loopback interface, crosses no network.
     ApiServer local =

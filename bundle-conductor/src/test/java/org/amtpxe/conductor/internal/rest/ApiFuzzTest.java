@@ -170,8 +170,8 @@ class ApiFuzzTest {
 
   @Test
   void thousandsOfMalformedRequestsAreAnsweredWithIronicErrorsAndChangeNothing() throws Exception {
-    List<Node> nodesBefore = c.service.nodes(NodeQuery.all());
-    List<Port> portsBefore = c.service.ports(null, null);
+    List<Node> nodesBefore = c.service.nodes().nodes(NodeQuery.all());
+    List<Port> portsBefore = c.service.ports().ports(null, null);
     Random random = new Random(SEED);
     List<Case> cases = new ArrayList<>();
     for (int i = 0; i < COUNT; i++) {
@@ -243,11 +243,11 @@ class ApiFuzzTest {
             SEED,
             String.join("\n", failures.stream().limit(25).toList()))
         .isEmpty();
-    assertThat(c.service.nodes(NodeQuery.all()))
+    assertThat(c.service.nodes().nodes(NodeQuery.all()))
         .as("seed %d: the nodes after the fuzz", SEED)
         .usingRecursiveComparison()
         .isEqualTo(nodesBefore);
-    assertThat(c.service.ports(null, null))
+    assertThat(c.service.ports().ports(null, null))
         .as("seed %d: the ports after the fuzz", SEED)
         .usingRecursiveComparison()
         .isEqualTo(portsBefore);

@@ -205,21 +205,31 @@ class ApiTlsTest {
                     org.amtpxe.conductor.internal.testing.TestRealm.authenticator(users)))) {
       assertThat(server.ramdiskPort()).isPositive().isNotEqualTo(server.port());
       org.amtpxe.api.model.Node n = c.enroll("rd");
-      c.service.createPort(
-          org.amtpxe.api.model.Port.builder(
-                  java.util.UUID.randomUUID().toString(),
-                  org.amtpxe.api.model.MacAddress.parse("52:54:00:0d:0d:01"),
-                  n.uuid())
-              .build());
-      c.service.changeProvisionState(
-          n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.MANAGE);
-      c.service.changeProvisionState(
-          n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.PROVIDE);
-      c.service.updateNode(
-          n.uuid(),
-          cur -> cur.toBuilder().instanceInfo(java.util.Map.of("image_source", "x")).build());
-      c.service.changeProvisionState(
-          n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.ACTIVE);
+      c.service
+          .ports()
+          .createPort(
+              org.amtpxe.api.model.Port.builder(
+                      java.util.UUID.randomUUID().toString(),
+                      org.amtpxe.api.model.MacAddress.parse("52:54:00:0d:0d:01"),
+                      n.uuid())
+                  .build());
+      c.service
+          .provision()
+          .changeProvisionState(
+              n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.MANAGE);
+      c.service
+          .provision()
+          .changeProvisionState(
+              n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.PROVIDE);
+      c.service
+          .nodes()
+          .updateNode(
+              n.uuid(),
+              cur -> cur.toBuilder().instanceInfo(java.util.Map.of("image_source", "x")).build());
+      c.service
+          .provision()
+          .changeProvisionState(
+              n.uuid(), org.amtpxe.conductor.internal.state.ProvisionAction.ACTIVE);
 
       org.amtpxe.conductor.internal.testing.Http ramdisk =
           new org.amtpxe.conductor.internal.testing.Http("http://127.0.0.1:" + server.ramdiskPort())

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.RamdiskService;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
 import org.amtpxe.conductor.internal.testing.BoundHttp;
 import org.amtpxe.conductor.internal.testing.BoundHttp.Reply;
@@ -53,15 +53,22 @@ class RamdiskRoutesAttackTest {
   /** A node in wait call-back with a PXE port. */
   private Node waiting(String name, String mac) throws Exception {
     Node n = c.enroll(name);
-    c.service.createPort(
-        Port.builder(
-                UUID.randomUUID().toString(), org.amtpxe.api.model.MacAddress.parse(mac), n.uuid())
-            .build());
-    c.service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
-    c.service.changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
-    c.service.updateNode(
-        n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://i")).build());
-    c.service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    c.service
+        .ports()
+        .createPort(
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse(mac),
+                    n.uuid())
+                .build());
+    c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
+    c.service
+        .nodes()
+        .updateNode(
+            n.uuid(),
+            cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://i")).build());
+    c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
     return c.reload(n);
   }
@@ -199,12 +206,14 @@ class RamdiskRoutesAttackTest {
   void theTokenEndsWithItsDeployAndTheNextDeployGetsANewOne() throws Exception {
     Node node = waiting("again", MAC);
     String first = token(lookup(RAMDISK, MAC));
-    c.service.changeProvisionState(node.uuid(), ProvisionAction.DELETED);
+    c.service.provision().changeProvisionState(node.uuid(), ProvisionAction.DELETED);
     assertThat(c.reload(node).provisionState()).isEqualTo(ProvisionState.AVAILABLE);
-    c.service.updateNode(
-        node.uuid(),
-        cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://i")).build());
-    c.service.changeProvisionState(node.uuid(), ProvisionAction.ACTIVE);
+    c.service
+        .nodes()
+        .updateNode(
+            node.uuid(),
+            cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://i")).build());
+    c.service.provision().changeProvisionState(node.uuid(), ProvisionAction.ACTIVE);
     assertThat(c.reload(node).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
 
     assertThat(callback(RAMDISK, node.uuid(), first).status()).isEqualTo(404);
@@ -220,6 +229,6 @@ class RamdiskRoutesAttackTest {
     String token = token(lookup(RAMDISK, MAC));
     Reply r = callback(STRANGER, node.uuid(), token);
     assertThat(r.body()).doesNotContain(node.uuid()).doesNotContain(token).doesNotContain("quiet");
-    assertThat(ConductorService.RAMDISK_REFUSED).doesNotContain("%");
+    assertThat(RamdiskService.RAMDISK_REFUSED).doesNotContain("%");
   }
 }

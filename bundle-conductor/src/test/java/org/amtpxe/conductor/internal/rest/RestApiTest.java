@@ -146,12 +146,14 @@ class RestApiTest {
   @Test
   void secretsAreMaskedEverywhere() throws Exception {
     String uuid = createNode("secret");
-    c.service.updateNode(
-        uuid,
-        n ->
-            n.toBuilder()
-                .instanceInfo(java.util.Map.of("deploy_key", "k-123", "image_source", "x"))
-                .build());
+    c.service
+        .nodes()
+        .updateNode(
+            uuid,
+            n ->
+                n.toBuilder()
+                    .instanceInfo(java.util.Map.of("deploy_key", "k-123", "image_source", "x"))
+                    .build());
 
     for (String path : List.of("/v1/nodes/" + uuid, "/v1/nodes/detail")) {
       String body = http.get(path).raw().body();

@@ -32,7 +32,7 @@ class ConcurrentLockTest {
                 () -> {
                   go.await();
                   try {
-                    c.service.changePowerState(n.uuid(), PowerState.POWER_ON, null);
+                    c.service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null);
                     return null;
                   } catch (ConductorException e) {
                     return e.kind();

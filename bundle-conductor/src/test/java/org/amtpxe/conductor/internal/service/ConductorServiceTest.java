@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ConductorServiceTest {
   private final ManualExecutor workers = new ManualExecutor();
   private final TestConductor c = new TestConductor(workers);
-  private final ConductorService service = c.service;
+  private final Conductor service = c.service;
   private final FakeDriver driver = c.driver;
 
   @AfterEach
@@ -51,13 +51,16 @@ class ConductorServiceTest {
 
   private Node available(String name) throws Exception {
     Node n = c.enroll(name);
-    service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
     workers.runAll();
-    service.changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
     workers.runAll();
-    service.updateNode(
-        n.uuid(),
-        cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://img/x.qcow2")).build());
+    service
+        .nodes()
+        .updateNode(
+            n.uuid(),
+            cur ->
+                cur.toBuilder().instanceInfo(Map.of("image_source", "http://img/x.qcow2")).build());
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.AVAILABLE);
     return c.reload(n);
   }
@@ -74,7 +77,7 @@ class ConductorServiceTest {
   void createRejectsADriverThatIsNotLoaded() {
     Node n = Node.builder(UUID.randomUUID().toString(), "pxe_amt").build();
 
-    assertThatThrownBy(() -> service.createNode(n))
+    assertThatThrownBy(() -> service.nodes().createNode(n))
         .isInstanceOf(ConductorException.class)
         .hasMessageContaining("driver pxe_amt is not loaded; install the feature that provides it")
         .extracting(e -> ((ConductorException) e).kind())
@@ -102,9 +105,10 @@ class ConductorServiceTest {
   void nodesAreFoundByUuidOrName() throws Exception {
     Node n = c.enroll("byname");
 
-    assertThat(service.node("byname").uuid()).isEqualTo(n.uuid());
-    assertThat(service.node(n.uuid()).name()).isEqualTo("byname");
-    assertThatThrownBy(() -> service.node("nope")).hasMessage("Node nope could not be found.");
+    assertThat(service.nodes().node("byname").uuid()).isEqualTo(n.uuid());
+    assertThat(service.nodes().node(n.uuid()).name()).isEqualTo("byname");
+    assertThatThrownBy(() -> service.nodes().node("nope"))
+        .hasMessage("Node nope could not be found.");
   }
 
   @Test
@@ -112,15 +116,15 @@ class ConductorServiceTest {
     Node n = c.enroll("swap");
     c.unload(driver);
 
-    assertThatThrownBy(() -> service.changePowerState(n.uuid(), PowerState.POWER_ON, null))
+    assertThatThrownBy(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null))
         .hasMessageContaining("driver fake is not loaded; install the feature that provides it")
         .extracting(e -> ((ConductorException) e).kind())
         .isEqualTo(Kind.INVALID);
     assertThat(c.reload(n).reservation()).isNull();
-    assertThat(service.node(n.uuid()).driver()).isEqualTo("fake");
+    assertThat(service.nodes().node(n.uuid()).driver()).isEqualTo("fake");
 
     c.load(driver);
-    service.changePowerState(n.uuid(), PowerState.POWER_ON, null);
+    service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null);
     workers.runAll();
     assertThat(c.reload(n).powerState()).isEqualTo(PowerState.POWER_ON);
   }
@@ -130,7 +134,7 @@ class ConductorServiceTest {
     Node n = c.enroll("unavail");
     driver.setUnavailable("bundle-amt is not installed");
 
-    assertThatThrownBy(() -> service.bootDevice(n.uuid()))
+    assertThatThrownBy(() -> service.management().bootDevice(n.uuid()))
         .hasMessageContaining("unavailable: bundle-amt is not installed");
   }
 
@@ -139,12 +143,17 @@ class ConductorServiceTest {
     Node n = c.enroll("upd");
 
     Node updated =
-        service.updateNode(n.uuid(), cur -> cur.toBuilder().extra(Map.of("rack", 4)).build());
+        service
+            .nodes()
+            .updateNode(n.uuid(), cur -> cur.toBuilder().extra(Map.of("rack", 4)).build());
 
     assertThat(updated.extra()).containsEntry("rack", 4);
     assertThat(c.reload(n).reservation()).isNull();
     assertThatThrownBy(
-            () -> service.updateNode(n.uuid(), cur -> cur.toBuilder().driver("other").build()))
+            () ->
+                service
+                    .nodes()
+                    .updateNode(n.uuid(), cur -> cur.toBuilder().driver("other").build()))
         .hasMessageContaining("driver other: it is not loaded");
     assertThat(c.reload(n).driver()).isEqualTo("fake");
   }
@@ -152,22 +161,24 @@ class ConductorServiceTest {
   @Test
   void deleteIsRefusedForAnActiveNodeAndRemovesPortsOtherwise() throws Exception {
     Node n = available("del");
-    service.createPort(
-        Port.builder(
-                UUID.randomUUID().toString(),
-                org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:cc"),
-                n.uuid())
-            .build());
+    service
+        .ports()
+        .createPort(
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:cc"),
+                    n.uuid())
+                .build());
     driver.setSynchronousDeploy(true);
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
 
-    assertThatThrownBy(() -> service.deleteNode(n.uuid()))
+    assertThatThrownBy(() -> service.nodes().deleteNode(n.uuid()))
         .hasMessageContaining("while it is in provision state \"active\"");
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.DELETED);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.DELETED);
     workers.runAll();
-    service.deleteNode(n.uuid());
+    service.nodes().deleteNode(n.uuid());
     assertThat(c.store.findNode(n.uuid())).isEmpty();
     assertThat(c.store.listPorts()).isEmpty();
   }
@@ -179,7 +190,7 @@ class ConductorServiceTest {
     Node n = c.enroll("locked");
     c.store.reserve(n.uuid(), "other-host");
 
-    assertThatThrownBy(() -> service.changePowerState(n.uuid(), PowerState.POWER_ON, null))
+    assertThatThrownBy(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null))
         .hasMessage(
             "Node "
                 + n.uuid()
@@ -194,11 +205,11 @@ class ConductorServiceTest {
   void theLockIsHeldAcrossAsynchronousWorkAndReleasedAfterwards() throws Exception {
     Node n = c.enroll("held");
 
-    service.changePowerState(n.uuid(), PowerState.POWER_ON, null);
+    service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null);
 
     assertThat(c.reload(n).reservation()).isEqualTo(TestConductor.HOST);
     assertThat(c.reload(n).targetPowerState()).isEqualTo(PowerState.POWER_ON);
-    assertThat(kindOf(() -> service.changePowerState(n.uuid(), PowerState.POWER_OFF, null)))
+    assertThat(kindOf(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_OFF, null)))
         .isEqualTo(Kind.LOCKED);
     workers.runAll();
     assertThat(c.reload(n).reservation()).isNull();
@@ -209,7 +220,7 @@ class ConductorServiceTest {
     Node n = c.enroll("busy");
     workers.setRejecting(true);
 
-    assertThat(kindOf(() -> service.changePowerState(n.uuid(), PowerState.POWER_ON, null)))
+    assertThat(kindOf(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null)))
         .isEqualTo(Kind.BUSY);
     assertThat(c.reload(n).reservation()).isNull();
   }
@@ -220,7 +231,7 @@ class ConductorServiceTest {
   void powerOnCallsTheDriverAndRecordsTheState() throws Exception {
     Node n = c.enroll("pon");
 
-    service.changePowerState(n.uuid(), PowerState.POWER_ON, null);
+    service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null);
     workers.runAll();
 
     Node after = c.reload(n);
@@ -235,7 +246,7 @@ class ConductorServiceTest {
     Node n = c.enroll("skip");
     driver.setMachinePower(n.uuid(), PowerState.POWER_ON);
 
-    service.changePowerState(n.uuid(), PowerState.POWER_ON, null);
+    service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null);
     workers.runAll();
 
     assertThat(driver.calls("power.set")).isEmpty();
@@ -247,7 +258,7 @@ class ConductorServiceTest {
     Node n = c.enroll("reboot");
     driver.setMachinePower(n.uuid(), PowerState.POWER_ON);
 
-    service.changePowerState(n.uuid(), PowerState.REBOOT, null);
+    service.power().changePowerState(n.uuid(), PowerState.REBOOT, null);
     workers.runAll();
 
     assertThat(driver.calls("power.reboot")).hasSize(1);
@@ -259,7 +270,7 @@ class ConductorServiceTest {
     Node n = c.enroll("pfail");
     driver.failOn("power.set", new ConnectionFailedException("AMT at 10.0.0.1 does not answer"));
 
-    service.changePowerState(n.uuid(), PowerState.POWER_ON, null);
+    service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null);
     workers.runAll();
 
     Node after = c.reload(n);
@@ -271,10 +282,11 @@ class ConductorServiceTest {
   @Test
   void invalidDriverInfoIsRejectedSynchronously() throws Exception {
     Node n =
-        service.createNode(
-            Node.builder(UUID.randomUUID().toString(), "fake").name("noinfo").build());
+        service
+            .nodes()
+            .createNode(Node.builder(UUID.randomUUID().toString(), "fake").name("noinfo").build());
 
-    assertThatThrownBy(() -> service.changePowerState(n.uuid(), PowerState.POWER_ON, null))
+    assertThatThrownBy(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null))
         .hasMessageContaining("[fake_address]")
         .extracting(e -> ((ConductorException) e).kind())
         .isEqualTo(Kind.INVALID);
@@ -287,12 +299,14 @@ class ConductorServiceTest {
     Node n = c.enroll("soft");
     driver.setSoftPowerSupported(false);
 
-    assertThat(kindOf(() -> service.changePowerState(n.uuid(), PowerState.SOFT_POWER_OFF, null)))
+    assertThat(
+            kindOf(
+                () -> service.power().changePowerState(n.uuid(), PowerState.SOFT_POWER_OFF, null)))
         .isEqualTo(Kind.INVALID);
 
     driver.setSoftPowerSupported(true);
     driver.setMachinePower(n.uuid(), PowerState.POWER_ON);
-    service.changePowerState(n.uuid(), PowerState.SOFT_POWER_OFF, Duration.ofSeconds(5));
+    service.power().changePowerState(n.uuid(), PowerState.SOFT_POWER_OFF, Duration.ofSeconds(5));
     workers.runAll();
     assertThat(c.reload(n).powerState()).isEqualTo(PowerState.POWER_OFF);
   }
@@ -301,11 +315,11 @@ class ConductorServiceTest {
   void nmiIsSentOrRefusedClearly() throws Exception {
     Node n = c.enroll("nmi");
 
-    service.injectNmi(n.uuid());
+    service.management().injectNmi(n.uuid());
     assertThat(driver.calls("power.nmi")).hasSize(1);
 
     driver.setNmiSupported(false);
-    assertThatThrownBy(() -> service.injectNmi(n.uuid()))
+    assertThatThrownBy(() -> service.management().injectNmi(n.uuid()))
         .hasMessageContaining("cannot inject an NMI")
         .extracting(e -> ((ConductorException) e).kind())
         .isEqualTo(Kind.INVALID);
@@ -317,14 +331,14 @@ class ConductorServiceTest {
   void bootDeviceIsSetThroughTheDriverAndPersistedImmediately() throws Exception {
     Node n = c.enroll("boot");
 
-    service.setBootDevice(n.uuid(), BootDevice.PXE, false);
+    service.management().setBootDevice(n.uuid(), BootDevice.PXE, false);
 
     assertThat(c.reload(n).driverInternalInfo()).containsEntry("fake_boot_device", "pxe");
-    assertThat(service.bootDevice(n.uuid()))
+    assertThat(service.management().bootDevice(n.uuid()))
         .isEqualTo(new BootDeviceSetting(BootDevice.PXE, false));
-    assertThat(service.supportedBootDevices(n.uuid()))
+    assertThat(service.management().supportedBootDevices(n.uuid()))
         .containsExactlyInAnyOrder(BootDevice.PXE, BootDevice.DISK);
-    assertThat(kindOf(() -> service.setBootDevice(n.uuid(), BootDevice.CDROM, true)))
+    assertThat(kindOf(() -> service.management().setBootDevice(n.uuid(), BootDevice.CDROM, true)))
         .isEqualTo(Kind.INVALID);
   }
 
@@ -332,7 +346,7 @@ class ConductorServiceTest {
   void validateReportsEachInterface() throws Exception {
     Node n = c.enroll("val");
 
-    Map<String, Validation> result = service.validate(n.uuid());
+    Map<String, Validation> result = service.nodes().validate(n.uuid());
 
     assertThat(result.get("power")).isEqualTo(new Validation(true, null));
     assertThat(result.get("management")).isEqualTo(new Validation(true, null));
@@ -348,7 +362,7 @@ class ConductorServiceTest {
     Node n = c.enroll("manage");
     driver.setMachinePower(n.uuid(), PowerState.POWER_ON);
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.VERIFYING);
     assertThat(c.reload(n).targetProvisionState()).isEqualTo(ProvisionState.MANAGEABLE);
     workers.runAll();
@@ -369,7 +383,7 @@ class ConductorServiceTest {
     Node n = c.enroll("vfail");
     driver.failOn("power.get", new ConnectionFailedException("no answer"));
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
     workers.runAll();
 
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.ENROLL);
@@ -380,14 +394,17 @@ class ConductorServiceTest {
   void anInvalidTransitionIsRefusedAndChangesNothing() throws Exception {
     Node n = c.enroll("trans");
 
-    assertThatThrownBy(() -> service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE))
+    assertThatThrownBy(
+            () -> service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE))
         .hasMessage(
             "The requested action \"active\" can not be performed on node \""
                 + n.uuid()
                 + "\" while it is in state \"enroll\".");
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.ENROLL);
     assertThat(c.reload(n).reservation()).isNull();
-    assertThat(kindOf(() -> service.changeProvisionState(n.uuid(), ProvisionAction.INSPECT)))
+    assertThat(
+            kindOf(
+                () -> service.provision().changeProvisionState(n.uuid(), ProvisionAction.INSPECT)))
         .isEqualTo(Kind.INVALID);
   }
 
@@ -395,7 +412,7 @@ class ConductorServiceTest {
   void deployWaitsForTheCallbackAndTheCallbackMakesItActive() throws Exception {
     Node n = available("deploy");
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.DEPLOYING);
     workers.runAll();
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
@@ -403,8 +420,8 @@ class ConductorServiceTest {
     assertThat(c.reload(n).reservation()).as("no lock while waiting").isNull();
 
     Map<String, Object> body = new HashMap<>(Map.of("address", "192.0.2.66"));
-    assertThat(service.isDeployCallback(FakeDriver.CALLBACK)).isTrue();
-    service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, body, agentToken(n), RAMDISK);
+    assertThat(service.ramdisk().isDeployCallback(FakeDriver.CALLBACK)).isTrue();
+    service.ramdisk().vendorPassthru(n.uuid(), FakeDriver.CALLBACK, body, agentToken(n), RAMDISK);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.DEPLOYING);
     workers.runAll();
 
@@ -425,9 +442,10 @@ class ConductorServiceTest {
   @Test
   void aDeployWhoseValidationFailsIsRefusedSynchronously() throws Exception {
     Node n = available("dval");
-    service.updateNode(n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of()).build());
+    service.nodes().updateNode(n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of()).build());
 
-    assertThatThrownBy(() -> service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE))
+    assertThatThrownBy(
+            () -> service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE))
         .hasMessageContaining("image_source");
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.AVAILABLE);
     assertThat(workers.pending()).isZero();
@@ -438,8 +456,11 @@ class ConductorServiceTest {
     Node n = available("cbstate");
 
     assertThatThrownBy(
-            () -> service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), "x", RAMDISK))
-        .hasMessage(ConductorService.RAMDISK_REFUSED)
+            () ->
+                service
+                    .ramdisk()
+                    .vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), "x", RAMDISK))
+        .hasMessage(RamdiskService.RAMDISK_REFUSED)
         .extracting(e -> ((ConductorException) e).kind())
         .isEqualTo(Kind.NOT_FOUND);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.AVAILABLE);
@@ -449,14 +470,17 @@ class ConductorServiceTest {
   @Test
   void aCallbackWithABadTokenIsRefusedAndChangesNothing() throws Exception {
     Node n = available("cbkey");
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
     agentToken(n);
     Node waiting = c.reload(n);
 
     assertThatThrownBy(
-            () -> service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), "wrong", RAMDISK))
-        .hasMessage(ConductorService.RAMDISK_REFUSED)
+            () ->
+                service
+                    .ramdisk()
+                    .vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), "wrong", RAMDISK))
+        .hasMessage(RamdiskService.RAMDISK_REFUSED)
         .extracting(e -> ((ConductorException) e).kind())
         .isEqualTo(Kind.NOT_FOUND);
     assertThat(c.reload(n)).isEqualTo(waiting);
@@ -466,26 +490,33 @@ class ConductorServiceTest {
   @Test
   void anUnknownVendorMethodIsRefusedOnceTheRamdiskIsAuthenticated() throws Exception {
     Node n = available("vm");
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
     String token = agentToken(n);
 
-    assertThatThrownBy(() -> service.vendorPassthru(n.uuid(), "reboot_it", Map.of(), null, RAMDISK))
-        .hasMessage(ConductorService.RAMDISK_REFUSED);
     assertThatThrownBy(
-            () -> service.vendorPassthru(n.uuid(), "reboot_it", Map.of(), token, RAMDISK))
+            () -> service.ramdisk().vendorPassthru(n.uuid(), "reboot_it", Map.of(), null, RAMDISK))
+        .hasMessage(RamdiskService.RAMDISK_REFUSED);
+    assertThatThrownBy(
+            () -> service.ramdisk().vendorPassthru(n.uuid(), "reboot_it", Map.of(), token, RAMDISK))
         .hasMessageContaining("Unsupported vendor passthru method \"reboot_it\"");
-    assertThat(service.isDeployCallback("reboot_it")).isFalse();
+    assertThat(service.ramdisk().isDeployCallback("reboot_it")).isFalse();
   }
 
   @Test
   void aRamdiskErrorFailsTheDeployAndPowersOff() throws Exception {
     Node n = available("cberr");
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
 
-    service.vendorPassthru(
-        n.uuid(), FakeDriver.CALLBACK, Map.of("error", "disk not found"), agentToken(n), RAMDISK);
+    service
+        .ramdisk()
+        .vendorPassthru(
+            n.uuid(),
+            FakeDriver.CALLBACK,
+            Map.of("error", "disk not found"),
+            agentToken(n),
+            RAMDISK);
     workers.runAll();
 
     Node after = c.reload(n);
@@ -502,7 +533,7 @@ class ConductorServiceTest {
     Node n = available("prepfail");
     driver.failOn("deploy.prepare", new org.amtpxe.api.error.DeployFailureException("no image"));
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
 
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.DEPLOY_FAILED);
@@ -514,7 +545,7 @@ class ConductorServiceTest {
     Node n = available("broken");
     driver.breakOn("deploy.prepare", new OutOfMemoryError("unable to create native thread"));
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
 
     Node after = c.reload(n);
@@ -526,13 +557,13 @@ class ConductorServiceTest {
   @Test
   void aCallbackTimeoutFailsTheNodeCleansUpAndPowersOff() throws Exception {
     Node n = available("timeout");
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
 
-    assertThat(service.failExpiredCallbacks(Duration.ofMinutes(30))).isZero();
+    assertThat(service.ramdisk().failExpiredCallbacks(Duration.ofMinutes(30))).isZero();
     c.clock.advance(Duration.ofMinutes(31));
-    assertThat(service.failExpiredCallbacks(Duration.ZERO)).as("0 disables").isZero();
-    assertThat(service.failExpiredCallbacks(Duration.ofMinutes(30))).isEqualTo(1);
+    assertThat(service.ramdisk().failExpiredCallbacks(Duration.ZERO)).as("0 disables").isZero();
+    assertThat(service.ramdisk().failExpiredCallbacks(Duration.ofMinutes(30))).isEqualTo(1);
 
     Node after = c.reload(n);
     assertThat(after.provisionState()).isEqualTo(ProvisionState.DEPLOY_FAILED);
@@ -546,11 +577,11 @@ class ConductorServiceTest {
   void undeployTearsDownCleansAndReturnsToAvailable() throws Exception {
     Node n = available("undeploy");
     driver.setSynchronousDeploy(true);
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     workers.runAll();
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.ACTIVE);
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.DELETED);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.DELETED);
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.DELETING);
     workers.runAll();
 
@@ -565,7 +596,7 @@ class ConductorServiceTest {
   void manageFromAvailableIsImmediate() throws Exception {
     Node n = available("back");
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
 
     assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.MANAGEABLE);
     assertThat(c.reload(n).reservation()).isNull();
@@ -577,11 +608,11 @@ class ConductorServiceTest {
   @Test
   void aSharedTaskCannotSaveAndAnExclusiveOneSavesImmediately() throws Exception {
     Node n = c.enroll("task");
-    try (var shared = c.locks.shared(n, driver)) {
+    try (var shared = c.tasks.shared(n, driver)) {
       assertThatThrownBy(() -> shared.putDriverInternalInfo(Map.of("a", 1)))
           .isInstanceOf(org.amtpxe.api.error.ExclusiveLockRequiredException.class);
     }
-    try (var task = c.locks.exclusive(n, driver)) {
+    try (var task = c.tasks.acquire(n, driver)) {
       Map<String, Object> entries = new HashMap<>();
       entries.put("a", 1);
       task.putDriverInternalInfo(entries);
@@ -603,65 +634,75 @@ class ConductorServiceTest {
   void portsRejectBadAndDuplicateMacsAndUnknownNodes() throws Exception {
     Node n = c.enroll("ports");
     Port p =
-        service.createPort(
-            Port.builder(
-                    UUID.randomUUID().toString(),
-                    org.amtpxe.api.model.MacAddress.parse("52-54-00-AA-BB-01"),
-                    n.uuid())
-                .build());
+        service
+            .ports()
+            .createPort(
+                Port.builder(
+                        UUID.randomUUID().toString(),
+                        org.amtpxe.api.model.MacAddress.parse("52-54-00-AA-BB-01"),
+                        n.uuid())
+                    .build());
     assertThat(p.address()).hasToString("52:54:00:aa:bb:01");
 
     assertThatThrownBy(
             () ->
-                service.createPort(
-                    Port.builder(
-                            UUID.randomUUID().toString(),
-                            org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:01"),
-                            n.uuid())
-                        .build()))
+                service
+                    .ports()
+                    .createPort(
+                        Port.builder(
+                                UUID.randomUUID().toString(),
+                                org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:01"),
+                                n.uuid())
+                            .build()))
         .hasMessage("A port with MAC address 52:54:00:aa:bb:01 already exists.");
     assertThat(
             kindOf(
                 () ->
-                    service.createPort(
-                        Port.builder(
-                                UUID.randomUUID().toString(),
-                                org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:02"),
-                                UUID.randomUUID().toString())
-                            .build())))
+                    service
+                        .ports()
+                        .createPort(
+                            Port.builder(
+                                    UUID.randomUUID().toString(),
+                                    org.amtpxe.api.model.MacAddress.parse("52:54:00:aa:bb:02"),
+                                    UUID.randomUUID().toString())
+                                .build())))
         .isEqualTo(Kind.INVALID);
-    assertThat(service.ports(n.uuid(), null)).containsExactly(p);
-    assertThat(service.ports(null, "52:54:00:AA:BB:01")).containsExactly(p);
+    assertThat(service.ports().ports(n.uuid(), null)).containsExactly(p);
+    assertThat(service.ports().ports(null, "52:54:00:AA:BB:01")).containsExactly(p);
   }
 
   @Test
   void portChangesNeedTheNodeLock() throws Exception {
     Node n = c.enroll("plock");
     Port p =
-        service.createPort(
-            Port.builder(
-                    UUID.randomUUID().toString(),
-                    org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:10"),
-                    n.uuid())
-                .build());
+        service
+            .ports()
+            .createPort(
+                Port.builder(
+                        UUID.randomUUID().toString(),
+                        org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:10"),
+                        n.uuid())
+                    .build());
     c.store.reserve(n.uuid(), "elsewhere");
 
-    assertThat(kindOf(() -> service.deletePort(p.uuid()))).isEqualTo(Kind.LOCKED);
+    assertThat(kindOf(() -> service.ports().deletePort(p.uuid()))).isEqualTo(Kind.LOCKED);
     c.store.release(n.uuid(), "elsewhere");
 
     Port updated =
-        service.updatePort(
-            p.uuid(),
-            cur ->
-                Port.builder(
-                        cur.uuid(),
-                        org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:11"),
-                        cur.nodeUuid())
-                    .pxeEnabled(false)
-                    .extra(Map.of("x", 1))
-                    .build());
+        service
+            .ports()
+            .updatePort(
+                p.uuid(),
+                cur ->
+                    Port.builder(
+                            cur.uuid(),
+                            org.amtpxe.api.model.MacAddress.parse("52:54:00:00:00:11"),
+                            cur.nodeUuid())
+                        .pxeEnabled(false)
+                        .extra(Map.of("x", 1))
+                        .build());
     assertThat(updated.address()).hasToString("52:54:00:00:00:11");
-    service.deletePort(p.uuid());
-    assertThat(service.ports(null, null)).isEqualTo(List.of());
+    service.ports().deletePort(p.uuid());
+    assertThat(service.ports().ports(null, null)).isEqualTo(List.of());
   }
 }

@@ -45,15 +45,19 @@ class PostgresConductorTest {
     }
     try (TestConductor c = new TestConductor(url, user, password, Runnable::run)) {
       Node n = c.enroll("pg-node");
-      c.service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
-      c.service.changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
-      c.service.updateNode(
-          n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "x")).build());
-      c.service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+      c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+      c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
+      c.service
+          .nodes()
+          .updateNode(
+              n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "x")).build());
+      c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
       assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
 
       String token = c.lookUpAgentToken(n, "10.1.1.5");
-      c.service.vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.1.1.5");
+      c.service
+          .ramdisk()
+          .vendorPassthru(n.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.1.1.5");
 
       Node active = c.reload(n);
       assertThat(active.provisionState()).isEqualTo(ProvisionState.ACTIVE);

@@ -12,6 +12,7 @@ import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.service.ConductorException.Kind;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
+import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.conductor.internal.testing.FakeDriver;
 import org.amtpxe.conductor.internal.testing.ManualExecutor;
 import org.amtpxe.conductor.internal.testing.TestConductor;
@@ -27,8 +28,12 @@ class TaskSafetyTest {
   private final TestConductor c = new TestConductor(executor);
 
   /** One worker place in all, so that one pending operation fills the pool. */
-  private final ConductorService service =
-      new ConductorService(c.store, c.registry, c.locks, new Workers(executor, 1));
+  private final Conductor service =
+      Conductor.create(
+          new org.amtpxe.conductor.internal.store.Store(c.database, c.clock),
+          TestConductor.HOST,
+          c.registry,
+          new Workers(executor, 1));
 
   @AfterEach
   void close() {
@@ -40,14 +45,17 @@ class TaskSafetyTest {
     if (target == ProvisionState.ENROLL) {
       return n;
     }
-    service.changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
     executor.runAll();
-    service.changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
     executor.runAll();
-    service.updateNode(
-        n.uuid(), cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://i")).build());
+    service
+        .nodes()
+        .updateNode(
+            n.uuid(),
+            cur -> cur.toBuilder().instanceInfo(Map.of("image_source", "http://i")).build());
     if (target == ProvisionState.WAIT_CALLBACK) {
-      service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+      service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
       executor.runAll();
     }
     assertThat(c.reload(n).provisionState()).isEqualTo(target);
@@ -56,8 +64,8 @@ class TaskSafetyTest {
 
   private void fillThePool() throws Exception {
     Node holder = c.enroll("holder-" + UUID.randomUUID());
-    service.changePowerState(holder.uuid(), PowerState.POWER_ON, null);
-    assertThat(service.workers().inUse()).isEqualTo(1);
+    service.power().changePowerState(holder.uuid(), PowerState.POWER_ON, null);
+    assertThat(service.tasks().workers().inUse()).isEqualTo(1);
   }
 
   private static Kind kindOf(ThrowingCall call) throws Exception {
@@ -84,17 +92,31 @@ class TaskSafetyTest {
     Node waitingBefore = c.reload(waiting);
     fillThePool();
 
-    assertThat(kindOf(() -> service.changePowerState(enrolled.uuid(), PowerState.POWER_ON, null)))
-        .isEqualTo(Kind.BUSY);
-    assertThat(kindOf(() -> service.changeProvisionState(enrolled.uuid(), ProvisionAction.MANAGE)))
-        .isEqualTo(Kind.BUSY);
-    assertThat(kindOf(() -> service.changeProvisionState(available.uuid(), ProvisionAction.ACTIVE)))
+    assertThat(
+            kindOf(
+                () -> service.power().changePowerState(enrolled.uuid(), PowerState.POWER_ON, null)))
         .isEqualTo(Kind.BUSY);
     assertThat(
             kindOf(
                 () ->
-                    service.vendorPassthru(
-                        waiting.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.0.0.7")))
+                    service
+                        .provision()
+                        .changeProvisionState(enrolled.uuid(), ProvisionAction.MANAGE)))
+        .isEqualTo(Kind.BUSY);
+    assertThat(
+            kindOf(
+                () ->
+                    service
+                        .provision()
+                        .changeProvisionState(available.uuid(), ProvisionAction.ACTIVE)))
+        .isEqualTo(Kind.BUSY);
+    assertThat(
+            kindOf(
+                () ->
+                    service
+                        .ramdisk()
+                        .vendorPassthru(
+                            waiting.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.0.0.7")))
         .isEqualTo(Kind.BUSY);
 
     for (Node before : List.of(enrolledBefore, availableBefore, waitingBefore)) {
@@ -107,8 +129,10 @@ class TaskSafetyTest {
     }
 
     executor.runAll();
-    assertThat(service.workers().inUse()).isZero();
-    service.vendorPassthru(waiting.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.0.0.7");
+    assertThat(service.tasks().workers().inUse()).isZero();
+    service
+        .ramdisk()
+        .vendorPassthru(waiting.uuid(), FakeDriver.CALLBACK, Map.of(), token, "10.0.0.7");
     executor.runAll();
     assertThat(c.reload(waiting).provisionState())
         .as("the refused callback can be sent again")
@@ -120,9 +144,11 @@ class TaskSafetyTest {
     Node n = inState("r", ProvisionState.AVAILABLE);
     executor.setRejecting(true);
 
-    assertThat(kindOf(() -> service.changePowerState(n.uuid(), PowerState.POWER_ON, null)))
+    assertThat(kindOf(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null)))
         .isEqualTo(Kind.BUSY);
-    assertThat(kindOf(() -> service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE)))
+    assertThat(
+            kindOf(
+                () -> service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE)))
         .isEqualTo(Kind.BUSY);
 
     Node after = c.reload(n);
@@ -130,7 +156,7 @@ class TaskSafetyTest {
     assertThat(after.provisionState()).isEqualTo(ProvisionState.AVAILABLE);
     assertThat(after.targetProvisionState()).isNull();
     assertThat(after.reservation()).isNull();
-    assertThat(service.workers().inUse()).isZero();
+    assertThat(service.tasks().workers().inUse()).isZero();
   }
 
   @Test
@@ -138,12 +164,12 @@ class TaskSafetyTest {
     Node n = c.enroll("err-sync");
     c.driver.breakOn("power.validate", new NoClassDefFoundError("org/example/Gone"));
 
-    assertThatThrownBy(() -> service.changePowerState(n.uuid(), PowerState.POWER_ON, null))
+    assertThatThrownBy(() -> service.power().changePowerState(n.uuid(), PowerState.POWER_ON, null))
         .isInstanceOf(NoClassDefFoundError.class);
 
     assertThat(c.reload(n).reservation()).isNull();
     assertThat(c.reload(n).targetPowerState()).isNull();
-    assertThat(service.workers().inUse()).isZero();
+    assertThat(service.tasks().workers().inUse()).isZero();
   }
 
   @Test
@@ -151,28 +177,31 @@ class TaskSafetyTest {
     Node n = inState("err-async", ProvisionState.AVAILABLE);
     c.driver.breakOn("deploy.prepare", new OutOfMemoryError("simulated"));
 
-    service.changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
+    service.provision().changeProvisionState(n.uuid(), ProvisionAction.ACTIVE);
     executor.runAll();
 
     Node after = c.reload(n);
     assertThat(after.reservation()).isNull();
     assertThat(after.provisionState()).isEqualTo(ProvisionState.DEPLOY_FAILED);
     assertThat(after.lastError()).contains("OutOfMemoryError").contains("simulated");
-    assertThat(service.workers().inUse()).isZero();
+    assertThat(service.tasks().workers().inUse()).isZero();
   }
 
   @Test
   void aPortlessLookupIsRefused() throws Exception {
     Node n = inState("noport", ProvisionState.WAIT_CALLBACK);
     assertThat(c.store.portsOf(n.uuid())).isEmpty();
-    c.service.createPort(
-        Port.builder(
-                UUID.randomUUID().toString(),
-                org.amtpxe.api.model.MacAddress.parse("52:54:00:0f:0f:0f"),
-                c.enroll("other").uuid())
-            .build());
+    c.service
+        .ports()
+        .createPort(
+            Port.builder(
+                    UUID.randomUUID().toString(),
+                    org.amtpxe.api.model.MacAddress.parse("52:54:00:0f:0f:0f"),
+                    c.enroll("other").uuid())
+                .build());
 
-    assertThatThrownBy(() -> service.lookup(List.of("52:54:00:0f:0f:0f"), n.uuid(), "10.0.0.1"))
-        .hasMessage(ConductorService.RAMDISK_REFUSED);
+    assertThatThrownBy(
+            () -> service.ramdisk().lookup(List.of("52:54:00:0f:0f:0f"), n.uuid(), "10.0.0.1"))
+        .hasMessage(RamdiskService.RAMDISK_REFUSED);
   }
 }

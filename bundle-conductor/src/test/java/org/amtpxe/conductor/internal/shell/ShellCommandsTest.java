@@ -44,7 +44,7 @@ class ShellCommandsTest {
     create.driverInfo = List.of("fake_address=10.0.0.3", "fake_password=secret-pw");
     create.properties = List.of("cpus=2");
     create.execute();
-    return c.service.node("sh1");
+    return c.service.nodes().node("sh1");
   }
 
   @Test
@@ -124,9 +124,9 @@ class ShellCommandsTest {
     assertThat(output()).contains("52:54:00:ab:cd:ef").contains(n.uuid());
 
     PortDeleteCommand delete = wire(new PortDeleteCommand());
-    delete.port = c.service.ports(null, null).get(0).uuid();
+    delete.port = c.service.ports().ports(null, null).get(0).uuid();
     delete.execute();
-    assertThat(c.service.ports(null, null)).isEmpty();
+    assertThat(c.service.ports().ports(null, null)).isEmpty();
 
     wire(new DriverListCommand()).execute();
     assertThat(output()).contains("fake").contains("yes");
@@ -134,7 +134,7 @@ class ShellCommandsTest {
     NodeDeleteCommand nodeDelete = wire(new NodeDeleteCommand());
     nodeDelete.node = "sh1";
     nodeDelete.execute();
-    assertThat(c.service.nodes(NodeQuery.all())).isEmpty();
+    assertThat(c.service.nodes().nodes(NodeQuery.all())).isEmpty();
   }
 
   @Test

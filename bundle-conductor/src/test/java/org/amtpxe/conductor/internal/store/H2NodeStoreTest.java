@@ -2,7 +2,7 @@ package org.amtpxe.conductor.internal.store;
 
 import java.util.UUID;
 
-/** {@link NodeStore} on an in-memory H2 database. */
+/** {@link org.amtpxe.conductor.internal.testing.StoreProbe} on an in-memory H2 database. */
 class H2NodeStoreTest extends NodeStoreContract {
   @Override
   protected Database openEmptyDatabase() {

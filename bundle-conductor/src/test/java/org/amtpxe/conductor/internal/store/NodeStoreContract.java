@@ -16,12 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every database behind {@link NodeStore} must show; run against H2 and PostgreSQL.
+ * The behaviour every database behind {@link org.amtpxe.conductor.internal.testing.StoreProbe} must
+ * show; run against H2 and PostgreSQL.
  */
 abstract class NodeStoreContract {
 
   protected Database database;
-  protected NodeStore store;
+  protected org.amtpxe.conductor.internal.testing.StoreProbe store;
 
   /** A fresh, empty database. */
   protected abstract Database openEmptyDatabase();
@@ -30,7 +31,7 @@ abstract class NodeStoreContract {
   void setUp() {
     database = openEmptyDatabase();
     assertThat(new SchemaMigrator(database).migrate()).isEqualTo(SchemaMigrator.SCRIPTS.size());
-    store = new NodeStore(database, Clock.systemUTC());
+    store = new org.amtpxe.conductor.internal.testing.StoreProbe(database, Clock.systemUTC());
   }
 
   @AfterEach
@@ -236,38 +237,63 @@ abstract class NodeStoreContract {
   void faultMaintenanceIsEnteredAndClearedOnlyWhenNobodyElseDecided() {
     Node n = store.insertNode(node("f1").toBuilder().powerState(PowerState.POWER_ON).build());
 
-    assertThat(store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "AMT unreachable"))
+    assertThat(
+            store.enterFaultMaintenance(
+                n.uuid(),
+                org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE,
+                "AMT unreachable"))
         .isTrue();
-    assertThat(store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "again"))
+    assertThat(
+            store.enterFaultMaintenance(
+                n.uuid(), org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE, "again"))
         .as("already in maintenance")
         .isFalse();
     Node faulted = store.findNode(n.uuid()).orElseThrow();
     assertThat(faulted.maintenance()).isTrue();
     assertThat(faulted.maintenanceReason()).isEqualTo("AMT unreachable");
     assertThat(faulted.lastError()).isEqualTo("AMT unreachable");
-    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).containsExactly(n.uuid());
+    assertThat(store.nodesWithFault(org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE))
+        .containsExactly(n.uuid());
 
     store.reserve(n.uuid(), "h");
-    assertThat(store.clearFault(n.uuid(), NodeStore.POWER_FAILURE, PowerState.POWER_OFF))
+    assertThat(
+            store.clearFault(
+                n.uuid(),
+                org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE,
+                PowerState.POWER_OFF))
         .as("locked")
         .isFalse();
     store.release(n.uuid(), "h");
-    assertThat(store.clearFault(n.uuid(), NodeStore.POWER_FAILURE, PowerState.POWER_OFF)).isTrue();
+    assertThat(
+            store.clearFault(
+                n.uuid(),
+                org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE,
+                PowerState.POWER_OFF))
+        .isTrue();
     Node cleared = store.findNode(n.uuid()).orElseThrow();
     assertThat(cleared.maintenance()).isFalse();
     assertThat(cleared.maintenanceReason()).isNull();
     assertThat(cleared.powerState()).isEqualTo(PowerState.POWER_OFF);
-    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+    assertThat(store.nodesWithFault(org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE))
+        .isEmpty();
 
     // An operator's write of the maintenance flag or reason clears the fault; other writes keep it.
-    store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "AMT unreachable");
+    store.enterFaultMaintenance(
+        n.uuid(), org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE, "AMT unreachable");
     store.updateNode(
         store.findNode(n.uuid()).orElseThrow().toBuilder().extra(Map.of("rack", "4")).build());
-    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).containsExactly(n.uuid());
+    assertThat(store.nodesWithFault(org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE))
+        .containsExactly(n.uuid());
     store.updateNode(
         store.findNode(n.uuid()).orElseThrow().toBuilder().maintenanceReason("mine now").build());
-    assertThat(store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
-    assertThat(store.clearFault(n.uuid(), NodeStore.POWER_FAILURE, PowerState.POWER_ON)).isFalse();
+    assertThat(store.nodesWithFault(org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE))
+        .isEmpty();
+    assertThat(
+            store.clearFault(
+                n.uuid(),
+                org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE,
+                PowerState.POWER_ON))
+        .isFalse();
     assertThat(store.findNode(n.uuid()).orElseThrow().maintenance()).isTrue();
   }
 

@@ -45,10 +45,15 @@ class SchemaMigratorTest {
 
       assertThat(new SchemaMigrator(db).migrate()).isEqualTo(SchemaMigrator.SCRIPTS.size());
 
-      NodeStore after = new NodeStore(db, java.time.Clock.systemUTC());
+      org.amtpxe.conductor.internal.testing.StoreProbe after =
+          new org.amtpxe.conductor.internal.testing.StoreProbe(db, java.time.Clock.systemUTC());
       assertThat(after.findNode(n.uuid()).orElseThrow().name()).isEqualTo("kept");
-      assertThat(after.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
-      assertThat(after.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "r")).isTrue();
+      assertThat(after.nodesWithFault(org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE))
+          .isEmpty();
+      assertThat(
+              after.enterFaultMaintenance(
+                  n.uuid(), org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE, "r"))
+          .isTrue();
     }
   }
 

@@ -9,14 +9,13 @@ import org.amtpxe.api.error.ConnectionFailedException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.testing.TestConductor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PowerSyncTest {
   private final TestConductor c = new TestConductor(Runnable::run);
-  private PowerSync sync = new PowerSync(c.store, c.registry, c.locks, 4, Duration.ofSeconds(5));
+  private PowerSync sync = new PowerSync(c.tasks, c.registry, 4, Duration.ofSeconds(5));
 
   @AfterEach
   void close() {
@@ -85,7 +84,7 @@ class PowerSyncTest {
     }
     c.driver.setPowerDelay(Duration.ofMillis(200));
     sync.close();
-    sync = new PowerSync(c.store, c.registry, c.locks, 4, Duration.ofMillis(100));
+    sync = new PowerSync(c.tasks, c.registry, 4, Duration.ofMillis(100));
 
     PowerSync.Result r = sync.runOnce();
 
@@ -95,7 +94,7 @@ class PowerSyncTest {
 
     c.driver.setPowerDelay(Duration.ofMillis(50));
     sync.close();
-    sync = new PowerSync(c.store, c.registry, c.locks, 2, Duration.ofSeconds(2));
+    sync = new PowerSync(c.tasks, c.registry, 2, Duration.ofSeconds(2));
     PowerSync.Result bounded = sync.runOnce();
     assertThat(bounded.checked()).isEqualTo(8);
     assertThat(bounded.took())
@@ -135,7 +134,7 @@ class PowerSyncTest {
     assertThat(faulted.powerState())
         .as("an unknown state is not recorded")
         .isEqualTo(PowerState.POWER_ON);
-    assertThat(c.store.nodesWithFault(NodeStore.POWER_FAILURE)).containsExactly(n.uuid());
+    assertThat(c.store.nodesWithFault(PowerSync.POWER_FAILURE)).containsExactly(n.uuid());
 
     // Still unreadable: read again, left in maintenance, not counted again.
     PowerSync.Result stillDead = sync.runOnce();
@@ -152,7 +151,7 @@ class PowerSyncTest {
     assertThat(recovered.maintenance()).isFalse();
     assertThat(recovered.maintenanceReason()).isNull();
     assertThat(recovered.powerState()).isEqualTo(PowerState.POWER_OFF);
-    assertThat(c.store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+    assertThat(c.store.nodesWithFault(PowerSync.POWER_FAILURE)).isEmpty();
   }
 
   @Test
@@ -172,7 +171,7 @@ class PowerSyncTest {
   @Test
   void maxRetriesZeroNeverPutsANodeIntoMaintenance() throws Exception {
     sync.close();
-    sync = new PowerSync(c.store, c.registry, c.locks, 4, Duration.ofSeconds(5), 0);
+    sync = new PowerSync(c.tasks, c.registry, 4, Duration.ofSeconds(5), 0);
     Node n = managed("never", PowerState.POWER_ON);
     c.driver.failOn("power.get", new ConnectionFailedException("unreachable"));
 
@@ -196,7 +195,7 @@ class PowerSyncTest {
     // The operator re-words the reason: from now on the node is theirs.
     c.store.updateNode(
         c.reload(faulted).toBuilder().maintenanceReason("AMT board replaced, checking").build());
-    assertThat(c.store.nodesWithFault(NodeStore.POWER_FAILURE)).isEmpty();
+    assertThat(c.store.nodesWithFault(PowerSync.POWER_FAILURE)).isEmpty();
     c.driver.clearFailures();
 
     PowerSync.Result r = sync.runOnce();
@@ -216,7 +215,7 @@ class PowerSyncTest {
     sync.runOnce();
     c.store.reserve(n.uuid(), "someone");
 
-    assertThat(c.store.enterFaultMaintenance(n.uuid(), NodeStore.POWER_FAILURE, "x")).isFalse();
+    assertThat(c.store.enterFaultMaintenance(n.uuid(), PowerSync.POWER_FAILURE, "x")).isFalse();
     assertThat(sync.runOnce().skipped()).isEqualTo(1);
     assertThat(c.reload(n).maintenance()).isFalse();
   }

@@ -46,7 +46,7 @@ class StartupRecoveryTest {
     }
 
     try (TestConductor after = new TestConductor(url, Runnable::run)) {
-      int changed = new StartupRecovery(after.store, TestConductor.HOST).recover();
+      int changed = new StartupRecovery(after.tasks).recover();
 
       assertThat(changed).isEqualTo(2);
       Node d = after.store.findNode(deploying).orElseThrow();

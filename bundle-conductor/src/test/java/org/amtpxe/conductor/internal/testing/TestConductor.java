@@ -7,12 +7,13 @@ import java.util.concurrent.Executor;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
-import org.amtpxe.conductor.internal.lock.NodeLocks;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.store.SchemaMigrator;
+import org.amtpxe.conductor.internal.store.Store;
+import org.amtpxe.conductor.internal.task.TaskManager;
+import org.amtpxe.conductor.internal.task.Workers;
 
 /** A conductor on an in-memory H2 database with a {@link FakeDriver} named {@code fake}. */
 public final class TestConductor implements AutoCloseable {
@@ -20,11 +21,11 @@ public final class TestConductor implements AutoCloseable {
 
   public final Database database;
   public final MutableClock clock = new MutableClock();
-  public final NodeStore store;
+  public final StoreProbe store;
   public final DriverRegistry registry = new DriverRegistry();
   public final FakeDriver driver = new FakeDriver("fake");
-  public final NodeLocks locks;
-  public final ConductorService service;
+  public final TaskManager tasks;
+  public final Conductor service;
 
   public TestConductor(Executor workers) {
     this("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", workers);
@@ -37,10 +38,11 @@ public final class TestConductor implements AutoCloseable {
   public TestConductor(String url, String user, String password, Executor workers) {
     database = Database.open(url, user, password, 8);
     new SchemaMigrator(database).migrate();
-    store = new NodeStore(database, clock);
-    locks = new NodeLocks(store, HOST);
+    store = new StoreProbe(database, clock);
     load(driver);
-    service = new ConductorService(store, registry, locks, workers);
+    service =
+        Conductor.create(new Store(database, clock), HOST, registry, Workers.unbounded(workers));
+    tasks = service.tasks();
   }
 
   public void load(BareMetalDriver d) {
@@ -53,11 +55,13 @@ public final class TestConductor implements AutoCloseable {
 
   /** Enrolls a node of the fake driver with a valid driver_info. */
   public Node enroll(String name) throws Exception {
-    return service.createNode(
-        Node.builder(UUID.randomUUID().toString(), "fake")
-            .name(name)
-            .driverInfo(Map.of("fake_address", "10.0.0.1", "fake_password", "s3cret"))
-            .build());
+    return service
+        .nodes()
+        .createNode(
+            Node.builder(UUID.randomUUID().toString(), "fake")
+                .name(name)
+                .driverInfo(Map.of("fake_address", "10.0.0.1", "fake_password", "s3cret"))
+                .build());
   }
 
   /**
@@ -70,16 +74,18 @@ public final class TestConductor implements AutoCloseable {
     if (ports.isEmpty()) {
       int h = node.uuid().hashCode();
       mac = String.format("52:54:00:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
-      service.createPort(
-          Port.builder(
-                  UUID.randomUUID().toString(),
-                  org.amtpxe.api.model.MacAddress.parse(mac),
-                  node.uuid())
-              .build());
+      service
+          .ports()
+          .createPort(
+              Port.builder(
+                      UUID.randomUUID().toString(),
+                      org.amtpxe.api.model.MacAddress.parse(mac),
+                      node.uuid())
+                  .build());
     } else {
       mac = ports.get(0).address().toString();
     }
-    return service.lookup(List.of(mac), node.uuid(), address).token();
+    return service.ramdisk().lookup(List.of(mac), node.uuid(), address).token();
   }
 
   /** The node as stored now. */

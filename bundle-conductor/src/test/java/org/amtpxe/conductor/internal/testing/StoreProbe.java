@@ -1,4 +1,4 @@
-package org.amtpxe.conductor.internal.store;
+package org.amtpxe.conductor.internal.testing;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -14,26 +14,31 @@ import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.PowerState;
-import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.store.AgentCredentials;
+import org.amtpxe.conductor.internal.store.AgentTokenDao;
+import org.amtpxe.conductor.internal.store.Database;
+import org.amtpxe.conductor.internal.store.LockDao;
+import org.amtpxe.conductor.internal.store.NodeDao;
+import org.amtpxe.conductor.internal.store.NodeQuery;
+import org.amtpxe.conductor.internal.store.PortDao;
 
 /**
- * Nodes and ports in the database: each method is one transaction over the DAOs ({@link NodeDao},
- * {@link PortDao}, {@link LockDao}, {@link AgentTokenDao}), so a node is never half written. The
- * reservation column (the exclusive lock) is only written by {@link #reserve}, {@link #release} and
- * the release of {@link #modifyNode(String, UnaryOperator, String)}.
+ * The store's DAOs one transaction per call, for tests: set a node up, read it back, take its lock
+ * as another conductor would.
  */
-public final class NodeStore {
+public final class StoreProbe {
 
   /** The keys nodes can be sorted by. */
   public static final Set<String> SORT_KEYS = NodeDao.SORT_KEYS.keySet();
 
   /** The fault of a node the power sync put into maintenance (Ironic's {@code power failure}). */
-  public static final String POWER_FAILURE = "power failure";
+  public static final String POWER_FAILURE =
+      org.amtpxe.conductor.internal.sync.PowerSync.POWER_FAILURE;
 
   private final Database database;
   private final Clock clock;
 
-  public NodeStore(Database database, Clock clock) {
+  public StoreProbe(Database database, Clock clock) {
     this.database = database;
     this.clock = clock;
   }
@@ -184,15 +189,6 @@ public final class NodeStore {
   public boolean issueAgentToken(String uuid, String tokenHash, String address) {
     return database.transaction(h -> AgentTokenDao.issue(h, uuid, tokenHash, address));
   }
-
-  /**
-   * What a deploy ramdisk's callback is checked against, read without any lock.
-   *
-   * @param provisionState the node's provision state
-   * @param tokenHash the SHA-256 of the token its lookup received, or null
-   * @param address the address of that lookup, or null
-   */
-  public record AgentCredentials(ProvisionState provisionState, String tokenHash, String address) {}
 
   /** The agent credentials of the node with this UUID. */
   public Optional<AgentCredentials> agentCredentials(String uuid) {

@@ -1,9 +1,10 @@
-package org.amtpxe.conductor.internal.service;
+package org.amtpxe.conductor.internal.task;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.amtpxe.conductor.internal.service.ConductorException;
 
 /**
  * Admission to the conductor's workers: an operation first reserves a place ({@link #reserve}), and

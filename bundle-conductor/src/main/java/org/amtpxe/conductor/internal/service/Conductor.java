@@ -1,0 +1,46 @@
+package org.amtpxe.conductor.internal.service;
+
+import org.amtpxe.conductor.internal.store.Store;
+import org.amtpxe.conductor.internal.task.TaskManager;
+import org.amtpxe.conductor.internal.task.Workers;
+
+/**
+ * The conductor's services, made once per runtime and shared by the REST API and the shell: a
+ * reader finds any behaviour by following names, from a REST resource to one of these services, to
+ * a {@link org.amtpxe.conductor.internal.task.Task} and the driver interface it calls.
+ *
+ * @param nodes nodes, their maintenance and validation
+ * @param ports ports
+ * @param power power changes
+ * @param management boot devices and NMI
+ * @param provision provisioning verbs and their work
+ * @param ramdisk the deploy ramdisk's lookup and callback, and callback timeouts
+ * @param tasks the task manager they share
+ * @param drivers the loaded drivers
+ */
+public record Conductor(
+    NodeService nodes,
+    PortService ports,
+    PowerService power,
+    ManagementService management,
+    ProvisionService provision,
+    RamdiskService ramdisk,
+    TaskManager tasks,
+    DriverRegistry drivers) {
+
+  /** Makes the services over one store, for conductor {@code host}. */
+  public static Conductor create(
+      Store store, String host, DriverRegistry drivers, Workers workers) {
+    TaskManager tasks = new TaskManager(store, host, workers);
+    NodeService nodes = new NodeService(tasks, drivers);
+    return new Conductor(
+        nodes,
+        new PortService(tasks, nodes),
+        new PowerService(tasks, nodes, drivers),
+        new ManagementService(tasks, nodes, drivers),
+        new ProvisionService(tasks, nodes, drivers),
+        new RamdiskService(tasks, nodes, drivers),
+        tasks,
+        drivers);
+  }
+}

@@ -1,0 +1,270 @@
+package org.amtpxe.conductor.internal.service;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.error.DriverException;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.state.ProvisionStateMachine;
+import org.amtpxe.conductor.internal.store.DuplicateKeyException;
+import org.amtpxe.conductor.internal.store.NodeDao;
+import org.amtpxe.conductor.internal.store.NodeQuery;
+import org.amtpxe.conductor.internal.store.PortDao;
+import org.amtpxe.conductor.internal.store.Store;
+import org.amtpxe.conductor.internal.task.Task;
+import org.amtpxe.conductor.internal.task.TaskManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Nodes: finding them by UUID or name, listing them (filtered and paged by the database),
+ * enrolling, changing, deleting, maintenance, and the offline validation of their drivers.
+ */
+public final class NodeService {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
+
+  private final Store store;
+  private final TaskManager tasks;
+  private final DriverRegistry drivers;
+
+  public NodeService(TaskManager tasks, DriverRegistry drivers) {
+    this.store = tasks.store();
+    this.tasks = tasks;
+    this.drivers = drivers;
+  }
+
+  /** The name this conductor writes into reservations and driver host lists. */
+  public String host() {
+    return tasks.host();
+  }
+
+  /** The node with this UUID or name, if it exists. */
+  public Optional<Node> find(String ident) {
+    return store.transaction(
+        h -> Identifiers.isUuid(ident) ? NodeDao.find(h, ident) : NodeDao.findByName(h, ident));
+  }
+
+  /**
+   * The node with this UUID or name.
+   *
+   * @throws ConductorException NOT_FOUND
+   */
+  public Node node(String ident) throws ConductorException {
+    return find(ident)
+        .orElseThrow(() -> ConductorException.notFound("Node " + ident + " could not be found."));
+  }
+
+  /** Nodes matching a query. */
+  public List<Node> nodes(NodeQuery query) {
+    return store.transaction(h -> NodeDao.list(h, query));
+  }
+
+  /** A node's ports. */
+  public List<Port> portsOf(Node node) {
+    return store.transaction(h -> PortDao.ofNode(h, node.uuid()));
+  }
+
+  /**
+   * Enrolls a node. Its driver must be loaded.
+   *
+   * @param requested the node's fields; a null-like UUID is never passed (generate one first)
+   * @throws ConductorException INVALID for a bad name, UUID or driver; CONFLICT for a taken name or
+   *     UUID
+   */
+  public Node createNode(Node requested) throws ConductorException {
+    if (!Identifiers.isUuid(requested.uuid())) {
+      throw ConductorException.invalid("Expected a UUID for uuid but received " + requested.uuid());
+    }
+    checkName(requested.name());
+    if (drivers.find(requested.driver()).isEmpty()) {
+      throw ConductorException.invalid(
+          "Cannot create node: driver "
+              + requested.driver()
+              + " is not loaded; install the feature that provides it. Loaded drivers: "
+              + drivers.all().keySet()
+              + ".");
+    }
+    try {
+      Node stored =
+          requested.toBuilder()
+              .createdAt(store.now())
+              .updatedAt(null)
+              .reservation(null)
+              .fault(null)
+              .build();
+      store.transaction(
+          h -> {
+            NodeDao.insert(h, stored);
+            return null;
+          });
+      LOG.info("Node {} enrolled with driver {}", stored.uuid(), stored.driver());
+      return stored;
+    } catch (DuplicateKeyException e) {
+      throw duplicate(e, requested);
+    }
+  }
+
+  private static void checkName(String name) throws ConductorException {
+    if (name != null && !Identifiers.isValidName(name)) {
+      throw ConductorException.invalid(
+          "Cannot use node name "
+              + name
+              + ": a name may contain letters, digits and - . _ ~ only, at most 255 of them, and"
+              + " must not look like a UUID.");
+    }
+  }
+
+  private static ConductorException duplicate(DuplicateKeyException e, Node node) {
+    return switch (e.constraint()) {
+      case "uniq_nodes_name" ->
+          ConductorException.conflict("A node with name " + node.name() + " already exists.");
+      case "uniq_nodes_instance_uuid" ->
+          ConductorException.conflict(
+              "Instance "
+                  + node.instanceUuid()
+                  + " is already associated with a node, it cannot be associated with this other"
+                  + " node "
+                  + node.uuid());
+      default ->
+          ConductorException.conflict("A node with UUID " + node.uuid() + " already exists.");
+    };
+  }
+
+  /**
+   * Changes a node's fields under its exclusive lock. A new driver must be loaded.
+   *
+   * @throws ConductorException NOT_FOUND, LOCKED, INVALID (from the editor or a bad value),
+   *     CONFLICT
+   */
+  public Node updateNode(String ident, NodeEditor editor) throws ConductorException {
+    Node node = node(ident);
+    try (Task task = tasks.acquire(node, null)) {
+      Node current = task.node();
+      Node edited = editor.edit(current);
+      if (!edited.uuid().equals(current.uuid())) {
+        throw ConductorException.invalid("The UUID of a node cannot be changed.");
+      }
+      checkName(edited.name());
+      if (!edited.driver().equals(current.driver()) && drivers.find(edited.driver()).isEmpty()) {
+        throw ConductorException.invalid(
+            "Cannot change node "
+                + current.uuid()
+                + " to driver "
+                + edited.driver()
+                + ": it is not loaded; install the feature that provides it.");
+      }
+      if (edited.instanceUuid() != null && !Identifiers.isUuid(edited.instanceUuid())) {
+        throw ConductorException.invalid(
+            "Expected a UUID for instance_uuid but received " + edited.instanceUuid());
+      }
+      try {
+        return task.update(n -> edited);
+      } catch (DuplicateKeyException e) {
+        throw duplicate(e, edited);
+      }
+    }
+  }
+
+  /**
+   * Deletes a node and its ports. Allowed in enroll, manageable, available and clean failed, or in
+   * any state while in maintenance.
+   *
+   * @throws ConductorException NOT_FOUND, LOCKED, INVALID for a node in another state
+   */
+  public void deleteNode(String ident) throws ConductorException {
+    Node node = node(ident);
+    try (Task task = tasks.acquire(node, null)) {
+      Node current = task.node();
+      if (!current.maintenance()
+          && !ProvisionStateMachine.DELETE_ALLOWED.contains(current.provisionState())) {
+        throw ConductorException.invalid(
+            "Can not delete node "
+                + current.uuid()
+                + " while it is in provision state \""
+                + current.provisionState()
+                + "\". Valid provision states to start deletion are: "
+                + ProvisionStateMachine.DELETE_ALLOWED
+                + "; undeploy it first or set it to maintenance.");
+      }
+      store.transaction(
+          h -> {
+            PortDao.deleteOfNode(h, current.uuid());
+            return NodeDao.delete(h, current.uuid());
+          });
+      LOG.info("Node {} deleted", current.uuid());
+    }
+  }
+
+  /**
+   * Puts a node into maintenance (no automatic actions) or takes it out.
+   *
+   * @throws ConductorException NOT_FOUND, LOCKED
+   */
+  public Node setMaintenance(String ident, boolean maintenance, String reason)
+      throws ConductorException {
+    Node node = node(ident);
+    try (Task task = tasks.acquire(node, null)) {
+      return task.update(
+          n ->
+              n.toBuilder()
+                  .maintenance(maintenance)
+                  .maintenanceReason(maintenance ? reason : null)
+                  .build());
+    }
+  }
+
+  /**
+   * Runs every interface's offline validate.
+   *
+   * @return by interface name (power, management, deploy, and the ones this conductor lacks)
+   * @throws ConductorException NOT_FOUND, INVALID when the driver is not loaded
+   */
+  public Map<String, Validation> validate(String ident) throws ConductorException {
+    Node node = node(ident);
+    BareMetalDriver driver = drivers.require(node);
+    Map<String, Validation> result = new LinkedHashMap<>();
+    try (Task task = tasks.shared(node, driver)) {
+      result.put("boot", new Validation(null, "not supported: part of the deploy interface"));
+      result.put("console", new Validation(null, "not supported"));
+      result.put("deploy", validateOne(() -> driver.deploy().validate(task)));
+      result.put("inspect", new Validation(null, "not supported"));
+      result.put("management", validateOne(() -> driver.management().validate(task)));
+      result.put("network", new Validation(true, null));
+      result.put("power", validateOne(() -> driver.power().validate(task)));
+      result.put("raid", new Validation(null, "not supported"));
+    }
+    return result;
+  }
+
+  private interface DriverCall {
+    void run() throws DriverException;
+  }
+
+  private static Validation validateOne(DriverCall call) {
+    try {
+      call.run();
+      return new Validation(true, null);
+    } catch (DriverException | RuntimeException e) {
+      return new Validation(false, TaskManager.messageOf(e));
+    }
+  }
+
+  /** Every loaded driver, by name. */
+  public Map<String, BareMetalDriver> drivers() {
+    return drivers.all();
+  }
+
+  /**
+   * The loaded driver with this name.
+   *
+   * @throws ConductorException NOT_FOUND
+   */
+  public BareMetalDriver driver(String name) throws ConductorException {
+    return drivers
+        .find(name)
+        .orElseThrow(() -> ConductorException.notFound("Driver " + name + " could not be found."));
+  }
+}

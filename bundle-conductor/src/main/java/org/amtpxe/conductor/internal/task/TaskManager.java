@@ -1,0 +1,341 @@
+package org.amtpxe.conductor.internal.task;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.UnaryOperator;
+import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.error.DriverException;
+import org.amtpxe.api.error.DriverUnavailableException;
+import org.amtpxe.api.error.InvalidParameterValueException;
+import org.amtpxe.api.error.InvalidStateException;
+import org.amtpxe.api.error.NodeLockedException;
+import org.amtpxe.api.error.UnsupportedDriverOperationException;
+import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.service.ConductorException;
+import org.amtpxe.conductor.internal.store.HistoryDao;
+import org.amtpxe.conductor.internal.store.LockDao;
+import org.amtpxe.conductor.internal.store.NodeDao;
+import org.amtpxe.conductor.internal.store.NodeEvent;
+import org.amtpxe.conductor.internal.store.PortDao;
+import org.amtpxe.conductor.internal.store.Store;
+import org.amtpxe.conductor.internal.store.StoreException;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ironic's task manager for this conductor: acquires a node shared (a snapshot, no lock) or
+ * exclusive (its reservation, set atomically in the database so every conductor sharing it sees
+ * it), writes every change of a task with its history event, releases the lock in the same
+ * transaction as the operation's last change, and hands tasks to workers ({@link Workers}), which
+ * refuse before anything is written when they are full.
+ */
+public final class TaskManager {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
+  private static final int ATTEMPTS = 2;
+
+  private final Store store;
+  private final String host;
+  private final Workers workers;
+
+  public TaskManager(Store store, String host, Workers workers) {
+    this.store = store;
+    this.host = host;
+    this.workers = workers;
+  }
+
+  /** The name this conductor writes into reservations and history. */
+  public String host() {
+    return host;
+  }
+
+  /** The worker pool's admission. */
+  public Workers workers() {
+    return workers;
+  }
+
+  /** The store the tasks write to. */
+  public Store store() {
+    return store;
+  }
+
+  /**
+   * Takes the node's exclusive lock.
+   *
+   * @param node the node as last read
+   * @param driver its driver, or null when the task will not call one
+   * @return the task, with a fresh snapshot of the node and its ports; close it to release the lock
+   * @throws ConductorException LOCKED when another operation holds it, NOT_FOUND when the node is
+   *     gone
+   */
+  public Task acquire(Node node, BareMetalDriver driver) throws ConductorException {
+    for (int attempt = 1; ; attempt++) {
+      Acquired a =
+          store.transaction(
+              h -> {
+                if (!LockDao.reserve(h, node.uuid(), host)) {
+                  return new Acquired(NodeDao.find(h, node.uuid()).orElse(null), null, false);
+                }
+                return new Acquired(
+                    NodeDao.find(h, node.uuid()).orElse(null),
+                    PortDao.ofNode(h, node.uuid()),
+                    true);
+              });
+      if (a.node() == null) {
+        throw notFound(node);
+      }
+      if (a.reserved()) {
+        return new Task(this, false, a.node(), a.ports(), driver);
+      }
+      if (a.node().reservation() != null || attempt >= ATTEMPTS) {
+        throw new ConductorException(
+            ConductorException.Kind.LOCKED,
+            "Node "
+                + node.uuid()
+                + " is locked by host "
+                + a.node().reservation()
+                + ", please retry after the current operation is completed.");
+      }
+    }
+  }
+
+  private record Acquired(Node node, List<Port> ports, boolean reserved) {}
+
+  /**
+   * Opens a shared task: a snapshot of the node and its ports, no lock taken.
+   *
+   * @throws ConductorException NOT_FOUND when the node is gone
+   */
+  public Task shared(Node node, BareMetalDriver driver) throws ConductorException {
+    Acquired a =
+        store.transaction(
+            h ->
+                new Acquired(
+                    NodeDao.find(h, node.uuid()).orElse(null),
+                    PortDao.ofNode(h, node.uuid()),
+                    false));
+    if (a.node() == null) {
+      throw notFound(node);
+    }
+    return new Task(this, true, a.node(), a.ports(), driver);
+  }
+
+  private static ConductorException notFound(Node node) {
+    return ConductorException.notFound("Node " + node.uuid() + " could not be found.");
+  }
+
+  /**
+   * A task's change: the node read under a row lock, changed, written with its history event, and
+   * with {@code release} the task's lock given back, all in one transaction.
+   */
+  Node write(Task task, UnaryOperator<Node> change, boolean release) {
+    String uuid = task.node().uuid();
+    Instant now = store.now();
+    return store.transaction(
+        h -> {
+          Node current =
+              NodeDao.findForUpdate(h, uuid)
+                  .orElseThrow(() -> new StoreException("Node " + uuid + " was deleted"));
+          Node changed = change.apply(current);
+          Node result = changed == current ? current : NodeDao.update(h, current, changed, now);
+          record(h, current, result, now);
+          if (release && LockDao.release(h, uuid, host)) {
+            result = result.toBuilder().reservation(null).build();
+          }
+          return result;
+        });
+  }
+
+  /**
+   * Changes a node this conductor left behind (a restart after a crash): read under a row lock,
+   * changed unless another conductor holds it, written with its history event, and this conductor's
+   * lock on it released, in one transaction.
+   *
+   * @return the node as stored, or empty when it is gone or another conductor holds it
+   */
+  public Optional<Node> recover(String uuid, UnaryOperator<Node> change) {
+    Instant now = store.now();
+    return store.transaction(
+        h -> {
+          Optional<Node> current = NodeDao.findForUpdate(h, uuid);
+          if (current.isEmpty()
+              || current.get().reservation() != null && !current.get().reservation().equals(host)) {
+            return Optional.<Node>empty();
+          }
+          Node changed = NodeDao.update(h, current.get(), change.apply(current.get()), now);
+          record(h, current.get(), changed, now);
+          LockDao.release(h, uuid, host);
+          return Optional.of(changed.toBuilder().reservation(null).build());
+        });
+  }
+
+  /** Releases every lock this conductor holds; the number released. */
+  public int releaseAll() {
+    return store.transaction(h -> LockDao.releaseAll(h, host));
+  }
+
+  /** Records what a change did to a node in its history, in the change's transaction. */
+  void record(Handle h, Node before, Node after, Instant now) {
+    for (NodeEvent e : events(before, after, now)) {
+      HistoryDao.insert(h, e);
+    }
+  }
+
+  private List<NodeEvent> events(Node before, Node after, Instant now) {
+    List<NodeEvent> events = new java.util.ArrayList<>(2);
+    String uuid = after.uuid();
+    if (before.provisionState() != after.provisionState()) {
+      boolean failed = after.provisionState().value().endsWith("failed");
+      events.add(
+          event(
+              uuid,
+              now,
+              failed ? "ERROR" : "INFO",
+              "provisioning",
+              before.provisionState().value()
+                  + " -> "
+                  + after.provisionState().value()
+                  + (failed && after.lastError() != null ? ": " + after.lastError() : "")));
+    } else if (after.lastError() != null && !after.lastError().equals(before.lastError())) {
+      events.add(
+          event(
+              uuid,
+              now,
+              "ERROR",
+              before.targetPowerState() != null ? "power" : "provisioning",
+              after.lastError()));
+    }
+    if (before.powerState() != after.powerState() && after.powerState() != null) {
+      events.add(
+          event(
+              uuid,
+              now,
+              "INFO",
+              "power",
+              (before.powerState() == null ? "unknown" : before.powerState().value())
+                  + " -> "
+                  + after.powerState().value()));
+    }
+    if (before.maintenance() != after.maintenance()
+        || !Objects.equals(before.maintenanceReason(), after.maintenanceReason())) {
+      events.add(
+          event(
+              uuid,
+              now,
+              "INFO",
+              "maintenance",
+              after.maintenance()
+                  ? "maintenance set"
+                      + (after.maintenanceReason() == null ? "" : ": " + after.maintenanceReason())
+                  : "maintenance unset"));
+    }
+    return events;
+  }
+
+  /**
+   * Records an event of this conductor in a node's history, in the caller's transaction: for
+   * changes made without a task (the power sync's conditional updates).
+   */
+  public void history(Handle h, String node, String severity, String type, String text) {
+    HistoryDao.insert(h, event(node, store.now(), severity, type, text));
+  }
+
+  /** A history event recorded by this conductor. */
+  NodeEvent event(String node, Instant now, String severity, String type, String text) {
+    return new NodeEvent(UUID.randomUUID().toString(), node, now, severity, type, text, host, null);
+  }
+
+  /** Gives back a lock this conductor holds. */
+  void release(String uuid) {
+    store.transaction(h -> LockDao.release(h, uuid, host));
+  }
+
+  void spawn(Task task, UnaryOperator<Node> accepted, Runnable work) throws ConductorException {
+    Node before = task.node();
+    try (Workers.Place place = workers.reserve("node " + before.uuid())) {
+      task.update(accepted);
+      try {
+        place.start(
+            () -> {
+              try {
+                work.run();
+              } catch (Throwable e) {
+                LOG.error("Node {}: unexpected failure in a conductor worker", before.uuid(), e);
+                task.abandon(e);
+              } finally {
+                task.close();
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        task.complete(
+            n ->
+                n.toBuilder()
+                    .provisionState(before.provisionState())
+                    .targetProvisionState(before.targetProvisionState())
+                    .targetPowerState(before.targetPowerState())
+                    .lastError(before.lastError())
+                    .build());
+        throw new ConductorException(
+            ConductorException.Kind.BUSY,
+            "The conductor's workers are stopping; node "
+                + before.uuid()
+                + " was left as it was. Retry later.",
+            e);
+      }
+    }
+  }
+
+  /** The synchronous start of an operation that hands its locked task to a worker. */
+  public interface Start {
+    void run() throws DriverException, ConductorException;
+  }
+
+  /**
+   * Runs the start of an operation under the task's lock; when it fails before handing the task to
+   * a worker (with anything, an Error too), releases the lock and turns a driver's error into a
+   * conductor error.
+   */
+  public static void startOrRelease(Task task, Start start) throws ConductorException {
+    try {
+      start.run();
+    } catch (DriverException e) {
+      task.close();
+      throw fromDriver(task.node(), e);
+    } catch (ConductorException | RuntimeException | Error e) {
+      task.close();
+      throw e;
+    }
+  }
+
+  /** The one place where a driver's error becomes a conductor error. */
+  public static ConductorException fromDriver(Node node, DriverException e) {
+    String message = messageOf(e);
+    if (e instanceof NodeLockedException) {
+      return new ConductorException(ConductorException.Kind.LOCKED, message, e);
+    }
+    if (e instanceof InvalidParameterValueException
+        || e instanceof InvalidStateException
+        || e instanceof UnsupportedDriverOperationException
+        || e instanceof DriverUnavailableException) {
+      return new ConductorException(ConductorException.Kind.INVALID, message, e);
+    }
+    return new ConductorException(
+        ConductorException.Kind.FAILED, "Node " + node.uuid() + ": " + message, e);
+  }
+
+  /** A throwable's message, or its type when it has none. */
+  public static String messageOf(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The node with this UUID, as stored now. */
+  public Optional<Node> find(String uuid) {
+    return store.transaction(h -> NodeDao.find(h, uuid));
+  }
+}
