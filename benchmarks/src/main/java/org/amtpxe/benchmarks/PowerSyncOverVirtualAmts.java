@@ -25,19 +25,19 @@ import org.amtpxe.amt.internal.wsman.WakeProbe;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.lock.NodeLocks;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.store.SchemaMigrator;
+import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
+import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
 import org.amtpxe.virtualamt.NodeCounters;
 import org.amtpxe.virtualamt.NodeSpec;
 
 /**
- * Times the conductor's power sync (the real {@link PowerSync} and {@link ConductorService} on an
+ * Times the conductor's power sync (the real {@link PowerSync} and the conductor's services on an
  * H2 file database) over nodes whose driver is the real {@code pxe_amt} composition (AMT Power and
  * Management behind {@code PxeAmtDriver}), each node with its own virtual AMT on its own loopback
  * address. The virtual AMTs run in their own JVM by default, so that this JVM's CPU and memory are
@@ -248,13 +248,17 @@ public final class PowerSyncOverVirtualAmts {
     boolean driverStopped = false;
     try {
       new SchemaMigrator(database).migrate();
-      NodeStore store = new NodeStore(database, Clock.systemUTC());
       DriverRegistry registry = new DriverRegistry();
       registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
-      NodeLocks locks = new NodeLocks(store, CONDUCTOR_HOST);
-      enroll(new ConductorService(store, registry, locks, Runnable::run), store, driver, amts);
+      Conductor conductor =
+          Conductor.create(
+              new Store(database, Clock.systemUTC()),
+              CONDUCTOR_HOST,
+              registry,
+              Workers.unbounded(Runnable::run));
+      enroll(conductor, driver, amts);
       try (PowerSync sync =
-          new PowerSync(store, registry, locks, parallelism, Duration.ofSeconds(30))) {
+          new PowerSync(conductor.tasks(), registry, parallelism, Duration.ofSeconds(30))) {
         for (int p = 1; p <= passes; p++) {
           emulators.resetCounters();
           Duration cpu = syncCpu();
@@ -297,29 +301,29 @@ public final class PowerSyncOverVirtualAmts {
    * yet, so the first pass pays the Digest challenge.
    */
   private static void enroll(
-      ConductorService service,
-      NodeStore store,
-      BareMetalDriver driver,
-      List<Emulators.Target> amts)
-      throws Exception {
+      Conductor conductor, BareMetalDriver driver, List<Emulators.Target> amts) throws Exception {
     for (Emulators.Target amt : amts) {
       Node created =
-          service.createNode(
-              Node.builder(UUID.randomUUID().toString(), driver.name())
-                  .name(amt.name())
-                  .driverInfo(
-                      Map.of(
-                          "amt_address",
-                          amt.address(),
-                          "amt_port",
-                          amt.port(),
-                          "amt_username",
-                          "admin",
-                          "amt_password",
-                          PASSWORD))
-                  .build());
-      store.modifyNode(
-          created.uuid(), n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
+          conductor
+              .nodes()
+              .createNode(
+                  Node.builder(UUID.randomUUID().toString(), driver.name())
+                      .name(amt.name())
+                      .driverInfo(
+                          Map.of(
+                              "amt_address",
+                              amt.address(),
+                              "amt_port",
+                              amt.port(),
+                              "amt_username",
+                              "admin",
+                              "amt_password",
+                              PASSWORD))
+                      .build());
+      conductor
+          .tasks()
+          .recover(
+              created.uuid(), n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
     }
   }
 

@@ -18,13 +18,13 @@ import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.lock.NodeLocks;
-import org.amtpxe.conductor.internal.service.ConductorService;
+import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.NodeStore;
 import org.amtpxe.conductor.internal.store.SchemaMigrator;
+import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
+import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.NodeSpec;
@@ -48,8 +48,7 @@ class PowerFailureMaintenanceTest {
   private VirtualAmt amts;
   private AmtGateway gateway;
   private Database database;
-  private NodeStore store;
-  private ConductorService service;
+  private Conductor service;
   private PowerSync sync;
 
   @BeforeEach
@@ -67,12 +66,16 @@ class PowerFailureMaintenanceTest {
             new AmtPower(gateway, Map.of()), new AmtManagement(gateway, Map.of()));
     database = Database.open("jdbc:h2:file:" + dir.resolve("conductor"), "sa", "", 8);
     new SchemaMigrator(database).migrate();
-    store = new NodeStore(database, Clock.systemUTC());
+
     DriverRegistry registry = new DriverRegistry();
     registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
-    NodeLocks locks = new NodeLocks(store, "maintenance-test");
-    service = new ConductorService(store, registry, locks, Runnable::run);
-    sync = new PowerSync(store, registry, locks, 4, Duration.ofSeconds(20));
+    service =
+        Conductor.create(
+            new Store(database, Clock.systemUTC()),
+            "maintenance-test",
+            registry,
+            Workers.unbounded(Runnable::run));
+    sync = new PowerSync(service.tasks(), registry, 4, Duration.ofSeconds(20));
   }
 
   @AfterEach
@@ -93,28 +96,31 @@ class PowerFailureMaintenanceTest {
 
   private Node enroll(VirtualAmtNode amt, String password) throws Exception {
     Node created =
-        service.createNode(
-            Node.builder(UUID.randomUUID().toString(), "pxe_amt")
-                .name(amt.name())
-                .driverInfo(
-                    Map.of(
-                        "amt_address",
-                        amt.spec().address(),
-                        "amt_port",
-                        amt.port(),
-                        "amt_username",
-                        "admin",
-                        "amt_password",
-                        password))
-                .build());
-    return store
-        .modifyNode(
+        service
+            .nodes()
+            .createNode(
+                Node.builder(UUID.randomUUID().toString(), "pxe_amt")
+                    .name(amt.name())
+                    .driverInfo(
+                        Map.of(
+                            "amt_address",
+                            amt.spec().address(),
+                            "amt_port",
+                            amt.port(),
+                            "amt_username",
+                            "admin",
+                            "amt_password",
+                            password))
+                    .build());
+    return service
+        .tasks()
+        .recover(
             created.uuid(), n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build())
         .orElseThrow();
   }
 
   private Node reload(Node n) {
-    return store.findNode(n.uuid()).orElseThrow();
+    return service.tasks().find(n.uuid()).orElseThrow();
   }
 
   @Test
@@ -169,13 +175,15 @@ class PowerFailureMaintenanceTest {
         .doesNotContain(PASSWORD);
     // The operator fixes the password (baremetal node set --driver-info amt_password=...): the
     // maintenance stays the conductor's, and the next pass takes the node out of it.
-    service.updateNode(
-        node.uuid(),
-        n -> {
-          Map<String, Object> info = new HashMap<>(n.driverInfo());
-          info.put("amt_password", PASSWORD);
-          return n.toBuilder().driverInfo(info).build();
-        });
+    service
+        .nodes()
+        .updateNode(
+            node.uuid(),
+            n -> {
+              Map<String, Object> info = new HashMap<>(n.driverInfo());
+              info.put("amt_password", PASSWORD);
+              return n.toBuilder().driverInfo(info).build();
+            });
     PowerSync.Result back = sync.runOnce();
 
     assertThat(back.recovered()).isEqualTo(1);
