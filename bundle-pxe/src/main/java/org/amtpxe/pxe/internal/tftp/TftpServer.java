@@ -277,6 +277,12 @@ public final class TftpServer implements AutoCloseable {
     // socket is what ends a running transfer promptly.
     openSockets.forEach(DatagramSocket::close);
     try {
+      // NOTE: while a thread is blocked in receive, DatagramSocket.close only signals it; the JDK
+      // releases the port when that thread leaves receive. A caller that binds the same port right
+      // after close (a configuration change) needs the listener gone first.
+      if (!listener.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("TFTP listener on {} did not stop within 5 s", root.root());
+      }
       if (!transfers.awaitTermination(5, TimeUnit.SECONDS)) {
         LOG.warn("TFTP transfers on {} did not stop within 5 s", socket.getLocalSocketAddress());
       }
