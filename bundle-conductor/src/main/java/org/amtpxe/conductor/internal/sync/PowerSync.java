@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
+import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.NodeQuery;
+import org.amtpxe.conductor.internal.store.PortDao;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.Task;
 import org.amtpxe.conductor.internal.task.TaskManager;
@@ -129,8 +131,18 @@ public final class PowerSync implements AutoCloseable {
    */
   public Result runOnce() throws InterruptedException {
     long start = System.nanoTime();
-    List<Node> nodes = store.transaction(h -> NodeDao.list(h, NodeQuery.all()));
-    Set<String> powerFailures = store.transaction(h -> NodeDao.withFault(h, POWER_FAILURE));
+    // NOTE: three queries per pass, whatever the number of nodes: the nodes, the faulted ones and
+    // every port. Each read then works on this snapshot (a shared task takes no lock and reads
+    // nothing), and only a changed power state is written.
+    Snapshot snapshot =
+        store.transaction(
+            h ->
+                new Snapshot(
+                    NodeDao.list(h, NodeQuery.all()),
+                    NodeDao.withFault(h, POWER_FAILURE),
+                    PortDao.all(h).stream().collect(Collectors.groupingBy(Port::nodeUuid))));
+    List<Node> nodes = snapshot.nodes();
+    Set<String> powerFailures = snapshot.powerFailures();
     failuresInARow.keySet().retainAll(nodes.stream().map(Node::uuid).collect(Collectors.toSet()));
     Semaphore slots = new Semaphore(parallelism);
     Counts counts = new Counts();
@@ -143,7 +155,8 @@ public final class PowerSync implements AutoCloseable {
         continue;
       }
       slots.acquire();
-      CompletableFuture.supplyAsync(() -> read(node, driver), readers)
+      List<Port> ports = snapshot.ports().getOrDefault(node.uuid(), List.of());
+      CompletableFuture.supplyAsync(() -> read(node, ports, driver), readers)
           .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete(
               (state, error) -> {
@@ -279,8 +292,11 @@ public final class PowerSync implements AutoCloseable {
     }
   }
 
-  private PowerState read(Node node, BareMetalDriver driver) {
-    try (Task task = tasks.shared(node, driver)) {
+  private record Snapshot(
+      List<Node> nodes, Set<String> powerFailures, Map<String, List<Port>> ports) {}
+
+  private PowerState read(Node node, List<Port> ports, BareMetalDriver driver) {
+    try (Task task = tasks.snapshot(node, ports, driver)) {
       driver.power().validate(task);
       return driver.power().getPowerState(task);
     } catch (Exception e) {

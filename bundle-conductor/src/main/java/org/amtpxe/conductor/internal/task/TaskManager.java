@@ -125,6 +125,14 @@ public final class TaskManager {
     return new Task(this, true, a.node(), a.ports(), driver);
   }
 
+  /**
+   * A shared task over a snapshot the caller read (the power sync reads every node and port of a
+   * pass in three queries): no lock, no read.
+   */
+  public Task snapshot(Node node, List<Port> ports, BareMetalDriver driver) {
+    return new Task(this, true, node, ports, driver);
+  }
+
   private static ConductorException notFound(Node node) {
     return ConductorException.notFound("Node " + node.uuid() + " could not be found.");
   }
