@@ -23,6 +23,7 @@ import org.amtpxe.conductor.internal.auth.Policy;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.StoreException;
+import org.amtpxe.conductor.internal.task.RequestUser;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
@@ -510,7 +511,12 @@ public final class ApiHandler extends Handler.Abstract {
     try {
       ApiRequest req = withBody(admission.request(), bytes);
       authorize(admission.caller(), req);
-      ApiResponse result = admission.versioned() ? routeV1(req) : routeRoot(req);
+      ApiResponse result;
+      // The user a task opened by this request names in the node's history.
+      try (RequestUser.Scope user =
+          RequestUser.as(admission.caller() == null ? null : admission.caller().user())) {
+        result = admission.versioned() ? routeV1(req) : routeRoot(req);
+      }
       status = result.status();
       body = result.body();
       headers.putAll(result.headers());
@@ -601,6 +607,7 @@ public final class ApiHandler extends Handler.Abstract {
   static int statusOf(ConductorException.Kind kind) {
     return switch (kind) {
       case INVALID, CONFLICT -> 400;
+      case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case LOCKED -> 409;
       case BUSY -> 503;
@@ -661,7 +668,10 @@ public final class ApiHandler extends Handler.Abstract {
         requireMethod(req, "GET");
         yield ramdisk.lookup(req);
       }
-      default -> throw ApiException.notFound("The resource could not be found.");
+      default ->
+          throw Unimplemented.ABSENT.containsKey(p.get(0))
+              ? Unimplemented.absent(Unimplemented.ABSENT.get(p.get(0)))
+              : ApiException.notFound("The resource could not be found.");
     };
   }
 
@@ -744,6 +754,21 @@ public final class ApiHandler extends Handler.Abstract {
         if (p.size() == 4 && p.get(2).equals("vendor_passthru")) {
           requireMethod(req, "POST");
           return ramdisk.callback(req, id, p.get(3));
+        }
+        if (p.get(2).equals("history") && p.size() <= 4) {
+          if (!req.version().atLeast(78)) {
+            throw ApiException.notFound("The resource could not be found.");
+          }
+          requireMethod(req, "GET");
+          if (p.size() == 3 || p.get(3).equals("detail")) {
+            return nodes.history(req, id, p.size() == 4);
+          }
+          return nodes.historyEvent(req, id, p.get(3));
+        }
+        ApiResponse feature =
+            Unimplemented.nodeFeature(req, nodes.node(req, id), p.subList(2, p.size()));
+        if (feature != null) {
+          return feature;
         }
         throw ApiException.notFound("The resource could not be found.");
       }

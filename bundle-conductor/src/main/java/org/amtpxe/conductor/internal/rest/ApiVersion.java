@@ -4,16 +4,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An Ironic API microversion, 1.x. This conductor implements 1.1 to {@link #MAX}: up to 1.31
- * (dynamic-driver fields, reported for classic drivers as Ironic did), which covers soft power
- * (1.27) and NMI (1.29), the newest features it offers. See README for what is left out.
+ * An Ironic API microversion, 1.x. This conductor implements 1.1 to {@link #MAX}, 1.78: node
+ * history (1.78) is the newest feature, and 1.78 is what the current {@code baremetal} CLI asks
+ * for. Every field a version up to 1.78 adds is shown from that version on ({@link NodeJson},
+ * {@link PortsResource}, {@link DriversResource}); the endpoints of features this conductor does
+ * not have answer as Ironic does for an absent or disabled feature ({@link Unimplemented}). See
+ * docs/ironic-api.md#versions for the table of what each version adds and what is shown.
  *
  * @param major always 1 for a supported version
  * @param minor the minor version
  */
 public record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
   public static final ApiVersion MIN = new ApiVersion(1, 1);
-  public static final ApiVersion MAX = new ApiVersion(1, 31);
+  public static final ApiVersion MAX = new ApiVersion(1, 78);
   public static final String HEADER = "X-OpenStack-Ironic-API-Version";
   public static final String MIN_HEADER = "X-OpenStack-Ironic-API-Minimum-Version";
   public static final String MAX_HEADER = "X-OpenStack-Ironic-API-Maximum-Version";
@@ -51,7 +54,7 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
               + HEADER
               + " header: "
               + value
-              + ". Use a version like 1.31 or latest. The supported version range is: ["
+              + ". Use a version like 1.78 or latest. The supported version range is: ["
               + MIN
               + ", "
               + MAX

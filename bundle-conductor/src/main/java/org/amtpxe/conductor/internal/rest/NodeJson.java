@@ -4,18 +4,45 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.service.Secrets;
 
 /**
  * A node as the API shows it at a given version: the fields of that version, secrets masked. The
- * per-version field sets are Ironic's.
+ * per-version field sets are Ironic's ({@code VERSIONED_FIELDS} in its API), up to 1.78:
+ *
+ * <table>
+ *   <caption>Node fields added after 1.31, and what this conductor shows</caption>
+ *   <tr><th>version</th><th>field</th><th>shown here</th></tr>
+ *   <tr><td>1.33</td><td>storage_interface</td><td>null (classic driver)</td></tr>
+ *   <tr><td>1.37</td><td>traits</td><td>[] (no traits)</td></tr>
+ *   <tr><td>1.38</td><td>rescue_interface</td><td>null</td></tr>
+ *   <tr><td>1.40</td><td>bios_interface</td><td>null</td></tr>
+ *   <tr><td>1.42</td><td>fault</td><td>the fault the power sync recorded, or null</td></tr>
+ *   <tr><td>1.44</td><td>deploy_step</td><td>{} (no deploy steps)</td></tr>
+ *   <tr><td>1.46</td><td>conductor_group</td><td>stored, writable ("" = any)</td></tr>
+ *   <tr><td>1.47</td><td>automated_clean</td><td>stored, writable (null = default)</td></tr>
+ *   <tr><td>1.48</td><td>protected, protected_reason</td><td>stored, writable</td></tr>
+ *   <tr><td>1.49</td><td>conductor</td><td>this conductor's host</td></tr>
+ *   <tr><td>1.50</td><td>owner</td><td>stored, writable</td></tr>
+ *   <tr><td>1.51</td><td>description</td><td>stored, writable</td></tr>
+ *   <tr><td>1.52</td><td>allocation_uuid</td><td>null (no allocations)</td></tr>
+ *   <tr><td>1.61</td><td>retired, retired_reason</td><td>stored, writable</td></tr>
+ *   <tr><td>1.65</td><td>lessee</td><td>stored, writable</td></tr>
+ *   <tr><td>1.66</td><td>network_data</td><td>{}</td></tr>
+ *   <tr><td>1.75</td><td>boot_mode, secure_boot</td><td>null (not reported by the drivers)</td></tr>
+ * </table>
+ *
+ * <p>1.32, 1.34-1.36, 1.39, 1.41, 1.43, 1.45, 1.53-1.60, 1.62-1.64, 1.67-1.74 and 1.76-1.78 add no
+ * node field (endpoints, verbs, parameters or port fields: see docs/ironic-api.md#versions).
  */
 final class NodeJson {
   /** Node fields and the minor version that introduced each. */
   static final Map<String, Integer> FIELDS = new LinkedHashMap<>();
+
+  /** The dynamic-driver interface fields and their versions; null for classic drivers. */
+  static final Map<String, Integer> INTERFACES = new LinkedHashMap<>();
 
   static {
     String[] v1 = {
@@ -39,9 +66,7 @@ final class NodeJson {
       "target_provision_state",
       "updated_at",
       "uuid",
-      "links",
-      "ports",
-      "states"
+      "links"
     };
     for (String f : v1) {
       FIELDS.put(f, 1);
@@ -57,9 +82,37 @@ final class NodeJson {
     FIELDS.put("resource_class", 21);
     for (String iface :
         List.of("boot", "console", "deploy", "inspect", "management", "power", "raid", "vendor")) {
-      FIELDS.put(iface + "_interface", 31);
+      INTERFACES.put(iface + "_interface", 31);
     }
+    INTERFACES.put("storage_interface", 33);
+    INTERFACES.put("rescue_interface", 38);
+    INTERFACES.put("bios_interface", 40);
+    FIELDS.putAll(INTERFACES);
+    FIELDS.put("traits", 37);
+    FIELDS.put("fault", 42);
+    FIELDS.put("deploy_step", 44);
+    FIELDS.put("conductor_group", 46);
+    FIELDS.put("automated_clean", 47);
+    FIELDS.put("protected", 48);
+    FIELDS.put("protected_reason", 48);
+    FIELDS.put("conductor", 49);
+    FIELDS.put("owner", 50);
+    FIELDS.put("description", 51);
+    FIELDS.put("allocation_uuid", 52);
+    FIELDS.put("retired", 61);
+    FIELDS.put("retired_reason", 61);
+    FIELDS.put("lessee", 65);
+    FIELDS.put("network_data", 66);
+    FIELDS.put("boot_mode", 75);
+    FIELDS.put("secure_boot", 75);
   }
+
+  /**
+   * The links to a node's sub-resources, shown when all fields are (not selectable with {@code
+   * fields}), and the version that introduced each. Ironic's {@code portgroups} (1.24) and {@code
+   * volume} (1.32) links are left out: those features are absent here and their paths answer 404.
+   */
+  static final Map<String, Integer> SUB_RESOURCES = Map.of("ports", 1, "states", 14);
 
   /** Fields of the short list form. */
   static final List<String> LIST_FIELDS =
@@ -83,7 +136,49 @@ final class NodeJson {
           "raid_config",
           "target_power_state",
           "target_provision_state",
-          "target_raid_config");
+          "target_raid_config",
+          "boot_mode",
+          "secure_boot");
+
+  /**
+   * The fields a client may set, on create and with PATCH, and the version that made each writable.
+   * {@code protected} and {@code protected_reason} are PATCH only, as in Ironic.
+   */
+  static final Map<String, Integer> WRITABLE =
+      Map.ofEntries(
+          Map.entry("name", 1),
+          Map.entry("driver", 1),
+          Map.entry("driver_info", 1),
+          Map.entry("instance_info", 1),
+          Map.entry("instance_uuid", 1),
+          Map.entry("properties", 1),
+          Map.entry("extra", 1),
+          Map.entry("maintenance", 1),
+          Map.entry("maintenance_reason", 1),
+          Map.entry("resource_class", 21),
+          Map.entry("conductor_group", 46),
+          Map.entry("automated_clean", 47),
+          Map.entry("protected", 48),
+          Map.entry("protected_reason", 48),
+          Map.entry("owner", 50),
+          Map.entry("description", 51),
+          Map.entry("retired", 61),
+          Map.entry("retired_reason", 61),
+          Map.entry("lessee", 65));
+
+  /**
+   * Fields Ironic lets a client set that are fixed here: they are accepted with the value the node
+   * shows (a no-op), and refused with any other. The interfaces of a classic driver are null, the
+   * network interface is noop, and there are no chassis and no network data.
+   */
+  static final Map<String, Integer> FIXED = new LinkedHashMap<>();
+
+  static {
+    FIXED.put("chassis_uuid", 1);
+    FIXED.put("network_interface", 20);
+    FIXED.putAll(INTERFACES);
+    FIXED.put("network_data", 66);
+  }
 
   private NodeJson() {}
 
@@ -96,14 +191,23 @@ final class NodeJson {
   /**
    * The node with the given fields (all of this version's when null).
    *
+   * @param host this conductor's host name, shown as {@code conductor}
    * @param fields the fields to show, already validated, or null for all
    */
-  static ObjectNode render(Node n, ApiVersion v, String baseUrl, Iterable<String> fields) {
+  static ObjectNode render(
+      Node n, ApiVersion v, String baseUrl, String host, Iterable<String> fields) {
     ObjectNode o = Json.object();
     Iterable<String> wanted = fields == null ? FIELDS.keySet() : fields;
     for (String f : wanted) {
       if (exists(f, v)) {
-        put(o, f, n, v, baseUrl);
+        put(o, f, n, v, baseUrl, host);
+      }
+    }
+    if (fields == null) {
+      for (var link : SUB_RESOURCES.entrySet()) {
+        if (v.atLeast(link.getValue())) {
+          o.set(link.getKey(), Links.of(baseUrl, "nodes", n.uuid() + "/" + link.getKey()));
+        }
       }
     }
     return o;
@@ -111,14 +215,15 @@ final class NodeJson {
 
   /** The short form of node lists. */
   static ObjectNode renderShort(Node n, ApiVersion v, String baseUrl) {
-    return render(n, v, baseUrl, LIST_FIELDS);
+    return render(n, v, baseUrl, null, LIST_FIELDS);
   }
 
   static ObjectNode renderStates(Node n, ApiVersion v, String baseUrl) {
-    return render(n, v, baseUrl, STATE_FIELDS);
+    return render(n, v, baseUrl, null, STATE_FIELDS);
   }
 
-  private static void put(ObjectNode o, String f, Node n, ApiVersion v, String baseUrl) {
+  private static void put(
+      ObjectNode o, String f, Node n, ApiVersion v, String baseUrl, String host) {
     switch (f) {
       case "uuid" -> o.put(f, n.uuid());
       case "name" -> o.put(f, n.name());
@@ -143,12 +248,24 @@ final class NodeJson {
       case "provision_updated_at" -> o.put(f, Json.time(n.provisionUpdatedAt()));
       case "console_enabled" -> o.put(f, false);
       case "network_interface" -> o.put(f, "noop");
-      case "clean_step", "raid_config", "target_raid_config" -> o.set(f, Json.object());
+      case "resource_class" -> o.put(f, n.resourceClass());
+      case "fault" -> o.put(f, n.fault());
+      case "conductor_group" -> o.put(f, n.conductorGroup());
+      case "automated_clean" -> o.put(f, n.automatedClean());
+      case "protected" -> o.put(f, n.protectedNode());
+      case "protected_reason" -> o.put(f, n.protectedReason());
+      case "conductor" -> o.put(f, host);
+      case "owner" -> o.put(f, n.owner());
+      case "description" -> o.put(f, n.description());
+      case "retired" -> o.put(f, n.retired());
+      case "retired_reason" -> o.put(f, n.retiredReason());
+      case "lessee" -> o.put(f, n.lessee());
+      case "traits" -> o.set(f, Json.array());
+      case "clean_step", "deploy_step", "raid_config", "target_raid_config", "network_data" ->
+          o.set(f, Json.object());
       case "links" -> o.set(f, Links.of(baseUrl, "nodes", n.uuid()));
-      case "ports" -> o.set(f, Links.of(baseUrl, "nodes", n.uuid() + "/ports"));
-      case "states" -> o.set(f, Links.of(baseUrl, "nodes", n.uuid() + "/states"));
-      // chassis, inspection, resource class and the per-interface fields of dynamic drivers:
-      // this conductor has none of them, and classic drivers showed null here in Ironic.
+      // chassis, inspection, allocations, boot mode and the per-interface fields of dynamic
+      // drivers: this conductor has none of them, and classic drivers showed null here in Ironic.
       default -> o.putNull(f);
     }
   }
@@ -160,17 +277,4 @@ final class NodeJson {
     }
     return s.value();
   }
-
-  /** The fields a client may patch, and set on create. */
-  static final Set<String> WRITABLE =
-      Set.of(
-          "name",
-          "driver",
-          "driver_info",
-          "instance_info",
-          "instance_uuid",
-          "properties",
-          "extra",
-          "maintenance",
-          "maintenance_reason");
 }

@@ -23,6 +23,7 @@ import org.amtpxe.conductor.internal.service.Validation;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
 import org.amtpxe.conductor.internal.store.MarkerNotFoundException;
 import org.amtpxe.conductor.internal.store.NodeDao;
+import org.amtpxe.conductor.internal.store.NodeEvent;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 
 /** {@code /v1/nodes}: the Ironic node API on top of {@link Conductor}. */
@@ -40,13 +41,25 @@ final class NodesResource {
           "instance_uuid",
           "provision_state",
           "driver",
-          "resource_class");
+          "resource_class",
+          "fault",
+          "conductor_group",
+          "conductor",
+          "owner",
+          "description_contains",
+          "retired",
+          "lessee",
+          "project");
 
-  /** Fields a create request may carry besides the writable ones, if null or their default. */
+  /** The faults Ironic knows (its {@code faults.VALID_FAULTS}), for the fault filter. */
+  private static final List<String> FAULTS =
+      List.of("power failure", "clean failure", "rescue abort failure", "service failure");
+
+  /** Fields a create request may carry besides the writable ones. */
   private static final Set<String> CREATE_ONLY = Set.of("uuid");
 
-  private static final Set<String> CREATE_DEFAULTS =
-      Set.of("chassis_uuid", "network_interface", "resource_class");
+  /** Writable fields Ironic sets with PATCH only. */
+  private static final Set<String> PATCH_ONLY = Set.of("protected", "protected_reason");
 
   private final Conductor service;
 
@@ -60,6 +73,9 @@ final class NodesResource {
     req.allowParams(LIST_PARAMS);
     ApiVersion v = req.version();
     Boolean detailParam = req.boolParam("detail");
+    if (detailParam != null) {
+      requireDetailQuery(req);
+    }
     if (detailParam != null && detailParam) {
       detail = true;
     }
@@ -77,6 +93,7 @@ final class NodesResource {
               + new java.util.TreeSet<>(NodeDao.SORT_KEYS.keySet())
               + ".");
     }
+    NodeInput.requireKnown(column, v);
     String dir = req.param("sort_dir") == null ? "asc" : req.param("sort_dir");
     if (!dir.equals("asc") && !dir.equals("desc")) {
       throw ApiException.badRequest("Invalid sort direction: " + dir + "; use asc or desc.");
@@ -97,21 +114,52 @@ final class NodesResource {
     if (req.param("resource_class") != null) {
       requireVersion(v, 21, "Filtering by resource_class");
     }
+    String fault = req.param("fault");
+    if (fault != null) {
+      requireVersion(v, 42, "Filtering by fault");
+      if (!FAULTS.contains(fault)) {
+        throw ApiException.badRequest(
+            "Unrecognized fault \"" + fault + "\" is specified, allowed faults are " + FAULTS);
+      }
+    }
+    String group = req.param("conductor_group");
+    if (group != null) {
+      requireVersion(v, 46, "Filtering by conductor_group");
+      group = NodeInput.conductorGroup(Json.MAPPER.getNodeFactory().textNode(group));
+    }
+    String conductor = req.param("conductor");
+    if (conductor != null) {
+      requireVersion(v, 49, "Filtering by conductor");
+    }
+    if (req.param("owner") != null) {
+      requireVersion(v, 50, "Filtering by owner");
+    }
+    if (req.param("description_contains") != null) {
+      requireVersion(v, 51, "Filtering by description_contains");
+    }
+    Boolean retired = req.boolParam("retired");
+    if (retired != null) {
+      requireVersion(v, 61, "Filtering by retired");
+    }
+    if (req.param("lessee") != null || req.param("project") != null) {
+      requireVersion(v, 65, "Filtering by lessee or project");
+    }
     String instance = req.param("instance_uuid");
     if (instance != null && !Identifiers.isUuid(instance)) {
       throw ApiException.badRequest("Expected a UUID for instance_uuid but received " + instance);
     }
     String base = req.baseUrl();
+    String host = service.nodes().host();
     Function<Node, JsonNode> render =
         detail
-            ? n -> NodeJson.render(n, v, base, null)
+            ? n -> NodeJson.render(n, v, base, host, null)
             : fields != null
-                ? n -> NodeJson.render(n, v, base, fields)
+                ? n -> NodeJson.render(n, v, base, host, fields)
                 : n -> NodeJson.renderShort(n, v, base);
     int limit = Paging.limit(req);
     List<Node> page;
-    if (req.param("resource_class") != null) {
-      page = List.of(); // NOTE: no node has a resource class here (see NodeJson).
+    if (conductor != null && !conductor.equals(host)) {
+      page = List.of(); // NOTE: this conductor manages every node it can see.
     } else {
       try {
         page =
@@ -126,6 +174,16 @@ final class NodesResource {
                             instance,
                             column,
                             dir.equals("desc"))
+                        .filtered(
+                            new NodeQuery.Filters(
+                                req.param("resource_class"),
+                                fault,
+                                group,
+                                req.param("owner"),
+                                req.param("description_contains"),
+                                retired,
+                                req.param("lessee"),
+                                req.param("project")))
                         .page(req.param("marker"), limit));
       } catch (MarkerNotFoundException e) {
         throw ApiException.badRequest(e.getMessage());
@@ -146,6 +204,7 @@ final class NodesResource {
       if (field.isEmpty()) {
         continue;
       }
+      NodeInput.requireKnown(field, req.version());
       if (!NodeJson.exists(field, req.version())) {
         throw ApiException.badRequest(
             "Field(s) \""
@@ -157,6 +216,21 @@ final class NodesResource {
       fields.add(field);
     }
     return new ArrayList<>(fields);
+  }
+
+  /**
+   * The {@code detail} query parameter of lists came with 1.43.
+   *
+   * @throws ApiException 400 with Ironic's message below 1.43
+   */
+  static void requireDetailQuery(ApiRequest req) throws ApiException {
+    if (!req.version().atLeast(43)) {
+      throw ApiException.badRequest(
+          "Invalid query parameter ?detail="
+              + req.param("detail")
+              + " received. The detail parameter needs API version 1.43 or newer; use the"
+              + " /detail path instead.");
+    }
   }
 
   static void requireVersion(ApiVersion v, int minor, String feature) throws ApiException {
@@ -174,25 +248,20 @@ final class NodesResource {
       var e = it.next();
       String k = e.getKey();
       JsonNode value = e.getValue();
-      if (CREATE_DEFAULTS.contains(k)) {
-        boolean isDefault =
-            value.isNull() || (k.equals("network_interface") && "noop".equals(value.asText()));
-        if (!isDefault) {
-          throw ApiException.badRequest(
-              "Cannot set "
-                  + k
-                  + " to "
-                  + value
-                  + ": this conductor has no chassis, no resource classes and only the noop"
-                  + " network interface.");
-        }
-        continue;
-      }
-      if (!NodeJson.WRITABLE.contains(k) && !CREATE_ONLY.contains(k)) {
+      boolean writable = NodeJson.WRITABLE.containsKey(k) && !PATCH_ONLY.contains(k);
+      if (!writable && !NodeJson.FIXED.containsKey(k) && !CREATE_ONLY.contains(k)) {
         throw ApiException.badRequest(
-            NodeJson.FIELDS.containsKey(k)
+            NodeJson.FIELDS.containsKey(k) || PATCH_ONLY.contains(k)
                 ? "Cannot set " + k + " when creating a node; it is read-only."
                 : "Unknown attribute for argument node: " + k);
+      }
+      // Ironic refuses a field newer than the version unless it is empty.
+      boolean empty = value.isNull() || (k.equals("conductor_group") && "".equals(value.asText()));
+      if (!empty) {
+        NodeInput.requireKnown(k, req.version());
+      }
+      if (NodeJson.FIXED.containsKey(k)) {
+        NodeInput.checkFixed(k, value);
       }
     }
     if (!body.path("driver").isTextual() || body.get("driver").asText().isBlank()) {
@@ -204,78 +273,17 @@ final class NodesResource {
     String uuid =
         body.path("uuid").isNull() || !body.has("uuid")
             ? UUID.randomUUID().toString()
-            : text(body, "uuid");
+            : NodeInput.text(body, "uuid");
     Node.Builder b = Node.builder(uuid, body.get("driver").asText());
-    fill(b, body);
+    NodeInput.fill(b, body);
     if (!req.version().atLeast(11)) {
       // NOTE: before 1.11 nodes started in "available" (Ironic's enroll came with 1.11).
       b.provisionState(ProvisionState.AVAILABLE);
     }
     Node created = service.nodes().createNode(b.build());
     return ApiResponse.created(
-        NodeJson.render(created, req.version(), req.baseUrl(), null),
+        NodeJson.render(created, req.version(), req.baseUrl(), service.nodes().host(), null),
         req.baseUrl() + "/v1/nodes/" + created.uuid());
-  }
-
-  /** Copies the writable fields present in a JSON document into a builder, checking types. */
-  private static void fill(Node.Builder b, ObjectNode doc) throws ApiException {
-    if (doc.has("name")) {
-      b.name(nullableText(doc, "name"));
-    }
-    if (doc.has("driver")) {
-      b.driver(text(doc, "driver"));
-    }
-    if (doc.has("driver_info")) {
-      b.driverInfo(object(doc, "driver_info"));
-    }
-    if (doc.has("instance_info")) {
-      b.instanceInfo(object(doc, "instance_info"));
-    }
-    if (doc.has("properties")) {
-      b.properties(object(doc, "properties"));
-    }
-    if (doc.has("extra")) {
-      b.extra(object(doc, "extra"));
-    }
-    if (doc.has("instance_uuid")) {
-      b.instanceUuid(nullableText(doc, "instance_uuid"));
-    }
-    if (doc.has("maintenance")) {
-      JsonNode m = doc.get("maintenance");
-      if (!m.isBoolean()) {
-        throw ApiException.badRequest("maintenance must be true or false, not " + m);
-      }
-      b.maintenance(m.asBoolean());
-    }
-    if (doc.has("maintenance_reason")) {
-      b.maintenanceReason(nullableText(doc, "maintenance_reason"));
-    }
-  }
-
-  private static String text(ObjectNode doc, String field) throws ApiException {
-    JsonNode v = doc.get(field);
-    if (v == null || !v.isTextual()) {
-      throw ApiException.badRequest(
-          field + " must be a string, not " + (v == null ? "missing" : "a " + v.getNodeType()));
-    }
-    return v.asText();
-  }
-
-  private static String nullableText(ObjectNode doc, String field) throws ApiException {
-    JsonNode v = doc.get(field);
-    return v == null || v.isNull() ? null : text(doc, field);
-  }
-
-  private static Map<String, Object> object(ObjectNode doc, String field) throws ApiException {
-    JsonNode v = doc.get(field);
-    if (v == null || v.isNull()) {
-      return Map.of();
-    }
-    if (!v.isObject()) {
-      // NOTE: the value is not echoed: driver_info and instance_info may carry secrets.
-      throw ApiException.badRequest(field + " must be a JSON object, not a " + v.getNodeType());
-    }
-    return Json.toMap(v);
   }
 
   // ---- one node ----
@@ -292,17 +300,33 @@ final class NodesResource {
     req.allowParams(Set.of("fields"));
     List<String> fields = fields(req);
     Node n = service.nodes().node(ident(req, ident));
-    return ApiResponse.ok(NodeJson.render(n, req.version(), req.baseUrl(), fields));
+    return ApiResponse.ok(
+        NodeJson.render(n, req.version(), req.baseUrl(), service.nodes().host(), fields));
   }
 
   ApiResponse patch(ApiRequest req, String ident) throws ApiException, ConductorException {
-    req.allowParams(Set.of());
+    req.allowParams(Set.of("reset_interfaces"));
     JsonNode patch = Json.parse(req.body());
-    ObjectNode resets = Json.object();
-    for (String f : List.of("driver_info", "instance_info", "properties", "extra")) {
-      resets.set(f, Json.object());
+    if (req.param("reset_interfaces") != null) {
+      requireVersion(req.version(), 45, "The reset_interfaces parameter");
+      // NOTE: a classic driver's interfaces are fixed, so there is nothing to reset; Ironic's
+      // rule that it comes with a change of driver still holds.
+      if (Boolean.TRUE.equals(req.boolParam("reset_interfaces")) && !changesDriver(patch)) {
+        throw ApiException.badRequest(
+            "The reset_interfaces parameter can only be used when changing the node's driver.");
+      }
     }
-    resets.put("maintenance", false);
+    Set<String> patchable = new java.util.HashSet<>(NodeJson.WRITABLE.keySet());
+    patchable.addAll(NodeJson.FIXED.keySet());
+    if (patch != null && patch.isArray()) {
+      for (JsonNode op : patch) {
+        String field = topField(op.path("path").asText(""));
+        if (patchable.contains(field)) {
+          NodeInput.requireKnown(field, req.version());
+        }
+      }
+    }
+    ObjectNode resets = NodeInput.resets();
     String id = ident(req, ident);
     Node updated =
         service
@@ -311,8 +335,8 @@ final class NodesResource {
                 id,
                 current -> {
                   try {
-                    ObjectNode doc = writable(current);
-                    ObjectNode patched = JsonPatch.apply(doc, patch, NodeJson.WRITABLE, resets);
+                    ObjectNode doc = NodeInput.patchable(current);
+                    ObjectNode patched = JsonPatch.apply(doc, patch, patchable, resets);
                     if (!patched.path("driver").isTextual()) {
                       throw ApiException.badRequest(
                           "driver cannot be removed; replace it instead.");
@@ -320,29 +344,40 @@ final class NodesResource {
                     if (patched.hasNonNull("name")) {
                       requireVersion(req.version(), 5, "Node names");
                     }
+                    for (String f : NodeJson.FIXED.keySet()) {
+                      NodeInput.checkFixed(f, patched.get(f));
+                    }
                     Node.Builder b = current.toBuilder();
-                    fill(b, patched);
+                    NodeInput.fill(b, patched);
                     return b.build();
                   } catch (ApiException e) {
                     throw ConductorException.invalid(e.getMessage());
                   }
                 });
-    return ApiResponse.ok(NodeJson.render(updated, req.version(), req.baseUrl(), null));
+    return ApiResponse.ok(
+        NodeJson.render(updated, req.version(), req.baseUrl(), service.nodes().host(), null));
   }
 
-  /** The writable fields of a node, unmasked, as the document a patch applies to. */
-  private static ObjectNode writable(Node n) {
-    ObjectNode o = Json.object();
-    o.put("name", n.name());
-    o.put("driver", n.driver());
-    o.set("driver_info", Json.toJson(n.driverInfo()));
-    o.set("instance_info", Json.toJson(n.instanceInfo()));
-    o.put("instance_uuid", n.instanceUuid());
-    o.set("properties", Json.toJson(n.properties()));
-    o.set("extra", Json.toJson(n.extra()));
-    o.put("maintenance", n.maintenance());
-    o.put("maintenance_reason", n.maintenanceReason());
-    return o;
+  private static boolean changesDriver(JsonNode patch) {
+    if (patch != null && patch.isArray()) {
+      for (JsonNode op : patch) {
+        if (op.path("path").asText("").equals("/driver")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The top-level field a patch path names ({@code /extra/rack} names extra). */
+  private static String topField(String path) {
+    if (!path.startsWith("/")) {
+      return "";
+    }
+    int end = path.indexOf('/', 1);
+    return (end < 0 ? path.substring(1) : path.substring(1, end))
+        .replace("~1", "/")
+        .replace("~0", "~");
   }
 
   ApiResponse delete(ApiRequest req, String ident) throws ApiException, ConductorException {
@@ -392,13 +427,39 @@ final class NodesResource {
   ApiResponse provision(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
     ObjectNode body = Json.parseObject(req.body());
-    allowKeys(body, Set.of("target", "configdrive", "clean_steps", "rescue_password"));
-    for (String unsupported : List.of("configdrive", "clean_steps", "rescue_password")) {
+    allowKeys(
+        body,
+        Set.of(
+            "target",
+            "configdrive",
+            "clean_steps",
+            "rescue_password",
+            "deploy_steps",
+            "disable_ramdisk"));
+    if (body.hasNonNull("deploy_steps")) {
+      requireVersion(req.version(), 69, "deploy_steps");
+    }
+    if (body.hasNonNull("disable_ramdisk")) {
+      requireVersion(req.version(), 70, "disable_ramdisk");
+    }
+    for (String unsupported :
+        List.of(
+            "configdrive", "clean_steps", "rescue_password", "deploy_steps", "disable_ramdisk")) {
       if (body.hasNonNull(unsupported)) {
         throw ApiException.badRequest(unsupported + " is not supported by this conductor.");
       }
     }
     String target = body.path("target").asText(null);
+    if ("deploy".equals(target) || "undeploy".equals(target)) {
+      // 1.73: aliases of active and deleted.
+      requireVersion(req.version(), 73, "The \"" + target + "\" action");
+      target = target.equals("deploy") ? "active" : "deleted";
+    }
+    if ("rescue".equals(target) || "unrescue".equals(target)) {
+      requireVersion(req.version(), 38, "The \"" + target + "\" action");
+      Node n = service.nodes().node(ident(req, ident));
+      throw Unimplemented.unsupported(n, "rescue");
+    }
     ProvisionAction action =
         ProvisionAction.fromValue(target)
             .orElseThrow(
@@ -406,7 +467,7 @@ final class NodesResource {
                     ApiException.badRequest(
                         "Invalid provision target "
                             + body.get("target")
-                            + "; use manage, provide, active, rebuild or deleted."));
+                            + "; use manage, provide, active (or deploy), rebuild or deleted (or undeploy)."));
     requireVersion(req.version(), action.minMinorVersion(), "The \"" + target + "\" action");
     Node n = service.nodes().node(ident(req, ident));
     service.provision().changeProvisionState(n.uuid(), action);
@@ -526,6 +587,89 @@ final class NodesResource {
       o.set(m, d);
     }
     return ApiResponse.ok(o);
+  }
+
+  // ---- history (1.78) ----
+
+  /**
+   * {@code GET /v1/nodes/<node>/history}: the node's events, oldest first, paged like Ironic's
+   * (limit, marker, sort_dir; sort_key created_at only), short or with {@code detail} all fields.
+   * {@code /history/detail}, which the CLI's {@code history list --long} asks for (Ironic answers
+   * it 404), is the detailed list.
+   */
+  ApiResponse history(ApiRequest req, String ident, boolean detailPath)
+      throws ApiException, ConductorException {
+    req.allowParams(Set.of("detail", "marker", "limit", "sort_key", "sort_dir"));
+    boolean detail = detailPath || Boolean.TRUE.equals(req.boolParam("detail"));
+    String sortKey = req.param("sort_key");
+    if (sortKey != null && !sortKey.equals("created_at")) {
+      throw ApiException.badRequest(
+          "The sort_key value " + sortKey + " is not supported for node history; use created_at.");
+    }
+    String dir = req.param("sort_dir") == null ? "asc" : req.param("sort_dir");
+    if (!dir.equals("asc") && !dir.equals("desc")) {
+      throw ApiException.badRequest("Invalid sort direction: " + dir + "; use asc or desc.");
+    }
+    String marker = req.param("marker");
+    if (marker != null && !Identifiers.isUuid(marker)) {
+      throw ApiException.badRequest("Expected a UUID for marker but received " + marker + ".");
+    }
+    int limit = Paging.limit(req);
+    Node n = node(req, ident);
+    List<NodeEvent> page;
+    try {
+      page = service.nodes().history(n, marker, limit, dir.equals("desc"));
+    } catch (MarkerNotFoundException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    String base = req.baseUrl();
+    return ApiResponse.ok(
+        Paging.pageBodyAt(
+            "history",
+            "nodes/" + ident + "/history" + (detailPath ? "/detail" : ""),
+            page,
+            limit,
+            req,
+            NodeEvent::uuid,
+            e -> renderEvent(e, base, detail)));
+  }
+
+  /** {@code GET /v1/nodes/<node>/history/<event>}: one event, all its fields. */
+  ApiResponse historyEvent(ApiRequest req, String ident, String event)
+      throws ApiException, ConductorException {
+    req.allowParams(Set.of());
+    Node n = node(req, ident);
+    if (!Identifiers.isUuid(event)) {
+      throw ApiException.notFound("Node history record " + event + " could not be found.");
+    }
+    return ApiResponse.ok(renderEvent(service.nodes().historyEvent(n, event), req.baseUrl(), true));
+  }
+
+  /**
+   * An event as Ironic shows it: without detail uuid, created_at, severity and the event cut to 255
+   * characters; with detail also event_type, conductor and user, the event whole; a self link.
+   */
+  static ObjectNode renderEvent(NodeEvent e, String baseUrl, boolean detail) {
+    ObjectNode o = Json.object();
+    o.put("uuid", e.uuid());
+    o.put("created_at", Json.time(e.createdAt()));
+    o.put("severity", e.severity());
+    if (detail) {
+      o.put("event_type", e.eventType());
+      o.put("event", e.event());
+      o.put("conductor", e.conductor());
+      o.put("user", e.user());
+    } else {
+      String text = e.event();
+      o.put("event", text.length() > 255 ? text.substring(0, 251) + "..." : text);
+    }
+    o.set(
+        "links",
+        Json.array()
+            .add(
+                Links.link(
+                    baseUrl + "/v1/nodes/" + e.nodeUuid() + "/history/" + e.uuid(), "self")));
+    return o;
   }
 
   /** Resolves a node for the ports sub-resource. */

@@ -80,6 +80,23 @@ final class Paging {
       Function<T, String> id,
       Function<T, JsonNode> render)
       throws ApiException {
+    return pageBodyAt(
+        collection, detail ? collection + "/detail" : collection, page, limit, req, id, render);
+  }
+
+  /**
+   * The same, for a collection served at {@code resource} (a path under {@code /v1/}, such as
+   * {@code nodes/<node>/history}), which the {@code next} link names.
+   */
+  static <T> ObjectNode pageBodyAt(
+      String collection,
+      String resource,
+      List<T> page,
+      int limit,
+      ApiRequest req,
+      Function<T, String> id,
+      Function<T, JsonNode> render)
+      throws ApiException {
     ArrayNode items = Json.array();
     for (T item : page) {
       items.add(render.apply(item));
@@ -87,7 +104,7 @@ final class Paging {
     ObjectNode body = Json.object();
     body.set(collection, items);
     if (page.size() >= limit) {
-      addNext(body, page, req, detail ? collection + "/detail" : collection, id);
+      addNext(body, page, req, resource, id);
     }
     return body;
   }

@@ -25,9 +25,36 @@ final class PortsResource {
           "detail",
           "node",
           "node_uuid",
-          "address");
+          "address",
+          "portgroup");
   private static final Set<String> WRITABLE =
       Set.of("address", "node_uuid", "extra", "pxe_enabled");
+
+  /**
+   * Port fields and the version that introduced each, up to 1.78: internal_info (1.18),
+   * local_link_connection and pxe_enabled (1.19), portgroup_uuid (1.24), physical_network (1.34),
+   * is_smartnic (1.53). Without port groups, network interfaces or Smart NICs here, the later ones
+   * are shown empty: {}, null, null, false.
+   */
+  static final Map<String, Integer> FIELDS =
+      Map.ofEntries(
+          Map.entry("uuid", 1),
+          Map.entry("address", 1),
+          Map.entry("node_uuid", 1),
+          Map.entry("extra", 1),
+          Map.entry("created_at", 1),
+          Map.entry("updated_at", 1),
+          Map.entry("links", 1),
+          Map.entry("internal_info", 18),
+          Map.entry("local_link_connection", 19),
+          Map.entry("pxe_enabled", 19),
+          Map.entry("portgroup_uuid", 24),
+          Map.entry("physical_network", 34),
+          Map.entry("is_smartnic", 53));
+
+  /** Fields Ironic lets a client set that are fixed here: only their empty value is accepted. */
+  private static final Set<String> FIXED =
+      Set.of("local_link_connection", "portgroup_uuid", "physical_network", "is_smartnic");
 
   private final Conductor service;
 
@@ -39,8 +66,14 @@ final class PortsResource {
       throws ApiException, ConductorException {
     req.allowParams(LIST_PARAMS);
     Boolean detailParam = req.boolParam("detail");
+    if (detailParam != null) {
+      NodesResource.requireDetailQuery(req);
+    }
     if (detailParam != null && detailParam) {
       detail = true;
+    }
+    if (req.param("portgroup") != null) {
+      NodesResource.requireVersion(req.version(), 24, "Filtering by portgroup");
     }
     String sortKey = req.param("sort_key");
     if (sortKey != null && !Set.of("id", "created_at", "uuid", "address").contains(sortKey)) {
@@ -52,7 +85,11 @@ final class PortsResource {
       NodesResource.requireVersion(req.version(), 5, "The node filter");
       node = req.param("node");
     }
-    List<Port> ports = service.ports().ports(node, req.param("address"));
+    // NOTE: no port is in a port group here.
+    List<Port> ports =
+        req.param("portgroup") != null
+            ? List.of()
+            : service.ports().ports(node, req.param("address"));
     if (sortKey != null && !sortKey.equals("id") && !sortKey.equals("created_at")) {
       ports =
           ports.stream()
@@ -86,6 +123,7 @@ final class PortsResource {
     NodesResource.requireVersion(req.version(), 8, "The fields parameter");
     List<String> fields = List.of(param.split(","));
     for (String f : fields) {
+      requireKnown(f, req.version());
       if (!exists(f, req.version())) {
         throw ApiException.badRequest("Field(s) \"" + f + "\" are not valid for ports.");
       }
@@ -94,13 +132,41 @@ final class PortsResource {
   }
 
   private static boolean exists(String field, ApiVersion v) {
-    return switch (field) {
-      case "uuid", "address", "node_uuid", "extra", "created_at", "updated_at", "links" -> true;
-      case "internal_info" -> v.atLeast(18);
-      case "local_link_connection", "pxe_enabled" -> v.atLeast(19);
-      case "portgroup_uuid" -> v.atLeast(24);
-      default -> false;
-    };
+    Integer since = FIELDS.get(field);
+    return since != null && v.atLeast(since);
+  }
+
+  /**
+   * Refuses a port field newer than the requested version, as Ironic does.
+   *
+   * @throws ApiException 406
+   */
+  private static void requireKnown(String field, ApiVersion v) throws ApiException {
+    Integer since = FIELDS.get(field);
+    if (since != null && !v.atLeast(since)) {
+      throw ApiException.notAcceptable(NodeInput.notAcceptable(field, since, v));
+    }
+  }
+
+  /**
+   * Refuses a value other than the empty one for a field that is fixed here.
+   *
+   * @throws ApiException 400
+   */
+  private static void checkFixed(String field, JsonNode value) throws ApiException {
+    boolean empty = value == null || value.isNull() || (value.isObject() && value.isEmpty());
+    if (!empty && field.equals("is_smartnic")) {
+      ObjectNode holder = Json.object();
+      holder.set(field, value);
+      empty = Boolean.FALSE.equals(NodeInput.bool(holder, field));
+    }
+    if (!empty) {
+      throw ApiException.badRequest(
+          "Cannot set "
+              + field
+              + ": this conductor has no network interface, port groups, physical networks or"
+              + " Smart NICs.");
+    }
   }
 
   static ObjectNode render(Port p, ApiVersion v, String baseUrl, List<String> fields) {
@@ -110,8 +176,10 @@ final class PortsResource {
             "created_at",
             "extra",
             "internal_info",
+            "is_smartnic",
             "local_link_connection",
             "node_uuid",
+            "physical_network",
             "portgroup_uuid",
             "pxe_enabled",
             "updated_at",
@@ -130,6 +198,7 @@ final class PortsResource {
         case "created_at" -> o.put(f, Json.time(p.createdAt()));
         case "updated_at" -> o.put(f, Json.time(p.updatedAt()));
         case "pxe_enabled" -> o.put(f, p.pxeEnabled());
+        case "is_smartnic" -> o.put(f, false);
         case "internal_info", "local_link_connection" -> o.set(f, Json.object());
         case "links" -> o.set(f, Links.of(baseUrl, "ports", p.uuid()));
         default -> o.putNull(f);
@@ -153,15 +222,10 @@ final class PortsResource {
       JsonNode value = body.get(k);
       switch (k) {
         case "address", "node_uuid", "uuid", "extra" -> {}
-        case "pxe_enabled" -> NodesResource.requireVersion(req.version(), 19, "pxe_enabled");
-        case "local_link_connection", "portgroup_uuid", "physical_network" -> {
-          if (!value.isNull() && !(value.isObject() && value.isEmpty())) {
-            throw ApiException.badRequest(
-                "Cannot set "
-                    + k
-                    + ": this conductor has no network interface, port groups or physical"
-                    + " networks.");
-          }
+        case "pxe_enabled" -> requireKnown(k, req.version());
+        case "local_link_connection", "portgroup_uuid", "physical_network", "is_smartnic" -> {
+          requireKnown(k, req.version());
+          checkFixed(k, value);
         }
         default -> throw ApiException.badRequest("Unknown attribute for argument port: " + k);
       }
@@ -224,9 +288,22 @@ final class PortsResource {
   ApiResponse patch(ApiRequest req, String uuid) throws ApiException, ConductorException {
     req.allowParams(Set.of());
     JsonNode patch = Json.parse(req.body());
+    Set<String> patchable = new java.util.HashSet<>(WRITABLE);
+    patchable.addAll(FIXED);
+    if (patch.isArray()) {
+      for (JsonNode op : patch) {
+        String path = op.path("path").asText("");
+        String field = path.startsWith("/") ? path.substring(1).split("/", -1)[0] : "";
+        if (patchable.contains(field)) {
+          requireKnown(field, req.version());
+        }
+      }
+    }
     ObjectNode resets = Json.object();
     resets.set("extra", Json.object());
     resets.put("pxe_enabled", true);
+    resets.set("local_link_connection", Json.object());
+    resets.put("is_smartnic", false);
     Port updated =
         service
             .ports()
@@ -239,7 +316,14 @@ final class PortsResource {
                     doc.put("node_uuid", current.nodeUuid());
                     doc.set("extra", Json.toJson(current.extra()));
                     doc.put("pxe_enabled", current.pxeEnabled());
-                    ObjectNode p = JsonPatch.apply(doc, patch, WRITABLE, resets);
+                    doc.set("local_link_connection", Json.object());
+                    doc.putNull("portgroup_uuid");
+                    doc.putNull("physical_network");
+                    doc.put("is_smartnic", false);
+                    ObjectNode p = JsonPatch.apply(doc, patch, patchable, resets);
+                    for (String f : FIXED) {
+                      checkFixed(f, p.get(f));
+                    }
                     if (!p.path("address").isTextual() || !p.path("node_uuid").isTextual()) {
                       throw ApiException.badRequest("address and node_uuid cannot be removed.");
                     }

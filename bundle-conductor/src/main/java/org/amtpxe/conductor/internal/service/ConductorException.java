@@ -11,6 +11,8 @@ public class ConductorException extends Exception {
   public enum Kind {
     /** The request is wrong: bad value, bad state, unknown driver. Retrying does not help. */
     INVALID,
+    /** The node refuses the operation by its own setting (protected); change that first. */
+    FORBIDDEN,
     /** The node, port or driver does not exist. */
     NOT_FOUND,
     /** A unique value (name, MAC address, instance) is taken. */
@@ -41,6 +43,10 @@ public class ConductorException extends Exception {
 
   public static ConductorException invalid(String message) {
     return new ConductorException(Kind.INVALID, message);
+  }
+
+  public static ConductorException forbidden(String message) {
+    return new ConductorException(Kind.FORBIDDEN, message);
   }
 
   public static ConductorException notFound(String message) {

@@ -8,9 +8,12 @@ import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
+import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.state.ProvisionStateMachine;
 import org.amtpxe.conductor.internal.store.DuplicateKeyException;
+import org.amtpxe.conductor.internal.store.HistoryDao;
 import org.amtpxe.conductor.internal.store.NodeDao;
+import org.amtpxe.conductor.internal.store.NodeEvent;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 import org.amtpxe.conductor.internal.store.PortDao;
 import org.amtpxe.conductor.internal.store.Store;
@@ -79,6 +82,10 @@ public final class NodeService {
       throw ConductorException.invalid("Expected a UUID for uuid but received " + requested.uuid());
     }
     checkName(requested.name());
+    if (requested.retiredReason() != null && !requested.retired()) {
+      throw ConductorException.invalid(
+          "The retired_reason field can only be set when retired is True");
+    }
     if (drivers.find(requested.driver()).isEmpty()) {
       throw ConductorException.invalid(
           "Cannot create node: driver "
@@ -143,7 +150,7 @@ public final class NodeService {
     Node node = node(ident);
     try (Task task = tasks.acquire(node, null)) {
       Node current = task.node();
-      Node edited = editor.edit(current);
+      Node edited = checkOperatorFields(current, editor.edit(current));
       if (!edited.uuid().equals(current.uuid())) {
         throw ConductorException.invalid("The UUID of a node cannot be changed.");
       }
@@ -169,6 +176,98 @@ public final class NodeService {
   }
 
   /**
+   * Ironic's rules for the fields an operator sets (its conductor's update_node): a node is made
+   * protected only while active, and retired only outside available; a reason needs its flag, and
+   * clearing the flag clears the reason; the resource class of a node that has one changes only in
+   * enroll, manageable or available.
+   *
+   * @return the node to store (reasons cleared with their flags)
+   * @throws ConductorException INVALID naming the rule
+   */
+  static Node checkOperatorFields(Node current, Node edited) throws ConductorException {
+    Node.Builder b = edited.toBuilder();
+    if (edited.protectedNode() != current.protectedNode()) {
+      if (!edited.protectedNode()) {
+        b.protectedReason(null);
+      } else if (edited.provisionState() != ProvisionState.ACTIVE) {
+        throw ConductorException.invalid(
+            "Node "
+                + current.uuid()
+                + " can only be made protected in provision states 'active' or 'rescue', the"
+                + " current state is '"
+                + edited.provisionState()
+                + "'");
+      }
+    } else if (edited.protectedReason() != null
+        && !edited.protectedNode()
+        && !edited.protectedReason().equals(current.protectedReason())) {
+      throw ConductorException.invalid(
+          "The protected_reason field can only be set when protected is True");
+    }
+    if (edited.retired() != current.retired()) {
+      if (!edited.retired()) {
+        b.retiredReason(null);
+      } else if (edited.provisionState() == ProvisionState.AVAILABLE) {
+        throw ConductorException.invalid(
+            "Node "
+                + current.uuid()
+                + " can not have 'retired' set in provision state 'available'; move it to"
+                + " manageable first (baremetal node manage "
+                + current.uuid()
+                + ").");
+      }
+    } else if (edited.retiredReason() != null
+        && !edited.retired()
+        && !edited.retiredReason().equals(current.retiredReason())) {
+      throw ConductorException.invalid(
+          "The retired_reason field can only be set when retired is True");
+    }
+    if (!java.util.Objects.equals(edited.resourceClass(), current.resourceClass())
+        && current.resourceClass() != null
+        && !RESOURCE_CLASS_STATES.contains(current.provisionState())) {
+      throw ConductorException.invalid(
+          "Node "
+              + current.uuid()
+              + " can not have resource_class updated unless it is in one of allowed ("
+              + RESOURCE_CLASS_STATES
+              + ") states. Current state is '"
+              + current.provisionState()
+              + "'.");
+    }
+    return b.build();
+  }
+
+  private static final java.util.Set<ProvisionState> RESOURCE_CLASS_STATES =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.of(
+              ProvisionState.ENROLL, ProvisionState.MANAGEABLE, ProvisionState.AVAILABLE));
+
+  /**
+   * A node's history, oldest first (newest first when descending), one page.
+   *
+   * @param marker the UUID of the last event of the previous page, or null
+   * @param limit at most this many events, 0 for all
+   * @throws org.amtpxe.conductor.internal.store.MarkerNotFoundException for an unknown marker
+   */
+  public List<NodeEvent> history(Node node, String marker, int limit, boolean descending) {
+    return store.transaction(h -> HistoryDao.ofNode(h, node.uuid(), marker, limit, descending));
+  }
+
+  /**
+   * One event of a node's history.
+   *
+   * @throws ConductorException NOT_FOUND, with Ironic's message
+   */
+  public NodeEvent historyEvent(Node node, String event) throws ConductorException {
+    return store
+        .transaction(h -> HistoryDao.find(h, node.uuid(), event))
+        .orElseThrow(
+            () ->
+                ConductorException.notFound(
+                    "Node history record " + event + " could not be found."));
+  }
+
+  /**
    * Deletes a node and its ports. Allowed in enroll, manageable, available and clean failed, or in
    * any state while in maintenance.
    *
@@ -178,6 +277,9 @@ public final class NodeService {
     Node node = node(ident);
     try (Task task = tasks.acquire(node, null)) {
       Node current = task.node();
+      if (current.protectedNode()) {
+        throw protectedNode(current);
+      }
       if (!current.maintenance()
           && !ProvisionStateMachine.DELETE_ALLOWED.contains(current.provisionState())) {
         throw ConductorException.invalid(
@@ -196,6 +298,17 @@ public final class NodeService {
           });
       LOG.info("Node {} deleted", current.uuid());
     }
+  }
+
+  /** Ironic's refusal (403) of what a protected node must not undergo. */
+  static ConductorException protectedNode(Node node) {
+    return ConductorException.forbidden(
+        "Node "
+            + node.uuid()
+            + " is protected and cannot be undeployed, rebuilt or deleted; unset protected first"
+            + " (baremetal node unset --protected "
+            + node.uuid()
+            + ").");
   }
 
   /**

@@ -46,6 +46,7 @@ public final class ProvisionService {
     }
     Node node = nodes.node(ident);
     Transition transition = checkTransition(node, action);
+    checkFlags(node, action);
     BareMetalDriver driver =
         transition.target() == null
             ? drivers.find(node.driver()).orElse(null)
@@ -56,6 +57,7 @@ public final class ProvisionService {
         () -> {
           Node current = task.node();
           Transition t = checkTransition(current, action);
+          checkFlags(current, action);
           if (action == ProvisionAction.ACTIVE || action == ProvisionAction.REBUILD) {
             driver.power().validate(task);
             driver.deploy().validate(task);
@@ -104,6 +106,25 @@ public final class ProvisionService {
                         + "\"."));
   }
 
+  /**
+   * Ironic's refusals by the node's own flags: a protected node is not undeployed or rebuilt (403),
+   * a retired node is not provided (it stays out of service).
+   */
+  private static void checkFlags(Node node, ProvisionAction action) throws ConductorException {
+    if (node.protectedNode()
+        && (action == ProvisionAction.DELETED || action == ProvisionAction.REBUILD)) {
+      throw NodeService.protectedNode(node);
+    }
+    if (node.retired() && action == ProvisionAction.PROVIDE) {
+      throw ConductorException.invalid(
+          "The providing operation can't be performed on node "
+              + node.uuid()
+              + " because it is retired; unset retired first (baremetal node unset --retired "
+              + node.uuid()
+              + ").");
+    }
+  }
+
   private void verify(Task task) {
     try {
       BareMetalDriver driver = task.driver();
@@ -118,8 +139,10 @@ public final class ProvisionService {
 
   private void clean(Task task) {
     // NOTE: this driver family has no clean steps (Kilo's pxe_amt had none); cleaning only passes
-    // through, so that the states and the API are Ironic's.
-    task.finish(ProvisionState.AVAILABLE, b -> b);
+    // through, so that the states and the API are Ironic's. A retired node goes back to
+    // manageable instead of available, as in Ironic.
+    task.finish(
+        task.node().retired() ? ProvisionState.MANAGEABLE : ProvisionState.AVAILABLE, b -> b);
   }
 
   private void deploy(Task task) {

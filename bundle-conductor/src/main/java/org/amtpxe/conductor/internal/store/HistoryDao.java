@@ -47,6 +47,17 @@ public final class HistoryDao {
    * @throws MarkerNotFoundException when the marker names no event of the node
    */
   public static List<NodeEvent> ofNode(Handle h, String nodeUuid, String marker, int limit) {
+    return ofNode(h, nodeUuid, marker, limit, false);
+  }
+
+  /**
+   * A node's events in order of time (newest first when descending), after the marker event and up
+   * to the limit (0 for all).
+   *
+   * @throws MarkerNotFoundException when the marker names no event of the node
+   */
+  public static List<NodeEvent> ofNode(
+      Handle h, String nodeUuid, String marker, int limit, boolean descending) {
     StringBuilder sql =
         new StringBuilder("SELECT " + COLUMNS + " FROM node_history WHERE node_uuid = :node");
     Object markerTime = null;
@@ -58,9 +69,9 @@ public final class HistoryDao {
               .map((rs, ctx) -> rs.getObject(1))
               .findOne()
               .orElseThrow(() -> new MarkerNotFoundException(marker));
-      sql.append(" AND (created_at, uuid) > (:mt, :m)");
+      sql.append(" AND (created_at, uuid) ").append(descending ? "<" : ">").append(" (:mt, :m)");
     }
-    sql.append(" ORDER BY created_at, uuid");
+    sql.append(descending ? " ORDER BY created_at DESC, uuid DESC" : " ORDER BY created_at, uuid");
     if (limit > 0) {
       sql.append(" LIMIT :limit");
     }

@@ -3,6 +3,7 @@ package org.amtpxe.conductor.internal.store;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -137,7 +138,9 @@ public final class NodeDao {
 
   /**
    * Nodes matching the query, in its order, after its marker and up to its limit: filtered, sorted
-   * and paged by the database (keyset paging on the sort key and the UUID).
+   * and paged by the database (keyset paging on the sort key and the UUID). The filters of {@link
+   * NodeQuery.Filters} are conditions of the same WHERE clause, so a page and its marker see the
+   * same filtered order.
    *
    * @throws MarkerNotFoundException when the marker names no node
    */
@@ -162,6 +165,32 @@ public final class NodeDao {
     }
     if (q.instanceUuid() != null) {
       sql.append(" AND instance_uuid = :instance_uuid");
+    }
+    NodeQuery.Filters f = q.more();
+    if (f.resourceClass() != null) {
+      sql.append(" AND resource_class = :resource_class");
+    }
+    if (f.fault() != null) {
+      sql.append(" AND fault = :fault");
+    }
+    if (f.conductorGroup() != null) {
+      sql.append(" AND conductor_group = :conductor_group");
+    }
+    if (f.owner() != null) {
+      sql.append(" AND owner = :owner");
+    }
+    if (f.lessee() != null) {
+      sql.append(" AND lessee = :lessee");
+    }
+    if (f.project() != null) {
+      sql.append(" AND (owner = :project OR lessee = :project)");
+    }
+    if (f.retired() != null) {
+      sql.append(" AND retired = :retired");
+    }
+    if (f.descriptionContains() != null) {
+      // NOTE: '!' escapes, not a backslash: Jdbi's parser reads a backslash in quotes as an escape.
+      sql.append(" AND description LIKE :description ESCAPE '!'");
     }
     Object markerKey = null;
     if (q.marker() != null) {
@@ -195,6 +224,21 @@ public final class NodeDao {
     if (q.instanceUuid() != null) {
       query.bind("instance_uuid", q.instanceUuid());
     }
+    bindIfSet(query, "resource_class", f.resourceClass());
+    bindIfSet(query, "fault", f.fault());
+    bindIfSet(
+        query,
+        "conductor_group",
+        f.conductorGroup() == null ? null : f.conductorGroup().toLowerCase(Locale.ROOT));
+    bindIfSet(query, "owner", f.owner());
+    bindIfSet(query, "lessee", f.lessee());
+    bindIfSet(query, "project", f.project());
+    if (f.retired() != null) {
+      query.bind("retired", f.retired());
+    }
+    if (f.descriptionContains() != null) {
+      query.bind("description", "%" + likeEscaped(f.descriptionContains()) + "%");
+    }
     if (q.marker() != null) {
       query.bindByType("marker_key", markerKey, Object.class).bind("marker", q.marker());
     }
@@ -202,6 +246,17 @@ public final class NodeDao {
       query.bind("limit", q.limit());
     }
     return query.map(NodeRows.MAPPER).list();
+  }
+
+  private static void bindIfSet(Query query, String name, String value) {
+    if (value != null) {
+      query.bind(name, value);
+    }
+  }
+
+  /** The text with LIKE's wildcards (and the escape character) escaped by '!'. */
+  static String likeEscaped(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   /** Sets the power state unless someone holds the lock or changes the power: the power sync's. */

@@ -30,6 +30,7 @@ public final class Task implements TaskContext, AutoCloseable {
   private final boolean shared;
   private final BareMetalDriver driver;
   private final List<Port> ports;
+  private final String user = RequestUser.current();
   private volatile Node node;
   private volatile boolean closed;
 
@@ -49,6 +50,11 @@ public final class Task implements TaskContext, AutoCloseable {
   @Override
   public List<Port> ports() {
     return ports;
+  }
+
+  /** The API user whose request opened the task, or null; named in its history events. */
+  String user() {
+    return user;
   }
 
   @Override

@@ -151,7 +151,7 @@ public final class TaskManager {
                   .orElseThrow(() -> new StoreException("Node " + uuid + " was deleted"));
           Node changed = change.apply(current);
           Node result = changed == current ? current : NodeDao.update(h, current, changed, now);
-          record(h, current, result, now);
+          record(h, current, result, now, task.user());
           if (release && LockDao.release(h, uuid, host)) {
             result = result.toBuilder().reservation(null).build();
           }
@@ -176,7 +176,7 @@ public final class TaskManager {
             return Optional.<Node>empty();
           }
           Node changed = NodeDao.update(h, current.get(), change.apply(current.get()), now);
-          record(h, current.get(), changed, now);
+          record(h, current.get(), changed, now, null);
           LockDao.release(h, uuid, host);
           return Optional.of(changed.toBuilder().reservation(null).build());
         });
@@ -187,13 +187,32 @@ public final class TaskManager {
     return store.transaction(h -> LockDao.releaseAll(h, host));
   }
 
-  /** Records what a change did to a node in its history, in the change's transaction. */
-  void record(Handle h, Node before, Node after, Instant now) {
+  /**
+   * Records what a change did to a node in its history, in the change's transaction.
+   *
+   * @param user the API user whose request caused it, or null
+   */
+  void record(Handle h, Node before, Node after, Instant now, String user) {
     for (NodeEvent e : events(before, after, now)) {
-      HistoryDao.insert(h, e);
+      HistoryDao.insert(
+          h,
+          new NodeEvent(
+              e.uuid(),
+              e.nodeUuid(),
+              e.createdAt(),
+              e.severity(),
+              e.eventType(),
+              e.event(),
+              e.conductor(),
+              user));
     }
   }
 
+  /**
+   * The events of a change, with Ironic's severities and event types: a provision state change is
+   * INFO "provisioning"; a failure is ERROR with the event type of the phase that failed (Ironic's
+   * "deploying", "verifying", "cleaning", "unprovision"), its text the last error.
+   */
   private List<NodeEvent> events(Node before, Node after, Instant now) {
     List<NodeEvent> events = new java.util.ArrayList<>(2);
     String uuid = after.uuid();
@@ -204,7 +223,7 @@ public final class TaskManager {
               uuid,
               now,
               failed ? "ERROR" : "INFO",
-              "provisioning",
+              failed ? failedPhase(before.provisionState()) : "provisioning",
               before.provisionState().value()
                   + " -> "
                   + after.provisionState().value()
@@ -243,6 +262,17 @@ public final class TaskManager {
                   : "maintenance unset"));
     }
     return events;
+  }
+
+  /** Ironic's event type for a failure in this state. */
+  private static String failedPhase(org.amtpxe.api.model.ProvisionState state) {
+    return switch (state) {
+      case DEPLOYING, WAIT_CALLBACK -> "deploying";
+      case VERIFYING -> "verifying";
+      case CLEANING -> "cleaning";
+      case DELETING -> "unprovision";
+      default -> "provisioning";
+    };
   }
 
   /**

@@ -85,10 +85,10 @@ class CredentialsFileTest {
       assertThat(denied.status()).isEqualTo(401);
       assertThat(denied.header("WWW-Authenticate")).startsWith("Basic");
       assertThat(anon.basic("op", "wrong").get("/v1/nodes").status()).isEqualTo(401);
-      assertThat(anon.version("1.78").get("/v1/nodes").status())
+      assertThat(anon.version("1.79").get("/v1/nodes").status())
           .as("credentials are checked before the version")
           .isEqualTo(401);
-      assertThat(anon.basic("op", "letmein").version("1.78").get("/v1/nodes").status())
+      assertThat(anon.basic("op", "letmein").version("1.79").get("/v1/nodes").status())
           .isEqualTo(406);
       assertThat(anon.basic("op", "letmein").get("/v1/nodes").status()).isEqualTo(200);
       assertThat(anon.get("/").status()).isEqualTo(200);

@@ -71,7 +71,7 @@ class RestApiTest {
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().at("/default_version/min_version").asText()).isEqualTo("1.1");
-    assertThat(r.json().at("/default_version/version").asText()).isEqualTo("1.31");
+    assertThat(r.json().at("/default_version/version").asText()).isEqualTo("1.78");
     assertThat(r.header(ApiVersion.MAX_HEADER)).isNull();
   }
 
@@ -80,20 +80,20 @@ class RestApiTest {
     Resp none = http.version(null).get("/v1");
     assertThat(none.header(ApiVersion.HEADER)).isEqualTo("1.1");
     assertThat(none.header(ApiVersion.MIN_HEADER)).isEqualTo("1.1");
-    assertThat(none.header(ApiVersion.MAX_HEADER)).isEqualTo("1.31");
+    assertThat(none.header(ApiVersion.MAX_HEADER)).isEqualTo("1.78");
 
     Resp latest = http.version("latest").get("/v1/nodes/nope");
     assertThat(latest.status()).isEqualTo(404);
-    assertThat(latest.header(ApiVersion.HEADER)).isEqualTo("1.31");
+    assertThat(latest.header(ApiVersion.HEADER)).isEqualTo("1.78");
   }
 
   @Test
   void unsupportedVersionsGet406WithTheRange() {
-    for (String v : List.of("1.78", "2.0", "abc", "1.0")) {
+    for (String v : List.of("1.79", "2.0", "abc", "1.0")) {
       Resp r = http.version(v).get("/v1/nodes");
       assertThat(r.status()).as(v).isEqualTo(406);
-      assertThat(r.header(ApiVersion.MAX_HEADER)).isEqualTo("1.31");
-      assertThat(r.fault()).contains("[1.1, 1.31]");
+      assertThat(r.header(ApiVersion.MAX_HEADER)).isEqualTo("1.78");
+      assertThat(r.fault()).contains("[1.1, 1.78]");
     }
   }
 
