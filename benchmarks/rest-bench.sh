@@ -199,8 +199,9 @@ set_cfg() { # file key value: sets one key, keeping the rest
   fi
 }
 
+ssh_port=""
 start_karaf() { # store
-  local store=$1 ports api_port tftp_port http_port ssh_port rmi_registry rmi_server jmxmp
+  local store=$1 api_port tftp_port http_port rmi_registry rmi_server jmxmp
   [ -x "$DIST/bin/karaf" ] || die "no distribution at $DIST: mvn -o -q -pl distribution package"
   karaf_home="$OUT/work/karaf-$store"
   rm -rf "$karaf_home"
@@ -240,15 +241,16 @@ start_karaf() { # store
   if [ "$store" = pg ]; then
     # PgJDBC is an installed, not booted, feature of the distribution: an operator adds it in the
     # Karaf console (the distribution's default user karaf/karaf over ssh on loopback).
-    local ok=""
-    for i in $(seq 1 120); do
-      if "$karaf_home/bin/client" -h 127.0.0.1 -a "$ssh_port" -u karaf -p karaf \
-        "feature:install amtpxe-postgresql" > "$OUT/work/feature-install.log" 2>&1; then
+    # Retried until feature:list shows it: early in the boot the console may not run the command.
+    local ok="" log="$OUT/work/feature-install.log"
+    for i in $(seq 1 60); do
+      karaf_console "feature:install amtpxe-postgresql" >> "$log" 2>&1 || true
+      if karaf_console "feature:list -i" 2>> "$log" | grep -q '^amtpxe-postgresql '; then
         ok=yes
         break
       fi
       kill -0 "$karaf_pid" 2>/dev/null || break
-      sleep 1
+      sleep 2
     done
     [ -n "$ok" ] || die "feature:install amtpxe-postgresql failed: $(cat "$OUT/work/feature-install.log")"
     say "installed the amtpxe-postgresql feature through the Karaf console"
@@ -263,6 +265,11 @@ start_karaf() { # store
   done
   tail -40 "$karaf_home/data/log/karaf.log" >&2 || true
   die "the API at $URL did not list the pxe_amt driver within 180 s"
+}
+
+karaf_console() { # command: runs one command in the Karaf console over ssh (batch mode: Karaf
+  # 4.4.10's client answers "Closed" to a command given as an argument)
+  printf '%s\n' "$1" | "$karaf_home/bin/client" -h 127.0.0.1 -a "$ssh_port" -u karaf -p karaf -b
 }
 
 stop_karaf() {
@@ -395,6 +402,18 @@ measure() { # target driver
     [ -n "$ceiling" ] && wrk_run "$target" "$LARGE" "ceiling: bare Jetty, same bytes" "$rep" "$SHOW_CONNECTIONS" "$CEILING_URL"
   done
   [ ${#pids[@]} -gt 0 ] && rss_record "$target" "$LARGE" "RSS after paging and show" "${pids[@]}"
+  if [ "$target" != ironic ] && command -v jcmd >/dev/null; then
+    # How much of that is live data: the heap in use after a full GC, and the JVM's heap limit.
+    local load heap max
+    load=$(loadavg)
+    jcmd "$karaf_pid" GC.run > /dev/null 2>&1 || true
+    heap=$(jcmd "$karaf_pid" GC.heap_info 2>/dev/null | sed -n 's/.* total \([0-9]*\)K, used \([0-9]*\)K.*/\1 \2/p' | head -1)
+    max=$(jcmd "$karaf_pid" VM.flags 2>/dev/null | tr ' ' '\n' | sed -n 's/^-XX:MaxHeapSize=//p')
+    if [ -n "$heap" ]; then
+      record "$target" "$LARGE" "heap used after a full GC" 1 "$(( ${heap#* } / 1024 ))" MB "$load" \
+        "jcmd GC.run, GC.heap_info: committed $(( ${heap% *} / 1024 )) MB; MaxHeapSize $(( ${max:-0} / 1048576 )) MB"
+    fi
+  fi
   stop_ceiling
 }
 
