@@ -200,9 +200,26 @@ set_cfg() { # file key value: sets one key, keeping the rest
 }
 
 ssh_port=""
-start_karaf() { # store
-  local store=$1 api_port tftp_port http_port rmi_registry rmi_server jmxmp
+start_karaf() { # store: boots a fresh copy (once more if the first boot hangs), then for pg
+  # installs PgJDBC and points the conductor at PostgreSQL, as an operator would
+  local store=$1 attempt
   [ -x "$DIST/bin/karaf" ] || die "no distribution at $DIST: mvn -o -q -pl distribution package"
+  for attempt in 1 2; do
+    if boot_karaf "$store"; then
+      break
+    fi
+    [ "$attempt" = 2 ] && die "the API at $URL did not list the pxe_amt driver within 180 s, twice"
+    say "Karaf's first boot hung (see $karaf_home/data/log/karaf.log); killing it (pid $karaf_pid) and trying a fresh copy"
+    kill -KILL "$karaf_pid" 2>/dev/null || true
+    karaf_pid=""
+    mv "$karaf_home" "$karaf_home.hung-$attempt"
+  done
+  [ "$store" = pg ] && switch_to_pg
+  return 0
+}
+
+boot_karaf() { # store: a fresh copy on free ports, bin/start, wait for the API (H2, the default)
+  local store=$1 api_port tftp_port http_port rmi_registry rmi_server jmxmp i
   karaf_home="$OUT/work/karaf-$store"
   rm -rf "$karaf_home"
   cp -a "$DIST" "$karaf_home"
@@ -211,11 +228,6 @@ start_karaf() { # store
   set_cfg "$etc/org.amtpxe.conductor.cfg" api_host 127.0.0.1
   set_cfg "$etc/org.amtpxe.conductor.cfg" api_port "$api_port"
   set_cfg "$etc/org.amtpxe.conductor.cfg" sync_interval 0
-  if [ "$store" = pg ]; then
-    set_cfg "$etc/org.amtpxe.conductor.cfg" db_url "jdbc:postgresql://127.0.0.1:$pg_port/amtpxe"
-    set_cfg "$etc/org.amtpxe.conductor.cfg" db_user amtpxe
-    set_cfg "$etc/org.amtpxe.conductor.cfg" db_password ""
-  fi
   set_cfg "$etc/org.amtpxe.pxe.cfg" tftp_address 127.0.0.1
   set_cfg "$etc/org.amtpxe.pxe.cfg" tftp_port "$tftp_port"
   set_cfg "$etc/org.amtpxe.pxe.cfg" http_address 127.0.0.1
@@ -228,8 +240,8 @@ start_karaf() { # store
   set_cfg "$etc/org.apache.karaf.management.cfg" jmxmpPort "$jmxmp"
   URL="http://127.0.0.1:$api_port"
   say "starting Karaf ($store) from $karaf_home, API $URL"
+  karaf_pid=""
   "$karaf_home/bin/start" >/dev/null
-  local i
   for i in $(seq 1 120); do
     if [ -s "$karaf_home/karaf.pid" ]; then
       karaf_pid=$(cat "$karaf_home/karaf.pid")
@@ -238,33 +250,55 @@ start_karaf() { # store
     sleep 0.5
   done
   [ -n "$karaf_pid" ] || die "Karaf wrote no pid file"
-  if [ "$store" = pg ]; then
-    # PgJDBC is an installed, not booted, feature of the distribution: an operator adds it in the
-    # Karaf console (the distribution's default user karaf/karaf over ssh on loopback).
-    # Retried until feature:list shows it: early in the boot the console may not run the command.
-    local ok="" log="$OUT/work/feature-install.log"
-    for i in $(seq 1 60); do
-      karaf_console "feature:install amtpxe-postgresql" >> "$log" 2>&1 || true
-      if karaf_console "feature:list -i" 2>> "$log" | grep -q '^amtpxe-postgresql '; then
-        ok=yes
-        break
-      fi
-      kill -0 "$karaf_pid" 2>/dev/null || break
-      sleep 2
-    done
-    [ -n "$ok" ] || die "feature:install amtpxe-postgresql failed: $(cat "$OUT/work/feature-install.log")"
-    say "installed the amtpxe-postgresql feature through the Karaf console"
-  fi
   for i in $(seq 1 180); do
-    if curl -fs "$URL/v1/drivers" 2>/dev/null | grep -q '"pxe_amt"'; then
+    if api_lists_driver; then
       say "API up with driver pxe_amt after ${i}s (Karaf pid $karaf_pid)"
-      return
+      return 0
     fi
-    kill -0 "$karaf_pid" 2>/dev/null || break
+    kill -0 "$karaf_pid" 2>/dev/null || die "Karaf (pid $karaf_pid) ended; see $karaf_home/data/log/karaf.log"
     sleep 1
   done
-  tail -40 "$karaf_home/data/log/karaf.log" >&2 || true
-  die "the API at $URL did not list the pxe_amt driver within 180 s"
+  return 1
+}
+
+api_lists_driver() { curl -fs "$URL/v1/drivers" 2>/dev/null | grep -q '"pxe_amt"'; }
+
+switch_to_pg() {
+  # PgJDBC is an installed, not booted, feature of the distribution: an operator adds it in the
+  # Karaf console (the distribution's default user karaf/karaf, ssh on loopback), after the boot.
+  local ok="" log="$OUT/work/feature-install.log" i started
+  for i in $(seq 1 30); do
+    karaf_console "feature:install amtpxe-postgresql" >> "$log" 2>&1 || true
+    if karaf_console "feature:list -i" 2>> "$log" | grep -q '^amtpxe-postgresql '; then
+      ok=yes
+      break
+    fi
+    sleep 2
+  done
+  [ -n "$ok" ] || die "feature:install amtpxe-postgresql failed: $(tail -5 "$log")"
+  say "installed the amtpxe-postgresql feature through the Karaf console"
+  # Then db_url: the conductor restarts on the new settings without a Karaf restart.
+  started=$(grep -c 'serving the API on' "$karaf_home/data/log/karaf.log" || true)
+  local cfg="$karaf_home/etc/org.amtpxe.conductor.cfg"
+  set_cfg "$cfg" db_url "jdbc:postgresql://127.0.0.1:$pg_port/amtpxe"
+  set_cfg "$cfg" db_user amtpxe
+  set_cfg "$cfg" db_password ""
+  for i in $(seq 1 120); do
+    if [ "$(grep -c 'serving the API on' "$karaf_home/data/log/karaf.log" || true)" -gt "$started" ] &&
+      api_lists_driver; then
+      break
+    fi
+    sleep 1
+  done
+  pg_sql "SELECT count(*) FROM nodes" > /dev/null ||
+    die "the conductor did not move to PostgreSQL: $(grep 'ERROR' "$karaf_home/data/log/karaf.log" | tail -3)"
+  say "the conductor runs on PostgreSQL 127.0.0.1:$pg_port (its schema is there)"
+}
+
+pg_sql() { # query: one value from the benchmark's PostgreSQL database
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U amtpxe -d amtpxe -tAc "$1"
 }
 
 karaf_console() { # command: runs one command in the Karaf console over ssh (batch mode: Karaf
@@ -344,6 +378,10 @@ measure() { # target driver
       --clients "$CREATE_CLIENTS" --driver "$driver" --warmup "$warm" | tail -1) ||
       die "creates failed: $line"
     client_record "$target" "$SMALL" "$CREATES creates, $CREATE_CLIENTS clients" "$rep" s seconds "$line"
+    if [ "$target" = pg ] && [ "$rep" = 1 ]; then
+      [ "$(pg_sql "SELECT count(*) FROM nodes")" = "$CREATES" ] ||
+        die "PostgreSQL does not hold the $CREATES nodes just created"
+    fi
     if [ "$CREATES" -lt "$SMALL" ]; then
       die "CREATES ($CREATES) must be SMALL ($SMALL)"
     fi
