@@ -5,6 +5,7 @@
 # See benchmarks/BENCHMARKS.md, section "REST API against Ironic 21 and the Jetty ceiling".
 #
 #   benchmarks/rest-bench.sh [h2] [pg] [ironic]
+#   benchmarks/rest-bench.sh summary <results.tsv>...   (min-max over one or more runs' figures)
 #
 # No target: h2 and pg, plus ironic when IRONIC_URL is set. For each target, with a fresh store:
 #   500 nodes (x REPS): 500 creates from 8 clients (from the 2nd repetition the previous 500 are
@@ -54,6 +55,49 @@ DETAIL_CONNECTIONS=${DETAIL_CONNECTIONS:-8}
 PAGE_LIMIT=${PAGE_LIMIT:-1000}
 DIST=${DIST:-$root/distribution/target/assembly}
 OUT=${OUT:-$bench/target/rest-bench/$(date -u +%Y%m%d-%H%M%S)}
+
+# --- min-max of each figure over its repetitions (also: rest-bench.sh summary <results.tsv>...) ---
+summarize() {
+  echo "| target | nodes | figure | min-max | unit | runs | load (1 min) min-max |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F'\t' 'FNR > 1 {
+      key = $1 "\t" $2 "\t" $3 "\t" $6
+      if (!(key in n)) { order[++keys] = key; lo[key] = $5; hi[key] = $5 }
+      split($7, l, ","); l1 = l[1] + 0
+      if (!(key in n) || l1 < llo[key]) llo[key] = l1
+      if (!(key in n) || l1 > lhi[key]) lhi[key] = l1
+      if ($5 + 0 < lo[key] + 0) lo[key] = $5
+      if ($5 + 0 > hi[key] + 0) hi[key] = $5
+      n[key]++
+      pair = FILENAME "\t" $1 "\t" $2 "\t" $4
+      if ($3 == "node show") show[pair] = $5
+      if ($3 ~ /^ceiling/) ceil[pair] = $5
+    }
+    END {
+      for (pair in show) {
+        if (!(pair in ceil) || ceil[pair] + 0 == 0) continue
+        split(pair, f, "\t"); rk = f[2] "\t" f[3]; r = show[pair] / ceil[pair]
+        if (!(rk in rn)) { rorder[++rkeys] = rk; rlo[rk] = r; rhi[rk] = r }
+        if (r < rlo[rk]) rlo[rk] = r
+        if (r > rhi[rk]) rhi[rk] = r
+        rn[rk]++
+      }
+      for (i = 1; i <= keys; i++) {
+        k = order[i]; split(k, f, "\t")
+        printf "| %s | %s | %s | %s-%s | %s | %d | %.2f-%.2f |\n", f[1], f[2], f[3], lo[k], hi[k], f[4], n[k], llo[k], lhi[k]
+        if (f[3] ~ /^ceiling/ && (f[1] "\t" f[2]) in rn) {
+          rk = f[1] "\t" f[2]
+          printf "| %s | %s | node show / ceiling, same repetition | %.3f-%.3f | ratio | %d | |\n", f[1], f[2], rlo[rk], rhi[rk], rn[rk]
+        }
+      }
+    }' "$@"
+}
+if [ "${1:-}" = summary ]; then
+  shift
+  [ $# -gt 0 ] || { echo "usage: $0 summary <results.tsv>..." >&2; exit 2; }
+  summarize "$@"
+  exit 0
+fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -503,26 +547,6 @@ for target in "${targets[@]}"; do
 done
 echo "uptime at end: $(uptime)" >> "$OUT/conditions.txt"
 
-# --- min-max of each figure over its repetitions ------------------------------------------------
-{
-  echo "| target | nodes | figure | min-max | unit | runs | load (1 min) min-max |"
-  echo "|---|---|---|---|---|---|---|"
-  awk -F'\t' 'NR > 1 {
-      key = $1 "\t" $2 "\t" $3 "\t" $6
-      if (!(key in n)) { order[++keys] = key; lo[key] = $5; hi[key] = $5 }
-      split($7, l, ","); l1 = l[1] + 0
-      if (!(key in n) || l1 < llo[key]) llo[key] = l1
-      if (!(key in n) || l1 > lhi[key]) lhi[key] = l1
-      if ($5 + 0 < lo[key] + 0) lo[key] = $5
-      if ($5 + 0 > hi[key] + 0) hi[key] = $5
-      n[key]++
-    }
-    END {
-      for (i = 1; i <= keys; i++) {
-        k = order[i]; split(k, f, "\t")
-        printf "| %s | %s | %s | %s-%s | %s | %d | %.2f-%.2f |\n", f[1], f[2], f[3], lo[k], hi[k], f[4], n[k], llo[k], lhi[k]
-      }
-    }' "$results"
-} > "$OUT/summary.md"
+summarize "$results" > "$OUT/summary.md"
 cat "$OUT/conditions.txt" "$OUT/summary.md"
 say "results: $results, summary: $OUT/summary.md"
