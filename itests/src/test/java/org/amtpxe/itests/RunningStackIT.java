@@ -231,8 +231,9 @@ public class RunningStackIT extends KarafTestSupport {
           mark,
           Duration.ofSeconds(30),
           "ERROR",
-          "Invalid configuration org.amtpxe.conductor",
-          "api_port 70000 is not a port");
+          "Invalid configuration org.amtpxe.conductor: api_port=70000: must be an integer in"
+              + " 0-65535. Fix etc/org.amtpxe.conductor.cfg; the previous configuration stays in"
+              + " force.");
       assertThat(moved.isUp()).as("API still on " + newApi).isTrue();
       // Reconfigured in place: the components were not recreated.
       assertThat(componentConfigurations(PXE_BSN, CONDUCTOR_BSN)).isEqualTo(components);
@@ -243,8 +244,9 @@ public class RunningStackIT extends KarafTestSupport {
           mark,
           Duration.ofSeconds(30),
           "ERROR",
-          "Invalid configuration org.amtpxe.conductor",
-          "\"port-six\"");
+          "Invalid configuration org.amtpxe.conductor: api_port=port-six: must be an integer in"
+              + " 0-65535. Fix etc/org.amtpxe.conductor.cfg; the previous configuration stays in"
+              + " force.");
       assertThat(moved.isUp()).as("API still on " + newApi).isTrue();
     } finally {
       pxe.set(

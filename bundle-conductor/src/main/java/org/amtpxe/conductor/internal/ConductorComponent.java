@@ -2,6 +2,7 @@ package org.amtpxe.conductor.internal;
 
 import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The conductor as a DS component: turns its configuration into a {@link ConductorRuntime} and
  * registers the {@link Conductor} for the shell commands. Starting and reconfiguring happen on the
- * component's own lifecycle thread, so activation never waits for the database or the network; an
- * invalid configuration is logged and the running one stays.
+ * component's own lifecycle thread, so activation never waits for the database or the network.
+ *
+ * <p>An invalid configuration is reported in one ERROR line ({@link ConfigProblems}). On a change,
+ * the running configuration stays in force. At activation nothing runs until the file is fixed: the
+ * defaults would open another database (H2 under ${karaf.data} instead of the configured one) and
+ * serve the API where the operator did not ask for it. The component stays active, so the fixed
+ * file reaches {@link #modified} and starts the conductor.
  */
 @Component(
     immediate = true,
@@ -32,6 +38,9 @@ import org.slf4j.LoggerFactory;
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ConductorConfig.class)
 public class ConductorComponent {
+  /** What an invalid configuration leaves in force while no configuration was ever valid. */
+  static final String NOT_STARTED = "the conductor does not start until then";
+
   private static final Logger LOG = LoggerFactory.getLogger(ConductorComponent.class);
 
   private final DriverRegistry drivers;
@@ -40,11 +49,13 @@ public class ConductorComponent {
   private final Path dataDir;
   private final Path etcDir;
   private ConductorRuntime runtime;
+  // The last valid settings, set on SCR's thread (activate and modified are serialised by SCR).
+  private ConductorSettings accepted;
   private ServiceRegistration<Conductor> registration;
 
   @Activate
   public ConductorComponent(
-      @Reference DriverRegistry drivers, BundleContext context, ConductorConfig config) {
+      @Reference DriverRegistry drivers, BundleContext context, Map<String, Object> properties) {
     this.drivers = drivers;
     this.context = context;
     this.dataDir = Path.of(System.getProperty("karaf.data", "data"));
@@ -56,31 +67,30 @@ public class ConductorComponent {
               t.setDaemon(true);
               return t;
             });
-    apply(config, "The conductor does not start until it is fixed.");
+    apply(properties);
   }
 
   @Modified
-  void modified(ConductorConfig config) {
-    apply(config, "Keeping the previous configuration.");
+  void modified(Map<String, Object> properties) {
+    apply(properties);
   }
 
   /** Checks the configuration and switches to it on the lifecycle thread, or logs why not. */
-  private void apply(ConductorConfig config, String whenInvalid) {
-    Settings settings;
+  private void apply(Map<String, ?> properties) {
+    ConductorSettings settings;
     try {
-      settings = Settings.from(config, dataDir, etcDir);
-    } catch (RuntimeException e) {
-      // IllegalArgumentException from Settings, naming each bad key and value.
-      LOG.error(
-          "Invalid configuration {}: {}. {}", ConductorConfig.PID, e.getMessage(), whenInvalid);
+      settings = ConductorSettings.from(properties, dataDir, etcDir);
+    } catch (ConfigProblems.InvalidConfigurationException e) {
+      LOG.error(e.report(accepted == null ? NOT_STARTED : ConfigProblems.PREVIOUS_STAYS));
       return;
     }
+    accepted = settings;
     lifecycle.execute(() -> switchTo(settings));
   }
 
   /** Replaces the running runtime; falls back to the previous settings when the new ones fail. */
-  private void switchTo(Settings settings) {
-    Settings previous = runtime == null ? null : runtime.settings();
+  private void switchTo(ConductorSettings settings) {
+    ConductorSettings previous = runtime == null ? null : runtime.settings();
     if (settings.equals(previous)) {
       return;
     }
@@ -102,7 +112,7 @@ public class ConductorComponent {
     }
   }
 
-  private void startRuntime(Settings settings) throws Exception {
+  private void startRuntime(ConductorSettings settings) throws Exception {
     runtime = ConductorRuntime.start(settings, drivers);
     registration = context.registerService(Conductor.class, runtime.service(), new Hashtable<>());
   }

@@ -5,56 +5,53 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Configuration of the conductor, PID {@code org.amtpxe.conductor}. Keys are spelled with
- * underscores like Ironic's options ({@code api_port}): a double underscore in a method name is one
- * underscore in the key. Numbers are read as strings so that a bad value reaches {@link
- * Settings#from} and is reported there with its key; the metatype still declares them integers.
+ * The configuration of the conductor, PID {@value #PID}.
+ *
+ * <p>This interface is the only place a key's type and default are written: {@link TypedConfig}
+ * reads the raw properties as it declares them, {@link ConductorSettings#from} checks ranges and
+ * combinations, the shipped {@code src/main/cfg/org.amtpxe.conductor.cfg} and the README's table
+ * are checked against it by {@code ShippedConfigTest}. Method names double the underscore because
+ * the metatype and DS turn a single {@code _} into {@code .}: {@code api__port()} is the key {@code
+ * api_port}, Ironic's spelling.
  */
 @ObjectClassDefinition(
     id = ConductorConfig.PID,
     name = "amtpxe conductor",
     description = "Database, REST API, locks, power sync and deploy timeouts of the conductor.")
 public @interface ConductorConfig {
+  /** The configuration PID, file etc/org.amtpxe.conductor.cfg. */
   String PID = "org.amtpxe.conductor";
 
   @AttributeDefinition(
       name = "API address",
       description =
-          "Address the Ironic-compatible REST API binds. Without credentials only on loopback;"
-              + " any other address needs auth_file.")
+          "Address the Ironic-compatible REST API binds; not empty. Without credentials only on"
+              + " loopback: any other address needs auth_file or another auth_realm.")
   String api__host() default "127.0.0.1";
 
   @AttributeDefinition(
       name = "API port",
-      description = "Port of the REST API; 0 picks any free port.",
-      min = "0",
-      max = "65535",
-      type = AttributeType.INTEGER)
-  String api__port() default "6385";
+      description = "TCP port of the REST API, 1 to 65535; 0 picks any free port.")
+  int api__port() default 6385;
 
   @AttributeDefinition(
       name = "API request threads",
-      description = "Threads serving HTTP requests.",
-      min = "8",
-      type = AttributeType.INTEGER)
-  String api__threads() default "32";
+      description = "Threads serving HTTP requests, 8 or more.")
+  int api__threads() default 32;
 
   @AttributeDefinition(
       name = "API request body deadline (s)",
       description =
-          "Seconds a request body may take to arrive after its headers; a slower client gets"
-              + " 408 and its connection is closed.",
-      min = "1",
-      max = "3600",
-      type = AttributeType.INTEGER)
-  String api__body__timeout__seconds() default "10";
+          "Seconds a request body may take to arrive after its headers, 1 to 3600; a slower"
+              + " client gets 408 and its connection is closed.")
+  int api__body__timeout__seconds() default 10;
 
   @AttributeDefinition(
       name = "API connections",
-      description = "Connections the API keeps open at once; further clients wait to be accepted.",
-      min = "1",
-      type = AttributeType.INTEGER)
-  String api__max__connections() default "256";
+      description =
+          "Connections the API keeps open at once, 1 or more; further clients wait to be"
+              + " accepted.")
+  int api__max__connections() default 256;
 
   @AttributeDefinition(
       name = "Ramdisk port",
@@ -62,8 +59,7 @@ public @interface ConductorConfig {
           "A second, plain-HTTP port on api_host that serves only the deploy ramdisk's lookup and"
               + " callback (and the version documents), for when the API itself is HTTPS: the"
               + " reference ramdisk cannot verify a certificate. Point the PXE deploy's api_url at"
-              + " it. Empty: none.",
-      type = AttributeType.INTEGER)
+              + " it. Empty: none; otherwise a TCP port, 1 to 65535, or 0 for any free port.")
   String api__ramdisk__port() default "";
 
   @AttributeDefinition(
@@ -71,10 +67,16 @@ public @interface ConductorConfig {
       description =
           "PKCS12 keystore with the API's certificate and private key; relative paths are under"
               + " ${karaf.etc}. Empty: plain HTTP (then HTTP Basic credentials are refused unless"
-              + " api_host is a loopback address).")
+              + " api_host is a loopback address). It must exist unless api_tls_generate is"
+              + " true.")
   String api__tls__keystore() default "";
 
-  @AttributeDefinition(name = "API TLS keystore password", type = AttributeType.PASSWORD)
+  @AttributeDefinition(
+      name = "API TLS keystore password",
+      description =
+          "Password of api_tls_keystore, required with it; at least 6 characters for a generated"
+              + " keystore.",
+      type = AttributeType.PASSWORD)
   String api__tls__keystore__password() default "";
 
   @AttributeDefinition(
@@ -82,9 +84,8 @@ public @interface ConductorConfig {
       description =
           "When api_tls_keystore does not exist, create it on start with a self-signed"
               + " certificate for this host name and api_host (its SHA-256 fingerprint is logged"
-              + " and written to <keystore>.sha256).",
-      type = AttributeType.BOOLEAN)
-  String api__tls__generate() default "false";
+              + " and written to <keystore>.sha256). Needs api_tls_keystore.")
+  boolean api__tls__generate() default false;
 
   @AttributeDefinition(
       name = "Credentials file",
@@ -99,24 +100,23 @@ public @interface ConductorConfig {
       description =
           "The JAAS realm that checks API users: amtpxe (the credentials file, auth_file) or any"
               + " realm configured in Karaf (karaf for etc/users.properties, an LDAP or JDBC"
-              + " realm). Role principals named admin, member and reader give the roles.")
+              + " realm). Role principals named admin, member and reader give the roles. A name of 1 to"
+              + " 64 letters, digits, '.', '_' and '-'.")
   String auth__realm() default "amtpxe";
 
   @AttributeDefinition(
       name = "Credential cache (s)",
       description =
           "How long a verified user and password are remembered, so that PBKDF2 or LDAP is not"
-              + " asked on every request; 0: never. A changed password is honoured after it.",
-      min = "0",
-      max = "3600",
-      type = AttributeType.INTEGER)
-  String auth__cache__seconds() default "60";
+              + " asked on every request, 0 to 3600; 0: never. A changed password is honoured after"
+              + " it.")
+  int auth__cache__seconds() default 60;
 
   @AttributeDefinition(
       name = "Database URL",
       description =
           "jdbc:h2:... or jdbc:postgresql://host:port/db. Empty: an H2 file in"
-              + " ${karaf.data}/amtpxe/conductor.")
+              + " ${karaf.data}/amtpxe/conductor (with WRITE_DELAY=0).")
   String db__url() default "";
 
   @AttributeDefinition(name = "Database user")
@@ -129,65 +129,51 @@ public @interface ConductorConfig {
       name = "Conductor host name",
       description =
           "Name written into node reservations (locks) and driver host lists. Empty: the machine's"
-              + " host name. Must be unique among conductors sharing a database.")
+              + " host name. At most 255 characters, unique among conductors sharing a database.")
   String host() default "";
 
   @AttributeDefinition(
       name = "Power sync interval (s)",
-      description = "Seconds between power-state sync passes; 0 disables the sync.",
-      min = "0",
-      type = AttributeType.INTEGER)
-  String sync__interval() default "60";
+      description = "Seconds between power-state sync passes, 0 or more; 0 disables the sync.")
+  int sync__interval() default 60;
 
   @AttributeDefinition(
       name = "Power sync parallelism",
-      description = "Nodes read at the same time during a sync pass.",
-      min = "1",
-      type = AttributeType.INTEGER)
-  String sync__parallelism() default "8";
+      description = "Nodes read at the same time during a sync pass, 1 or more.")
+  int sync__parallelism() default 8;
 
   @AttributeDefinition(
       name = "Power sync timeout (s)",
-      description = "How long one node's power read may take during a sync pass.",
-      min = "1",
-      type = AttributeType.INTEGER)
-  String sync__timeout() default "30";
+      description = "Seconds one node's power read may take during a sync pass, 1 or more.")
+  int sync__timeout() default 30;
 
   @AttributeDefinition(
       name = "Power sync failures before maintenance",
       description =
           "Failed power reads in a row that put a node into maintenance (fault 'power failure');"
-              + " the sync takes it out again after a successful read. 0: never.",
-      min = "0",
-      type = AttributeType.INTEGER)
-  String sync__max__retries() default "3";
+              + " the sync takes it out again after a successful read. 0 or more; 0: never.")
+  int sync__max__retries() default 3;
 
   @AttributeDefinition(
       name = "Deploy callback timeout (s)",
       description =
-          "Nodes waiting longer than this for the deploy ramdisk's callback fail; 0: wait forever.",
-      min = "0",
-      type = AttributeType.INTEGER)
-  String callback__timeout() default "1800";
+          "Seconds nodes wait for the deploy ramdisk's callback before they fail, 0 or more; 0:"
+              + " wait forever.")
+  int callback__timeout() default 1800;
 
   @AttributeDefinition(
       name = "Callback timeout check interval (s)",
-      description = "Seconds between checks for expired deploy callbacks.",
-      min = "1",
-      type = AttributeType.INTEGER)
-  String callback__check__interval() default "60";
+      description = "Seconds between checks for expired deploy callbacks, 1 or more.")
+  int callback__check__interval() default 60;
 
   @AttributeDefinition(
       name = "Worker threads",
-      description = "Threads running asynchronous node operations (power, deploy, verify).",
-      min = "1",
-      type = AttributeType.INTEGER)
-  String worker__threads() default "16";
+      description =
+          "Threads running asynchronous node operations (power, deploy, verify), 1 or more.")
+  int worker__threads() default 16;
 
   @AttributeDefinition(
       name = "Worker queue",
-      description = "Operations that may wait for a worker before the API answers 503.",
-      min = "0",
-      type = AttributeType.INTEGER)
-  String worker__queue() default "256";
+      description = "Operations that may wait for a worker before the API answers 503, 0 or more.")
+  int worker__queue() default 256;
 }

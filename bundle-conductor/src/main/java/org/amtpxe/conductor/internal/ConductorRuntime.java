@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ConductorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorRuntime.class);
 
-  private final Settings settings;
+  private final ConductorSettings settings;
   private final Database database;
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService scheduler;
@@ -43,7 +43,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final ApiServer server;
 
   private ConductorRuntime(
-      Settings settings,
+      ConductorSettings settings,
       Database database,
       ThreadPoolExecutor workers,
       ScheduledExecutorService scheduler,
@@ -65,7 +65,8 @@ public final class ConductorRuntime implements AutoCloseable {
    *
    * @throws Exception when the database cannot be opened or migrated, or the API cannot bind
    */
-  public static ConductorRuntime start(Settings s, DriverRegistry drivers) throws Exception {
+  public static ConductorRuntime start(ConductorSettings s, DriverRegistry drivers)
+      throws Exception {
     Database database = null;
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
@@ -147,7 +148,7 @@ public final class ConductorRuntime implements AutoCloseable {
   }
 
   private static void schedule(
-      ScheduledExecutorService scheduler, Settings s, PowerSync sync, Conductor service) {
+      ScheduledExecutorService scheduler, ConductorSettings s, PowerSync sync, Conductor service) {
     if (!s.syncInterval().isZero()) {
       periodically(
           scheduler,
@@ -192,16 +193,16 @@ public final class ConductorRuntime implements AutoCloseable {
   /**
    * How API users are checked: through the JAAS realm the settings name, behind a short cache of
    * verified credentials; null without authentication. The conductor's own realm ({@value
-   * Settings#AMTPXE_REALM}) is defined here, over the credentials file; any other realm is looked
-   * up where JAAS finds it (in Karaf: every realm registered with Karaf's JAAS, LDAP and JDBC ones
-   * included).
+   * ConductorSettings#AMTPXE_REALM}) is defined here, over the credentials file; any other realm is
+   * looked up where JAAS finds it (in Karaf: every realm registered with Karaf's JAAS, LDAP and
+   * JDBC ones included).
    */
-  static Authenticator authenticator(Settings s) {
+  static Authenticator authenticator(ConductorSettings s) {
     if (s.authRealm() == null) {
       return null;
     }
     javax.security.auth.login.Configuration realms = null;
-    if (s.authRealm().equals(Settings.AMTPXE_REALM)) {
+    if (s.authRealm().equals(ConductorSettings.AMTPXE_REALM)) {
       java.util.Map<String, String> options =
           java.util.Map.of(CredentialsLoginModule.FILE, s.authFile().toString());
       realms =
@@ -209,7 +210,7 @@ public final class ConductorRuntime implements AutoCloseable {
             @Override
             public javax.security.auth.login.AppConfigurationEntry[] getAppConfigurationEntry(
                 String name) {
-              return !name.equals(Settings.AMTPXE_REALM)
+              return !name.equals(ConductorSettings.AMTPXE_REALM)
                   ? null
                   : new javax.security.auth.login.AppConfigurationEntry[] {
                     new javax.security.auth.login.AppConfigurationEntry(
@@ -242,7 +243,7 @@ public final class ConductorRuntime implements AutoCloseable {
     };
   }
 
-  public Settings settings() {
+  public ConductorSettings settings() {
     return settings;
   }
 

@@ -17,143 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ConductorRuntimeTest {
   @TempDir Path data;
 
-  private Settings settings(Map<String, Object> values) {
-    return Settings.from(Configs.of(values), data);
-  }
-
-  @Test
-  void defaultsPutTheDatabaseUnderKarafData() {
-    Settings s = settings(Map.of("host", "c1"));
-
-    assertThat(s.dbUrl()).startsWith("jdbc:h2:file:" + data.resolve("amtpxe").toAbsolutePath());
-    assertThat(s.apiHost()).isEqualTo("127.0.0.1");
-    assertThat(s.apiPort()).isEqualTo(6385);
-    assertThat(s.callbackTimeout().toSeconds()).isEqualTo(1800);
-  }
-
-  @Test
-  void invalidValuesAreAllNamed() {
-    assertThatThrownBy(
-            () ->
-                settings(
-                    Map.of(
-                        "api_port", 70000,
-                        "sync_parallelism", 0,
-                        "db_url", "jdbc:mysql://x/y",
-                        "callback_timeout", -1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("api_port 70000")
-        .hasMessageContaining("sync_parallelism")
-        .hasMessageContaining("db_url")
-        .hasMessageContaining("callback_timeout");
-  }
-
-  @Test
-  void aValueThatIsNotANumberIsNamedWithItsKeyAndWhatIsAllowed() {
-    assertThatThrownBy(
-            () ->
-                settings(
-                    Map.of("api_port", "port-six", "worker_threads", " 4 ", "sync_timeout", "")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "api_port \"port-six\" is not a port (1-65535, or 0 for any free one);"
-                + " sync_timeout \"\" is not a positive number of seconds");
-  }
-
-  @Test
-  void numbersMayBeGivenAsTextWithSpaces() {
-    Settings s = settings(Map.of("api_port", " 6390 ", "worker_threads", "4"));
-
-    assertThat(s.apiPort()).isEqualTo(6390);
-    assertThat(s.workerThreads()).isEqualTo(4);
-  }
-
-  @Test
-  void aNonLoopbackAddressNeedsACredentialsFile() {
-    assertThatThrownBy(() -> settings(Map.of("api_host", "0.0.0.0")))
-        .hasMessageContaining("not a loopback address")
-        .hasMessageContaining("auth_file");
-    assertThatThrownBy(
-            () -> settings(Map.of("api_host", "0.0.0.0", "auth_file", "/nonexistent/users")))
-        .hasMessageContaining("cannot be read");
-  }
-
-  @Test
-  void thePasswordNeverAppearsInToString() {
-    Settings s =
-        settings(
-            Map.of(
-                "db_password", "topsecret",
-                "db_url", "jdbc:postgresql://127.0.0.1/db?password=topsecret"));
-
-    assertThat(s.toString()).doesNotContain("topsecret");
-  }
-
-  @Test
-  void apiLimitsAndTlsSettingsAreCheckedAndNamed() {
-    assertThatThrownBy(
-            () ->
-                settings(
-                    Map.of(
-                        "api_body_timeout_seconds", 0,
-                        "api_max_connections", "many",
-                        "api_tls_generate", "yes")))
-        .hasMessageContaining("api_body_timeout_seconds 0 is not a number of seconds")
-        .hasMessageContaining("api_max_connections \"many\"")
-        .hasMessageContaining("api_tls_generate \"yes\" is not true or false");
-    assertThatThrownBy(() -> settings(Map.of("api_tls_keystore", "api.p12")))
-        .hasMessageContaining("api_tls_keystore_password is empty")
-        .hasMessageContaining("does not exist")
-        .hasMessageContaining("api_tls_generate=true");
-    assertThatThrownBy(
-            () ->
-                settings(
-                    Map.of(
-                        "api_tls_keystore", "api.p12",
-                        "api_tls_generate", true,
-                        "api_tls_keystore_password", "short")))
-        .hasMessageContaining("shorter than 6 characters")
-        .hasMessageNotContaining("short\"");
-    assertThatThrownBy(() -> settings(Map.of("api_tls_generate", "true")))
-        .hasMessageContaining("api_tls_generate is true but api_tls_keystore is empty");
-
-    Settings defaults = settings(Map.of());
-    assertThat(defaults.apiBodyTimeout().toSeconds()).isEqualTo(10);
-    assertThat(defaults.apiMaxConnections()).isEqualTo(256);
-    assertThat(defaults.apiTlsKeystore()).isNull();
-  }
-
-  @Test
-  void theKeystorePasswordNeverAppearsInToStringAndRelativePathsAreUnderEtc() {
-    Path etc = data.resolve("etc");
-    Settings s =
-        Settings.from(
-            Configs.of(
-                Map.of(
-                    "api_tls_keystore", "tls/api.p12",
-                    "api_tls_keystore_password", "keystore-secret",
-                    "api_tls_generate", "TRUE")),
-            data,
-            etc);
-
-    assertThat(s.apiTlsKeystore()).isEqualTo(etc.resolve("tls/api.p12").toAbsolutePath());
-    assertThat(s.apiTlsGenerate()).isTrue();
-    assertThat(s.toString()).doesNotContain("keystore-secret").contains("https://");
+  private ConductorSettings settings(Map<String, Object> values) {
+    return ConductorSettings.from(values, data);
   }
 
   @Test
   void aGeneratedCertificateServesHttpsAndSurvivesARestart() throws Exception {
     DriverRegistry drivers = new DriverRegistry();
     Path etc = data.resolve("etc");
-    Settings s =
-        Settings.from(
-            Configs.of(
-                Map.of(
-                    "api_port", 0,
-                    "host", "c1",
-                    "api_tls_keystore", "tls/api.p12",
-                    "api_tls_keystore_password", "keystore-secret",
-                    "api_tls_generate", true)),
+    ConductorSettings s =
+        ConductorSettings.from(
+            Map.of(
+                "api_port", 0,
+                "host", "c1",
+                "api_tls_keystore", "tls/api.p12",
+                "api_tls_keystore_password", "keystore-secret",
+                "api_tls_generate", true),
             data,
             etc);
     Path keystore = etc.resolve("tls/api.p12");
@@ -204,7 +83,7 @@ class ConductorRuntimeTest {
     DriverRegistry drivers = new DriverRegistry();
     FakeDriver driver = new FakeDriver("fake");
     drivers.addDriver(driver, Map.of("driver.name", "fake"));
-    Settings s = settings(Map.of("api_port", 0, "host", "c1", "sync_interval", 1));
+    ConductorSettings s = settings(Map.of("api_port", 0, "host", "c1", "sync_interval", 1));
     String uuid = UUID.randomUUID().toString();
 
     try (ConductorRuntime first = ConductorRuntime.start(s, drivers)) {
@@ -220,9 +99,9 @@ class ConductorRuntimeTest {
   @Test
   void aFailedStartLeavesNothingRunning() throws Exception {
     DriverRegistry drivers = new DriverRegistry();
-    Settings s = settings(Map.of("api_port", 0, "host", "c1"));
+    ConductorSettings s = settings(Map.of("api_port", 0, "host", "c1"));
     try (ConductorRuntime running = ConductorRuntime.start(s, drivers)) {
-      Settings samePort =
+      ConductorSettings samePort =
           settings(
               Map.of(
                   "api_port",
