@@ -257,6 +257,45 @@ class DistributionIT {
         .isNull();
   }
 
+  /**
+   * An operator profiling the running conductor with Java Flight Recorder must not break it. Jdbi,
+   * inside the conductor's bundle, registered a JFR event; once a recording starts, the JVM
+   * rewrites that event class to call a generated class the bundle's class loader cannot see, and
+   * every SQL statement failed (500 "The conductor's database failed") until the recording stopped.
+   */
+  @Test
+  void aFlightRecordingLeavesTheDatabaseWorking() throws Exception {
+    String uuid =
+        (String) conductor.createNode("jfr-1", address(6), 16992, amt.password()).get("uuid");
+    long mark = karaf.log().mark();
+    jcmd("JFR.start", "name=amtpxe-it", "settings=profile");
+    try {
+      for (int i = 0; i < 20; i++) {
+        assertThat(conductor.node(uuid).get("uuid")).isEqualTo(uuid);
+        assertThat(conductor.nodes()).isNotEmpty();
+      }
+      conductor.provision("jfr-1", "manage").ok();
+      assertThat(conductor.awaitProvisionState("jfr-1", "manageable", OP).get("last_error"))
+          .isNull();
+    } finally {
+      jcmd("JFR.stop", "name=amtpxe-it");
+    }
+    assertThat(karaf.log().find(mark, "failed in the database")).as("karaf.log").isEmpty();
+    assertThat(karaf.log().find(mark, "NoClassDefFoundError")).as("karaf.log").isEmpty();
+    conductor.http().delete("/v1/nodes/" + uuid).ok();
+  }
+
+  private static void jcmd(String... command) throws Exception {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    line.add(String.valueOf(karaf.pid()));
+    line.addAll(List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jcmd " + line).isTrue();
+    assertThat(p.exitValue()).as("jcmd " + line + ": " + out).isZero();
+  }
+
   @Test
   void theBaremetalCliDrivesTheApiInKaraf() throws Exception {
     assumeTrue(

@@ -58,6 +58,14 @@ public final class KarafProcess implements AutoCloseable {
     return home;
   }
 
+  /** The pid of the running Karaf this object started. */
+  public long pid() {
+    if (pid == null) {
+      throw new IllegalStateException("Karaf is not running");
+    }
+    return pid;
+  }
+
   /** A configuration file in this Karaf's {@code etc/}. */
   public ConfigFile etc(String pid) {
     return new ConfigFile(home.resolve("etc").resolve(pid + ".cfg"));
