@@ -46,7 +46,7 @@ public final class NodeService {
 
   /** The node with this UUID or name, if it exists. */
   public Optional<Node> find(String ident) {
-    return store.transaction(
+    return store.read(
         h -> Identifiers.isUuid(ident) ? NodeDao.find(h, ident) : NodeDao.findByName(h, ident));
   }
 
@@ -62,12 +62,12 @@ public final class NodeService {
 
   /** Nodes matching a query. */
   public List<Node> nodes(NodeQuery query) {
-    return store.transaction(h -> NodeDao.list(h, query));
+    return store.read(h -> NodeDao.list(h, query));
   }
 
   /** A node's ports. */
   public List<Port> portsOf(Node node) {
-    return store.transaction(h -> PortDao.ofNode(h, node.uuid()));
+    return store.read(h -> PortDao.ofNode(h, node.uuid()));
   }
 
   /**
@@ -250,7 +250,7 @@ public final class NodeService {
    * @throws org.amtpxe.conductor.internal.store.MarkerNotFoundException for an unknown marker
    */
   public List<NodeEvent> history(Node node, String marker, int limit, boolean descending) {
-    return store.transaction(h -> HistoryDao.ofNode(h, node.uuid(), marker, limit, descending));
+    return store.read(h -> HistoryDao.ofNode(h, node.uuid(), marker, limit, descending));
   }
 
   /**

@@ -87,7 +87,7 @@ public final class PortService {
    */
   public Port port(String uuid) throws ConductorException {
     return (Identifiers.isUuid(uuid)
-            ? store.transaction(h -> PortDao.find(h, uuid))
+            ? store.read(h -> PortDao.find(h, uuid))
             : Optional.<Port>empty())
         .orElseThrow(() -> ConductorException.notFound("Port " + uuid + " could not be found."));
   }
@@ -102,9 +102,7 @@ public final class PortService {
   public List<Port> ports(String node, String address) throws ConductorException {
     String nodeUuid = node == null ? null : nodes.node(node).uuid();
     List<Port> ports =
-        nodeUuid == null
-            ? store.transaction(PortDao::all)
-            : store.transaction(h -> PortDao.ofNode(h, nodeUuid));
+        nodeUuid == null ? store.read(PortDao::all) : store.read(h -> PortDao.ofNode(h, nodeUuid));
     if (address != null) {
       MacAddress mac = mac(address);
       ports = ports.stream().filter(p -> p.address().equals(mac)).toList();

@@ -96,7 +96,7 @@ public final class RamdiskService {
     Set<String> found = new java.util.TreeSet<>();
     for (String address : macs) {
       MacAddress mac = mac(address);
-      store.transaction(h -> PortDao.findByAddress(h, mac)).ifPresent(p -> found.add(p.nodeUuid()));
+      store.read(h -> PortDao.findByAddress(h, mac)).ifPresent(p -> found.add(p.nodeUuid()));
     }
     if (found.size() != 1
         || nodeUuid != null && !found.contains(nodeUuid)
@@ -182,13 +182,11 @@ public final class RamdiskService {
       throws ConductorException {
     String uuid = ident;
     if (!Identifiers.isUuid(ident)) {
-      uuid = store.transaction(h -> NodeDao.findByName(h, ident)).map(Node::uuid).orElse(null);
+      uuid = store.read(h -> NodeDao.findByName(h, ident)).map(Node::uuid).orElse(null);
     }
     String found = uuid;
     AgentCredentials credentials =
-        found == null
-            ? null
-            : store.transaction(h -> AgentTokenDao.credentials(h, found)).orElse(null);
+        found == null ? null : store.read(h -> AgentTokenDao.credentials(h, found)).orElse(null);
     boolean valid =
         credentials != null
             && credentials.provisionState() == ProvisionState.WAIT_CALLBACK

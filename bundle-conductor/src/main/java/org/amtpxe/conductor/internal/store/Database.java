@@ -170,6 +170,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs work on a Jdbi handle in auto-commit mode, for reads ({@link Store#read}).
+   *
+   * @throws StoreException for a database failure
+   */
+  public <T> T read(HandleWork<T> work) {
+    try {
+      return jdbi.withHandle(work::run);
+    } catch (JdbiException e) {
+      throw translate(e);
+    }
+  }
+
   /** The translation of a Jdbi failure: its SQLException's, or a plain store failure. */
   static StoreException translate(JdbiException e) {
     Throwable cause = e.getCause();

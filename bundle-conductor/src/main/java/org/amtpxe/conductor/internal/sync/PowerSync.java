@@ -135,7 +135,7 @@ public final class PowerSync implements AutoCloseable {
     // every port. Each read then works on this snapshot (a shared task takes no lock and reads
     // nothing), and only a changed power state is written.
     Snapshot snapshot =
-        store.transaction(
+        store.read(
             h ->
                 new Snapshot(
                     NodeDao.list(h, NodeQuery.all()),

@@ -33,7 +33,7 @@ public final class StartupRecovery {
    */
   public int recover() {
     int changed = 0;
-    for (Node node : tasks.store().transaction(h -> NodeDao.list(h, NodeQuery.all()))) {
+    for (Node node : tasks.store().read(h -> NodeDao.list(h, NodeQuery.all()))) {
       if (node.reservation() != null && !node.reservation().equals(host)) {
         continue;
       }

@@ -374,6 +374,6 @@ public final class TaskManager {
 
   /** The node with this UUID, as stored now. */
   public Optional<Node> find(String uuid) {
-    return store.transaction(h -> NodeDao.find(h, uuid));
+    return store.read(h -> NodeDao.find(h, uuid));
   }
 }
