@@ -323,10 +323,14 @@ switch_to_pg() {
   say "installed the amtpxe-postgresql feature through the Karaf console"
   # Then db_url: the conductor restarts on the new settings without a Karaf restart.
   started=$(grep -c 'serving the API on' "$karaf_home/data/log/karaf.log" || true)
+  # The three keys in one write (a copy renamed over the file): Karaf reads the file as soon as
+  # it changes, and db_url alone would be tried with the default db_user.
   local cfg="$karaf_home/etc/org.amtpxe.conductor.cfg"
-  set_cfg "$cfg" db_url "jdbc:postgresql://127.0.0.1:$pg_port/amtpxe"
-  set_cfg "$cfg" db_user amtpxe
-  set_cfg "$cfg" db_password ""
+  cp -p "$cfg" "$cfg.new"
+  set_cfg "$cfg.new" db_url "jdbc:postgresql://127.0.0.1:$pg_port/amtpxe"
+  set_cfg "$cfg.new" db_user amtpxe
+  set_cfg "$cfg.new" db_password ""
+  mv "$cfg.new" "$cfg"
   for i in $(seq 1 120); do
     if [ "$(grep -c 'serving the API on' "$karaf_home/data/log/karaf.log" || true)" -gt "$started" ] &&
       api_lists_driver; then
