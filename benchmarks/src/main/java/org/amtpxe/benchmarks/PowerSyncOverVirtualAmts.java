@@ -82,7 +82,7 @@ public final class PowerSyncOverVirtualAmts {
         }
         String value = args[++i];
         switch (key) {
-          case "--nodes" -> nodes = integers(key, value, 1, 5000);
+          case "--nodes" -> nodes = integers(key, value, 1, 10000);
           case "--latency-ms" -> latencies = integers(key, value, 0, 60000);
           case "--parallelism" -> parallelisms = integers(key, value, 1, 1024);
           case "--passes" -> passes = integers(key, value, 1, 100).get(0);
@@ -125,7 +125,8 @@ public final class PowerSyncOverVirtualAmts {
     static String usage() {
       return """
           Usage: PowerSyncOverVirtualAmts [options]
-            --nodes N[,N...]          node counts to sync (default 1000); one virtual AMT each
+            --nodes N[,N...]          node counts to sync (default 1000, at most 10000); one
+                                      virtual AMT each, at most 5000 per emulator JVM
             --latency-ms MS[,MS...]   the emulator's latencyMs switch (default 0,20,100)
             --parallelism P[,P...]    the conductor's sync_parallelism (default 8,32,64)
             --passes K                sync passes per combination; the first is cold (default 3)
@@ -134,7 +135,7 @@ public final class PowerSyncOverVirtualAmts {
             --work-dir D              where the H2 databases go (default target/power-sync)
             --emulator external|in-process
                                       virtual AMTs in their own JVM (default) or in this one
-            --emulator-heap SIZE      -Xmx of the emulator's JVM (default 768m)""";
+            --emulator-heap SIZE      -Xmx of each emulator JVM (default 768m)""";
     }
   }
 
@@ -195,7 +196,7 @@ public final class PowerSyncOverVirtualAmts {
     List<Run> runs = new ArrayList<>();
     try (Emulators emulators =
         options.externalEmulator()
-            ? ExternalEmulators.start(
+            ? EmulatorShards.start(
                 maxNodes, options.baseAddress(), options.port(), PASSWORD, options.emulatorHeap())
             : InProcessEmulators.start(maxNodes, options.baseAddress(), options.port(), PASSWORD)) {
       System.out.printf(
