@@ -111,8 +111,16 @@ final class NodeJson {
    * The links to a node's sub-resources, shown when all fields are (not selectable with {@code
    * fields}), and the version that introduced each. Ironic's {@code portgroups} (1.24) and {@code
    * volume} (1.32) links are left out: those features are absent here and their paths answer 404.
+   * In Ironic's order (ports, then states).
    */
-  static final Map<String, Integer> SUB_RESOURCES = Map.of("ports", 1, "states", 14);
+  static final Map<String, Integer> SUB_RESOURCES = new LinkedHashMap<>();
+
+  static {
+    // NOTE: not Map.of: its iteration order changes from one JVM start to the next, and so did
+    // the order of these two links in every node document.
+    SUB_RESOURCES.put("ports", 1);
+    SUB_RESOURCES.put("states", 14);
+  }
 
   /** Fields of the short list form. */
   static final List<String> LIST_FIELDS =
