@@ -1,6 +1,10 @@
 package org.amtpxe.conductor.internal.rest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +192,30 @@ final class NodeJson {
     FIXED.put("network_data", 66);
   }
 
+  /**
+   * Every field of each version in {@link #FIELDS}' order, as field names ready to write; index:
+   * the minor version.
+   */
+  private static final SerializedString[][] ALL_FIELDS =
+      new SerializedString[ApiVersion.MAX.minor() + 1][];
+
+  static {
+    for (int minor = 0; minor < ALL_FIELDS.length; minor++) {
+      ALL_FIELDS[minor] = allFields(new ApiVersion(1, minor));
+    }
+  }
+
   private NodeJson() {}
+
+  private static SerializedString[] allFields(ApiVersion v) {
+    List<SerializedString> names = new ArrayList<>();
+    for (var f : FIELDS.entrySet()) {
+      if (v.atLeast(f.getValue())) {
+        names.add(new SerializedString(f.getKey()));
+      }
+    }
+    return names.toArray(SerializedString[]::new);
+  }
 
   /** Whether the field exists at this version. */
   static boolean exists(String field, ApiVersion v) {
@@ -219,6 +246,119 @@ final class NodeJson {
       }
     }
     return o;
+  }
+
+  /**
+   * Writes the node with the given fields (all of this version's when null), as {@link #render}
+   * builds it.
+   *
+   * @param host this conductor's host name, shown as {@code conductor}
+   * @param fields the fields to show, already validated, or null for all
+   * @throws IOException when the generator fails
+   */
+  static void write(
+      JsonGenerator g, Node n, ApiVersion v, String baseUrl, String host, List<String> fields)
+      throws IOException {
+    g.writeStartObject();
+    if (fields == null) {
+      SerializedString[] all =
+          v.major() == 1 && v.minor() >= 0 && v.minor() < ALL_FIELDS.length
+              ? ALL_FIELDS[v.minor()]
+              : allFields(v);
+      for (SerializedString f : all) {
+        g.writeFieldName(f);
+        writeField(g, f.getValue(), n, v, baseUrl, host);
+      }
+      for (var link : SUB_RESOURCES.entrySet()) {
+        if (v.atLeast(link.getValue())) {
+          g.writeFieldName(link.getKey());
+          Links.write(g, baseUrl, "nodes", n.uuid() + "/" + link.getKey());
+        }
+      }
+    } else {
+      for (String f : fields) {
+        if (exists(f, v)) {
+          g.writeFieldName(f);
+          writeField(g, f, n, v, baseUrl, host);
+        }
+      }
+    }
+    g.writeEndObject();
+  }
+
+  /** The node as a response body: see {@link #write}. */
+  static JsonBody body(Node n, ApiVersion v, String baseUrl, String host, List<String> fields) {
+    return g -> write(g, n, v, baseUrl, host, fields);
+  }
+
+  /** Writes the short form of node lists. */
+  static void writeShort(JsonGenerator g, Node n, ApiVersion v, String baseUrl) throws IOException {
+    write(g, n, v, baseUrl, null, LIST_FIELDS);
+  }
+
+  /** The states resource as a response body. */
+  static JsonBody statesBody(Node n, ApiVersion v, String baseUrl) {
+    return g -> write(g, n, v, baseUrl, null, STATE_FIELDS);
+  }
+
+  /** Writes one field's value, as {@link #put} sets it. */
+  private static void writeField(
+      JsonGenerator g, String f, Node n, ApiVersion v, String baseUrl, String host)
+      throws IOException {
+    switch (f) {
+      case "uuid" -> g.writeString(n.uuid());
+      case "name" -> g.writeString(n.name());
+      case "driver" -> g.writeString(n.driver());
+      case "driver_info" -> Json.writeMasked(g, n.driverInfo());
+      case "driver_internal_info" -> Json.writeMasked(g, n.driverInternalInfo());
+      case "instance_info" -> Json.writeMasked(g, n.instanceInfo());
+      case "properties" -> Json.writeMap(g, n.properties());
+      case "extra" -> Json.writeMap(g, n.extra());
+      case "instance_uuid" -> g.writeString(n.instanceUuid());
+      case "power_state" -> g.writeString(n.powerState() == null ? null : n.powerState().value());
+      case "target_power_state" ->
+          g.writeString(n.targetPowerState() == null ? null : n.targetPowerState().value());
+      case "provision_state" -> g.writeString(provisionState(n.provisionState(), v));
+      case "target_provision_state" -> g.writeString(provisionState(n.targetProvisionState(), v));
+      case "last_error" -> g.writeString(n.lastError());
+      case "maintenance" -> g.writeBoolean(n.maintenance());
+      case "maintenance_reason" -> g.writeString(n.maintenanceReason());
+      case "reservation" -> g.writeString(n.reservation());
+      case "created_at" -> Json.writeTime(g, n.createdAt());
+      case "updated_at" -> Json.writeTime(g, n.updatedAt());
+      case "provision_updated_at" -> Json.writeTime(g, n.provisionUpdatedAt());
+      case "console_enabled" -> g.writeBoolean(false);
+      case "network_interface" -> g.writeString("noop");
+      case "resource_class" -> g.writeString(n.resourceClass());
+      case "fault" -> g.writeString(n.fault());
+      case "conductor_group" -> g.writeString(n.conductorGroup());
+      case "automated_clean" -> {
+        if (n.automatedClean() == null) {
+          g.writeNull();
+        } else {
+          g.writeBoolean(n.automatedClean());
+        }
+      }
+      case "protected" -> g.writeBoolean(n.protectedNode());
+      case "protected_reason" -> g.writeString(n.protectedReason());
+      case "conductor" -> g.writeString(host);
+      case "owner" -> g.writeString(n.owner());
+      case "description" -> g.writeString(n.description());
+      case "retired" -> g.writeBoolean(n.retired());
+      case "retired_reason" -> g.writeString(n.retiredReason());
+      case "lessee" -> g.writeString(n.lessee());
+      case "traits" -> {
+        g.writeStartArray();
+        g.writeEndArray();
+      }
+      case "clean_step", "deploy_step", "raid_config", "target_raid_config", "network_data" -> {
+        g.writeStartObject();
+        g.writeEndObject();
+      }
+      case "links" -> Links.write(g, baseUrl, "nodes", n.uuid());
+      // As in put: fields this conductor has none of.
+      default -> g.writeNull();
+    }
   }
 
   /** The short form of node lists. */

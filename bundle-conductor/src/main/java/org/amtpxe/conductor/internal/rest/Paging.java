@@ -1,8 +1,10 @@
 package org.amtpxe.conductor.internal.rest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,6 +17,88 @@ final class Paging {
   static final int MAX_LIMIT = 1000;
 
   private Paging() {}
+
+  /** Writes one item of a list. */
+  @FunctionalInterface
+  interface ItemWriter<T> {
+    /**
+     * @throws IOException when the generator fails
+     */
+    void write(JsonGenerator g, T item) throws IOException;
+  }
+
+  /**
+   * The body of a list reply, written when sent: one page of {@code all} under {@code collection},
+   * each item written, and the {@code next} link when the page is full.
+   *
+   * @param detail whether the request was for {@code <collection>/detail} (for the next link)
+   * @throws ApiException 400 for a bad limit or an unknown marker
+   */
+  static <T> JsonBody listBody(
+      String collection,
+      boolean detail,
+      List<T> all,
+      ApiRequest req,
+      Function<T, String> id,
+      ItemWriter<T> write)
+      throws ApiException {
+    List<T> page = page(all, req, id);
+    String next = next(page, req, detail ? collection + "/detail" : collection, id);
+    return g -> writeList(g, collection, page, write, next);
+  }
+
+  /**
+   * The body of a list reply whose page the database already cut, written when sent: the items
+   * under {@code collection}, and the {@code next} link when the page is full.
+   *
+   * @throws ApiException 400 for a bad limit
+   */
+  static <T> JsonBody pageBody(
+      String collection,
+      boolean detail,
+      List<T> page,
+      int limit,
+      ApiRequest req,
+      Function<T, String> id,
+      ItemWriter<T> write)
+      throws ApiException {
+    return pageBodyAt(
+        collection, detail ? collection + "/detail" : collection, page, limit, req, id, write);
+  }
+
+  /**
+   * The same, for a collection served at {@code resource} (a path under {@code /v1/}, such as
+   * {@code nodes/<node>/history}), which the {@code next} link names.
+   *
+   * @throws ApiException 400 for a bad limit
+   */
+  static <T> JsonBody pageBodyAt(
+      String collection,
+      String resource,
+      List<T> page,
+      int limit,
+      ApiRequest req,
+      Function<T, String> id,
+      ItemWriter<T> write)
+      throws ApiException {
+    String next = page.size() >= limit ? next(page, req, resource, id) : null;
+    return g -> writeList(g, collection, page, write, next);
+  }
+
+  private static <T> void writeList(
+      JsonGenerator g, String collection, List<T> page, ItemWriter<T> write, String next)
+      throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart(collection);
+    for (T item : page) {
+      write.write(g, item);
+    }
+    g.writeEndArray();
+    if (next != null) {
+      g.writeStringField("next", next);
+    }
+    g.writeEndObject();
+  }
 
   /**
    * The body of a list reply: one page of {@code all} under {@code collection}, each item rendered,
@@ -134,8 +218,21 @@ final class Paging {
   private static <T> void addNext(
       ObjectNode body, List<T> page, ApiRequest req, String resource, Function<T, String> id)
       throws ApiException {
+    String next = next(page, req, resource, id);
+    if (next != null) {
+      body.put("next", next);
+    }
+  }
+
+  /**
+   * The {@code next} link when the page is full, else null.
+   *
+   * @throws ApiException 400 for a bad limit
+   */
+  private static <T> String next(
+      List<T> page, ApiRequest req, String resource, Function<T, String> id) throws ApiException {
     if (page.isEmpty() || page.size() < limit(req)) {
-      return;
+      return null;
     }
     Map<String, String> q = new TreeMap<>(req.query());
     q.put("marker", id.apply(page.get(page.size() - 1)));
@@ -149,6 +246,6 @@ final class Paging {
           .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
       sep = '&';
     }
-    body.put("next", href.toString());
+    return href.toString();
   }
 }
