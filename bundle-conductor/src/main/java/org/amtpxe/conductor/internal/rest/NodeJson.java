@@ -2,7 +2,6 @@ package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.service.Secrets;
 
 /**
  * A node as the API shows it at a given version: the fields of that version, secrets masked. The
@@ -224,33 +222,7 @@ final class NodeJson {
   }
 
   /**
-   * The node with the given fields (all of this version's when null).
-   *
-   * @param host this conductor's host name, shown as {@code conductor}
-   * @param fields the fields to show, already validated, or null for all
-   */
-  static ObjectNode render(
-      Node n, ApiVersion v, String baseUrl, String host, Iterable<String> fields) {
-    ObjectNode o = Json.object();
-    Iterable<String> wanted = fields == null ? FIELDS.keySet() : fields;
-    for (String f : wanted) {
-      if (exists(f, v)) {
-        put(o, f, n, v, baseUrl, host);
-      }
-    }
-    if (fields == null) {
-      for (var link : SUB_RESOURCES.entrySet()) {
-        if (v.atLeast(link.getValue())) {
-          o.set(link.getKey(), Links.of(baseUrl, "nodes", n.uuid() + "/" + link.getKey()));
-        }
-      }
-    }
-    return o;
-  }
-
-  /**
-   * Writes the node with the given fields (all of this version's when null), as {@link #render}
-   * builds it.
+   * Writes the node with the given fields (all of this version's when null).
    *
    * @param host this conductor's host name, shown as {@code conductor}
    * @param fields the fields to show, already validated, or null for all
@@ -301,7 +273,7 @@ final class NodeJson {
     return g -> write(g, n, v, baseUrl, null, STATE_FIELDS);
   }
 
-  /** Writes one field's value, as {@link #put} sets it. */
+  /** Writes one field's value. */
   private static void writeField(
       JsonGenerator g, String f, Node n, ApiVersion v, String baseUrl, String host)
       throws IOException {
@@ -356,65 +328,9 @@ final class NodeJson {
         g.writeEndObject();
       }
       case "links" -> Links.write(g, baseUrl, "nodes", n.uuid());
-      // As in put: fields this conductor has none of.
-      default -> g.writeNull();
-    }
-  }
-
-  /** The short form of node lists. */
-  static ObjectNode renderShort(Node n, ApiVersion v, String baseUrl) {
-    return render(n, v, baseUrl, null, LIST_FIELDS);
-  }
-
-  static ObjectNode renderStates(Node n, ApiVersion v, String baseUrl) {
-    return render(n, v, baseUrl, null, STATE_FIELDS);
-  }
-
-  private static void put(
-      ObjectNode o, String f, Node n, ApiVersion v, String baseUrl, String host) {
-    switch (f) {
-      case "uuid" -> o.put(f, n.uuid());
-      case "name" -> o.put(f, n.name());
-      case "driver" -> o.put(f, n.driver());
-      case "driver_info" -> o.set(f, Json.toJson(Secrets.mask(n.driverInfo())));
-      case "driver_internal_info" -> o.set(f, Json.toJson(Secrets.mask(n.driverInternalInfo())));
-      case "instance_info" -> o.set(f, Json.toJson(Secrets.mask(n.instanceInfo())));
-      case "properties" -> o.set(f, Json.toJson(n.properties()));
-      case "extra" -> o.set(f, Json.toJson(n.extra()));
-      case "instance_uuid" -> o.put(f, n.instanceUuid());
-      case "power_state" -> o.put(f, n.powerState() == null ? null : n.powerState().value());
-      case "target_power_state" ->
-          o.put(f, n.targetPowerState() == null ? null : n.targetPowerState().value());
-      case "provision_state" -> o.put(f, provisionState(n.provisionState(), v));
-      case "target_provision_state" -> o.put(f, provisionState(n.targetProvisionState(), v));
-      case "last_error" -> o.put(f, n.lastError());
-      case "maintenance" -> o.put(f, n.maintenance());
-      case "maintenance_reason" -> o.put(f, n.maintenanceReason());
-      case "reservation" -> o.put(f, n.reservation());
-      case "created_at" -> o.put(f, Json.time(n.createdAt()));
-      case "updated_at" -> o.put(f, Json.time(n.updatedAt()));
-      case "provision_updated_at" -> o.put(f, Json.time(n.provisionUpdatedAt()));
-      case "console_enabled" -> o.put(f, false);
-      case "network_interface" -> o.put(f, "noop");
-      case "resource_class" -> o.put(f, n.resourceClass());
-      case "fault" -> o.put(f, n.fault());
-      case "conductor_group" -> o.put(f, n.conductorGroup());
-      case "automated_clean" -> o.put(f, n.automatedClean());
-      case "protected" -> o.put(f, n.protectedNode());
-      case "protected_reason" -> o.put(f, n.protectedReason());
-      case "conductor" -> o.put(f, host);
-      case "owner" -> o.put(f, n.owner());
-      case "description" -> o.put(f, n.description());
-      case "retired" -> o.put(f, n.retired());
-      case "retired_reason" -> o.put(f, n.retiredReason());
-      case "lessee" -> o.put(f, n.lessee());
-      case "traits" -> o.set(f, Json.array());
-      case "clean_step", "deploy_step", "raid_config", "target_raid_config", "network_data" ->
-          o.set(f, Json.object());
-      case "links" -> o.set(f, Links.of(baseUrl, "nodes", n.uuid()));
       // chassis, inspection, allocations, boot mode and the per-interface fields of dynamic
       // drivers: this conductor has none of them, and classic drivers showed null here in Ironic.
-      default -> o.putNull(f);
+      default -> g.writeNull();
     }
   }
 

@@ -1,9 +1,6 @@
 package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -101,32 +98,6 @@ final class Paging {
   }
 
   /**
-   * The body of a list reply: one page of {@code all} under {@code collection}, each item rendered,
-   * and the {@code next} link when the page is full.
-   *
-   * @param detail whether the request was for {@code <collection>/detail} (for the next link)
-   * @throws ApiException 400 for a bad limit or an unknown marker
-   */
-  static <T> ObjectNode listBody(
-      String collection,
-      boolean detail,
-      List<T> all,
-      ApiRequest req,
-      Function<T, String> id,
-      Function<T, JsonNode> render)
-      throws ApiException {
-    List<T> page = page(all, req, id);
-    ArrayNode items = Json.array();
-    for (T item : page) {
-      items.add(render.apply(item));
-    }
-    ObjectNode body = Json.object();
-    body.set(collection, items);
-    addNext(body, page, req, detail ? collection + "/detail" : collection, id);
-    return body;
-  }
-
-  /**
    * One page of items after the marker.
    *
    * @throws ApiException 400 for a bad limit or an unknown marker
@@ -152,48 +123,6 @@ final class Paging {
   }
 
   /**
-   * The body of a list reply whose page the database already cut: the items rendered under {@code
-   * collection}, and the {@code next} link when the page is full.
-   */
-  static <T> ObjectNode pageBody(
-      String collection,
-      boolean detail,
-      List<T> page,
-      int limit,
-      ApiRequest req,
-      Function<T, String> id,
-      Function<T, JsonNode> render)
-      throws ApiException {
-    return pageBodyAt(
-        collection, detail ? collection + "/detail" : collection, page, limit, req, id, render);
-  }
-
-  /**
-   * The same, for a collection served at {@code resource} (a path under {@code /v1/}, such as
-   * {@code nodes/<node>/history}), which the {@code next} link names.
-   */
-  static <T> ObjectNode pageBodyAt(
-      String collection,
-      String resource,
-      List<T> page,
-      int limit,
-      ApiRequest req,
-      Function<T, String> id,
-      Function<T, JsonNode> render)
-      throws ApiException {
-    ArrayNode items = Json.array();
-    for (T item : page) {
-      items.add(render.apply(item));
-    }
-    ObjectNode body = Json.object();
-    body.set(collection, items);
-    if (page.size() >= limit) {
-      addNext(body, page, req, resource, id);
-    }
-    return body;
-  }
-
-  /**
    * The page size a request asks for: its {@code limit}, at most {@value #MAX_LIMIT}.
    *
    * @throws ApiException 400 for a negative or non-numeric limit
@@ -211,16 +140,6 @@ final class Paging {
       return limit == 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("Limit must be an integer: " + v);
-    }
-  }
-
-  /** Adds the {@code next} link when the page is full. */
-  private static <T> void addNext(
-      ObjectNode body, List<T> page, ApiRequest req, String resource, Function<T, String> id)
-      throws ApiException {
-    String next = next(page, req, resource, id);
-    if (next != null) {
-      body.put("next", next);
     }
   }
 

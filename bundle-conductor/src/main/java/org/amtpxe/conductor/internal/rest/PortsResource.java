@@ -189,8 +189,7 @@ final class PortsResource {
           "links");
 
   /**
-   * Writes the port with the given fields (all of this version's when null), as {@link #render}
-   * builds it.
+   * Writes the port with the given fields (all of this version's when null).
    *
    * @throws IOException when the generator fails
    */
@@ -225,30 +224,6 @@ final class PortsResource {
   /** The port as a response body: see {@link #write}. */
   static JsonBody body(Port p, ApiVersion v, String baseUrl, List<String> fields) {
     return g -> write(g, p, v, baseUrl, fields);
-  }
-
-  static ObjectNode render(Port p, ApiVersion v, String baseUrl, List<String> fields) {
-    List<String> all = ALL;
-    ObjectNode o = Json.object();
-    for (String f : fields == null ? all : fields) {
-      if (!exists(f, v)) {
-        continue;
-      }
-      switch (f) {
-        case "uuid" -> o.put(f, p.uuid());
-        case "address" -> o.put(f, p.address().toString());
-        case "node_uuid" -> o.put(f, p.nodeUuid());
-        case "extra" -> o.set(f, Json.toJson(p.extra()));
-        case "created_at" -> o.put(f, Json.time(p.createdAt()));
-        case "updated_at" -> o.put(f, Json.time(p.updatedAt()));
-        case "pxe_enabled" -> o.put(f, p.pxeEnabled());
-        case "is_smartnic" -> o.put(f, false);
-        case "internal_info", "local_link_connection" -> o.set(f, Json.object());
-        case "links" -> o.set(f, Links.of(baseUrl, "ports", p.uuid()));
-        default -> o.putNull(f);
-      }
-    }
-    return o;
   }
 
   ApiResponse get(ApiRequest req, String uuid) throws ApiException, ConductorException {

@@ -68,26 +68,6 @@ public final class NodeJsonBenchmark {
               out.release();
             });
         measure(
-            "OLD tree detail",
-            seconds,
-            () ->
-                Json.write(
-                        Paging.pageBody(
-                            "nodes",
-                            true,
-                            nodes,
-                            1000,
-                            req,
-                            Node::uuid,
-                            n -> NodeJson.render(n, v, base, "h", null)))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        measure(
-            "OLD tree show",
-            seconds,
-            () ->
-                Json.write(NodeJson.render(one, v, base, "h", null))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        measure(
             "store: list " + count + " nodes",
             seconds,
             () -> c.service.nodes().nodes(NodeQuery.all()));
