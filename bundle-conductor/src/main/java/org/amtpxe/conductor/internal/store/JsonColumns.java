@@ -3,6 +3,7 @@ package org.amtpxe.conductor.internal.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,6 +11,9 @@ import java.util.Map;
 final class JsonColumns {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
+  /** Bound once: the type and its deserializer are not looked up again for every column read. */
+  private static final ObjectReader READER = MAPPER.readerFor(MAP);
 
   private JsonColumns() {}
 
@@ -21,12 +25,19 @@ final class JsonColumns {
     }
   }
 
+  /**
+   * The map a column holds; empty for null, "" and {}. The map may be unmodifiable: the model's
+   * builders copy it.
+   *
+   * @throws StoreException when the column is not a JSON object
+   */
   static Map<String, Object> read(String column, String text) {
-    if (text == null || text.isEmpty()) {
+    if (text == null || text.isEmpty() || text.equals("{}")) {
+      // NOTE: most of these columns are {} (write's form of an empty map); no parser for them.
       return Map.of();
     }
     try {
-      return MAPPER.readValue(text, MAP);
+      return READER.readValue(text);
     } catch (JsonProcessingException e) {
       throw new StoreException(
           "Column " + column + " holds invalid JSON: " + e.getOriginalMessage(), e);

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
@@ -81,40 +83,84 @@ final class NodeRows {
         .bind("automated_clean", n.automatedClean());
   }
 
+  // NOTE: columns by position (1-based, in COLUMNS' order), which every query of this mapper
+  // selects: H2 looks a column label up by upper-casing it, a String per column and row.
+  private static final List<String> COLUMN_LIST =
+      Arrays.stream(COLUMNS.split(",")).map(String::strip).toList();
+  private static final int UUID = column("uuid");
+  private static final int NAME = column("name");
+  private static final int DRIVER = column("driver");
+  private static final int DRIVER_INFO = column("driver_info");
+  private static final int DRIVER_INTERNAL_INFO = column("driver_internal_info");
+  private static final int INSTANCE_INFO = column("instance_info");
+  private static final int PROPERTIES = column("properties");
+  private static final int EXTRA = column("extra");
+  private static final int INSTANCE_UUID = column("instance_uuid");
+  private static final int POWER_STATE = column("power_state");
+  private static final int TARGET_POWER_STATE = column("target_power_state");
+  private static final int PROVISION_STATE = column("provision_state");
+  private static final int TARGET_PROVISION_STATE = column("target_provision_state");
+  private static final int LAST_ERROR = column("last_error");
+  private static final int MAINTENANCE = column("maintenance");
+  private static final int MAINTENANCE_REASON = column("maintenance_reason");
+  private static final int FAULT = column("fault");
+  private static final int RESERVATION = column("reservation");
+  private static final int DESCRIPTION = column("description");
+  private static final int OWNER = column("owner");
+  private static final int LESSEE = column("lessee");
+  private static final int RESOURCE_CLASS = column("resource_class");
+  private static final int CONDUCTOR_GROUP = column("conductor_group");
+  private static final int RETIRED = column("retired");
+  private static final int RETIRED_REASON = column("retired_reason");
+  private static final int IS_PROTECTED = column("is_protected");
+  private static final int PROTECTED_REASON = column("protected_reason");
+  private static final int AUTOMATED_CLEAN = column("automated_clean");
+  private static final int CREATED_AT = column("created_at");
+  private static final int UPDATED_AT = column("updated_at");
+  private static final int PROVISION_UPDATED_AT = column("provision_updated_at");
+
+  private static int column(String name) {
+    int i = COLUMN_LIST.indexOf(name);
+    if (i < 0) {
+      throw new IllegalStateException("No column " + name + " in " + COLUMNS);
+    }
+    return i + 1;
+  }
+
   private static Node map(ResultSet rs, StatementContext ctx) throws SQLException {
-    String uuid = rs.getString("uuid");
-    Object automatedClean = rs.getObject("automated_clean");
-    return Node.builder(uuid, rs.getString("driver"))
-        .name(rs.getString("name"))
-        .driverInfo(JsonColumns.read("driver_info", rs.getString("driver_info")))
+    String uuid = rs.getString(UUID);
+    Object automatedClean = rs.getObject(AUTOMATED_CLEAN);
+    return Node.builder(uuid, rs.getString(DRIVER))
+        .name(rs.getString(NAME))
+        .driverInfo(JsonColumns.read("driver_info", rs.getString(DRIVER_INFO)))
         .driverInternalInfo(
-            JsonColumns.read("driver_internal_info", rs.getString("driver_internal_info")))
-        .instanceInfo(JsonColumns.read("instance_info", rs.getString("instance_info")))
-        .properties(JsonColumns.read("properties", rs.getString("properties")))
-        .extra(JsonColumns.read("extra", rs.getString("extra")))
-        .instanceUuid(rs.getString("instance_uuid"))
-        .powerState(powerState(uuid, rs.getString("power_state")))
-        .targetPowerState(powerState(uuid, rs.getString("target_power_state")))
-        .provisionState(provisionState(uuid, rs.getString("provision_state")))
-        .targetProvisionState(provisionState(uuid, rs.getString("target_provision_state")))
-        .lastError(rs.getString("last_error"))
-        .maintenance(rs.getBoolean("maintenance"))
-        .maintenanceReason(rs.getString("maintenance_reason"))
-        .fault(rs.getString("fault"))
-        .reservation(rs.getString("reservation"))
-        .description(rs.getString("description"))
-        .owner(rs.getString("owner"))
-        .lessee(rs.getString("lessee"))
-        .resourceClass(rs.getString("resource_class"))
-        .conductorGroup(rs.getString("conductor_group"))
-        .retired(rs.getBoolean("retired"))
-        .retiredReason(rs.getString("retired_reason"))
-        .protectedNode(rs.getBoolean("is_protected"))
-        .protectedReason(rs.getString("protected_reason"))
-        .automatedClean(automatedClean == null ? null : rs.getBoolean("automated_clean"))
-        .createdAt(instant(rs, "created_at"))
-        .updatedAt(instant(rs, "updated_at"))
-        .provisionUpdatedAt(instant(rs, "provision_updated_at"))
+            JsonColumns.read("driver_internal_info", rs.getString(DRIVER_INTERNAL_INFO)))
+        .instanceInfo(JsonColumns.read("instance_info", rs.getString(INSTANCE_INFO)))
+        .properties(JsonColumns.read("properties", rs.getString(PROPERTIES)))
+        .extra(JsonColumns.read("extra", rs.getString(EXTRA)))
+        .instanceUuid(rs.getString(INSTANCE_UUID))
+        .powerState(powerState(uuid, rs.getString(POWER_STATE)))
+        .targetPowerState(powerState(uuid, rs.getString(TARGET_POWER_STATE)))
+        .provisionState(provisionState(uuid, rs.getString(PROVISION_STATE)))
+        .targetProvisionState(provisionState(uuid, rs.getString(TARGET_PROVISION_STATE)))
+        .lastError(rs.getString(LAST_ERROR))
+        .maintenance(rs.getBoolean(MAINTENANCE))
+        .maintenanceReason(rs.getString(MAINTENANCE_REASON))
+        .fault(rs.getString(FAULT))
+        .reservation(rs.getString(RESERVATION))
+        .description(rs.getString(DESCRIPTION))
+        .owner(rs.getString(OWNER))
+        .lessee(rs.getString(LESSEE))
+        .resourceClass(rs.getString(RESOURCE_CLASS))
+        .conductorGroup(rs.getString(CONDUCTOR_GROUP))
+        .retired(rs.getBoolean(RETIRED))
+        .retiredReason(rs.getString(RETIRED_REASON))
+        .protectedNode(rs.getBoolean(IS_PROTECTED))
+        .protectedReason(rs.getString(PROTECTED_REASON))
+        .automatedClean(automatedClean == null ? null : rs.getBoolean(AUTOMATED_CLEAN))
+        .createdAt(instant(rs, CREATED_AT))
+        .updatedAt(instant(rs, UPDATED_AT))
+        .provisionUpdatedAt(instant(rs, PROVISION_UPDATED_AT))
         .build();
   }
 
@@ -141,6 +187,12 @@ final class NodeRows {
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  /** The same, by column position. */
+  static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
   }
