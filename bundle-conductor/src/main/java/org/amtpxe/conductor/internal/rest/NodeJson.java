@@ -244,7 +244,7 @@ final class NodeJson {
       for (var link : SUB_RESOURCES.entrySet()) {
         if (v.atLeast(link.getValue())) {
           g.writeFieldName(link.getKey());
-          Links.write(g, baseUrl, "nodes", n.uuid() + "/" + link.getKey());
+          Links.write(g, baseUrl, "nodes", n.uuid(), link.getKey());
         }
       }
     } else {

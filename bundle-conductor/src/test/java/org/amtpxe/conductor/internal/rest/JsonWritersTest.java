@@ -142,6 +142,20 @@ class JsonWritersTest {
   }
 
   @Test
+  void linksAsLinksOfBuildsThem() throws Exception {
+    for (String base : new String[] {"http://127.0.0.1:6385", "", "https://h\"\u00e9\uD800:1"}) {
+      for (String id : new String[] {"abc", "", null, "a/b"}) {
+        assertThat(stream(g -> Links.write(g, base, "nodes", id)))
+            .isEqualTo(Json.write(Links.of(base, "nodes", id)).getBytes(StandardCharsets.UTF_8));
+        String joined = id + "/states";
+        assertThat(stream(g -> Links.write(g, base, "nodes", id, "states")))
+            .isEqualTo(
+                Json.write(Links.of(base, "nodes", joined)).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
   void buffersAreReusedAndReleasedOnce() throws Exception {
     JsonOutput first = JsonOutput.render(g -> g.writeString("first"));
     first.release();
