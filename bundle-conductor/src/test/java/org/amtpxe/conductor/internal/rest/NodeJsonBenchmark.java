@@ -88,6 +88,8 @@ public final class NodeJsonBenchmark {
       op.run();
     }
     long ops = 0;
+    com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) mx;
+    long bytes0 = alloc.getCurrentThreadAllocatedBytes();
     long cpu0 = mx.getCurrentThreadCpuTime();
     until = System.nanoTime() + (long) (seconds * 1e9);
     while (System.nanoTime() < until) {
@@ -95,6 +97,9 @@ public final class NodeJsonBenchmark {
       ops++;
     }
     long cpu = mx.getCurrentThreadCpuTime() - cpu0;
-    System.out.printf("%-32s %10.1f us CPU/op (%d ops)%n", name, cpu / 1e3 / ops, ops);
+    long bytes = alloc.getCurrentThreadAllocatedBytes() - bytes0;
+    System.out.printf(
+        "%-32s %10.1f us CPU/op %10.1f KiB allocated/op (%d ops)%n",
+        name, cpu / 1e3 / ops, bytes / 1024.0 / ops, ops);
   }
 }
