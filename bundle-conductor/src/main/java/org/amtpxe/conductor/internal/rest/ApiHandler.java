@@ -2,6 +2,7 @@ package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -874,7 +875,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
     try {
       return JsonOutput.render(JsonBody.of(tree));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("Cannot write JSON", e);
     }
   }
