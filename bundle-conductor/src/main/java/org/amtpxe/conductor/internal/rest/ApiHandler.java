@@ -2,6 +2,7 @@ package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -507,7 +508,7 @@ public final class ApiHandler extends Handler.Abstract {
       Map<String, String> headers) {
     String method = admission.request().method();
     int status;
-    JsonNode body;
+    JsonOutput body;
     try {
       ApiRequest req = withBody(admission.request(), bytes);
       authorize(admission.caller(), req);
@@ -518,21 +519,22 @@ public final class ApiHandler extends Handler.Abstract {
         result = admission.versioned() ? routeV1(req) : routeRoot(req);
       }
       status = result.status();
-      body = result.body();
+      // Written here, before the audit line, so that a body that cannot be written is a 500.
+      body = result.body() == null ? null : JsonOutput.render(result.body());
       headers.putAll(result.headers());
     } catch (ApiException e) {
       status = e.status();
-      body = status == 406 ? notAcceptable(e.getMessage()) : fault(status, e.getMessage());
+      body = render(status == 406 ? notAcceptable(e.getMessage()) : fault(status, e.getMessage()));
       headers.putAll(e.headers());
     } catch (ConductorException e) {
       status = statusOf(e.kind());
-      body = fault(status, e.getMessage());
+      body = render(fault(status, e.getMessage()));
       if (status >= 500) {
         LOG.warn("{} {} failed: {}", method, pathOf(request), e.getMessage());
       }
     } catch (StoreException e) {
       status = 500;
-      body = fault(status, "The conductor's database failed: " + e.getMessage());
+      body = render(fault(status, "The conductor's database failed: " + e.getMessage()));
       LOG.error("{} {} failed in the database", method, pathOf(request), e);
     } catch (Exception | Error e) {
       audit(request, admission.caller(), 500);
@@ -852,11 +854,38 @@ public final class ApiHandler extends Handler.Abstract {
     return outer;
   }
 
+  /** An answer's body built as a tree (errors and the small documents). */
   private static void respond(
       Response response,
       Callback callback,
       int status,
       JsonNode body,
+      Map<String, String> headers) {
+    respond(response, callback, status, render(body), headers);
+  }
+
+  /**
+   * Renders a tree.
+   *
+   * @throws IllegalStateException if Jackson cannot write it (it always can: text, numbers)
+   */
+  private static JsonOutput render(JsonNode tree) {
+    if (tree == null) {
+      return null;
+    }
+    try {
+      return JsonOutput.render(JsonBody.of(tree));
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot write JSON", e);
+    }
+  }
+
+  /** Sends the status, the headers and the rendered body, whose buffer goes back once written. */
+  private static void respond(
+      Response response,
+      Callback callback,
+      int status,
+      JsonOutput body,
       Map<String, String> headers) {
     response.setStatus(status);
     headers.forEach((k, v) -> response.getHeaders().put(k, v));
@@ -865,9 +894,14 @@ public final class ApiHandler extends Handler.Abstract {
       response.write(true, null, callback);
       return;
     }
-    byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-    response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length());
+    response.write(
+        true,
+        body.buffer(),
+        Callback.from(
+            callback,
+            // NOTE: Jetty may still read the buffer until the write completes, either way.
+            body::release));
   }
 }

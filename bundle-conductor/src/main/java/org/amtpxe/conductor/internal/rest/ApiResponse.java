@@ -7,11 +7,15 @@ import java.util.Map;
  * What a resource answers.
  *
  * @param status the HTTP status
- * @param body the JSON body, or null for none
+ * @param body the JSON body, written when the answer is sent, or null for none
  * @param headers extra headers (Location)
  */
-record ApiResponse(int status, JsonNode body, Map<String, String> headers) {
+record ApiResponse(int status, JsonBody body, Map<String, String> headers) {
   static ApiResponse ok(JsonNode body) {
+    return ok(JsonBody.of(body));
+  }
+
+  static ApiResponse ok(JsonBody body) {
     return new ApiResponse(200, body, Map.of());
   }
 
@@ -24,6 +28,10 @@ record ApiResponse(int status, JsonNode body, Map<String, String> headers) {
   }
 
   static ApiResponse created(JsonNode body, String location) {
+    return created(JsonBody.of(body), location);
+  }
+
+  static ApiResponse created(JsonBody body, String location) {
     return new ApiResponse(201, body, Map.of("Location", location));
   }
 }

@@ -1,12 +1,14 @@
 package org.amtpxe.conductor.internal.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
-import org.amtpxe.conductor.internal.service.Secrets;
 
 /**
  * A node as the API shows it at a given version: the fields of that version, secrets masked. The
@@ -111,8 +113,16 @@ final class NodeJson {
    * The links to a node's sub-resources, shown when all fields are (not selectable with {@code
    * fields}), and the version that introduced each. Ironic's {@code portgroups} (1.24) and {@code
    * volume} (1.32) links are left out: those features are absent here and their paths answer 404.
+   * In Ironic's order (ports, then states).
    */
-  static final Map<String, Integer> SUB_RESOURCES = Map.of("ports", 1, "states", 14);
+  static final Map<String, Integer> SUB_RESOURCES = new LinkedHashMap<>();
+
+  static {
+    // NOTE: not Map.of: its iteration order changes from one JVM start to the next, and so did
+    // the order of these two links in every node document.
+    SUB_RESOURCES.put("ports", 1);
+    SUB_RESOURCES.put("states", 14);
+  }
 
   /** Fields of the short list form. */
   static final List<String> LIST_FIELDS =
@@ -180,7 +190,30 @@ final class NodeJson {
     FIXED.put("network_data", 66);
   }
 
+  /**
+   * Every field of each version in {@link #FIELDS}' order, as field names ready to write; index:
+   * the minor version.
+   */
+  private static final SerializedString[][] ALL_FIELDS =
+      new SerializedString[ApiVersion.MAX.minor() + 1][];
+
+  static {
+    for (int minor = 0; minor < ALL_FIELDS.length; minor++) {
+      ALL_FIELDS[minor] = allFields(new ApiVersion(1, minor));
+    }
+  }
+
   private NodeJson() {}
+
+  private static SerializedString[] allFields(ApiVersion v) {
+    List<SerializedString> names = new ArrayList<>();
+    for (var f : FIELDS.entrySet()) {
+      if (v.atLeast(f.getValue())) {
+        names.add(new SerializedString(f.getKey()));
+      }
+    }
+    return names.toArray(SerializedString[]::new);
+  }
 
   /** Whether the field exists at this version. */
   static boolean exists(String field, ApiVersion v) {
@@ -189,84 +222,115 @@ final class NodeJson {
   }
 
   /**
-   * The node with the given fields (all of this version's when null).
+   * Writes the node with the given fields (all of this version's when null).
    *
    * @param host this conductor's host name, shown as {@code conductor}
    * @param fields the fields to show, already validated, or null for all
+   * @throws IOException when the generator fails
    */
-  static ObjectNode render(
-      Node n, ApiVersion v, String baseUrl, String host, Iterable<String> fields) {
-    ObjectNode o = Json.object();
-    Iterable<String> wanted = fields == null ? FIELDS.keySet() : fields;
-    for (String f : wanted) {
-      if (exists(f, v)) {
-        put(o, f, n, v, baseUrl, host);
-      }
-    }
+  static void write(
+      JsonGenerator g, Node n, ApiVersion v, String baseUrl, String host, List<String> fields)
+      throws IOException {
+    g.writeStartObject();
     if (fields == null) {
+      SerializedString[] all =
+          v.major() == 1 && v.minor() >= 0 && v.minor() < ALL_FIELDS.length
+              ? ALL_FIELDS[v.minor()]
+              : allFields(v);
+      for (SerializedString f : all) {
+        g.writeFieldName(f);
+        writeField(g, f.getValue(), n, v, baseUrl, host);
+      }
       for (var link : SUB_RESOURCES.entrySet()) {
         if (v.atLeast(link.getValue())) {
-          o.set(link.getKey(), Links.of(baseUrl, "nodes", n.uuid() + "/" + link.getKey()));
+          g.writeFieldName(link.getKey());
+          Links.write(g, baseUrl, "nodes", n.uuid(), link.getKey());
+        }
+      }
+    } else {
+      for (String f : fields) {
+        if (exists(f, v)) {
+          g.writeFieldName(f);
+          writeField(g, f, n, v, baseUrl, host);
         }
       }
     }
-    return o;
+    g.writeEndObject();
   }
 
-  /** The short form of node lists. */
-  static ObjectNode renderShort(Node n, ApiVersion v, String baseUrl) {
-    return render(n, v, baseUrl, null, LIST_FIELDS);
+  /** The node as a response body: see {@link #write}. */
+  static JsonBody body(Node n, ApiVersion v, String baseUrl, String host, List<String> fields) {
+    return g -> write(g, n, v, baseUrl, host, fields);
   }
 
-  static ObjectNode renderStates(Node n, ApiVersion v, String baseUrl) {
-    return render(n, v, baseUrl, null, STATE_FIELDS);
+  /** Writes the short form of node lists. */
+  static void writeShort(JsonGenerator g, Node n, ApiVersion v, String baseUrl) throws IOException {
+    write(g, n, v, baseUrl, null, LIST_FIELDS);
   }
 
-  private static void put(
-      ObjectNode o, String f, Node n, ApiVersion v, String baseUrl, String host) {
+  /** The states resource as a response body. */
+  static JsonBody statesBody(Node n, ApiVersion v, String baseUrl) {
+    return g -> write(g, n, v, baseUrl, null, STATE_FIELDS);
+  }
+
+  /** Writes one field's value. */
+  private static void writeField(
+      JsonGenerator g, String f, Node n, ApiVersion v, String baseUrl, String host)
+      throws IOException {
     switch (f) {
-      case "uuid" -> o.put(f, n.uuid());
-      case "name" -> o.put(f, n.name());
-      case "driver" -> o.put(f, n.driver());
-      case "driver_info" -> o.set(f, Json.toJson(Secrets.mask(n.driverInfo())));
-      case "driver_internal_info" -> o.set(f, Json.toJson(Secrets.mask(n.driverInternalInfo())));
-      case "instance_info" -> o.set(f, Json.toJson(Secrets.mask(n.instanceInfo())));
-      case "properties" -> o.set(f, Json.toJson(n.properties()));
-      case "extra" -> o.set(f, Json.toJson(n.extra()));
-      case "instance_uuid" -> o.put(f, n.instanceUuid());
-      case "power_state" -> o.put(f, n.powerState() == null ? null : n.powerState().value());
+      case "uuid" -> g.writeString(n.uuid());
+      case "name" -> g.writeString(n.name());
+      case "driver" -> g.writeString(n.driver());
+      case "driver_info" -> Json.writeMasked(g, n.driverInfo());
+      case "driver_internal_info" -> Json.writeMasked(g, n.driverInternalInfo());
+      case "instance_info" -> Json.writeMasked(g, n.instanceInfo());
+      case "properties" -> Json.writeMap(g, n.properties());
+      case "extra" -> Json.writeMap(g, n.extra());
+      case "instance_uuid" -> g.writeString(n.instanceUuid());
+      case "power_state" -> g.writeString(n.powerState() == null ? null : n.powerState().value());
       case "target_power_state" ->
-          o.put(f, n.targetPowerState() == null ? null : n.targetPowerState().value());
-      case "provision_state" -> o.put(f, provisionState(n.provisionState(), v));
-      case "target_provision_state" -> o.put(f, provisionState(n.targetProvisionState(), v));
-      case "last_error" -> o.put(f, n.lastError());
-      case "maintenance" -> o.put(f, n.maintenance());
-      case "maintenance_reason" -> o.put(f, n.maintenanceReason());
-      case "reservation" -> o.put(f, n.reservation());
-      case "created_at" -> o.put(f, Json.time(n.createdAt()));
-      case "updated_at" -> o.put(f, Json.time(n.updatedAt()));
-      case "provision_updated_at" -> o.put(f, Json.time(n.provisionUpdatedAt()));
-      case "console_enabled" -> o.put(f, false);
-      case "network_interface" -> o.put(f, "noop");
-      case "resource_class" -> o.put(f, n.resourceClass());
-      case "fault" -> o.put(f, n.fault());
-      case "conductor_group" -> o.put(f, n.conductorGroup());
-      case "automated_clean" -> o.put(f, n.automatedClean());
-      case "protected" -> o.put(f, n.protectedNode());
-      case "protected_reason" -> o.put(f, n.protectedReason());
-      case "conductor" -> o.put(f, host);
-      case "owner" -> o.put(f, n.owner());
-      case "description" -> o.put(f, n.description());
-      case "retired" -> o.put(f, n.retired());
-      case "retired_reason" -> o.put(f, n.retiredReason());
-      case "lessee" -> o.put(f, n.lessee());
-      case "traits" -> o.set(f, Json.array());
-      case "clean_step", "deploy_step", "raid_config", "target_raid_config", "network_data" ->
-          o.set(f, Json.object());
-      case "links" -> o.set(f, Links.of(baseUrl, "nodes", n.uuid()));
+          g.writeString(n.targetPowerState() == null ? null : n.targetPowerState().value());
+      case "provision_state" -> g.writeString(provisionState(n.provisionState(), v));
+      case "target_provision_state" -> g.writeString(provisionState(n.targetProvisionState(), v));
+      case "last_error" -> g.writeString(n.lastError());
+      case "maintenance" -> g.writeBoolean(n.maintenance());
+      case "maintenance_reason" -> g.writeString(n.maintenanceReason());
+      case "reservation" -> g.writeString(n.reservation());
+      case "created_at" -> Json.writeTime(g, n.createdAt());
+      case "updated_at" -> Json.writeTime(g, n.updatedAt());
+      case "provision_updated_at" -> Json.writeTime(g, n.provisionUpdatedAt());
+      case "console_enabled" -> g.writeBoolean(false);
+      case "network_interface" -> g.writeString("noop");
+      case "resource_class" -> g.writeString(n.resourceClass());
+      case "fault" -> g.writeString(n.fault());
+      case "conductor_group" -> g.writeString(n.conductorGroup());
+      case "automated_clean" -> {
+        if (n.automatedClean() == null) {
+          g.writeNull();
+        } else {
+          g.writeBoolean(n.automatedClean());
+        }
+      }
+      case "protected" -> g.writeBoolean(n.protectedNode());
+      case "protected_reason" -> g.writeString(n.protectedReason());
+      case "conductor" -> g.writeString(host);
+      case "owner" -> g.writeString(n.owner());
+      case "description" -> g.writeString(n.description());
+      case "retired" -> g.writeBoolean(n.retired());
+      case "retired_reason" -> g.writeString(n.retiredReason());
+      case "lessee" -> g.writeString(n.lessee());
+      case "traits" -> {
+        g.writeStartArray();
+        g.writeEndArray();
+      }
+      case "clean_step", "deploy_step", "raid_config", "target_raid_config", "network_data" -> {
+        g.writeStartObject();
+        g.writeEndObject();
+      }
+      case "links" -> Links.write(g, baseUrl, "nodes", n.uuid());
       // chassis, inspection, allocations, boot mode and the per-interface fields of dynamic
       // drivers: this conductor has none of them, and classic drivers showed null here in Ironic.
-      default -> o.putNull(f);
+      default -> g.writeNull();
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
 import org.amtpxe.api.model.Node;
@@ -150,12 +149,12 @@ final class NodesResource {
     }
     String base = req.baseUrl();
     String host = service.nodes().host();
-    Function<Node, JsonNode> render =
+    Paging.ItemWriter<Node> write =
         detail
-            ? n -> NodeJson.render(n, v, base, host, null)
+            ? (g, n) -> NodeJson.write(g, n, v, base, host, null)
             : fields != null
-                ? n -> NodeJson.render(n, v, base, host, fields)
-                : n -> NodeJson.renderShort(n, v, base);
+                ? (g, n) -> NodeJson.write(g, n, v, base, host, fields)
+                : (g, n) -> NodeJson.writeShort(g, n, v, base);
     int limit = Paging.limit(req);
     List<Node> page;
     if (conductor != null && !conductor.equals(host)) {
@@ -189,7 +188,7 @@ final class NodesResource {
         throw ApiException.badRequest(e.getMessage());
       }
     }
-    return ApiResponse.ok(Paging.pageBody("nodes", detail, page, limit, req, Node::uuid, render));
+    return ApiResponse.ok(Paging.pageBody("nodes", detail, page, limit, req, Node::uuid, write));
   }
 
   private static List<String> fields(ApiRequest req) throws ApiException {
@@ -282,7 +281,7 @@ final class NodesResource {
     }
     Node created = service.nodes().createNode(b.build());
     return ApiResponse.created(
-        NodeJson.render(created, req.version(), req.baseUrl(), service.nodes().host(), null),
+        NodeJson.body(created, req.version(), req.baseUrl(), service.nodes().host(), null),
         req.baseUrl() + "/v1/nodes/" + created.uuid());
   }
 
@@ -301,7 +300,7 @@ final class NodesResource {
     List<String> fields = fields(req);
     Node n = service.nodes().node(ident(req, ident));
     return ApiResponse.ok(
-        NodeJson.render(n, req.version(), req.baseUrl(), service.nodes().host(), fields));
+        NodeJson.body(n, req.version(), req.baseUrl(), service.nodes().host(), fields));
   }
 
   ApiResponse patch(ApiRequest req, String ident) throws ApiException, ConductorException {
@@ -355,7 +354,7 @@ final class NodesResource {
                   }
                 });
     return ApiResponse.ok(
-        NodeJson.render(updated, req.version(), req.baseUrl(), service.nodes().host(), null));
+        NodeJson.body(updated, req.version(), req.baseUrl(), service.nodes().host(), null));
   }
 
   private static boolean changesDriver(JsonNode patch) {
@@ -389,7 +388,7 @@ final class NodesResource {
   ApiResponse states(ApiRequest req, String ident) throws ApiException, ConductorException {
     req.allowParams(Set.of());
     Node n = service.nodes().node(ident(req, ident));
-    return ApiResponse.ok(NodeJson.renderStates(n, req.version(), req.baseUrl()));
+    return ApiResponse.ok(NodeJson.statesBody(n, req.version(), req.baseUrl()));
   }
 
   ApiResponse power(ApiRequest req, String ident) throws ApiException, ConductorException {
@@ -631,7 +630,7 @@ final class NodesResource {
             limit,
             req,
             NodeEvent::uuid,
-            e -> renderEvent(e, base, detail)));
+            (g, e) -> g.writeTree(renderEvent(e, base, detail))));
   }
 
   /** {@code GET /v1/nodes/<node>/history/<event>}: one event, all its fields. */

@@ -1,8 +1,7 @@
 package org.amtpxe.conductor.internal.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,30 +15,86 @@ final class Paging {
 
   private Paging() {}
 
+  /** Writes one item of a list. */
+  @FunctionalInterface
+  interface ItemWriter<T> {
+    /**
+     * @throws IOException when the generator fails
+     */
+    void write(JsonGenerator g, T item) throws IOException;
+  }
+
   /**
-   * The body of a list reply: one page of {@code all} under {@code collection}, each item rendered,
-   * and the {@code next} link when the page is full.
+   * The body of a list reply, written when sent: one page of {@code all} under {@code collection},
+   * each item written, and the {@code next} link when the page is full.
    *
    * @param detail whether the request was for {@code <collection>/detail} (for the next link)
    * @throws ApiException 400 for a bad limit or an unknown marker
    */
-  static <T> ObjectNode listBody(
+  static <T> JsonBody listBody(
       String collection,
       boolean detail,
       List<T> all,
       ApiRequest req,
       Function<T, String> id,
-      Function<T, JsonNode> render)
+      ItemWriter<T> write)
       throws ApiException {
     List<T> page = page(all, req, id);
-    ArrayNode items = Json.array();
+    String next = next(page, req, detail ? collection + "/detail" : collection, id);
+    return g -> writeList(g, collection, page, write, next);
+  }
+
+  /**
+   * The body of a list reply whose page the database already cut, written when sent: the items
+   * under {@code collection}, and the {@code next} link when the page is full.
+   *
+   * @throws ApiException 400 for a bad limit
+   */
+  static <T> JsonBody pageBody(
+      String collection,
+      boolean detail,
+      List<T> page,
+      int limit,
+      ApiRequest req,
+      Function<T, String> id,
+      ItemWriter<T> write)
+      throws ApiException {
+    return pageBodyAt(
+        collection, detail ? collection + "/detail" : collection, page, limit, req, id, write);
+  }
+
+  /**
+   * The same, for a collection served at {@code resource} (a path under {@code /v1/}, such as
+   * {@code nodes/<node>/history}), which the {@code next} link names.
+   *
+   * @throws ApiException 400 for a bad limit
+   */
+  static <T> JsonBody pageBodyAt(
+      String collection,
+      String resource,
+      List<T> page,
+      int limit,
+      ApiRequest req,
+      Function<T, String> id,
+      ItemWriter<T> write)
+      throws ApiException {
+    String next = page.size() >= limit ? next(page, req, resource, id) : null;
+    return g -> writeList(g, collection, page, write, next);
+  }
+
+  private static <T> void writeList(
+      JsonGenerator g, String collection, List<T> page, ItemWriter<T> write, String next)
+      throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart(collection);
     for (T item : page) {
-      items.add(render.apply(item));
+      write.write(g, item);
     }
-    ObjectNode body = Json.object();
-    body.set(collection, items);
-    addNext(body, page, req, detail ? collection + "/detail" : collection, id);
-    return body;
+    g.writeEndArray();
+    if (next != null) {
+      g.writeStringField("next", next);
+    }
+    g.writeEndObject();
   }
 
   /**
@@ -68,48 +123,6 @@ final class Paging {
   }
 
   /**
-   * The body of a list reply whose page the database already cut: the items rendered under {@code
-   * collection}, and the {@code next} link when the page is full.
-   */
-  static <T> ObjectNode pageBody(
-      String collection,
-      boolean detail,
-      List<T> page,
-      int limit,
-      ApiRequest req,
-      Function<T, String> id,
-      Function<T, JsonNode> render)
-      throws ApiException {
-    return pageBodyAt(
-        collection, detail ? collection + "/detail" : collection, page, limit, req, id, render);
-  }
-
-  /**
-   * The same, for a collection served at {@code resource} (a path under {@code /v1/}, such as
-   * {@code nodes/<node>/history}), which the {@code next} link names.
-   */
-  static <T> ObjectNode pageBodyAt(
-      String collection,
-      String resource,
-      List<T> page,
-      int limit,
-      ApiRequest req,
-      Function<T, String> id,
-      Function<T, JsonNode> render)
-      throws ApiException {
-    ArrayNode items = Json.array();
-    for (T item : page) {
-      items.add(render.apply(item));
-    }
-    ObjectNode body = Json.object();
-    body.set(collection, items);
-    if (page.size() >= limit) {
-      addNext(body, page, req, resource, id);
-    }
-    return body;
-  }
-
-  /**
    * The page size a request asks for: its {@code limit}, at most {@value #MAX_LIMIT}.
    *
    * @throws ApiException 400 for a negative or non-numeric limit
@@ -130,12 +143,15 @@ final class Paging {
     }
   }
 
-  /** Adds the {@code next} link when the page is full. */
-  private static <T> void addNext(
-      ObjectNode body, List<T> page, ApiRequest req, String resource, Function<T, String> id)
-      throws ApiException {
+  /**
+   * The {@code next} link when the page is full, else null.
+   *
+   * @throws ApiException 400 for a bad limit
+   */
+  private static <T> String next(
+      List<T> page, ApiRequest req, String resource, Function<T, String> id) throws ApiException {
     if (page.isEmpty() || page.size() < limit(req)) {
-      return;
+      return null;
     }
     Map<String, String> q = new TreeMap<>(req.query());
     q.put("marker", id.apply(page.get(page.size() - 1)));
@@ -149,6 +165,6 @@ final class Paging {
           .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
       sep = '&';
     }
-    body.put("next", href.toString());
+    return href.toString();
   }
 }

@@ -1,7 +1,9 @@
 package org.amtpxe.conductor.internal.rest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,7 +114,7 @@ final class PortsResource {
             ports,
             req,
             Port::uuid,
-            p -> render(p, req.version(), req.baseUrl(), shown)));
+            (g, p) -> write(g, p, req.version(), req.baseUrl(), shown)));
   }
 
   private static List<String> fields(ApiRequest req) throws ApiException {
@@ -169,48 +171,65 @@ final class PortsResource {
     }
   }
 
-  static ObjectNode render(Port p, ApiVersion v, String baseUrl, List<String> fields) {
-    List<String> all =
-        List.of(
-            "address",
-            "created_at",
-            "extra",
-            "internal_info",
-            "is_smartnic",
-            "local_link_connection",
-            "node_uuid",
-            "physical_network",
-            "portgroup_uuid",
-            "pxe_enabled",
-            "updated_at",
-            "uuid",
-            "links");
-    ObjectNode o = Json.object();
-    for (String f : fields == null ? all : fields) {
+  /** Every port field in the order shown. */
+  private static final List<String> ALL =
+      List.of(
+          "address",
+          "created_at",
+          "extra",
+          "internal_info",
+          "is_smartnic",
+          "local_link_connection",
+          "node_uuid",
+          "physical_network",
+          "portgroup_uuid",
+          "pxe_enabled",
+          "updated_at",
+          "uuid",
+          "links");
+
+  /**
+   * Writes the port with the given fields (all of this version's when null).
+   *
+   * @throws IOException when the generator fails
+   */
+  static void write(JsonGenerator g, Port p, ApiVersion v, String baseUrl, List<String> fields)
+      throws IOException {
+    g.writeStartObject();
+    for (String f : fields == null ? ALL : fields) {
       if (!exists(f, v)) {
         continue;
       }
+      g.writeFieldName(f);
       switch (f) {
-        case "uuid" -> o.put(f, p.uuid());
-        case "address" -> o.put(f, p.address().toString());
-        case "node_uuid" -> o.put(f, p.nodeUuid());
-        case "extra" -> o.set(f, Json.toJson(p.extra()));
-        case "created_at" -> o.put(f, Json.time(p.createdAt()));
-        case "updated_at" -> o.put(f, Json.time(p.updatedAt()));
-        case "pxe_enabled" -> o.put(f, p.pxeEnabled());
-        case "is_smartnic" -> o.put(f, false);
-        case "internal_info", "local_link_connection" -> o.set(f, Json.object());
-        case "links" -> o.set(f, Links.of(baseUrl, "ports", p.uuid()));
-        default -> o.putNull(f);
+        case "uuid" -> g.writeString(p.uuid());
+        case "address" -> g.writeString(p.address().toString());
+        case "node_uuid" -> g.writeString(p.nodeUuid());
+        case "extra" -> Json.writeMap(g, p.extra());
+        case "created_at" -> Json.writeTime(g, p.createdAt());
+        case "updated_at" -> Json.writeTime(g, p.updatedAt());
+        case "pxe_enabled" -> g.writeBoolean(p.pxeEnabled());
+        case "is_smartnic" -> g.writeBoolean(false);
+        case "internal_info", "local_link_connection" -> {
+          g.writeStartObject();
+          g.writeEndObject();
+        }
+        case "links" -> Links.write(g, baseUrl, "ports", p.uuid());
+        default -> g.writeNull();
       }
     }
-    return o;
+    g.writeEndObject();
+  }
+
+  /** The port as a response body: see {@link #write}. */
+  static JsonBody body(Port p, ApiVersion v, String baseUrl, List<String> fields) {
+    return g -> write(g, p, v, baseUrl, fields);
   }
 
   ApiResponse get(ApiRequest req, String uuid) throws ApiException, ConductorException {
     req.allowParams(Set.of("fields"));
     return ApiResponse.ok(
-        render(service.ports().port(uuid), req.version(), req.baseUrl(), fields(req)));
+        body(service.ports().port(uuid), req.version(), req.baseUrl(), fields(req)));
   }
 
   ApiResponse create(ApiRequest req) throws ApiException, ConductorException {
@@ -256,7 +275,7 @@ final class PortsResource {
                     .extra(extra)
                     .build());
     return ApiResponse.created(
-        render(created, req.version(), req.baseUrl(), null),
+        body(created, req.version(), req.baseUrl(), null),
         req.baseUrl() + "/v1/ports/" + created.uuid());
   }
 
@@ -340,7 +359,7 @@ final class PortsResource {
                     throw ConductorException.invalid(e.getMessage());
                   }
                 });
-    return ApiResponse.ok(render(updated, req.version(), req.baseUrl(), null));
+    return ApiResponse.ok(body(updated, req.version(), req.baseUrl(), null));
   }
 
   ApiResponse delete(ApiRequest req, String uuid) throws ApiException, ConductorException {

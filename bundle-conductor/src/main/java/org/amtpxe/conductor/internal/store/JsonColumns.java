@@ -10,13 +10,10 @@ import java.util.Map;
 /** Converts the JSON document columns (driver_info, extra, ...) to and from maps. */
 final class JsonColumns {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
-  /**
-   * The reader of a column, its type resolved once: {@code MAPPER.readValue(text, type)} looks the
-   * type up again for each value, a measurable share of reading a page of nodes.
-   */
-  private static final ObjectReader READER =
-      MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {});
+  /** Bound once: the type and its deserializer are not looked up again for every column read. */
+  private static final ObjectReader READER = MAPPER.readerFor(MAP);
 
   private JsonColumns() {}
 
@@ -28,9 +25,16 @@ final class JsonColumns {
     }
   }
 
+  /**
+   * The map a column holds; empty for null, "" and {}. The map may be unmodifiable: the model's
+   * builders copy it.
+   *
+   * @throws StoreException when the column is not a JSON object
+   */
   static Map<String, Object> read(String column, String text) {
     if (text == null || text.isEmpty() || text.equals("{}")) {
-      return Map.of(); // NOTE: most columns of most nodes are empty: no parser for them
+      // NOTE: most of these columns are {} (write's form of an empty map); no parser for them.
+      return Map.of();
     }
     try {
       return READER.readValue(text);

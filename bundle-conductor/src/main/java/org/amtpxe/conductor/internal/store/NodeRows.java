@@ -43,57 +43,7 @@ final class NodeRows {
           + " retired_reason = :retired_reason, is_protected = :is_protected,"
           + " protected_reason = :protected_reason, automated_clean = :automated_clean";
 
-  private static final List<String> COLUMN_LIST =
-      Arrays.stream(COLUMNS.split(",")).map(String::strip).toList();
-
-  /**
-   * The 1-based position of each column in {@link #COLUMNS}: every query the mapper reads selects
-   * exactly those columns, and reading by position spares the driver a name lookup per value (H2
-   * upper-cases and hashes the name each time).
-   */
-  private static final class C {
-    static final int AUTOMATED_CLEAN = position("automated_clean");
-    static final int CONDUCTOR_GROUP = position("conductor_group");
-    static final int CREATED_AT = position("created_at");
-    static final int DESCRIPTION = position("description");
-    static final int DRIVER = position("driver");
-    static final int DRIVER_INFO = position("driver_info");
-    static final int DRIVER_INTERNAL_INFO = position("driver_internal_info");
-    static final int EXTRA = position("extra");
-    static final int FAULT = position("fault");
-    static final int INSTANCE_INFO = position("instance_info");
-    static final int INSTANCE_UUID = position("instance_uuid");
-    static final int IS_PROTECTED = position("is_protected");
-    static final int LAST_ERROR = position("last_error");
-    static final int LESSEE = position("lessee");
-    static final int MAINTENANCE = position("maintenance");
-    static final int MAINTENANCE_REASON = position("maintenance_reason");
-    static final int NAME = position("name");
-    static final int OWNER = position("owner");
-    static final int POWER_STATE = position("power_state");
-    static final int PROPERTIES = position("properties");
-    static final int PROTECTED_REASON = position("protected_reason");
-    static final int PROVISION_STATE = position("provision_state");
-    static final int PROVISION_UPDATED_AT = position("provision_updated_at");
-    static final int RESERVATION = position("reservation");
-    static final int RESOURCE_CLASS = position("resource_class");
-    static final int RETIRED = position("retired");
-    static final int RETIRED_REASON = position("retired_reason");
-    static final int TARGET_POWER_STATE = position("target_power_state");
-    static final int TARGET_PROVISION_STATE = position("target_provision_state");
-    static final int UPDATED_AT = position("updated_at");
-    static final int UUID = position("uuid");
-
-    private static int position(String column) {
-      int i = COLUMN_LIST.indexOf(column);
-      if (i < 0) {
-        throw new IllegalStateException("No column " + column + " in NodeRows.COLUMNS");
-      }
-      return i + 1;
-    }
-  }
-
-  /** The node of a row selected with {@link #COLUMNS} (in that order). */
+  /** The node of a row selected with {@link #COLUMNS}. */
   static final RowMapper<Node> MAPPER = NodeRows::map;
 
   private NodeRows() {}
@@ -133,40 +83,84 @@ final class NodeRows {
         .bind("automated_clean", n.automatedClean());
   }
 
+  // NOTE: columns by position (1-based, in COLUMNS' order), which every query of this mapper
+  // selects: H2 looks a column label up by upper-casing it, a String per column and row.
+  private static final List<String> COLUMN_LIST =
+      Arrays.stream(COLUMNS.split(",")).map(String::strip).toList();
+  private static final int UUID = column("uuid");
+  private static final int NAME = column("name");
+  private static final int DRIVER = column("driver");
+  private static final int DRIVER_INFO = column("driver_info");
+  private static final int DRIVER_INTERNAL_INFO = column("driver_internal_info");
+  private static final int INSTANCE_INFO = column("instance_info");
+  private static final int PROPERTIES = column("properties");
+  private static final int EXTRA = column("extra");
+  private static final int INSTANCE_UUID = column("instance_uuid");
+  private static final int POWER_STATE = column("power_state");
+  private static final int TARGET_POWER_STATE = column("target_power_state");
+  private static final int PROVISION_STATE = column("provision_state");
+  private static final int TARGET_PROVISION_STATE = column("target_provision_state");
+  private static final int LAST_ERROR = column("last_error");
+  private static final int MAINTENANCE = column("maintenance");
+  private static final int MAINTENANCE_REASON = column("maintenance_reason");
+  private static final int FAULT = column("fault");
+  private static final int RESERVATION = column("reservation");
+  private static final int DESCRIPTION = column("description");
+  private static final int OWNER = column("owner");
+  private static final int LESSEE = column("lessee");
+  private static final int RESOURCE_CLASS = column("resource_class");
+  private static final int CONDUCTOR_GROUP = column("conductor_group");
+  private static final int RETIRED = column("retired");
+  private static final int RETIRED_REASON = column("retired_reason");
+  private static final int IS_PROTECTED = column("is_protected");
+  private static final int PROTECTED_REASON = column("protected_reason");
+  private static final int AUTOMATED_CLEAN = column("automated_clean");
+  private static final int CREATED_AT = column("created_at");
+  private static final int UPDATED_AT = column("updated_at");
+  private static final int PROVISION_UPDATED_AT = column("provision_updated_at");
+
+  private static int column(String name) {
+    int i = COLUMN_LIST.indexOf(name);
+    if (i < 0) {
+      throw new IllegalStateException("No column " + name + " in " + COLUMNS);
+    }
+    return i + 1;
+  }
+
   private static Node map(ResultSet rs, StatementContext ctx) throws SQLException {
-    String uuid = rs.getString(C.UUID);
-    Object automatedClean = rs.getObject(C.AUTOMATED_CLEAN);
-    return Node.builder(uuid, rs.getString(C.DRIVER))
-        .name(rs.getString(C.NAME))
-        .driverInfo(JsonColumns.read("driver_info", rs.getString(C.DRIVER_INFO)))
+    String uuid = rs.getString(UUID);
+    Object automatedClean = rs.getObject(AUTOMATED_CLEAN);
+    return Node.builder(uuid, rs.getString(DRIVER))
+        .name(rs.getString(NAME))
+        .driverInfo(JsonColumns.read("driver_info", rs.getString(DRIVER_INFO)))
         .driverInternalInfo(
-            JsonColumns.read("driver_internal_info", rs.getString(C.DRIVER_INTERNAL_INFO)))
-        .instanceInfo(JsonColumns.read("instance_info", rs.getString(C.INSTANCE_INFO)))
-        .properties(JsonColumns.read("properties", rs.getString(C.PROPERTIES)))
-        .extra(JsonColumns.read("extra", rs.getString(C.EXTRA)))
-        .instanceUuid(rs.getString(C.INSTANCE_UUID))
-        .powerState(powerState(uuid, rs.getString(C.POWER_STATE)))
-        .targetPowerState(powerState(uuid, rs.getString(C.TARGET_POWER_STATE)))
-        .provisionState(provisionState(uuid, rs.getString(C.PROVISION_STATE)))
-        .targetProvisionState(provisionState(uuid, rs.getString(C.TARGET_PROVISION_STATE)))
-        .lastError(rs.getString(C.LAST_ERROR))
-        .maintenance(rs.getBoolean(C.MAINTENANCE))
-        .maintenanceReason(rs.getString(C.MAINTENANCE_REASON))
-        .fault(rs.getString(C.FAULT))
-        .reservation(rs.getString(C.RESERVATION))
-        .description(rs.getString(C.DESCRIPTION))
-        .owner(rs.getString(C.OWNER))
-        .lessee(rs.getString(C.LESSEE))
-        .resourceClass(rs.getString(C.RESOURCE_CLASS))
-        .conductorGroup(rs.getString(C.CONDUCTOR_GROUP))
-        .retired(rs.getBoolean(C.RETIRED))
-        .retiredReason(rs.getString(C.RETIRED_REASON))
-        .protectedNode(rs.getBoolean(C.IS_PROTECTED))
-        .protectedReason(rs.getString(C.PROTECTED_REASON))
-        .automatedClean(automatedClean == null ? null : rs.getBoolean(C.AUTOMATED_CLEAN))
-        .createdAt(instant(rs, C.CREATED_AT))
-        .updatedAt(instant(rs, C.UPDATED_AT))
-        .provisionUpdatedAt(instant(rs, C.PROVISION_UPDATED_AT))
+            JsonColumns.read("driver_internal_info", rs.getString(DRIVER_INTERNAL_INFO)))
+        .instanceInfo(JsonColumns.read("instance_info", rs.getString(INSTANCE_INFO)))
+        .properties(JsonColumns.read("properties", rs.getString(PROPERTIES)))
+        .extra(JsonColumns.read("extra", rs.getString(EXTRA)))
+        .instanceUuid(rs.getString(INSTANCE_UUID))
+        .powerState(powerState(uuid, rs.getString(POWER_STATE)))
+        .targetPowerState(powerState(uuid, rs.getString(TARGET_POWER_STATE)))
+        .provisionState(provisionState(uuid, rs.getString(PROVISION_STATE)))
+        .targetProvisionState(provisionState(uuid, rs.getString(TARGET_PROVISION_STATE)))
+        .lastError(rs.getString(LAST_ERROR))
+        .maintenance(rs.getBoolean(MAINTENANCE))
+        .maintenanceReason(rs.getString(MAINTENANCE_REASON))
+        .fault(rs.getString(FAULT))
+        .reservation(rs.getString(RESERVATION))
+        .description(rs.getString(DESCRIPTION))
+        .owner(rs.getString(OWNER))
+        .lessee(rs.getString(LESSEE))
+        .resourceClass(rs.getString(RESOURCE_CLASS))
+        .conductorGroup(rs.getString(CONDUCTOR_GROUP))
+        .retired(rs.getBoolean(RETIRED))
+        .retiredReason(rs.getString(RETIRED_REASON))
+        .protectedNode(rs.getBoolean(IS_PROTECTED))
+        .protectedReason(rs.getString(PROTECTED_REASON))
+        .automatedClean(automatedClean == null ? null : rs.getBoolean(AUTOMATED_CLEAN))
+        .createdAt(instant(rs, CREATED_AT))
+        .updatedAt(instant(rs, UPDATED_AT))
+        .provisionUpdatedAt(instant(rs, PROVISION_UPDATED_AT))
         .build();
   }
 
@@ -193,9 +187,11 @@ final class NodeRows {
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {
-    return instant(rs, rs.findColumn(column));
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
   }
 
+  /** The same, by column position. */
   static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
