@@ -36,7 +36,13 @@ final class EmulatorShards implements Emulators {
       String from = base;
       for (int left = count; left > 0; left -= MAX_PER_PROCESS) {
         ExternalEmulators shard =
-            ExternalEmulators.start(Math.min(left, MAX_PER_PROCESS), from, port, password, heap);
+            ExternalEmulators.start(
+                Math.min(left, MAX_PER_PROCESS),
+                from,
+                port,
+                password,
+                heap,
+                count <= MAX_PER_PROCESS ? "amt-" : "amt-" + (shards.size() + 1) + "-");
         shards.add(shard);
         from = next(shard.targets().get(shard.targets().size() - 1).address());
       }

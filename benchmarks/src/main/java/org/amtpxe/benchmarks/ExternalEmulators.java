@@ -53,6 +53,16 @@ final class ExternalEmulators implements Emulators {
    */
   static ExternalEmulators start(int count, String base, int port, String password, String heap)
       throws Exception {
+    return start(count, base, port, password, heap, "amt-");
+  }
+
+  /**
+   * Starts {@code count} virtual AMTs named {@code <prefix>1 .. <prefix><count>} in a new JVM; see
+   * {@link #start(int, String, int, String, String)}.
+   */
+  static ExternalEmulators start(
+      int count, String base, int port, String password, String heap, String prefix)
+      throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -64,6 +74,8 @@ final class ExternalEmulators implements Emulators {
                 "org.amtpxe.virtualamt.Main",
                 "--nodes",
                 String.valueOf(count),
+                "--name-prefix",
+                prefix,
                 "--base-address",
                 base,
                 "--port",
