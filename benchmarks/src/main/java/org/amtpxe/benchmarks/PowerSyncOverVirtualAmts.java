@@ -126,7 +126,7 @@ public final class PowerSyncOverVirtualAmts {
       return """
           Usage: PowerSyncOverVirtualAmts [options]
             --nodes N[,N...]          node counts to sync (default 1000, at most 10000); one
-                                      virtual AMT each, at most 5000 per emulator JVM
+                                      virtual AMT each, at most 2500 per emulator JVM
             --latency-ms MS[,MS...]   the emulator's latencyMs switch (default 0,20,100)
             --parallelism P[,P...]    the conductor's sync_parallelism (default 8,32,64)
             --passes K                sync passes per combination; the first is cold (default 3)
