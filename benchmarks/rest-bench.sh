@@ -493,7 +493,11 @@ measure() { # target driver
     local load heap max
     load=$(loadavg)
     jcmd "$karaf_pid" GC.run > /dev/null 2>&1 || true
-    heap=$(jcmd "$karaf_pid" GC.heap_info 2>/dev/null | sed -n 's/.* total \([0-9]*\)K, used \([0-9]*\)K.*/\1 \2/p' | head -1)
+    # G1 prints one "garbage-first heap total ..K, used ..K" line, the serial collector (the
+    # distribution's) one per generation: the sum of those lines.
+    heap=$(jcmd "$karaf_pid" GC.heap_info 2>/dev/null |
+      sed -n 's/.* total \([0-9]*\)K, used \([0-9]*\)K.*/\1 \2/p' |
+      awk '{ t += $1; u += $2 } END { if (NR) print t, u }')
     max=$(jcmd "$karaf_pid" VM.flags 2>/dev/null | tr ' ' '\n' | sed -n 's/^-XX:MaxHeapSize=//p')
     if [ -n "$heap" ]; then
       record "$target" "$LARGE" "heap used after a full GC" 1 "$(( ${heap#* } / 1024 ))" MB "$load" \
