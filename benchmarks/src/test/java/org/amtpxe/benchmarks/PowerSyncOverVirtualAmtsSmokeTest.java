@@ -73,7 +73,7 @@ class PowerSyncOverVirtualAmtsSmokeTest {
     assertThatThrownBy(() -> Options.parse("--parallelism", "eight"))
         .hasMessageContaining("--parallelism takes whole numbers");
     assertThatThrownBy(() -> Options.parse("--nodes", "0"))
-        .hasMessageContaining("--nodes values must be 1 to 5000");
+        .hasMessageContaining("--nodes values must be 1 to 10000");
     assertThatThrownBy(() -> Options.parse("--frobnicate", "1"))
         .hasMessageContaining("Unknown option --frobnicate")
         .hasMessageContaining("Usage:");
