@@ -11,6 +11,8 @@ import org.amtpxe.amt.internal.wsman.BundleTccl;
 import org.amtpxe.amt.internal.wsman.WakeLog;
 import org.amtpxe.amt.internal.wsman.WakeProbe;
 import org.amtpxe.amt.internal.wsman.WsmanClient;
+import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.api.error.DriverUnavailableException;
 import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.model.Node;

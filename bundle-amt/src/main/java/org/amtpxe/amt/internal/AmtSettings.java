@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.amtpxe.amt.internal.wsman.TransportSettings;
+import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.api.config.TypedConfig;
 
 /**
  * The validated driver configuration; see {@link AmtConfig} for the keys.

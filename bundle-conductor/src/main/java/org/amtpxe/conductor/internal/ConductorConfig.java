@@ -1,5 +1,6 @@
 package org.amtpxe.conductor.internal;
 
+import org.amtpxe.api.config.TypedConfig;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;

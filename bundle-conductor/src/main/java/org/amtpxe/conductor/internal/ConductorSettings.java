@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.conductor.internal.rest.ApiServer;
 
 /**

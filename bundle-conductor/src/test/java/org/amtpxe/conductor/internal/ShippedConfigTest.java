@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.amtpxe.api.config.TypedConfig;
 import org.junit.jupiter.api.Test;
 
 /**

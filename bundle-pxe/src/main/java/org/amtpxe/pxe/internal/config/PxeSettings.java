@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
 import org.amtpxe.pxe.internal.http.HttpTls;
 

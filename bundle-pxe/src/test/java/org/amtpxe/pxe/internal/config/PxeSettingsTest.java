@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.pxe.internal.http.TestKeystore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

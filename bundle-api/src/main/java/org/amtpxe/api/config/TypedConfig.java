@@ -1,4 +1,4 @@
-package org.amtpxe.pxe.internal.config;
+package org.amtpxe.api.config;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;

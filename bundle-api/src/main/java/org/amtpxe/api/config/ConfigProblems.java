@@ -1,4 +1,4 @@
-package org.amtpxe.pxe.internal.config;
+package org.amtpxe.api.config;
 
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -19,15 +19,15 @@ import java.util.Set;
  *
  * Each problem names the key, the value as it was given (the value of a key whose name contains
  * {@code password} is never shown) and what is allowed, starting with "must". The closing sentence
- * says where to fix it and what is in force meanwhile. bundle-amt has the same class (bundles share
- * no internal classes), so both bundles report alike.
+ * says where to fix it and what is in force meanwhile. bundle-amt, bundle-pxe and bundle-conductor
+ * all report through this class, so their reports read alike (docs/configuration.md).
  */
 public final class ConfigProblems {
   /** The consequence while a component keeps the configuration it had. */
   public static final String PREVIOUS_STAYS = "the previous configuration stays in force";
 
   /** What a secret's value is shown as. */
-  static final String NOT_SHOWN = "(not shown)";
+  public static final String NOT_SHOWN = "(not shown)";
 
   private final String pid;
   private final List<String> problems = new ArrayList<>();

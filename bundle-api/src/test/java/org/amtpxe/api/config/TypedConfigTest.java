@@ -1,4 +1,4 @@
-package org.amtpxe.amt.internal;
+package org.amtpxe.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
