@@ -31,6 +31,16 @@ public interface BareMetalDriver {
   DeployInterface deploy();
 
   /**
+   * The inspect interface, for drivers that can read the hardware out of band.
+   *
+   * @return the interface, or empty when the driver cannot inspect (Ironic's {@code no-inspect})
+   * @since 1.1
+   */
+  default Optional<InspectInterface> inspect() {
+    return Optional.empty();
+  }
+
+  /**
    * Why the driver cannot serve now, for example because a bundle it needs is not installed.
    *
    * @return the reason, or empty while the driver is available
@@ -45,6 +55,7 @@ public interface BareMetalDriver {
     all.putAll(power().properties());
     all.putAll(management().properties());
     all.putAll(deploy().properties());
+    inspect().ifPresent(i -> all.putAll(i.properties()));
     return all;
   }
 }

@@ -2,7 +2,7 @@
  * The node model a conductor stores and a driver reads: nodes, ports, power and provision states.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.amtpxe.api.model;
 
 import org.osgi.annotation.bundle.Export;
