@@ -15,7 +15,11 @@ public enum ProvisionState {
   DELETING("deleting", true),
   CLEANING("cleaning", true),
   CLEAN_FAILED("clean failed", false),
-  ERROR("error", false);
+  ERROR("error", false),
+  /** Out-of-band inspection is running. @since 2.1 */
+  INSPECTING("inspecting", true),
+  /** The last inspection failed; {@code last_error} says why. @since 2.1 */
+  INSPECT_FAILED("inspect failed", false);
 
   private final String value;
   private final boolean transient_;
