@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.driver.DeployInterface;
+import org.amtpxe.api.driver.InspectInterface;
 import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
 import org.amtpxe.api.error.DriverUnavailableException;
@@ -20,14 +21,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The {@code pxe_amt} driver: AMT power and management (services from the AMT bundle, with {@code
- * driver=amt}) and the PXE deploy. The AMT services are dynamic, greedy, optional references looked
- * up per call, so installing or updating the AMT bundle never restarts this component. While none
- * is present, a call waits up to {@code amt_wait} seconds (PID {@value PxeConfig#PID}) after the
- * services went missing, which covers the gap of a bundle update; after that, power and management
- * calls fail with {@link DriverUnavailableException}. {@code amt_wait} is read, like every key of
- * the PID, by {@link NetbootService} through {@link org.amtpxe.pxe.internal.config.PxeSettings}:
- * this component has no configuration of its own, so a bad value is reported once, with the others.
+ * The {@code pxe_amt} driver: AMT power, management and inspection (services from the AMT bundle,
+ * with {@code driver=amt}) and the PXE deploy. The AMT services are dynamic, greedy, optional
+ * references looked up per call, so installing or updating the AMT bundle never restarts this
+ * component. While none is present, a call waits up to {@code amt_wait} seconds (PID {@value
+ * PxeConfig#PID}) after the services went missing, which covers the gap of a bundle update; after
+ * that, power and management calls fail with {@link DriverUnavailableException}. {@code amt_wait}
+ * is read, like every key of the PID, by {@link NetbootService} through {@link
+ * org.amtpxe.pxe.internal.config.PxeSettings}: this component has no configuration of its own, so a
+ * bad value is reported once, with the others.
  */
 @Component(service = BareMetalDriver.class, property = BareMetalDriver.NAME_PROPERTY + "=pxe_amt")
 public final class PxeAmtDriver implements BareMetalDriver {
@@ -38,6 +40,10 @@ public final class PxeAmtDriver implements BareMetalDriver {
   static final String UNAVAILABLE =
       "the AMT driver bundle is not installed or not active; install feature amtpxe-amt";
 
+  static final String NO_INSPECTION =
+      "the AMT driver bundle installed does not inspect hardware; update feature amtpxe-amt to a"
+          + " version that does";
+
   private final AmtServices<PowerInterface> powers = new AmtServices<>();
   private final AmtServices<ManagementInterface> managements = new AmtServices<>();
   private final PowerInterface power =
@@ -46,6 +52,18 @@ public final class PxeAmtDriver implements BareMetalDriver {
   private final ManagementInterface management =
       new AmtManagementDelegate(
           () -> await(managements).orElseThrow(PxeAmtDriver::unavailable), managements::best);
+  private final AmtServices<InspectInterface> inspects = new AmtServices<>();
+  private final InspectInterface inspect =
+      new AmtInspectDelegate(
+          () ->
+              await(inspects)
+                  .orElseThrow(
+                      () ->
+                          powers.best().isPresent()
+                              ? new DriverUnavailableException(
+                                  "Driver " + NAME + ": " + NO_INSPECTION + ".")
+                              : unavailable()),
+          inspects::best);
   private final DeployInterface deploy;
 
   /** Notified whenever an AMT service arrives. */
@@ -118,6 +136,24 @@ public final class PxeAmtDriver implements BareMetalDriver {
     }
   }
 
+  @Reference(
+      service = InspectInterface.class,
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
+  void bindInspect(InspectInterface service, Map<String, Object> properties) {
+    inspects.add(service, properties);
+    arrived();
+  }
+
+  void unbindInspect(InspectInterface service, Map<String, Object> properties) {
+    inspects.remove(properties);
+    if (inspects.best().isEmpty()) {
+      missingSince = System.nanoTime();
+    }
+  }
+
   private void arrived() {
     synchronized (arrivals) {
       arrivals.notifyAll();
@@ -166,6 +202,16 @@ public final class PxeAmtDriver implements BareMetalDriver {
   @Override
   public DeployInterface deploy() {
     return deploy;
+  }
+
+  /**
+   * Always present: pxe_amt inspects through AMT. While the AMT bundle offers no inspect service, a
+   * call waits like any other and then fails with {@link DriverUnavailableException}, saying
+   * whether the bundle is missing or too old.
+   */
+  @Override
+  public Optional<InspectInterface> inspect() {
+    return Optional.of(inspect);
   }
 
   /** Waits, like a call, for AMT services missing for less than {@code amt_wait}. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.amtpxe.api.driver.DeployInterface;
+import org.amtpxe.api.driver.InspectInterface;
 import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
 import org.amtpxe.api.error.DriverException;
@@ -186,5 +187,29 @@ class PxeAmtDriverTest {
 
     assertThatThrownBy(() -> d.power().reboot(null, null)).hasMessage("AMT gone");
     assertThat(calls).containsExactly("v1.reboot");
+  }
+
+  @Test
+  void inspectionGoesToTheAmtInspectServiceAndAnOldAmtBundleIsNamed() throws Exception {
+    PxeAmtDriver d = driver();
+    InspectInterface inspect = d.inspect().orElseThrow();
+    assertThatThrownBy(() -> inspect.inspectHardware(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("not installed or not active");
+
+    // An AMT bundle from before inspection: power and management, no inspect service.
+    d.bindPower(recording(PowerInterface.class, "old-power"), props(10, 0));
+    d.bindManagement(recording(ManagementInterface.class, "old-mgmt"), props(11, 0));
+    assertThat(d.unavailableReason()).isEmpty();
+    assertThatThrownBy(() -> inspect.inspectHardware(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("does not inspect hardware; update feature amtpxe-amt");
+
+    d.bindInspect(recording(InspectInterface.class, "v1-inspect"), props(12, 0));
+    d.bindInspect(recording(InspectInterface.class, "v2-inspect"), props(20, 0));
+    d.unbindInspect(null, props(12, 0));
+    inspect.inspectHardware(null);
+    assertThat(calls).containsExactly("v2-inspect.inspectHardware");
+    assertThat(d.properties()).containsKey("v2-inspect_key");
   }
 }
