@@ -24,6 +24,17 @@ public final class Wsman {
 
   public static final String ACTION_GET = TRANSFER_NS + "/Get";
   public static final String ACTION_PUT = TRANSFER_NS + "/Put";
+  public static final String ACTION_ENUMERATE = ENUMERATION_NS + "/Enumerate";
+  public static final String ACTION_PULL = ENUMERATION_NS + "/Pull";
+
+  /**
+   * The most items one Pull asks for, as Intel's tools ask (docs/amt-wsman.md#inventory): more than
+   * any inventory class holds, so one Pull normally ends the enumeration.
+   */
+  public static final int PULL_MAX_ELEMENTS = 999;
+
+  /** The most characters one Pull asks for, as Intel's tools ask. */
+  public static final int PULL_MAX_CHARACTERS = 99999;
 
   /** The request target: the service path, as Intel's own tools write it. */
   public static final String TO = "/wsman";
@@ -62,6 +73,22 @@ public final class Wsman {
   public static final QName OPERATION_TIMEOUT_ELEMENT = QName.get("OperationTimeout", W);
   public static final QName SELECTOR_SET = QName.get("SelectorSet", W);
   public static final QName SELECTOR = QName.get("Selector", W);
+
+  public static final Namespace N = Namespace.get("n", ENUMERATION_NS);
+  public static final QName ENUMERATE = QName.get("Enumerate", N);
+  public static final QName ENUMERATE_RESPONSE = QName.get("EnumerateResponse", N);
+  public static final QName PULL = QName.get("Pull", N);
+  public static final QName PULL_RESPONSE = QName.get("PullResponse", N);
+  public static final QName ENUMERATION_CONTEXT = QName.get("EnumerationContext", N);
+  public static final QName MAX_ELEMENTS = QName.get("MaxElements", N);
+  public static final QName MAX_CHARACTERS = QName.get("MaxCharacters", N);
+  public static final QName ITEMS = QName.get("Items", N);
+  public static final QName END_OF_SEQUENCE = QName.get("EndOfSequence", N);
+
+  /** Items and their end in an optimized EnumerateResponse (DMTF DSP0226 8.2.3). */
+  public static final QName WSMAN_ITEMS = QName.get("Items", W);
+
+  public static final QName WSMAN_END_OF_SEQUENCE = QName.get("EndOfSequence", W);
 
   private Wsman() {}
 

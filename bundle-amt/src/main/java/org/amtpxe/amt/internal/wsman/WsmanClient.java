@@ -1,5 +1,7 @@
 package org.amtpxe.amt.internal.wsman;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.amtpxe.api.error.DriverException;
 import org.dom4j.Document;
 import org.dom4j.Element;
@@ -12,6 +14,9 @@ import org.dom4j.QName;
  * gets wrong (docs/amt-wsman.md#replies).
  */
 public final class WsmanClient {
+  /** Far more than the 36 characters of a firmware's context (a UUID). */
+  private static final int MAX_CONTEXT_CHARS = 256;
+
   private final WsmanTransport transport;
   private final AmtEndpoint endpoint;
 
@@ -54,6 +59,92 @@ public final class WsmanClient {
     Element element = fetch(request, output);
     WsmanFailures.checkReturnValue(endpoint, request, element);
     return element;
+  }
+
+  /**
+   * Enumerates every instance of a class: an Enumerate, then Pulls until EndOfSequence
+   * (docs/amt-wsman.md#inventory). Reads the items of an optimized EnumerateResponse too, should a
+   * service send them unasked. Bounded against a firmware that never ends the sequence: at most
+   * {@code maxPulls} Pulls and {@code maxItems} items.
+   *
+   * @return the item elements in reply order, each as the firmware wrote it: an instance of the
+   *     class or of a subclass, in that class's namespace
+   * @throws org.amtpxe.api.error.DeviceCommunicationException when a reply has the wrong shape or a
+   *     bound is exceeded
+   * @throws DriverException as {@link WsmanTransport#send}
+   */
+  public List<Element> enumerate(String resourceUri, int maxPulls, int maxItems)
+      throws DriverException {
+    WsmanRequest request = WsmanRequest.enumerate(resourceUri);
+    Element response = fetch(request, Wsman.ENUMERATE_RESPONSE);
+    List<Element> items = new ArrayList<>();
+    String context = context(request, response, null);
+    boolean end = false;
+    Element optimized = response.element(Wsman.WSMAN_ITEMS);
+    if (optimized != null) {
+      addItems(request, optimized, items, maxItems);
+      end =
+          response.element(Wsman.WSMAN_END_OF_SEQUENCE) != null
+              || response.element(Wsman.END_OF_SEQUENCE) != null;
+    }
+    if (!end && context == null) {
+      throw WsmanFailures.unusableReply(
+          endpoint, request, 200, "EnumerateResponse has no EnumerationContext", null);
+    }
+    for (int pulls = 0; !end; pulls++) {
+      request = WsmanRequest.pull(resourceUri, context);
+      if (pulls == maxPulls) {
+        throw WsmanFailures.unusableReply(
+            endpoint,
+            request,
+            200,
+            "the enumeration did not end after " + maxPulls + " Pulls (" + items.size() + " items)",
+            null);
+      }
+      response = fetch(request, Wsman.PULL_RESPONSE);
+      Element pulled = response.element(Wsman.ITEMS);
+      if (pulled != null) {
+        addItems(request, pulled, items, maxItems);
+      }
+      end = response.element(Wsman.END_OF_SEQUENCE) != null;
+      // NOTE: a PullResponse may carry a new EnumerationContext; the next Pull must use it
+      // (WS-Enumeration 3.3). Without one the old one stays valid.
+      context = context(request, response, context);
+      if (!end && context == null) {
+        throw WsmanFailures.unusableReply(
+            endpoint, request, 200, "PullResponse has neither EndOfSequence nor a context", null);
+      }
+    }
+    return items;
+  }
+
+  private String context(WsmanRequest request, Element response, String previous)
+      throws DriverException {
+    Element element = response.element(Wsman.ENUMERATION_CONTEXT);
+    if (element == null) {
+      return previous;
+    }
+    String value = element.getTextTrim();
+    if (value.isEmpty() || value.length() > MAX_CONTEXT_CHARS) {
+      throw WsmanFailures.unusableReply(
+          endpoint, request, 200, "EnumerationContext is empty or too long", null);
+    }
+    return value;
+  }
+
+  private void addItems(WsmanRequest request, Element items, List<Element> into, int maxItems)
+      throws DriverException {
+    for (Element item : items.elements()) {
+      if (into.size() == maxItems) {
+        throw WsmanFailures.unusableReply(
+            endpoint,
+            request,
+            200,
+            "the enumeration returned more than " + maxItems + " items",
+            null);
+      }
+      into.add(item);
+    }
   }
 
   private Element firstBodyElement(WsmanRequest request, Document reply) throws DriverException {

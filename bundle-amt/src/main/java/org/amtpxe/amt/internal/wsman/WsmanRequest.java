@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 
 /**
@@ -48,6 +49,34 @@ public record WsmanRequest(
   }
 
   /**
+   * A WS-Enumeration Enumerate of every instance of a class, with Intel's body: an empty {@code
+   * Enumerate}, no filter, no mode, not optimized (docs/amt-wsman.md#inventory).
+   */
+  public static WsmanRequest enumerate(String resourceUri) {
+    return new WsmanRequest(
+        "Enumerate " + Wsman.className(resourceUri),
+        Wsman.ACTION_ENUMERATE,
+        resourceUri,
+        Map.of(),
+        DocumentHelper.createElement(Wsman.ENUMERATE));
+  }
+
+  /**
+   * A WS-Enumeration Pull of the next items of an open enumeration, asking for as many as Intel's
+   * tools do.
+   *
+   * @param context the EnumerationContext of the previous Enumerate or Pull reply
+   */
+  public static WsmanRequest pull(String resourceUri, String context) {
+    Element pull = DocumentHelper.createElement(Wsman.PULL);
+    pull.addElement(Wsman.ENUMERATION_CONTEXT).setText(Objects.requireNonNull(context));
+    pull.addElement(Wsman.MAX_ELEMENTS).setText(Integer.toString(Wsman.PULL_MAX_ELEMENTS));
+    pull.addElement(Wsman.MAX_CHARACTERS).setText(Integer.toString(Wsman.PULL_MAX_CHARACTERS));
+    return new WsmanRequest(
+        "Pull " + Wsman.className(resourceUri), Wsman.ACTION_PULL, resourceUri, Map.of(), pull);
+  }
+
+  /**
    * A method call: the action is {@code <resourceUri>/<method>}, the body the method's {@code
    * <method>_INPUT} element.
    */
@@ -65,7 +94,10 @@ public record WsmanRequest(
 
   /** Whether the request is a method call (its reply carries a ReturnValue). */
   public boolean isInvoke() {
-    return !action.equals(Wsman.ACTION_GET) && !action.equals(Wsman.ACTION_PUT);
+    return !action.equals(Wsman.ACTION_GET)
+        && !action.equals(Wsman.ACTION_PUT)
+        && !action.equals(Wsman.ACTION_ENUMERATE)
+        && !action.equals(Wsman.ACTION_PULL);
   }
 
   /** Writes the body into {@code parent} without an intermediate copy. */
