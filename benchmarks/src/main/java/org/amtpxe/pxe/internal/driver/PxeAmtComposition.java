@@ -5,6 +5,7 @@ import java.util.Set;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.DeployState;
+import org.amtpxe.api.driver.InspectInterface;
 import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
 import org.amtpxe.api.driver.TaskContext;
@@ -33,6 +34,20 @@ public final class PxeAmtComposition {
     PxeAmtDriver driver = new PxeAmtDriver(new NoDeploy());
     driver.bindPower(power, Map.of("service.id", 1L, "service.ranking", 0));
     driver.bindManagement(management, Map.of("service.id", 2L, "service.ranking", 0));
+    return driver;
+  }
+
+  /**
+   * The pxe_amt driver with these AMT services bound, as with service ids 1, 2 and 3.
+   *
+   * @param power AMT Power, as registered by the AMT bundle
+   * @param management AMT Management, as registered by the AMT bundle
+   * @param inspect AMT Inspect, as registered by the AMT bundle
+   */
+  public static BareMetalDriver pxeAmt(
+      PowerInterface power, ManagementInterface management, InspectInterface inspect) {
+    PxeAmtDriver driver = (PxeAmtDriver) pxeAmt(power, management);
+    driver.bindInspect(inspect, Map.of("service.id", 3L, "service.ranking", 0));
     return driver;
   }
 
