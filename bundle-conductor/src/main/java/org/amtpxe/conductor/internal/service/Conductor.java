@@ -1,5 +1,6 @@
 package org.amtpxe.conductor.internal.service;
 
+import org.amtpxe.conductor.internal.enroll.EnrollService;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.TaskManager;
 import org.amtpxe.conductor.internal.task.Workers;
@@ -16,6 +17,7 @@ import org.amtpxe.conductor.internal.task.Workers;
  * @param provision provisioning verbs and their work
  * @param inspection hardware inspection: the verb's work, and applying an inspection read elsewhere
  * @param ramdisk the deploy ramdisk's lookup and callback, and callback timeouts
+ * @param enroll bulk enrollment: probing addresses and enrolling what answers, inspected
  * @param tasks the task manager they share
  * @param drivers the loaded drivers
  */
@@ -27,6 +29,7 @@ public record Conductor(
     ProvisionService provision,
     InspectionService inspection,
     RamdiskService ramdisk,
+    EnrollService enroll,
     TaskManager tasks,
     DriverRegistry drivers) {
 
@@ -44,6 +47,7 @@ public record Conductor(
         new ProvisionService(tasks, nodes, drivers, inspection),
         inspection,
         new RamdiskService(tasks, nodes, drivers),
+        new EnrollService(nodes, drivers, tasks, inspection::applyInspection),
         tasks,
         drivers);
   }

@@ -93,6 +93,7 @@ class EnrollApiTest {
     Resp methods = member.get("/v1/drivers/inspecting/vendor_passthru/methods");
     assertThat(methods.status()).isEqualTo(200);
     assertThat(methods.json().at("/enroll/http_methods/0").asText()).isEqualTo("POST");
+    c.driver.setInspectable(false);
     assertThat(member.get("/v1/drivers/fake/vendor_passthru/methods").json().size())
         .as("a driver that cannot inspect offers no enroll")
         .isZero();

@@ -149,6 +149,7 @@ class EnrollServiceTest {
   void badRequestsFailBeforeAnyAddressIsContacted() {
     assertThatThrownBy(() -> enroll(List.of("10.0.0.1"), Map.of(), 0))
         .hasMessageContaining("parallelism must be between 1 and 128");
+    c.driver.setInspectable(false);
     assertThatThrownBy(
             () ->
                 c.service
