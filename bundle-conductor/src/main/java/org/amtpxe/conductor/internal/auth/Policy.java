@@ -57,6 +57,10 @@ public final class Policy {
           return new Rule("baremetal:node:update", Role.ADMIN);
       }
     }
+    if (collection.equals("drivers") && path.size() >= 3 && path.get(2).equals("vendor_passthru")) {
+      // The only driver method, bulk enrollment, creates nodes: admin, like node create.
+      return new Rule("baremetal:driver:vendor_passthru", Role.ADMIN);
+    }
     if (collection.equals("nodes") && path.size() == 2 && method.equals("PATCH")) {
       boolean instanceInfoOnly =
           !patchPaths.isEmpty()

@@ -83,6 +83,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final NodesResource nodes;
   private final PortsResource ports;
   private final DriversResource drivers;
+  private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
   private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
 
@@ -108,6 +109,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
+    this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
   }
 
@@ -805,6 +807,14 @@ public final class ApiHandler extends Handler.Abstract {
 
   private ApiResponse routeDrivers(ApiRequest req, List<String> p)
       throws ApiException, ConductorException {
+    if (p.size() >= 3 && p.size() <= 4 && p.get(2).equals("vendor_passthru")) {
+      if (p.size() == 4 && p.get(3).equals("methods")) {
+        requireMethod(req, "GET");
+        return enroll.methods(req, p.get(1));
+      }
+      requireMethod(req, "POST");
+      return enroll.call(req, p.get(1), p.size() == 4 ? p.get(3) : req.param("method"));
+    }
     requireMethod(req, "GET");
     if (p.size() == 1) {
       return drivers.list(req);

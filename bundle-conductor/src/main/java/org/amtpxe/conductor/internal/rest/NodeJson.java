@@ -3,12 +3,15 @@ package org.amtpxe.conductor.internal.rest;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.service.InspectionService;
 
 /**
  * A node as the API shows it at a given version: the fields of that version, secrets masked. The
@@ -328,10 +331,34 @@ final class NodeJson {
         g.writeEndObject();
       }
       case "links" -> Links.write(g, baseUrl, "nodes", n.uuid());
-      // chassis, inspection, allocations, boot mode and the per-interface fields of dynamic
+      case "inspection_started_at" ->
+          Json.writeTime(
+              g, inspectionTime(n.driverInternalInfo().get(InspectionService.STARTED_AT)));
+      case "inspection_finished_at" ->
+          Json.writeTime(
+              g,
+              n.driverInternalInfo().get(InspectionService.INSPECTION) instanceof Map<?, ?> i
+                  ? inspectionTime(i.get("finished_at"))
+                  : null);
+      // chassis, allocations, boot mode and the per-interface fields of dynamic
       // drivers: this conductor has none of them, and classic drivers showed null here in Ironic.
       default -> g.writeNull();
     }
+  }
+
+  /**
+   * A time the inspection recorded in driver_internal_info (the node model has no column for it),
+   * or null when absent or unreadable.
+   */
+  private static Instant inspectionTime(Object value) {
+    if (value instanceof String s) {
+      try {
+        return Instant.parse(s);
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Before 1.2, "available" was shown as null (Ironic's NOSTATE). */

@@ -466,7 +466,8 @@ final class NodesResource {
                     ApiException.badRequest(
                         "Invalid provision target "
                             + body.get("target")
-                            + "; use manage, provide, active (or deploy), rebuild or deleted (or undeploy)."));
+                            + "; use manage, provide, inspect, active (or deploy), rebuild or"
+                            + " deleted (or undeploy)."));
     requireVersion(req.version(), action.minMinorVersion(), "The \"" + target + "\" action");
     Node n = service.nodes().node(ident(req, ident));
     service.provision().changeProvisionState(n.uuid(), action);

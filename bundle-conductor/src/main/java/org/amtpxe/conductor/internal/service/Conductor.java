@@ -1,5 +1,6 @@
 package org.amtpxe.conductor.internal.service;
 
+import org.amtpxe.conductor.internal.enroll.EnrollService;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.TaskManager;
 import org.amtpxe.conductor.internal.task.Workers;
@@ -14,7 +15,9 @@ import org.amtpxe.conductor.internal.task.Workers;
  * @param power power changes
  * @param management boot devices and NMI
  * @param provision provisioning verbs and their work
+ * @param inspection hardware inspection: the verb's work, and applying an inspection read elsewhere
  * @param ramdisk the deploy ramdisk's lookup and callback, and callback timeouts
+ * @param enroll bulk enrollment: probing addresses and enrolling what answers, inspected
  * @param tasks the task manager they share
  * @param drivers the loaded drivers
  */
@@ -24,7 +27,9 @@ public record Conductor(
     PowerService power,
     ManagementService management,
     ProvisionService provision,
+    InspectionService inspection,
     RamdiskService ramdisk,
+    EnrollService enroll,
     TaskManager tasks,
     DriverRegistry drivers) {
 
@@ -33,13 +38,16 @@ public record Conductor(
       Store store, String host, DriverRegistry drivers, Workers workers) {
     TaskManager tasks = new TaskManager(store, host, workers);
     NodeService nodes = new NodeService(tasks, drivers);
+    InspectionService inspection = new InspectionService(tasks, nodes, drivers);
     return new Conductor(
         nodes,
         new PortService(tasks, nodes),
         new PowerService(tasks, nodes, drivers),
         new ManagementService(tasks, nodes, drivers),
-        new ProvisionService(tasks, nodes, drivers),
+        new ProvisionService(tasks, nodes, drivers, inspection),
+        inspection,
         new RamdiskService(tasks, nodes, drivers),
+        new EnrollService(nodes, drivers, tasks, inspection::applyInspection),
         tasks,
         drivers);
   }

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Provisioning: the verbs of Ironic's state machine (manage, provide, deploy, rebuild, undeploy),
- * checked and started synchronously, their work (verify, clean, deploy, tear down) on a worker.
+ * Provisioning: the verbs of Ironic's state machine (manage, provide, deploy, rebuild, undeploy,
+ * inspect), checked and started synchronously, their work (verify, clean, deploy, tear down, and
+ * {@link InspectionService}'s inspection) on a worker.
  */
 public final class ProvisionService {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionService.class);
@@ -25,17 +26,20 @@ public final class ProvisionService {
   private final TaskManager tasks;
   private final NodeService nodes;
   private final DriverRegistry drivers;
+  private final InspectionService inspections;
 
-  public ProvisionService(TaskManager tasks, NodeService nodes, DriverRegistry drivers) {
+  public ProvisionService(
+      TaskManager tasks, NodeService nodes, DriverRegistry drivers, InspectionService inspections) {
     this.tasks = tasks;
     this.nodes = nodes;
     this.drivers = drivers;
+    this.inspections = inspections;
   }
 
   /**
-   * Starts a provisioning verb: manage, provide, active (deploy), rebuild or deleted (undeploy).
-   * Checks the transition, the lock and (for deploys) the driver synchronously; the work runs on a
-   * worker.
+   * Starts a provisioning verb: manage, provide, active (deploy), rebuild, deleted (undeploy) or
+   * inspect. Checks the transition, the lock and (for deploys) the driver synchronously; the work
+   * runs on a worker.
    *
    * @throws ConductorException NOT_FOUND, INVALID (verb, state, driver, parameters), LOCKED, BUSY
    */
@@ -45,6 +49,11 @@ public final class ProvisionService {
           "The provision action \"" + action.value() + "\" is not supported by this conductor.");
     }
     Node node = nodes.node(ident);
+    if (action == ProvisionAction.INSPECT) {
+      // NOTE: Ironic checks the driver's inspect interface before the state
+      // (ironic/conductor/manager.py, inspect_hardware).
+      InspectionService.inspectInterface(drivers.require(node), node);
+    }
     Transition transition = checkTransition(node, action);
     checkFlags(node, action);
     BareMetalDriver driver =
@@ -62,13 +71,19 @@ public final class ProvisionService {
             driver.power().validate(task);
             driver.deploy().validate(task);
           }
+          if (action == ProvisionAction.INSPECT) {
+            driver.power().validate(task);
+            InspectionService.inspectInterface(driver, current).validate(task);
+          }
           java.util.function.UnaryOperator<Node> accepted =
-              n ->
-                  n.toBuilder()
-                      .provisionState(t.next())
-                      .targetProvisionState(t.target())
-                      .lastError(null)
-                      .build();
+              action == ProvisionAction.INSPECT
+                  ? InspectionService.started(tasks.store().now())
+                  : n ->
+                      n.toBuilder()
+                          .provisionState(t.next())
+                          .targetProvisionState(t.target())
+                          .lastError(null)
+                          .build();
           if (t.target() == null) {
             task.complete(accepted);
           } else {
@@ -78,6 +93,7 @@ public final class ProvisionService {
                   case CLEANING -> () -> clean(task);
                   case DEPLOYING -> () -> deploy(task);
                   case DELETING -> () -> tearDown(task);
+                  case INSPECTING -> () -> inspections.inspect(task);
                   default -> throw new IllegalStateException("No work for " + t.next());
                 };
             task.spawn(accepted, work);

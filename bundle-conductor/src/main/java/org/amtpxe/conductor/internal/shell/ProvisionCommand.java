@@ -7,11 +7,12 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
-/** {@code baremetal:provision}: manage, provide, deploy, rebuild or undeploy a node. */
+/** {@code baremetal:provision}: manage, provide, inspect, deploy, rebuild or undeploy a node. */
 @Command(
     scope = "baremetal",
     name = "provision",
-    description = "Starts a provisioning action: manage, provide, deploy, rebuild or undeploy.")
+    description =
+        "Starts a provisioning action: manage, provide, inspect, deploy, rebuild or undeploy.")
 @Service
 public class ProvisionCommand extends ConductorAction {
   @Argument(index = 0, name = "node", description = "Name or UUID", required = true)
@@ -21,7 +22,7 @@ public class ProvisionCommand extends ConductorAction {
   @Argument(index = 1, name = "action", description = "The action", required = true)
   @Completion(
       value = StringsCompleter.class,
-      values = {"manage", "provide", "deploy", "rebuild", "undeploy"})
+      values = {"manage", "provide", "inspect", "deploy", "rebuild", "undeploy"})
   String action;
 
   @Override
@@ -39,7 +40,7 @@ public class ProvisionCommand extends ConductorAction {
                     new IllegalArgumentException(
                         "Unknown action "
                             + action
-                            + "; use manage, provide, deploy, rebuild or undeploy"));
+                            + "; use manage, provide, inspect, deploy, rebuild or undeploy"));
     conductor.provision().changeProvisionState(node, a);
     out.println("Action " + action + " started for node " + node);
     return null;

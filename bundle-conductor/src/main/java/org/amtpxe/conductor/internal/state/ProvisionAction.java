@@ -11,7 +11,7 @@ public enum ProvisionAction {
   ACTIVE("active", 1, true),
   REBUILD("rebuild", 1, true),
   DELETED("deleted", 1, true),
-  INSPECT("inspect", 6, false),
+  INSPECT("inspect", 6, true),
   ABORT("abort", 13, false),
   CLEAN("clean", 15, false),
   ADOPT("adopt", 17, false);
@@ -37,8 +37,8 @@ public enum ProvisionAction {
   }
 
   /**
-   * Whether this conductor implements the verb. Inspection, manual cleaning and adoption need
-   * drivers this project does not have.
+   * Whether this conductor implements the verb. Manual cleaning and adoption need drivers this
+   * project does not have; inspection needs a driver with an inspect interface.
    */
   public boolean supported() {
     return supported;

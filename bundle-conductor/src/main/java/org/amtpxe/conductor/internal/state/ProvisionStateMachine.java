@@ -9,6 +9,8 @@ import static org.amtpxe.api.model.ProvisionState.DEPLOYING;
 import static org.amtpxe.api.model.ProvisionState.DEPLOY_FAILED;
 import static org.amtpxe.api.model.ProvisionState.ENROLL;
 import static org.amtpxe.api.model.ProvisionState.ERROR;
+import static org.amtpxe.api.model.ProvisionState.INSPECTING;
+import static org.amtpxe.api.model.ProvisionState.INSPECT_FAILED;
 import static org.amtpxe.api.model.ProvisionState.MANAGEABLE;
 import static org.amtpxe.api.model.ProvisionState.VERIFYING;
 import static org.amtpxe.api.model.ProvisionState.WAIT_CALLBACK;
@@ -40,7 +42,12 @@ public final class ProvisionStateMachine {
           Map.of(
               ENROLL, new Transition(VERIFYING, MANAGEABLE),
               AVAILABLE, new Transition(MANAGEABLE, null),
-              CLEAN_FAILED, new Transition(MANAGEABLE, null)),
+              CLEAN_FAILED, new Transition(MANAGEABLE, null),
+              INSPECT_FAILED, new Transition(MANAGEABLE, null)),
+          ProvisionAction.INSPECT,
+          Map.of(
+              MANAGEABLE, new Transition(INSPECTING, MANAGEABLE),
+              INSPECT_FAILED, new Transition(INSPECTING, MANAGEABLE)),
           ProvisionAction.PROVIDE,
           Map.of(MANAGEABLE, new Transition(CLEANING, AVAILABLE)),
           ProvisionAction.ACTIVE,
@@ -77,6 +84,7 @@ public final class ProvisionStateMachine {
       case CLEANING -> CLEAN_FAILED;
       case DEPLOYING, WAIT_CALLBACK -> DEPLOY_FAILED;
       case DELETING -> ERROR;
+      case INSPECTING -> INSPECT_FAILED;
       default -> state;
     };
   }

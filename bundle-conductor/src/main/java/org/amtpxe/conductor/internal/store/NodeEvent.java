@@ -9,9 +9,9 @@ import java.time.Instant;
  * @param uuid the event's UUID
  * @param nodeUuid the node
  * @param createdAt when it happened
- * @param severity {@code INFO} or {@code ERROR}
+ * @param severity {@code INFO}, {@code WARNING} (an inspection's missing parts) or {@code ERROR}
  * @param eventType what kind of change: {@code provisioning}, {@code power}, {@code maintenance},
- *     {@code conductor}
+ *     {@code conductor}, {@code introspection}
  * @param event what happened, in words
  * @param conductor the conductor that recorded it
  * @param user the API user whose request caused it, or null

@@ -54,7 +54,8 @@ public final class PowerSync implements AutoCloseable {
           ProvisionState.DEPLOYING,
           ProvisionState.WAIT_CALLBACK,
           ProvisionState.DELETING,
-          ProvisionState.CLEANING);
+          ProvisionState.CLEANING,
+          ProvisionState.INSPECTING);
 
   /**
    * What one pass did.

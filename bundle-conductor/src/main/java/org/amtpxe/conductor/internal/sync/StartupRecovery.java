@@ -44,6 +44,11 @@ public final class StartupRecovery {
         ProvisionState failed = ProvisionStateMachine.failureState(state);
         b.provisionState(failed).targetProvisionState(null);
         why.append("conductor restarted while ").append(state.value());
+        if (state == ProvisionState.INSPECTING) {
+          why.append(" (the inspection did not finish: run 'baremetal node inspect ")
+              .append(node.uuid())
+              .append("' again)");
+        }
       }
       if (node.targetPowerState() != null) {
         b.targetPowerState(null);

@@ -140,6 +140,31 @@ public final class Task implements TaskContext, AutoCloseable {
     return node;
   }
 
+  /**
+   * {@link #complete(UnaryOperator)} with more writes in the same transaction: the change, its
+   * history event, those writes and the release of the lock commit together or not at all.
+   *
+   * @throws IllegalStateException under a shared lock or after the task ended
+   * @throws StoreException when the database fails (nothing was written; the lock is then released
+   *     by {@link #close})
+   */
+  public Node complete(UnaryOperator<Node> change, TaskManager.AlsoWrite also) {
+    requireOpenExclusive();
+    node = manager.write(this, change, true, also);
+    closed = true;
+    return node;
+  }
+
+  /**
+   * Records an event in the node's history inside a transaction of this task (for {@link
+   * TaskManager.AlsoWrite}), with the task's user.
+   *
+   * @param severity {@code INFO}, {@code WARNING} or {@code ERROR}
+   */
+  public void history(org.jdbi.v3.core.Handle h, String severity, String type, String text) {
+    manager.history(h, this, severity, type, text);
+  }
+
   private void requireOpenExclusive() {
     if (shared || closed) {
       throw new IllegalStateException(

@@ -142,6 +142,24 @@ public final class TaskManager {
    * with {@code release} the task's lock given back, all in one transaction.
    */
   Node write(Task task, UnaryOperator<Node> change, boolean release) {
+    return write(task, change, release, null);
+  }
+
+  /**
+   * More writes of a task's change, made in its transaction once the node's row is locked and
+   * before the change is applied, which may use what they found (the ports and history events of an
+   * inspection).
+   */
+  public interface AlsoWrite {
+    /**
+     * @param h the change's handle
+     * @param current the node as stored, its row locked
+     */
+    void write(Handle h, Node current);
+  }
+
+  /** {@link #write(Task, UnaryOperator, boolean)} with more writes in the same transaction. */
+  Node write(Task task, UnaryOperator<Node> change, boolean release, AlsoWrite also) {
     String uuid = task.node().uuid();
     Instant now = store.now();
     return store.transaction(
@@ -149,6 +167,9 @@ public final class TaskManager {
           Node current =
               NodeDao.findForUpdate(h, uuid)
                   .orElseThrow(() -> new StoreException("Node " + uuid + " was deleted"));
+          if (also != null) {
+            also.write(h, current);
+          }
           Node changed = change.apply(current);
           Node result = changed == current ? current : NodeDao.update(h, current, changed, now);
           record(h, current, result, now, task.user());
@@ -211,7 +232,7 @@ public final class TaskManager {
   /**
    * The events of a change, with Ironic's severities and event types: a provision state change is
    * INFO "provisioning"; a failure is ERROR with the event type of the phase that failed (Ironic's
-   * "deploying", "verifying", "cleaning", "unprovision"), its text the last error.
+   * "deploying", "verifying", "cleaning", "unprovision", "introspection"), its text the last error.
    */
   private List<NodeEvent> events(Node before, Node after, Instant now) {
     List<NodeEvent> events = new java.util.ArrayList<>(2);
@@ -271,6 +292,7 @@ public final class TaskManager {
       case VERIFYING -> "verifying";
       case CLEANING -> "cleaning";
       case DELETING -> "unprovision";
+      case INSPECTING -> "introspection";
       default -> "provisioning";
     };
   }
@@ -281,6 +303,22 @@ public final class TaskManager {
    */
   public void history(Handle h, String node, String severity, String type, String text) {
     HistoryDao.insert(h, event(node, store.now(), severity, type, text));
+  }
+
+  /** Records an event of a task in its node's history, in the caller's transaction. */
+  void history(Handle h, Task task, String severity, String type, String text) {
+    NodeEvent e = event(task.node().uuid(), store.now(), severity, type, text);
+    HistoryDao.insert(
+        h,
+        new NodeEvent(
+            e.uuid(),
+            e.nodeUuid(),
+            e.createdAt(),
+            e.severity(),
+            e.eventType(),
+            e.event(),
+            e.conductor(),
+            task.user()));
   }
 
   /** A history event recorded by this conductor. */

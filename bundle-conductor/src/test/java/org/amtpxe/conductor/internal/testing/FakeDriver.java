@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.DeployState;
+import org.amtpxe.api.driver.InspectInterface;
 import org.amtpxe.api.driver.ManagementInterface;
 import org.amtpxe.api.driver.PowerInterface;
 import org.amtpxe.api.driver.TaskContext;
@@ -21,6 +22,7 @@ import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
+import org.amtpxe.api.model.Inspection;
 import org.amtpxe.api.model.PowerState;
 
 /**
@@ -43,6 +45,8 @@ public final class FakeDriver implements BareMetalDriver {
   private volatile boolean softPower = true;
   private volatile boolean nmi = true;
   private volatile boolean synchronousDeploy;
+  private volatile boolean inspectable = true;
+  private volatile Inspection inspection = new Inspection(Map.of(), List.of());
 
   public FakeDriver(String name) {
     this.name = name;
@@ -122,6 +126,16 @@ public final class FakeDriver implements BareMetalDriver {
   /** Makes deploy() finish at once instead of waiting for a callback. */
   public void setSynchronousDeploy(boolean synchronous) {
     synchronousDeploy = synchronous;
+  }
+
+  /** Whether the driver has an inspect interface (it has by default). */
+  public void setInspectable(boolean inspectable) {
+    this.inspectable = inspectable;
+  }
+
+  /** What every later inspection returns. */
+  public void setInspection(Inspection inspection) {
+    this.inspection = inspection;
   }
 
   @Override
@@ -342,6 +356,30 @@ public final class FakeDriver implements BareMetalDriver {
           call("deploy.cleanUp", task, null);
         }
       };
+
+  private final InspectInterface inspect =
+      new InspectInterface() {
+        @Override
+        public Map<String, String> properties() {
+          return Map.of();
+        }
+
+        @Override
+        public void validate(TaskContext task) throws DriverException {
+          call("inspect.validate", task, null);
+        }
+
+        @Override
+        public Inspection inspectHardware(TaskContext task) throws DriverException {
+          call("inspect.inspect", task, null);
+          return inspection;
+        }
+      };
+
+  @Override
+  public Optional<InspectInterface> inspect() {
+    return inspectable ? Optional.of(inspect) : Optional.empty();
+  }
 
   @Override
   public PowerInterface power() {
