@@ -163,8 +163,19 @@ public final class SwitchesJson {
   }
 
   private static Set<String> strings(String key, JsonNode v) {
+    if (v.isTextual()) {
+      // --switch unsupportedClasses=CIM_Chip,CIM_Card on the command line
+      Set<String> result = new LinkedHashSet<>();
+      for (String part : v.asText().split(",")) {
+        if (!part.isBlank()) {
+          result.add(part.trim());
+        }
+      }
+      return result;
+    }
     if (!v.isArray()) {
-      throw new IllegalArgumentException(key + " must be a list of strings, not " + v);
+      throw new IllegalArgumentException(
+          key + " must be a list of strings (or one comma-separated string), not " + v);
     }
     Set<String> result = new LinkedHashSet<>();
     for (JsonNode e : v) {

@@ -122,13 +122,18 @@ class HardwareJsonTest {
     assertThat(s.omits("CIM_Chassis", "SerialNumber")).isTrue();
     assertThat(s.omits("CIM_Card", "SerialNumber")).isFalse();
     assertThat(s.omits("CIM_PhysicalMemory", "PartNumber")).isTrue();
+    assertThat(
+            SwitchesJson.apply(
+                    org.amtpxe.virtualamt.Switches.defaults(),
+                    node("{\"unsupportedClasses\": \"CIM_Chip, CIM_Card\"}"))
+                .unsupportedClasses())
+        .containsExactlyInAnyOrder("CIM_Chip", "CIM_Card");
     assertThat(SwitchesJson.toJson(s).path("unsupportedClasses").get(0).asText())
         .isEqualTo("CIM_Chip");
     assertThatThrownBy(
             () ->
                 SwitchesJson.apply(
-                    org.amtpxe.virtualamt.Switches.defaults(),
-                    node("{\"unsupportedClasses\": \"CIM_Chip\"}")))
+                    org.amtpxe.virtualamt.Switches.defaults(), node("{\"unsupportedClasses\": 5}")))
         .hasMessageContaining("unsupportedClasses must be a list");
   }
 
