@@ -74,6 +74,17 @@ public interface MachineBackend extends AutoCloseable {
     return Map.of();
   }
 
+  /**
+   * The hardware the firmware reports for this machine: what the node's spec declares, with the
+   * parts this machine really has in their place (a QEMU machine's CPUs, memory, disk, MAC and
+   * firmware). The default reports the spec's hardware as it is.
+   *
+   * @param declared the hardware of the node's spec
+   */
+  default Hardware hardware(Hardware declared) {
+    return declared;
+  }
+
   /** Releases the machine's resources; the default does nothing. */
   @Override
   default void close() {}

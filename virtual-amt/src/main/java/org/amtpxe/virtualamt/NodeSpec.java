@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param defaultBootDevice what the host boots from when no AMT override applies
  * @param timing how long the in-memory machine's power transitions take
  * @param switches the initial realism switches
+ * @param hardware the host's hardware as the inventory classes report it (a machine backend may
+ *     replace parts with what it really is: {@link MachineBackend#hardware})
  */
 public record NodeSpec(
     String name,
@@ -42,7 +44,8 @@ public record NodeSpec(
     HostPowerState initialPowerState,
     BootDevice defaultBootDevice,
     MachineTiming timing,
-    Switches switches) {
+    Switches switches,
+    Hardware hardware) {
 
   /** The AMT HTTP port. */
   public static final int AMT_HTTP_PORT = 16992;
@@ -132,6 +135,7 @@ public record NodeSpec(
     }
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(switches, "switches");
+    Objects.requireNonNull(hardware, "hardware");
   }
 
   /**
@@ -225,6 +229,8 @@ public record NodeSpec(
         + timing
         + ", switches="
         + switches
+        + ", hardware="
+        + hardware
         + "]";
   }
 
@@ -258,6 +264,7 @@ public record NodeSpec(
     private BootDevice defaultBootDevice = BootDevice.DISK;
     private MachineTiming timing = MachineTiming.instant();
     private Switches switches = Switches.defaults();
+    private Hardware hardware;
 
     private Builder(String name) {
       this.name = name;
@@ -277,12 +284,19 @@ public record NodeSpec(
       defaultBootDevice = spec.defaultBootDevice;
       timing = spec.timing;
       switches = spec.switches;
+      hardware = spec.hardware;
     }
 
-    /** See {@link NodeSpec#name()}; a realm derived from the old name is re-derived. */
+    /**
+     * See {@link NodeSpec#name()}; a realm derived from the old name is re-derived, and so are the
+     * hardware's per-node values ({@link Hardware#renamed}).
+     */
     public Builder name(String value) {
       if (realm != null && name != null && realm.equals(defaultRealm(name))) {
         realm = null;
+      }
+      if (hardware != null && name != null && value != null && NAME.matcher(name).matches()) {
+        hardware = hardware.renamed(name, value);
       }
       name = value;
       return this;
@@ -360,6 +374,17 @@ public record NodeSpec(
       return this;
     }
 
+    /** See {@link NodeSpec#hardware()}; default {@link Hardware#derived} from the name. */
+    public Builder hardware(Hardware value) {
+      hardware = value;
+      return this;
+    }
+
+    /** The hardware set so far, or the one derived from the name. */
+    public Hardware hardware() {
+      return hardware != null ? hardware : Hardware.derived(name == null ? "node" : name);
+    }
+
     /**
      * Builds the node configuration.
      *
@@ -383,7 +408,8 @@ public record NodeSpec(
           initialPowerState,
           defaultBootDevice,
           timing,
-          switches);
+          switches,
+          hardware());
     }
   }
 

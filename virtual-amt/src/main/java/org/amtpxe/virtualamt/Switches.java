@@ -2,6 +2,7 @@ package org.amtpxe.virtualamt;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Realism switches of one virtual AMT: how closely it imitates the quirks of real firmware. All can
@@ -28,6 +29,12 @@ import java.util.Objects;
  * @param faultHttpStatus the HTTP status of SOAP faults: 400 (most firmware) or 500
  * @param keepBootSourceAfterBoot imitate firmware that does not clear the boot source after the
  *     boot that used it (clients must clear it with an empty ChangeBootOrder)
+ * @param unsupportedClasses class names (e.g. {@code CIM_Chip}) this firmware does not serve: every
+ *     request for them is answered {@code wsa:DestinationUnreachable} with the detail {@code
+ *     InvalidResourceURI}, as firmware answers an unknown resource URI
+ * @param omittedProperties properties this firmware leaves out of its instances, as {@code
+ *     Class.Property} (e.g. {@code CIM_Chassis.SerialNumber}) or a bare property name for every
+ *     class
  */
 public record Switches(
     Duration meIdleSleep,
@@ -46,7 +53,9 @@ public record Switches(
     int lockoutThreshold,
     Duration lockoutDuration,
     int faultHttpStatus,
-    boolean keepBootSourceAfterBoot) {
+    boolean keepBootSourceAfterBoot,
+    Set<String> unsupportedClasses,
+    Set<String> omittedProperties) {
 
   /** What a sleeping management engine does with a request. */
   public enum SleepMode {
@@ -103,6 +112,15 @@ public record Switches(
       throw new IllegalArgumentException(
           "faultHttpStatus must be 400 or 500 (what firmware sends), not " + faultHttpStatus);
     }
+    unsupportedClasses = Set.copyOf(unsupportedClasses);
+    omittedProperties = Set.copyOf(omittedProperties);
+  }
+
+  /** True when the firmware leaves this property of this class out. */
+  public boolean omits(String className, String property) {
+    return !omittedProperties.isEmpty()
+        && (omittedProperties.contains(property)
+            || omittedProperties.contains(className + "." + property));
   }
 
   /** Firmware-like defaults: no sleep, requests queued, no latency, no faults, no lockout. */
@@ -153,6 +171,8 @@ public record Switches(
     private Duration lockoutDuration = Duration.ofSeconds(60);
     private int faultHttpStatus = 400;
     private boolean keepBootSourceAfterBoot;
+    private Set<String> unsupportedClasses = Set.of();
+    private Set<String> omittedProperties = Set.of();
 
     private Builder() {}
 
@@ -174,6 +194,8 @@ public record Switches(
       lockoutDuration = s.lockoutDuration;
       faultHttpStatus = s.faultHttpStatus;
       keepBootSourceAfterBoot = s.keepBootSourceAfterBoot;
+      unsupportedClasses = s.unsupportedClasses;
+      omittedProperties = s.omittedProperties;
     }
 
     /** See {@link Switches#meIdleSleep()}. */
@@ -278,6 +300,18 @@ public record Switches(
       return this;
     }
 
+    /** See {@link Switches#unsupportedClasses()}. */
+    public Builder unsupportedClasses(Set<String> value) {
+      unsupportedClasses = value;
+      return this;
+    }
+
+    /** See {@link Switches#omittedProperties()}. */
+    public Builder omittedProperties(Set<String> value) {
+      omittedProperties = value;
+      return this;
+    }
+
     /**
      * Builds the switches.
      *
@@ -302,7 +336,9 @@ public record Switches(
           lockoutThreshold,
           lockoutDuration,
           faultHttpStatus,
-          keepBootSourceAfterBoot);
+          keepBootSourceAfterBoot,
+          unsupportedClasses,
+          omittedProperties);
     }
   }
 }

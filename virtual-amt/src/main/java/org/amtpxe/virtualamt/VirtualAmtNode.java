@@ -68,6 +68,19 @@ public interface VirtualAmtNode {
   void setSwitches(Switches switches);
 
   /**
+   * The hardware the inventory classes report now: the spec's, as the machine backend adjusted it
+   * ({@link MachineBackend#hardware}), or what {@link #setHardware} set.
+   */
+  Hardware hardware();
+
+  /**
+   * Replaces the hardware the inventory classes report; the next request sees it.
+   *
+   * @param hardware the new description
+   */
+  void setHardware(Hardware hardware);
+
+  /**
    * Makes the next {@code count} authenticated requests fail with {@code fault}, before the random
    * fault rates are consulted.
    *

@@ -221,4 +221,28 @@ class ControlApiTest {
         .contains("/api/nodes/{name}/switches");
     assertThat(call("GET", "/tls", null).body().path("enabled").asBoolean()).isFalse();
   }
+
+  @Test
+  void hardwareIsShownAndChangedThroughTheApiAndServedAtOnce() throws Exception {
+    Answer shown = call("GET", "/nodes/node-1/hardware", null);
+    assertThat(shown.status()).isEqualTo(200);
+    assertThat(shown.body().path("hostName").asText()).isEqualTo("node-1");
+
+    Answer changed =
+        call(
+            "PATCH",
+            "/nodes/node-1/hardware",
+            "{\"hostName\": \"desk-7\", \"chassis\": {\"serialNumber\": \"SN-7\"}}");
+
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.body().path("chassis").path("serialNumber").asText()).isEqualTo("SN-7");
+    assertThat(emulator.node().hardware().hostName()).isEqualTo("desk-7");
+    String reply =
+        emulator
+            .client()
+            .send(Wsman.request(Style.INTEL, Wsman.GET, Wsman.AMT + "AMT_GeneralSettings").build())
+            .body();
+    assertThat(reply).contains(">desk-7<");
+    assertThat(call("PATCH", "/nodes/node-1/hardware", "{\"cpus\": []}").status()).isEqualTo(400);
+  }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.amtpxe.virtualamt.Switches;
 import org.amtpxe.virtualamt.internal.firmware.AmtFirmware;
 import org.amtpxe.virtualamt.internal.wsman.EnumerationContexts;
 import org.amtpxe.virtualamt.internal.wsman.EnumerationContexts.Context;
@@ -70,7 +71,19 @@ public final class CimDispatcher {
             new BootSettingData(),
             new BootSourceSetting(),
             new BootConfigSetting(),
-            new BootService())) {
+            new BootService(),
+            new ComputerSystemPackage(),
+            new Chassis(),
+            new Card(),
+            new PhysicalPackage(),
+            new BiosElement(),
+            new Processor(),
+            new Chip(),
+            new PhysicalMemory(),
+            new MediaAccessDevice(),
+            new EthernetPortSettings(),
+            new GeneralSettings(),
+            new SoftwareIdentity())) {
       resources.put(r.resourceUri(), r);
     }
   }
@@ -137,7 +150,9 @@ public final class CimDispatcher {
       throws WsmanFault {
     checkHeaders(request);
     CimResource resource = resources.get(request.resourceUri());
-    if (resource == null) {
+    if (resource == null || firmware.switches().unsupportedClasses().contains(className)) {
+      // NOTE: firmware without a class answers as for any unknown resource URI
+      // (docs/amt-wsman.md#faults).
       throw WsmanFault.unknownResource();
     }
     Map<String, String> selectors = selectors(request, resource);
@@ -263,7 +278,7 @@ public final class CimDispatcher {
 
   private static CimInstance select(
       CimResource resource, AmtFirmware firmware, Map<String, String> selectors) throws WsmanFault {
-    List<CimInstance> instances = resource.instances(firmware);
+    List<CimInstance> instances = instances(resource, firmware);
     if (selectors.isEmpty()) {
       if (instances.size() == 1) {
         return instances.get(0);
@@ -285,6 +300,20 @@ public final class CimDispatcher {
     return matching.get(0);
   }
 
+  /** The instances as this firmware writes them: without the properties it omits. */
+  private static List<CimInstance> instances(CimResource resource, AmtFirmware firmware) {
+    List<CimInstance> all = resource.instances(firmware);
+    Switches switches = firmware.switches();
+    if (switches.omittedProperties().isEmpty()) {
+      return all;
+    }
+    List<CimInstance> result = new ArrayList<>(all.size());
+    for (CimInstance i : all) {
+      result.add(i.without(p -> switches.omits(i.className(), p)));
+    }
+    return result;
+  }
+
   private static ReplyEnvelope enumerate(
       RequestEnvelope request,
       CimResource resource,
@@ -303,7 +332,7 @@ public final class CimDispatcher {
     Mode mode = mode(Xml.childText(enumerate, Namespaces.WSMAN, "EnumerationMode"));
     boolean optimize = Xml.child(enumerate, Namespaces.WSMAN, "OptimizeEnumeration") != null;
     Context context = enumerations.open(request.resourceUri(), mode);
-    List<CimInstance> instances = resource.instances(firmware);
+    List<CimInstance> instances = instances(resource, firmware);
     String itemNamespace = optimize && !instances.isEmpty() ? instances.get(0).resourceUri() : null;
     ReplyEnvelope reply =
         ReplyEnvelope.create(
@@ -348,7 +377,7 @@ public final class CimDispatcher {
     }
     Context context = found.get();
     int max = maxElements(Xml.childText(pull, Namespaces.ENUMERATION, "MaxElements"));
-    List<CimInstance> instances = resource.instances(firmware);
+    List<CimInstance> instances = instances(resource, firmware);
     int start = Math.min(context.position(), instances.size());
     int end = Math.min(instances.size(), start + max);
     String itemNamespace = instances.isEmpty() ? null : instances.get(0).resourceUri();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.amtpxe.virtualamt.internal.wsman.Epr;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -18,8 +19,18 @@ import org.dom4j.QName;
  */
 public final class CimInstance {
 
-  /** A property: repeated text values, or one reference. */
-  public record Property(String name, List<String> values, Epr reference) {}
+  /**
+   * A property: repeated text values, one reference, or one CIM date-time.
+   *
+   * @param name the property name
+   * @param values the text values (one for a date-time)
+   * @param reference the reference, or null
+   * @param datetime true when the value is written as a {@code cim:Datetime} child
+   */
+  public record Property(String name, List<String> values, Epr reference, boolean datetime) {}
+
+  /** The namespace of CIM's common types ({@code Datetime}), prefix {@code i:} as firmware. */
+  static final Namespace COMMON = Namespace.get("i", "http://schemas.dmtf.org/wbem/wscim/1/common");
 
   private final String resourceUri;
   private final String className;
@@ -83,12 +94,33 @@ public final class CimInstance {
     for (Property p : properties) {
       if (p.reference() != null) {
         p.reference().writeInto(element.addElement(QName.get(p.name(), ns)));
+      } else if (p.datetime()) {
+        element
+            .addElement(QName.get(p.name(), ns))
+            .addElement(QName.get("Datetime", COMMON))
+            .setText(p.values().get(0));
       } else {
         for (String v : p.values()) {
           element.addElement(QName.get(p.name(), ns)).setText(v);
         }
       }
     }
+  }
+
+  /**
+   * This instance without the properties a filter names (a firmware that leaves optional properties
+   * out); the key selectors stay.
+   *
+   * @param omitted true for the names to leave out
+   */
+  public CimInstance without(Predicate<String> omitted) {
+    List<Property> kept = new ArrayList<>();
+    for (Property p : properties) {
+      if (!omitted.test(p.name())) {
+        kept.add(p);
+      }
+    }
+    return kept.size() == properties.size() ? this : new CimInstance(resourceUri, kept, keys);
   }
 
   /** Builds a {@link CimInstance}. */
@@ -103,7 +135,7 @@ public final class CimInstance {
 
     /** Adds a property with one value. */
     public Builder property(String name, Object value) {
-      properties.add(new Property(name, List.of(String.valueOf(value)), null));
+      properties.add(new Property(name, List.of(String.valueOf(value)), null, false));
       return this;
     }
 
@@ -113,8 +145,19 @@ public final class CimInstance {
       for (Object v : values) {
         texts.add(String.valueOf(v));
       }
-      properties.add(new Property(name, Collections.unmodifiableList(texts), null));
+      properties.add(new Property(name, Collections.unmodifiableList(texts), null, false));
       return this;
+    }
+
+    /** Adds a property written as a CIM date-time, e.g. {@code 2023-05-17T00:00:00Z}. */
+    public Builder datetime(String name, String value) {
+      properties.add(new Property(name, List.of(value), null, true));
+      return this;
+    }
+
+    /** Adds a property with one value unless the value is null (an optional property). */
+    public Builder optional(String name, Object value) {
+      return value == null ? this : property(name, value);
     }
 
     /** Adds a property that is also a key selector. */
@@ -125,7 +168,7 @@ public final class CimInstance {
 
     /** Adds a reference property. */
     public Builder reference(String name, Epr epr) {
-      properties.add(new Property(name, List.of(), epr));
+      properties.add(new Property(name, List.of(), epr, false));
       return this;
     }
 

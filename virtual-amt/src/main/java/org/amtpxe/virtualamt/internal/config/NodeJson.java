@@ -29,7 +29,8 @@ final class NodeJson {
           "powerState",
           "defaultBootDevice",
           "timing",
-          "switches");
+          "switches",
+          "hardware");
 
   private static final Set<String> TIMING_KEYS =
       Set.of(
@@ -93,6 +94,7 @@ final class NodeJson {
         case "defaultBootDevice" -> b.defaultBootDevice(BootDevice.fromId(text(at, v)));
         case "timing" -> b.timing(timing(at, v));
         case "switches" -> b.switches(SwitchesJson.apply(baseSwitches, v));
+        case "hardware" -> b.hardware(HardwareJson.apply(b.hardware(), v, at));
         case "machine" ->
             throw new IllegalArgumentException(
                 at

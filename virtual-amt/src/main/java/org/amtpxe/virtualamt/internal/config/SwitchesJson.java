@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.amtpxe.virtualamt.Switches;
 
 /**
@@ -35,7 +37,9 @@ public final class SwitchesJson {
           "lockoutThreshold",
           "lockoutDurationMs",
           "faultHttpStatus",
-          "keepBootSourceAfterBoot");
+          "keepBootSourceAfterBoot",
+          "unsupportedClasses",
+          "omittedProperties");
 
   private SwitchesJson() {}
 
@@ -59,6 +63,8 @@ public final class SwitchesJson {
     o.put("lockoutDurationMs", s.lockoutDuration().toMillis());
     o.put("faultHttpStatus", s.faultHttpStatus());
     o.put("keepBootSourceAfterBoot", s.keepBootSourceAfterBoot());
+    s.unsupportedClasses().stream().sorted().forEach(o.putArray("unsupportedClasses")::add);
+    s.omittedProperties().stream().sorted().forEach(o.putArray("omittedProperties")::add);
     return o;
   }
 
@@ -98,6 +104,8 @@ public final class SwitchesJson {
         case "lockoutDurationMs" -> b.lockoutDuration(millis(key, v));
         case "faultHttpStatus" -> b.faultHttpStatus((int) integer(key, v));
         case "keepBootSourceAfterBoot" -> b.keepBootSourceAfterBoot(bool(key, v));
+        case "unsupportedClasses" -> b.unsupportedClasses(strings(key, v));
+        case "omittedProperties" -> b.omittedProperties(strings(key, v));
         default ->
             throw new IllegalArgumentException(
                 "Unknown switch '" + key + "': known switches are " + KEYS);
@@ -152,6 +160,31 @@ public final class SwitchesJson {
       throw new IllegalArgumentException(key + " must be a number, not " + v);
     }
     return v.asDouble();
+  }
+
+  private static Set<String> strings(String key, JsonNode v) {
+    if (v.isTextual()) {
+      // --switch unsupportedClasses=CIM_Chip,CIM_Card on the command line
+      Set<String> result = new LinkedHashSet<>();
+      for (String part : v.asText().split(",")) {
+        if (!part.isBlank()) {
+          result.add(part.trim());
+        }
+      }
+      return result;
+    }
+    if (!v.isArray()) {
+      throw new IllegalArgumentException(
+          key + " must be a list of strings (or one comma-separated string), not " + v);
+    }
+    Set<String> result = new LinkedHashSet<>();
+    for (JsonNode e : v) {
+      if (!e.isTextual() || e.asText().isBlank()) {
+        throw new IllegalArgumentException(key + " must be a list of strings, not " + v);
+      }
+      result.add(e.asText().trim());
+    }
+    return result;
   }
 
   private static boolean bool(String key, JsonNode v) {

@@ -1,9 +1,24 @@
 package org.amtpxe.virtualamt.internal.firmware;
 
+import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
+import org.amtpxe.virtualamt.NodeSpec;
+import org.amtpxe.virtualamt.Switches;
 
-/** What the CIM classes read and change on a virtual AMT: the host's power and boot control. */
+/**
+ * What the CIM classes read and change on a virtual AMT: the host's power and boot control, its
+ * hardware and the firmware's identity and switches.
+ */
 public interface AmtFirmware {
+
+  /** The node's configuration (name, address, realm, firmware version). */
+  NodeSpec spec();
+
+  /** The realism switches now in force. */
+  Switches switches();
+
+  /** The host's hardware now. */
+  Hardware hardware();
 
   /** The host's current power state. */
   HostPowerState powerState();

@@ -14,6 +14,7 @@ import org.amtpxe.virtualamt.NodeCounters;
 import org.amtpxe.virtualamt.RequestRecord;
 import org.amtpxe.virtualamt.Switches;
 import org.amtpxe.virtualamt.VirtualAmtNode;
+import org.amtpxe.virtualamt.internal.config.HardwareJson;
 import org.amtpxe.virtualamt.internal.config.SwitchesJson;
 import org.amtpxe.virtualamt.internal.node.AmtNode;
 import org.eclipse.jetty.http.HttpHeader;
@@ -39,6 +40,8 @@ final class ControlApi {
       POST   /api/nodes/{name}/counters/reset   zero the counters, empty the request log
       GET    /api/nodes/{name}/switches         realism switches
       PATCH  /api/nodes/{name}/switches         change some switches: {"latencyMs":200,...}
+      GET    /api/nodes/{name}/hardware         the hardware the inventory classes report
+      PATCH  /api/nodes/{name}/hardware         change some of it: {"hostName":"pc-7","cpus":[...]}
       POST   /api/nodes/{name}/faults           inject: {"fault":"drop|http-500|malformed-xml|slow","count":1}
       DELETE /api/nodes/{name}/faults           drop pending injections
       POST   /api/nodes/{name}/host             {"action":"reboot|shutdown|power-button"}
@@ -177,6 +180,12 @@ final class ControlApi {
           return new Reply(200, SwitchesJson.toJson(node.switches()));
         }
         return get(method, SwitchesJson.toJson(node.switches()));
+      case "hardware":
+        if ("PATCH".equals(method) || "PUT".equals(method)) {
+          node.setHardware(HardwareJson.apply(node.hardware(), parse(body), "hardware"));
+          return new Reply(200, HardwareJson.toJson(node.hardware()));
+        }
+        return get(method, HardwareJson.toJson(node.hardware()));
       case "faults":
         if ("DELETE".equals(method)) {
           node.clearInjectedFaults();

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
 import org.amtpxe.virtualamt.BootRecord;
+import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.MachineBackend;
 import org.amtpxe.virtualamt.MachineHost;
@@ -55,6 +56,7 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   private final AtomicLong messageIds = new AtomicLong();
   private final Object loginLock = new Object();
   private volatile Switches switches;
+  private volatile Hardware hardware;
   private volatile int port;
   private volatile int tlsPort = NodeSpec.NO_TLS;
   private int failedLogins;
@@ -91,6 +93,7 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
     this.faults = new FaultPlan(spec.name().hashCode());
     this.engine = new ManagementEngine(machine.powerState().isOffLike(), System.nanoTime());
     machine.attach(this);
+    this.hardware = Objects.requireNonNull(machine.hardware(spec.hardware()), "hardware");
   }
 
   // ---- VirtualAmtNode ----
@@ -183,6 +186,17 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   public void setSwitches(Switches newSwitches) {
     this.switches = Objects.requireNonNull(newSwitches, "switches");
     LOG.debug("Node {}: switches now {}", spec.name(), newSwitches);
+  }
+
+  @Override
+  public Hardware hardware() {
+    return hardware;
+  }
+
+  @Override
+  public void setHardware(Hardware newHardware) {
+    this.hardware = Objects.requireNonNull(newHardware, "hardware");
+    LOG.debug("Node {}: hardware now {}", spec.name(), newHardware);
   }
 
   @Override

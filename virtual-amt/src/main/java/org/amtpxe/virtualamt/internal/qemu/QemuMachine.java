@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.MachineHost;
 import org.amtpxe.virtualamt.internal.machine.ThreadedMachine;
@@ -149,6 +150,12 @@ public final class QemuMachine extends ThreadedMachine {
             qmp("system_powerdown");
           }
         });
+  }
+
+  /** The CPUs, memory, disk, MAC and firmware of this QEMU machine ({@link QemuHardware}). */
+  @Override
+  public Hardware hardware(Hardware declared) {
+    return QemuHardware.map(options, declared);
   }
 
   @Override

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.internal.machine.ThreadedMachine;
 import org.slf4j.Logger;
@@ -84,6 +85,23 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
             .connectTimeout(options.httpTimeout())
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
+  }
+
+  /** The wired port carries this machine's MAC; a fixed disk size replaces the declared disk. */
+  @Override
+  public Hardware hardware(Hardware declared) {
+    Hardware h = declared.withSharedMac(options.mac());
+    if (options.diskSizeMb() > 0) {
+      Hardware.Disk first = h.disks().isEmpty() ? null : h.disks().get(0);
+      h =
+          h.withDisks(
+              List.of(
+                  new Hardware.Disk(
+                      first == null ? null : first.model(),
+                      first == null ? null : first.serialNumber(),
+                      (long) options.diskSizeMb() * 1024 * 1024)));
+    }
+    return h;
   }
 
   @Override
