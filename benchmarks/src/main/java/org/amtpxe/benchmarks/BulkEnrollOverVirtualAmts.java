@@ -222,15 +222,18 @@ public final class BulkEnrollOverVirtualAmts {
       driverInfo.put("amt_protocol", "http");
       emulators.resetCounters();
       int[] shown = {0};
+      long began = System.nanoTime();
       Report report =
           conductor
               .enroll()
               .enroll(
                   new EnrollService.Request(driver.name(), driverInfo, targets, parallelism, null),
                   (done, total, counts) -> {
-                    if (done * 10 / total > shown[0]) {
+                    if (done == 1 || done * 10 / total > shown[0]) {
                       shown[0] = done * 10 / total;
-                      System.out.printf("  probed %d/%d: %s%n", done, total, counts);
+                      System.out.printf(
+                          "  %6d ms probed %d/%d: %s%n",
+                          (System.nanoTime() - began) / 1_000_000, done, total, counts);
                     }
                   });
       NodeCounters counters = emulators.counters();
