@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.amtpxe.e2e.LabStack.Deployed;
+import org.amtpxe.e2e.LabStack.Enrollment;
 import org.amtpxe.e2e.VirtualAmtInLab.Machine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,7 +96,7 @@ class DeployThroughAmtAndPxeIT {
   @Test
   @Order(1)
   void biosNodeIsDeployedAndNetbootsTheInstanceAfterTheRamdiskReboot() throws Exception {
-    Deployed d = deploy(bios, false, "bios");
+    Deployed d = deploy(bios, false, Enrollment.BULK, "bios, enrolled by bulk enrollment");
 
     assertThat(d.states()).contains("wait call-back").last().isEqualTo("active");
     String serial = awaitSerial(bios, s -> s.contains("INSTANCE-UP"), Duration.ofSeconds(120));
@@ -125,7 +126,7 @@ class DeployThroughAmtAndPxeIT {
     Machine m = biosNoRearm;
     stack.setRearm(false);
     try {
-      Deployed d = deploy(m, false, "bios, rearm_before_reboot=false");
+      Deployed d = deploy(m, false, Enrollment.PORT_BY_HAND, "bios, rearm_before_reboot=false");
       // The conductor cannot know: the ramdisk called back and was told to reboot.
       assertThat(d.states()).last().isEqualTo("active");
       awaitBoots(m, 2, Duration.ofSeconds(120));
@@ -159,7 +160,12 @@ class DeployThroughAmtAndPxeIT {
   @Test
   @Order(3)
   void uefiNodeIsDeployedAndNetbootsTheInstance() throws Exception {
-    Deployed d = deploy(uefi, true, "uefi (OVMF native PXE -> snponly.efi -> iPXE)");
+    Deployed d =
+        deploy(
+            uefi,
+            true,
+            Enrollment.INSPECT,
+            "uefi (OVMF native PXE -> snponly.efi -> iPXE), inspected");
 
     assertThat(d.states()).contains("wait call-back").last().isEqualTo("active");
     String serial = awaitSerial(uefi, s -> s.contains("INSTANCE-UP"), Duration.ofSeconds(150));
@@ -179,7 +185,8 @@ class DeployThroughAmtAndPxeIT {
     assumeTrue(
         pxelinuxInstalled,
         "pxelinux is not installed (apt-get install pxelinux syslinux-common): skipped");
-    Deployed d = deploy(pxelinux, false, "bios via pxelinux, everything over TFTP");
+    Deployed d =
+        deploy(pxelinux, false, Enrollment.PORT_BY_HAND, "bios via pxelinux, everything over TFTP");
 
     assertThat(d.states()).contains("wait call-back").last().isEqualTo("active");
     String serial = awaitSerial(pxelinux, s -> s.contains("INSTANCE-UP"), Duration.ofSeconds(150));
@@ -205,8 +212,21 @@ class DeployThroughAmtAndPxeIT {
   }
 
   /** Deploys and checks the node became active; records the time from deploy to active. */
-  Deployed deploy(Machine m, boolean uefiMode, String variant) throws Exception {
-    Deployed d = stack.deploy(m, uefiMode, (t, state) -> {});
+  Deployed deploy(Machine m, boolean uefiMode, Enrollment how, String variant) throws Exception {
+    Deployed d = stack.deploy(m, uefiMode, how, (t, state) -> {});
+    JsonNode ports = stack.cli.json("port", "list", "--node", d.uuid());
+    assertThat(ports.findValuesAsText("Address"))
+        .as("the node's port: %s", how == Enrollment.PORT_BY_HAND ? "typed in" : "from AMT")
+        .containsExactly(m.mac());
+    if (how != Enrollment.PORT_BY_HAND) {
+      JsonNode node = stack.cli.json("node", "show", m.name());
+      assertThat(node.at("/properties/memory_mb").asInt())
+          .as("memory from AMT's CIM_PhysicalMemory: %s", node.path("properties"))
+          .isPositive();
+      assertThat(node.at("/properties/cpus").asInt()).isPositive();
+      assertThat(node.at("/driver_internal_info/inspection/inventory/interfaces").toString())
+          .contains(m.mac());
+    }
     assertThat(d.finalState())
         .as(
             "provision state of %s after %.0f s (states %s, last_error %s); serial log %s",

@@ -202,45 +202,86 @@ final class LabStack implements AutoCloseable {
     }
   }
 
+  /** How {@link #deploy} enrolls a machine. */
+  enum Enrollment {
+    /**
+     * {@code node create}, then {@code port create} with the MAC typed in, as before inspection.
+     */
+    PORT_BY_HAND,
+    /**
+     * {@code node create}, {@code node manage}, {@code node inspect}: AMT's inventory adds the
+     * port.
+     */
+    INSPECT,
+    /** The bulk enrollment call with the AMT address and credentials only. */
+    BULK
+  }
+
   /**
    * Enrolls the machine with the CLI, makes it available, sets its instance and deploys it; waits
    * until it is active or the deploy failed.
    *
+   * @param how how the machine is enrolled
    * @param onState called with every new provision state and the seconds since the deploy began
    */
-  Deployed deploy(Machine m, boolean uefiMode, BiConsumer<Double, String> onState)
+  Deployed deploy(Machine m, boolean uefiMode, Enrollment how, BiConsumer<Double, String> onState)
       throws Exception {
-    List<String> create =
-        new ArrayList<>(
-            List.of(
-                "node",
-                "create",
-                "--driver",
-                "pxe_amt",
-                "--name",
-                m.name(),
-                "--driver-info",
-                "amt_address=" + m.amtAddress(),
-                "--driver-info",
-                "amt_username=admin",
-                "--driver-info",
-                "amt_password=" + amtPassword,
-                "--driver-info",
-                "amt_protocol=http",
-                "--driver-info",
-                "deploy_kernel=" + payload.resolve("vmlinuz").toUri(),
-                "--driver-info",
-                "deploy_kernel_checksum=" + sha256(payload.resolve("vmlinuz")),
-                "--driver-info",
-                "deploy_ramdisk=" + payload.resolve("deploy_ramdisk").toUri(),
-                "--driver-info",
-                "deploy_ramdisk_checksum=" + sha256(payload.resolve("deploy_ramdisk"))));
-    if (uefiMode) {
-      create.addAll(List.of("--property", "capabilities=boot_mode:uefi"));
+    List<String> driverInfo =
+        List.of(
+            "amt_username=admin",
+            "amt_password=" + amtPassword,
+            "amt_protocol=http",
+            "deploy_kernel=" + payload.resolve("vmlinuz").toUri(),
+            "deploy_kernel_checksum=" + sha256(payload.resolve("vmlinuz")),
+            "deploy_ramdisk=" + payload.resolve("deploy_ramdisk").toUri(),
+            "deploy_ramdisk_checksum=" + sha256(payload.resolve("deploy_ramdisk")));
+    String uuid;
+    if (how == Enrollment.BULK) {
+      List<String> call =
+          new ArrayList<>(
+              List.of(
+                  "driver",
+                  "passthru",
+                  "call",
+                  "pxe_amt",
+                  "enroll",
+                  "--arg",
+                  "addresses=" + m.amtAddress()));
+      driverInfo.forEach(kv -> call.addAll(List.of("--arg", kv)));
+      String report = cli.run(call.toArray(String[]::new));
+      uuid = cli.json("node", "show", m.name()).path("uuid").asText();
+      if (uuid.isEmpty()) {
+        throw new IllegalStateException(
+            "bulk enrollment did not enroll " + m.name() + ": " + report);
+      }
+      if (uefiMode) {
+        cli.run("node", "set", m.name(), "--property", "capabilities=boot_mode:uefi");
+      }
+    } else {
+      List<String> create =
+          new ArrayList<>(
+              List.of(
+                  "node",
+                  "create",
+                  "--driver",
+                  "pxe_amt",
+                  "--name",
+                  m.name(),
+                  "--driver-info",
+                  "amt_address=" + m.amtAddress()));
+      driverInfo.forEach(kv -> create.addAll(List.of("--driver-info", kv)));
+      if (uefiMode) {
+        create.addAll(List.of("--property", "capabilities=boot_mode:uefi"));
+      }
+      uuid = cli.json(create.toArray(String[]::new)).path("uuid").asText();
+      if (how == Enrollment.PORT_BY_HAND) {
+        cli.run("port", "create", m.mac(), "--node", uuid);
+      }
+      cli.run("node", "manage", m.name(), "--wait", "120");
+      if (how == Enrollment.INSPECT) {
+        cli.run("node", "inspect", m.name(), "--wait", "120");
+      }
     }
-    String uuid = cli.json(create.toArray(String[]::new)).path("uuid").asText();
-    cli.run("port", "create", m.mac(), "--node", uuid);
-    cli.run("node", "manage", m.name(), "--wait", "120");
     cli.run("node", "provide", m.name(), "--wait", "120");
     cli.run(
         "node",

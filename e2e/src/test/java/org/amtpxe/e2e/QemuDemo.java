@@ -83,11 +83,17 @@ public final class QemuDemo {
     Files.writeString(password, stack.apiPassword());
 
     System.out.println(
-        "\nDeploying qemu-1 with the baremetal CLI (node create, port create, manage, provide,"
+        "\nDeploying qemu-1 with the baremetal CLI (driver passthru call pxe_amt enroll with the"
+            + " AMT address and password: inspection names the node and creates its port; provide,"
             + " set --instance-info, deploy):");
     Deployed d;
     try {
-      d = stack.deploy(m, uefi, (t, s) -> System.out.printf("  +%5.1f s  %s%n", t, s));
+      d =
+          stack.deploy(
+              m,
+              uefi,
+              LabStack.Enrollment.BULK,
+              (t, s) -> System.out.printf("  +%5.1f s  %s%n", t, s));
     } catch (Exception | AssertionError e) {
       System.out.println("  the deploy could not run: " + e.getMessage());
       d = new Deployed("", 0, List.of(), e.getMessage());
