@@ -12,9 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.amtpxe.api.error.ConnectionFailedException;
+import org.amtpxe.api.model.Inspection;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.conductor.internal.auth.CredentialsFile;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
@@ -425,6 +428,57 @@ class BaremetalCliIT {
       Thread.sleep(100);
     }
     throw new AssertionError("provision state never became " + wanted);
+  }
+
+  @Test
+  @Order(10)
+  void inspectWaitsAndTheNodeShowsItsPropertiesAndPort() throws Exception {
+    conductor.driver.setInspection(
+        new Inspection(
+            Map.of(
+                "cpu", Map.of("count", 4, "architecture", "x86_64"),
+                "memory", Map.of("physical_mb", 8192),
+                "disks", List.of(Map.of("name", "sda", "size", 500L << 30)),
+                "interfaces",
+                    List.of(
+                        Map.of("name", "eth0", "mac_address", "52:54:00:00:40:01"),
+                        Map.of(
+                            "name", "wlan0", "mac_address", "52:54:00:00:40:02", "wireless", true)),
+                "boot", Map.of("current_boot_mode", "uefi")),
+            List.of("chassis: not supported by the firmware")));
+    ok(
+        "node",
+        "create",
+        "--driver",
+        "fake",
+        "--name",
+        "n2",
+        "--driver-info",
+        "fake_address=10.0.0.2");
+    ok("node", "manage", "n2", "--wait", "30");
+
+    ok("node", "inspect", "n2", "--wait", "30");
+
+    JsonNode show = ok("node", "show", "n2", "-f", "json").json();
+    assertThat(show.get("provision_state").asText()).isEqualTo("manageable");
+    assertThat(show.at("/properties/cpus").asInt()).isEqualTo(4);
+    assertThat(show.at("/properties/cpu_arch").asText()).isEqualTo("x86_64");
+    assertThat(show.at("/properties/memory_mb").asInt()).isEqualTo(8192);
+    assertThat(show.at("/properties/local_gb").asInt()).isEqualTo(499);
+    assertThat(show.at("/properties/capabilities").asText()).isEqualTo("boot_mode:uefi");
+    assertThat(show.get("inspection_finished_at").isNull()).isFalse();
+    JsonNode ports = ok("port", "list", "--node", "n2", "-f", "json").json();
+    assertThat(ports).hasSize(1);
+    assertThat(ports.get(0).get("Address").asText()).isEqualTo("52:54:00:00:40:01");
+
+    conductor.driver.failOn(
+        "inspect.inspect", new ConnectionFailedException("AMT at 10.0.0.2 does not answer"));
+    Run failed = fails("node", "inspect", "n2", "--wait", "30");
+    assertThat(failed.err()).contains("inspect failed").contains("does not answer");
+    conductor.driver.clearFailures();
+    ok("node", "manage", "n2", "--wait", "30");
+    assertThat(ok("port", "list", "--node", "n2", "-f", "json").json()).hasSize(1);
+    ok("node", "delete", "n2");
   }
 
   @Test

@@ -14,7 +14,10 @@ import org.amtpxe.conductor.internal.testing.TestConductor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-/** A whole deploy through the service on PostgreSQL (gated like PostgresNodeStoreTest). */
+/**
+ * An inspection and a whole deploy through the service on PostgreSQL (gated like
+ * PostgresNodeStoreTest).
+ */
 @EnabledIf(
     value = "org.amtpxe.conductor.internal.store.PostgresNodeStoreTest#configured",
     disabledReason =
@@ -27,7 +30,7 @@ class PostgresConductorTest {
   }
 
   @Test
-  void deployWithCallbackOnPostgres() throws Exception {
+  void inspectionAndDeployWithCallbackOnPostgres() throws Exception {
     String url = setting("AMTPXE_PG_URL", "amtpxe.pg.url");
     String user = setting("AMTPXE_PG_USER", "amtpxe.pg.user");
     String password = setting("AMTPXE_PG_PASSWORD", "amtpxe.pg.password");
@@ -46,6 +49,14 @@ class PostgresConductorTest {
     try (TestConductor c = new TestConductor(url, user, password, Runnable::run)) {
       Node n = c.enroll("pg-node");
       c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+      c.driver.setInspection(InspectionServiceTest.desktop("chassis: not read"));
+      c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.INSPECT);
+      Node inspected = c.reload(n);
+      assertThat(inspected.provisionState()).isEqualTo(ProvisionState.MANAGEABLE);
+      assertThat(inspected.properties()).containsEntry("cpus", 4).containsEntry("local_gb", 255);
+      assertThat(c.store.portsOf(n.uuid())).hasSize(2);
+      assertThat(c.service.nodes().history(inspected, null, 0, false))
+          .anySatisfy(e -> assertThat(e.severity()).isEqualTo("WARNING"));
       c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.PROVIDE);
       c.service
           .nodes()

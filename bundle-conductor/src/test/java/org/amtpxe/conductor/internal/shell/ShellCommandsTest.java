@@ -8,10 +8,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.amtpxe.api.model.Inspection;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.service.ConductorException;
+import org.amtpxe.conductor.internal.state.ProvisionAction;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 import org.amtpxe.conductor.internal.testing.TestConductor;
 import org.apache.karaf.shell.api.console.CommandLine;
@@ -108,6 +111,41 @@ class ShellCommandsTest {
     validate.node = "sh1";
     validate.execute();
     assertThat(output()).contains("management").contains("image_source");
+  }
+
+  @Test
+  void nodeInspectWaitsAndPrintsPropertiesPortsAndWhatWasNotRead() throws Exception {
+    Node n = createViaShell();
+    c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);
+    c.driver.setInspection(
+        new Inspection(
+            Map.of(
+                "cpu", Map.of("count", 6),
+                "interfaces", List.of(Map.of("name", "eth0", "mac_address", "52:54:00:00:30:01"))),
+            List.of("memory: CIM_PhysicalMemory not supported")));
+    NodeInspectCommand inspect = wire(new NodeInspectCommand());
+    inspect.node = "sh1";
+    inspect.await = true;
+    inspect.poll = java.time.Duration.ofMillis(1);
+
+    inspect.execute();
+
+    assertThat(c.reload(n).provisionState()).isEqualTo(ProvisionState.MANAGEABLE);
+    assertThat(output())
+        .contains("manageable")
+        .contains("cpus: 6")
+        .contains("52:54:00:00:30:01 (pxe)")
+        .contains("memory: CIM_PhysicalMemory not supported");
+
+    c.driver.failOn(
+        "inspect.inspect", new org.amtpxe.api.error.ConnectionFailedException("AMT is down"));
+    inspect.execute();
+    assertThat(output()).contains("inspect failed").contains("AMT is down");
+
+    inspect.await = false;
+    c.driver.clearFailures();
+    inspect.execute();
+    assertThat(output()).contains("Inspection started for node sh1");
   }
 
   @Test

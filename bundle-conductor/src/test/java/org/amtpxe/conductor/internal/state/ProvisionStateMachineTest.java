@@ -9,6 +9,8 @@ import static org.amtpxe.api.model.ProvisionState.DEPLOYING;
 import static org.amtpxe.api.model.ProvisionState.DEPLOY_FAILED;
 import static org.amtpxe.api.model.ProvisionState.ENROLL;
 import static org.amtpxe.api.model.ProvisionState.ERROR;
+import static org.amtpxe.api.model.ProvisionState.INSPECTING;
+import static org.amtpxe.api.model.ProvisionState.INSPECT_FAILED;
 import static org.amtpxe.api.model.ProvisionState.MANAGEABLE;
 import static org.amtpxe.api.model.ProvisionState.VERIFYING;
 import static org.amtpxe.api.model.ProvisionState.WAIT_CALLBACK;
@@ -35,7 +37,10 @@ class ProvisionStateMachineTest {
     "active, DELETED, deleting, available",
     "wait call-back, DELETED, deleting, available",
     "deploy failed, DELETED, deleting, available",
-    "error, DELETED, deleting, available"
+    "error, DELETED, deleting, available",
+    "manageable, INSPECT, inspecting, manageable",
+    "inspect failed, INSPECT, inspecting, manageable",
+    "inspect failed, MANAGE, manageable, "
   })
   void allowedTransitionsFollowIronic(
       String from, ProvisionAction action, String next, String target) {
@@ -57,7 +62,13 @@ class ProvisionStateMachineTest {
     "deploying, DELETED",
     "wait call-back, ACTIVE",
     "manageable, MANAGE",
-    "available, DELETED"
+    "available, DELETED",
+    "enroll, INSPECT",
+    "available, INSPECT",
+    "active, INSPECT",
+    "inspecting, INSPECT",
+    "inspecting, MANAGE",
+    "inspect failed, PROVIDE"
   })
   void otherTransitionsAreRefused(String from, ProvisionAction action) {
     assertThat(
@@ -79,11 +90,13 @@ class ProvisionStateMachineTest {
       assertThat(failed).isEqualTo(ERROR);
     } else if (state == CLEANING) {
       assertThat(failed).isEqualTo(CLEAN_FAILED);
+    } else if (state == INSPECTING) {
+      assertThat(failed).isEqualTo(INSPECT_FAILED);
     } else {
       assertThat(failed).isEqualTo(state);
     }
     assertThat(ProvisionStateMachine.DELETE_ALLOWED)
-        .doesNotContain(ACTIVE, DEPLOYING, DELETING, WAIT_CALLBACK)
+        .doesNotContain(ACTIVE, DEPLOYING, DELETING, WAIT_CALLBACK, INSPECTING)
         .contains(AVAILABLE, MANAGEABLE, ENROLL);
   }
 }

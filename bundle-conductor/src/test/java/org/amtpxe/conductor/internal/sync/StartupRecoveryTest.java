@@ -65,4 +65,38 @@ class StartupRecoveryTest {
       assertThat(after.store.findNode(stable).orElseThrow().lastError()).isNull();
     }
   }
+
+  @Test
+  void aNodeLeftInspectingIsInspectFailedAfterARestart() throws Exception {
+    String url = "jdbc:h2:file:" + dir.resolve("inspecting") + ";DB_CLOSE_ON_EXIT=FALSE";
+    String inspecting;
+    try (TestConductor before = new TestConductor(url, Runnable::run)) {
+      Node n = before.enroll("inspecting");
+      before.store.updateNode(
+          n.toBuilder()
+              .provisionState(ProvisionState.INSPECTING)
+              .targetProvisionState(ProvisionState.MANAGEABLE)
+              .build());
+      before.store.reserve(n.uuid(), TestConductor.HOST);
+      inspecting = n.uuid();
+    }
+
+    try (TestConductor after = new TestConductor(url, Runnable::run)) {
+      assertThat(new StartupRecovery(after.tasks).recover()).isEqualTo(1);
+
+      Node n = after.store.findNode(inspecting).orElseThrow();
+      assertThat(n.provisionState()).isEqualTo(ProvisionState.INSPECT_FAILED);
+      assertThat(n.targetProvisionState()).isNull();
+      assertThat(n.reservation()).isNull();
+      assertThat(n.lastError())
+          .startsWith("conductor restarted while inspecting")
+          .contains("baremetal node inspect " + inspecting);
+      assertThat(after.service.nodes().history(n, null, 0, false))
+          .anySatisfy(
+              e -> {
+                assertThat(e.severity()).isEqualTo("ERROR");
+                assertThat(e.eventType()).isEqualTo("introspection");
+              });
+    }
+  }
 }
