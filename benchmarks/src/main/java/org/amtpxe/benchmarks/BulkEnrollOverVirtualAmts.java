@@ -209,16 +209,16 @@ public final class BulkEnrollOverVirtualAmts {
               registry,
               Workers.unbounded(Runnable::run));
       List<Target> targets = new ArrayList<>();
-      amts.forEach(a -> targets.add(new Target(a.address(), Map.of())));
+      amts.forEach(a -> targets.add(new Target(a.address(), Map.of("amt_port", a.port()))));
       String after = amts.get(amts.size() - 1).address();
+      int closedPort = options.port() == 0 ? NodeSpec.AMT_HTTP_PORT : options.port();
       for (int i = 0; i < options.unreachable(); i++) {
         after = EmulatorShards.next(after);
-        targets.add(new Target(after, Map.of()));
+        targets.add(new Target(after, Map.of("amt_port", closedPort)));
       }
       Map<String, Object> driverInfo = new LinkedHashMap<>();
       driverInfo.put("amt_username", "admin");
       driverInfo.put("amt_password", PASSWORD);
-      driverInfo.put("amt_port", options.port());
       driverInfo.put("amt_protocol", "http");
       emulators.resetCounters();
       int[] shown = {0};

@@ -63,6 +63,50 @@ final class Baremetal {
     return lab.nsResult(Duration.ofSeconds(120), env, command);
   }
 
+  /**
+   * POSTs JSON to the API with curl, as an operator scripts a call the CLI cannot make: {@code
+   * baremetal driver passthru call} of python-ironicclient 5.0.1 cannot print a JSON object answer.
+   * The credentials go through a private curl config file, not the command line.
+   */
+  JsonNode post(String path, String json) throws IOException {
+    java.nio.file.Path config =
+        java.nio.file.Files.createTempFile(
+            "curl-",
+            ".conf",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    try {
+      java.nio.file.Files.writeString(
+          config, "user = \"" + env.get("OS_USERNAME") + ":" + env.get("OS_PASSWORD") + "\"\n");
+      Lab.Result r =
+          lab.nsResult(
+              Duration.ofSeconds(120),
+              Map.of(),
+              List.of(
+                  "curl",
+                  "-sS",
+                  "--fail-with-body",
+                  "--config",
+                  config.toString(),
+                  "--cacert",
+                  cacert.toString(),
+                  "-H",
+                  "Content-Type: application/json",
+                  "-H",
+                  "X-OpenStack-Ironic-API-Version: 1.78",
+                  "-d",
+                  json,
+                  endpoint + path));
+      if (!r.ok()) {
+        throw new AssertionError(
+            "POST " + path + " failed (exit " + r.exit() + "): " + r.out() + r.err());
+      }
+      return mapper.readTree(r.out());
+    } finally {
+      java.nio.file.Files.deleteIfExists(config);
+    }
+  }
+
   /** The node's provision state. */
   String provisionState(String node) throws IOException {
     return json("node", "show", node, "-c", "provision_state").path("provision_state").asText();

@@ -237,18 +237,15 @@ final class LabStack implements AutoCloseable {
             "deploy_ramdisk_checksum=" + sha256(payload.resolve("deploy_ramdisk")));
     String uuid;
     if (how == Enrollment.BULK) {
-      List<String> call =
-          new ArrayList<>(
-              List.of(
-                  "driver",
-                  "passthru",
-                  "call",
-                  "pxe_amt",
-                  "enroll",
-                  "--arg",
-                  "addresses=" + m.amtAddress()));
-      driverInfo.forEach(kv -> call.addAll(List.of("--arg", kv)));
-      String report = cli.run(call.toArray(String[]::new));
+      com.fasterxml.jackson.databind.node.ObjectNode body =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      body.put("addresses", m.amtAddress());
+      for (String kv : driverInfo) {
+        int eq = kv.indexOf('=');
+        body.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+      JsonNode report =
+          cli.post("/v1/drivers/pxe_amt/vendor_passthru?method=enroll", body.toString());
       uuid = cli.json("node", "show", m.name()).path("uuid").asText();
       if (uuid.isEmpty()) {
         throw new IllegalStateException(

@@ -482,6 +482,16 @@ class BaremetalCliIT {
   }
 
   @Test
+  @Order(11)
+  void theCliListsTheEnrollMethodOfADriverThatInspects() throws Exception {
+    // NOTE: 'baremetal driver passthru call' of python-ironicclient 5.0.1 cannot print a method's
+    // JSON object answer (it wraps the body in a resource without an id and fails with "id"), so
+    // bulk enrollment is called with curl or from the Karaf shell; EnrollApiTest covers the call.
+    JsonNode methods = ok("driver", "passthru", "list", "fake", "-f", "json").json();
+    assertThat(methods.toString()).contains("enroll").contains("POST");
+  }
+
+  @Test
   @Order(10)
   void driverListAndProperties() throws Exception {
     JsonNode drivers = ok("driver", "list", "-f", "json").json();
