@@ -350,8 +350,11 @@ public final class EnrollService {
       Inspection inspection,
       PowerState power,
       Map<String, Node> byAddress) {
+    // The host name without its domain, as operators call their desktops (AMT's HostName).
     String hostName =
-        inspection.inventory().get("hostname") instanceof String h && !h.isBlank() ? h : null;
+        inspection.inventory().get("hostname") instanceof String h && !h.isBlank()
+            ? h.strip().split("\\.", 2)[0]
+            : null;
     String name = hostName != null && Identifiers.isValidName(hostName) ? hostName : null;
     List<String> notes = new ArrayList<>();
     if (hostName != null && name == null) {

@@ -48,7 +48,7 @@ class EnrollServiceTest {
   @Test
   void machinesThatAnswerAreEnrolledInspectedAndNamedTheOthersAreReported() throws Exception {
     driver.machine("10.0.0.1", "pw", "desk-01", "52:54:00:00:00:01");
-    driver.machine("10.0.0.2", "pw", "desk-02", "52:54:00:00:00:02");
+    driver.machine("10.0.0.2", "pw", "desk-02.office.example", "52:54:00:00:00:02");
     driver.machine("10.0.0.3", "other", "desk-03", "52:54:00:00:00:03");
     Node existing =
         c.service
@@ -82,6 +82,7 @@ class EnrollServiceTest {
         .extracting(p -> p.address().toString())
         .containsExactly("52:54:00:00:00:01");
     assertThat(of(report, "10.0.0.1").ports()).containsExactly("52:54:00:00:00:01");
+    assertThat(of(report, "10.0.0.2").name()).as("named without the domain").isEqualTo("desk-02");
     assertThat(of(report, "10.0.0.3").message()).contains("tried once and will not be tried again");
     assertThat(of(report, "10.0.0.9").node()).isEqualTo(existing.uuid());
     assertThat(driver.probes("10.0.0.9")).as("an enrolled address is not contacted").isZero();
