@@ -617,13 +617,15 @@ public class RunningStackIT extends KarafTestSupport {
     List<Object> versions = new ArrayList<>();
     for (String type :
         List.of(
-            "org.amtpxe.api.driver.PowerInterface", "org.amtpxe.api.driver.ManagementInterface")) {
+            "org.amtpxe.api.driver.PowerInterface",
+            "org.amtpxe.api.driver.ManagementInterface",
+            "org.amtpxe.api.driver.InspectInterface")) {
       ServiceReference<?>[] refs = context.getServiceReferences(type, "(driver=amt)");
       for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
         versions.add(ref.getProperty("amt.version"));
       }
     }
-    assertThat(versions).hasSize(2);
+    assertThat(versions).as("AMT power, management and inspect").hasSize(3);
     return versions;
   }
 
