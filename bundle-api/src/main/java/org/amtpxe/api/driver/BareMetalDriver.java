@@ -41,6 +41,16 @@ public interface BareMetalDriver {
   }
 
   /**
+   * The console interface, for drivers that reach the node's serial console.
+   *
+   * @return the interface, or empty when the driver has no console (Ironic's {@code no-console})
+   * @since 1.2
+   */
+  default Optional<ConsoleInterface> console() {
+    return Optional.empty();
+  }
+
+  /**
    * Why the driver cannot serve now, for example because a bundle it needs is not installed.
    *
    * @return the reason, or empty while the driver is available
@@ -56,6 +66,7 @@ public interface BareMetalDriver {
     all.putAll(management().properties());
     all.putAll(deploy().properties());
     inspect().ifPresent(i -> all.putAll(i.properties()));
+    console().ifPresent(c -> all.putAll(c.properties()));
     return all;
   }
 }
