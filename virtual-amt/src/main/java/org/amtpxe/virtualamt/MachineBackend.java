@@ -66,6 +66,17 @@ public interface MachineBackend extends AutoCloseable {
   void pressPowerButton();
 
   /**
+   * Keys typed into the host's serial port through Serial-over-LAN. The default echoes them back
+   * (what a terminal with echo on shows); a real machine passes them to its UART.
+   *
+   * @param data the bytes typed
+   * @param host the firmware, for the echo
+   */
+  default void serialInput(byte[] data, MachineHost host) {
+    host.serialOutput(data);
+  }
+
+  /**
    * What the machine is and how it is doing, for the control API: e.g. {@code type}, a process id,
    * the disk and serial log it uses. Values are strings, numbers, booleans or nested maps. The
    * default says nothing.

@@ -35,6 +35,14 @@ public interface MachineHost {
    */
   default void bootNote(String note) {}
 
+  /**
+   * The host wrote to its serial port (COM1, which AMT's Serial-over-LAN carries). The bytes reach
+   * the open SOL session, if any.
+   *
+   * @param data what was written
+   */
+  default void serialOutput(byte[] data) {}
+
   /** A scheduler shared by all machines of the emulator, for timed transitions. */
   ScheduledExecutorService scheduler();
 }

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * @param switches the initial realism switches
  * @param hardware the host's hardware as the inventory classes report it (a machine backend may
  *     replace parts with what it really is: {@link MachineBackend#hardware})
+ * @param redirectionPort the redirection (Serial-over-LAN) port (16994 on real AMT); 0 picks a free
+ *     port; -1 (the default) opens none
  */
 public record NodeSpec(
     String name,
@@ -45,13 +47,20 @@ public record NodeSpec(
     BootDevice defaultBootDevice,
     MachineTiming timing,
     Switches switches,
-    Hardware hardware) {
+    Hardware hardware,
+    int redirectionPort) {
 
   /** The AMT HTTP port. */
   public static final int AMT_HTTP_PORT = 16992;
 
   /** The AMT HTTPS port. */
   public static final int AMT_HTTPS_PORT = 16993;
+
+  /** The AMT redirection port (Serial-over-LAN without TLS). */
+  public static final int AMT_REDIRECTION_PORT = 16994;
+
+  /** Opens no redirection port in {@link #redirectionPort()}. */
+  public static final int NO_REDIRECTION = -1;
 
   /** Disables TLS in {@link #tlsPort()}. */
   public static final int NO_TLS = -1;
@@ -109,6 +118,7 @@ public record NodeSpec(
     }
     checkPort(name, "port", port, false);
     checkPort(name, "tlsPort", tlsPort, true);
+    checkPort(name, "redirectionPort", redirectionPort, true);
     if (username == null || username.isEmpty()) {
       throw new IllegalArgumentException("Node " + name + " needs a username");
     }
@@ -165,6 +175,9 @@ public record NodeSpec(
         b.port(template.port() == 0 ? 0 : template.port() + i);
         if (template.tlsEnabled()) {
           b.tlsPort(template.tlsPort() == 0 ? 0 : template.tlsPort() + i);
+        }
+        if (template.redirectionPort() > 0) {
+          b.redirectionPort(template.redirectionPort() + i);
         }
       }
       result.add(b.build());
@@ -243,7 +256,7 @@ public record NodeSpec(
               + ": "
               + what
               + " must be 0 (any free port) to 65535"
-              + (allowDisabled ? " or -1 (no TLS)" : "")
+              + (allowDisabled ? " or -1 (off)" : "")
               + ", not "
               + value);
     }
@@ -255,6 +268,7 @@ public record NodeSpec(
     private String address = "127.0.0.1";
     private int port = AMT_HTTP_PORT;
     private int tlsPort = NO_TLS;
+    private int redirectionPort = NO_REDIRECTION;
     private String username = "admin";
     private String password;
     private String realm;
@@ -275,6 +289,7 @@ public record NodeSpec(
       address = spec.address;
       port = spec.port;
       tlsPort = spec.tlsPort;
+      redirectionPort = spec.redirectionPort;
       username = spec.username;
       password = spec.password;
       realm = spec.realm;
@@ -311,6 +326,12 @@ public record NodeSpec(
     /** See {@link NodeSpec#port()}; default 16992. */
     public Builder port(int value) {
       port = value;
+      return this;
+    }
+
+    /** See {@link NodeSpec#redirectionPort()}; default -1 (none). */
+    public Builder redirectionPort(int value) {
+      redirectionPort = value;
       return this;
     }
 
@@ -409,7 +430,8 @@ public record NodeSpec(
           defaultBootDevice,
           timing,
           switches,
-          hardware());
+          hardware(),
+          redirectionPort);
     }
   }
 

@@ -23,6 +23,7 @@ import java.util.function.Function;
 import org.amtpxe.virtualamt.internal.cim.CimDispatcher;
 import org.amtpxe.virtualamt.internal.http.EmulatorServer;
 import org.amtpxe.virtualamt.internal.node.AmtNode;
+import org.amtpxe.virtualamt.internal.sol.RedirectionServer;
 import org.amtpxe.virtualamt.internal.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class VirtualAmt implements AutoCloseable {
 
   private final Map<String, AmtNode> nodes;
   private final EmulatorServer server;
+  private final RedirectionServer redirection;
   private final ScheduledThreadPoolExecutor scheduler;
   private final TlsIdentity tls;
   private final URI controlUri;
@@ -53,11 +55,13 @@ public final class VirtualAmt implements AutoCloseable {
   private VirtualAmt(
       Map<String, AmtNode> nodes,
       EmulatorServer server,
+      RedirectionServer redirection,
       ScheduledThreadPoolExecutor scheduler,
       TlsIdentity tls,
       URI controlUri) {
     this.nodes = nodes;
     this.server = server;
+    this.redirection = redirection;
     this.scheduler = scheduler;
     this.tls = tls;
     this.controlUri = controlUri;
@@ -106,6 +110,7 @@ public final class VirtualAmt implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    redirection.close();
     for (AmtNode node : nodes.values()) {
       node.machine().close();
     }
@@ -234,6 +239,7 @@ public final class VirtualAmt implements AutoCloseable {
       Map<String, AmtNode> nodes = new LinkedHashMap<>();
       CimDispatcher dispatcher = new CimDispatcher();
       EmulatorServer server;
+      RedirectionServer redirection;
       try {
         for (NodeSpec spec : specs) {
           MachineBackend machine =
@@ -251,6 +257,12 @@ public final class VirtualAmt implements AutoCloseable {
                 scheduler,
                 workerThreads);
         server.start();
+        try {
+          redirection = new RedirectionServer(new ArrayList<>(nodes.values()));
+        } catch (IOException | RuntimeException e) {
+          server.close();
+          throw e;
+        }
       } catch (IOException | RuntimeException e) {
         nodes.values().forEach(n -> n.machine().close());
         scheduler.shutdownNow();
@@ -269,7 +281,7 @@ public final class VirtualAmt implements AutoCloseable {
           "Virtual AMT emulator started: {} nodes{}",
           nodes.size(),
           control == null ? "" : ", control API " + control);
-      return new VirtualAmt(nodes, server, scheduler, tls, control);
+      return new VirtualAmt(nodes, server, redirection, scheduler, tls, control);
     }
 
     private void checkUnique() {
@@ -279,7 +291,7 @@ public final class VirtualAmt implements AutoCloseable {
         if (!names.add(s.name())) {
           throw new IllegalArgumentException("Two nodes are named '" + s.name() + "'");
         }
-        for (int port : new int[] {s.port(), s.tlsPort()}) {
+        for (int port : new int[] {s.port(), s.tlsPort(), s.redirectionPort()}) {
           if (port > 0 && !endpoints.add(s.address() + ":" + port)) {
             throw new IllegalArgumentException(
                 "Node " + s.name() + " reuses " + s.address() + ":" + port + " of another node");

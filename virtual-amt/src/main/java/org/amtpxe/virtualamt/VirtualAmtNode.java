@@ -93,6 +93,34 @@ public interface VirtualAmtNode {
   /** Drops faults injected with {@link #injectFaults} that have not hit a request yet. */
   void clearInjectedFaults();
 
+  /** The redirection (Serial-over-LAN) port bound, if the node opens one. */
+  Optional<Integer> redirectionPort();
+
+  /**
+   * The redirection settings of {@code AMT_RedirectionService}: whether the listener accepts
+   * sessions, and the EnabledState (32768 nothing, 32769 IDE-R, 32770 SOL, 32771 both). A new node
+   * has the listener off and both disabled, so a console must enable them over WS-Man first.
+   */
+  RedirectionState redirection();
+
+  /** Replaces the redirection settings, as a WS-Man client would. */
+  void setRedirection(RedirectionState state);
+
+  /** True while a SOL session is open on the node. */
+  boolean solSessionOpen();
+
+  /**
+   * The host writes to its serial port: the bytes reach the open SOL session, if any (a UART has no
+   * memory: with no session they are lost).
+   */
+  void serialWrite(byte[] data);
+
+  /**
+   * Makes the next SOL session misbehave once, to test clients against broken firmware; see {@link
+   * SolFault}.
+   */
+  void injectSolFault(SolFault fault);
+
   /**
    * The host's OS reboots the host by itself, as a deploy ramdisk does; the boot consumes AMT's
    * one-time override like a boot AMT caused. Ignored unless the host is on.

@@ -35,7 +35,7 @@ class NodeSpecTest {
     assertThatThrownBy(() -> NodeSpec.builder("n").build())
         .hasMessageContaining("needs a password");
     assertThatThrownBy(() -> valid().port(70000).build()).hasMessageContaining("port must be 0");
-    assertThatThrownBy(() -> valid().tlsPort(-2).build()).hasMessageContaining("or -1 (no TLS)");
+    assertThatThrownBy(() -> valid().tlsPort(-2).build()).hasMessageContaining("or -1 (off)");
     assertThatThrownBy(() -> valid().realm("Digest:abc").build())
         .hasMessageContaining("32 upper-case hex");
     assertThatThrownBy(() -> valid().firmwareVersion("eleven").build())

@@ -83,6 +83,7 @@ public final class CimDispatcher {
             new MediaAccessDevice(),
             new EthernetPortSettings(),
             new GeneralSettings(),
+            new RedirectionService(),
             new SoftwareIdentity())) {
       resources.put(r.resourceUri(), r);
     }

@@ -36,4 +36,10 @@ public interface AmtFirmware {
 
   /** The boot override and boot settings. */
   BootControl boot();
+
+  /** The redirection listener and which sessions it allows. */
+  org.amtpxe.virtualamt.RedirectionState redirection();
+
+  /** Changes the redirection settings (AMT_RedirectionService Put and RequestStateChange). */
+  void setRedirection(org.amtpxe.virtualamt.RedirectionState state);
 }

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
 import org.amtpxe.virtualamt.BootRecord;
@@ -20,7 +22,9 @@ import org.amtpxe.virtualamt.MachineBackend;
 import org.amtpxe.virtualamt.MachineHost;
 import org.amtpxe.virtualamt.NodeCounters;
 import org.amtpxe.virtualamt.NodeSpec;
+import org.amtpxe.virtualamt.RedirectionState;
 import org.amtpxe.virtualamt.RequestRecord;
+import org.amtpxe.virtualamt.SolFault;
 import org.amtpxe.virtualamt.Switches;
 import org.amtpxe.virtualamt.VirtualAmtNode;
 import org.amtpxe.virtualamt.internal.cim.CimDispatcher;
@@ -59,6 +63,10 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   private volatile Hardware hardware;
   private volatile int port;
   private volatile int tlsPort = NodeSpec.NO_TLS;
+  private volatile int redirectionPort = NodeSpec.NO_REDIRECTION;
+  private volatile RedirectionState redirection = RedirectionState.OFF;
+  private final AtomicReference<Consumer<byte[]>> solSession = new AtomicReference<>();
+  private final AtomicReference<SolFault> solFault = new AtomicReference<>();
   private int failedLogins;
   private long lockedUntil;
 
@@ -209,7 +217,77 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
     faults.clear();
   }
 
+  @Override
+  public Optional<Integer> redirectionPort() {
+    return redirectionPort == NodeSpec.NO_REDIRECTION
+        ? Optional.empty()
+        : Optional.of(redirectionPort);
+  }
+
+  @Override
+  public RedirectionState redirection() {
+    return redirection;
+  }
+
+  @Override
+  public void setRedirection(RedirectionState state) {
+    this.redirection = Objects.requireNonNull(state, "state");
+    LOG.debug("Node {}: redirection now {}", spec.name(), state);
+  }
+
+  @Override
+  public boolean solSessionOpen() {
+    return solSession.get() != null;
+  }
+
+  @Override
+  public void serialWrite(byte[] data) {
+    serialOutput(data);
+  }
+
+  @Override
+  public void injectSolFault(SolFault fault) {
+    solFault.set(Objects.requireNonNull(fault, "fault"));
+  }
+
+  /** Takes the injected SOL fault, if any: it hits one session. */
+  public SolFault takeSolFault() {
+    return solFault.getAndSet(null);
+  }
+
+  /** Records the redirection port bound. */
+  public void redirectionBound(int port) {
+    this.redirectionPort = port;
+  }
+
+  /**
+   * Attaches a SOL session: the host's serial output goes to it.
+   *
+   * @return false when another session is open (firmware allows one)
+   */
+  public boolean attachSol(Consumer<byte[]> session) {
+    return solSession.compareAndSet(null, session);
+  }
+
+  /** Detaches a SOL session, if it is the one attached. */
+  public void detachSol(Consumer<byte[]> session) {
+    solSession.compareAndSet(session, null);
+  }
+
+  /** Keys typed through SOL reach the machine's serial port. */
+  public void solInput(byte[] data) {
+    machine.serialInput(data, this);
+  }
+
   // ---- MachineHost ----
+
+  @Override
+  public void serialOutput(byte[] data) {
+    Consumer<byte[]> session = solSession.get();
+    if (session != null && data.length > 0) {
+      session.accept(data);
+    }
+  }
 
   @Override
   public BootDevice bootStarting(BootCause cause) {
@@ -242,6 +320,9 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
       boots.addLast(last.withNote(note));
     }
     LOG.info("Node {}: {}", spec.name(), note);
+    // NOTE: the simulated firmware narrates its boot on the serial port too, which is what a SOL
+    // console shows in the demo.
+    serialOutput((note + "\r\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
