@@ -24,9 +24,19 @@ public final class AmtDriverInfo {
   public static final String PORT = "amt_port";
   public static final String CERT_FINGERPRINT = "amt_cert_fingerprint";
   public static final String VERIFY_CA = "amt_verify_ca";
+  public static final String REDIRECTION_PORT = "amt_redirection_port";
+
+  /** The AMT redirection port without TLS. */
+  public static final int REDIRECTION_HTTP_PORT = 16994;
+
+  /** The AMT redirection port with TLS. */
+  public static final int REDIRECTION_HTTPS_PORT = 16995;
 
   /** The keys with their descriptions, for {@code properties()}. */
   public static final Map<String, String> PROPERTIES = properties();
+
+  /** The keys of the console interface: those above and the redirection port. */
+  public static final Map<String, String> CONSOLE_PROPERTIES = consoleProperties();
 
   private static final List<String> REQUIRED = List.of(ADDRESS, USERNAME, PASSWORD);
 
@@ -51,6 +61,47 @@ public final class AmtDriverInfo {
         "false to accept any TLS certificate (insecure; for testing only). Default: true."
             + " Optional.");
     return Collections.unmodifiableMap(p);
+  }
+
+  private static Map<String, String> consoleProperties() {
+    Map<String, String> p = new LinkedHashMap<>(PROPERTIES);
+    p.put(
+        REDIRECTION_PORT,
+        "AMT redirection (Serial-over-LAN) port. Default: 16994 for http, 16995 (TLS) for"
+            + " https. Optional.");
+    return Collections.unmodifiableMap(p);
+  }
+
+  /**
+   * The redirection port of a node: {@value #REDIRECTION_PORT}, or the default for the endpoint's
+   * protocol.
+   *
+   * @throws InvalidParameterValueException when the value is not a port number
+   */
+  public static int redirectionPort(Node node, AmtEndpoint endpoint)
+      throws InvalidParameterValueException {
+    List<String> problems = new ArrayList<>();
+    Object value = node.driverInfo().get(REDIRECTION_PORT);
+    int fallback = endpoint.https() ? REDIRECTION_HTTPS_PORT : REDIRECTION_HTTP_PORT;
+    int port = fallback;
+    if (value != null && !value.toString().isBlank()) {
+      try {
+        port =
+            value instanceof Number n && n.doubleValue() == n.intValue()
+                ? n.intValue()
+                : Integer.parseInt(value.toString().trim());
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        problems.add(REDIRECTION_PORT + " must be an integer in 1-65535, got '" + value + "'");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidParameterValueException(
+          "Node " + node.displayName() + ": invalid AMT driver_info: " + problems.get(0) + ".");
+    }
+    return port;
   }
 
   /** Parses the driver_info of a node; messages name the node. */

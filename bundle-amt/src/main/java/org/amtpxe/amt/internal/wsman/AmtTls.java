@@ -72,6 +72,37 @@ public final class AmtTls {
 
   private AmtTls() {}
 
+  /**
+   * The TLS context for an https endpoint under the given settings, as {@link #strategy} trusts
+   * (the redirection port uses it too). Host names are checked only when neither a fingerprint is
+   * pinned nor verification is turned off.
+   */
+  public static SSLContext context(AmtEndpoint endpoint, TransportSettings settings)
+      throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS");
+    if (endpoint.certSha256() != null) {
+      context.init(null, new TrustManager[] {new PinnedTrustManager(endpoint.certSha256())}, null);
+    } else if (!endpoint.verifyCa()) {
+      context.init(null, new TrustManager[] {new TrustingTrustManager()}, null);
+    } else {
+      context.init(null, new TrustManager[] {caTrust(settings)}, null);
+    }
+    return context;
+  }
+
+  private static X509TrustManager caTrust(TransportSettings settings)
+      throws GeneralSecurityException {
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(settings.trustStore());
+    for (TrustManager manager : factory.getTrustManagers()) {
+      if (manager instanceof X509TrustManager x509) {
+        return new ExplainingTrustManager(x509);
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager available");
+  }
+
   /** The TLS strategy for an https endpoint under the given settings. */
   public static TlsSocketStrategy strategy(AmtEndpoint endpoint, TransportSettings settings)
       throws GeneralSecurityException {
