@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.InspectInterface;
 import org.amtpxe.api.driver.ManagementInterface;
@@ -21,10 +22,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The {@code pxe_amt} driver: AMT power, management and inspection (services from the AMT bundle,
- * with {@code driver=amt}) and the PXE deploy. The AMT services are dynamic, greedy, optional
- * references looked up per call, so installing or updating the AMT bundle never restarts this
- * component. While none is present, a call waits up to {@code amt_wait} seconds (PID {@value
+ * The {@code pxe_amt} driver: AMT power, management, inspection and console (services from the AMT
+ * bundle, with {@code driver=amt}) and the PXE deploy. The AMT services are dynamic, greedy,
+ * optional references looked up per call, so installing or updating the AMT bundle never restarts
+ * this component. While none is present, a call waits up to {@code amt_wait} seconds (PID {@value
  * PxeConfig#PID}) after the services went missing, which covers the gap of a bundle update; after
  * that, power and management calls fail with {@link DriverUnavailableException}. {@code amt_wait}
  * is read, like every key of the PID, by {@link NetbootService} through {@link
@@ -39,6 +40,10 @@ public final class PxeAmtDriver implements BareMetalDriver {
 
   static final String UNAVAILABLE =
       "the AMT driver bundle is not installed or not active; install feature amtpxe-amt";
+
+  static final String NO_CONSOLE =
+      "the AMT driver bundle installed has no serial-over-LAN console; update feature amtpxe-amt"
+          + " to a version that does";
 
   static final String NO_INSPECTION =
       "the AMT driver bundle installed does not inspect hardware; update feature amtpxe-amt to a"
@@ -64,6 +69,18 @@ public final class PxeAmtDriver implements BareMetalDriver {
                                   "Driver " + NAME + ": " + NO_INSPECTION + ".")
                               : unavailable()),
           inspects::best);
+  private final AmtServices<ConsoleInterface> consoles = new AmtServices<>();
+  private final ConsoleInterface console =
+      new AmtConsoleDelegate(
+          () ->
+              await(consoles)
+                  .orElseThrow(
+                      () ->
+                          powers.best().isPresent()
+                              ? new DriverUnavailableException(
+                                  "Driver " + NAME + ": " + NO_CONSOLE + ".")
+                              : unavailable()),
+          consoles::best);
   private final DeployInterface deploy;
 
   /** Notified whenever an AMT service arrives. */
@@ -154,6 +171,24 @@ public final class PxeAmtDriver implements BareMetalDriver {
     }
   }
 
+  @Reference(
+      service = ConsoleInterface.class,
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
+  void bindConsole(ConsoleInterface service, Map<String, Object> properties) {
+    consoles.add(service, properties);
+    arrived();
+  }
+
+  void unbindConsole(ConsoleInterface service, Map<String, Object> properties) {
+    consoles.remove(properties);
+    if (consoles.best().isEmpty()) {
+      missingSince = System.nanoTime();
+    }
+  }
+
   private void arrived() {
     synchronized (arrivals) {
       arrivals.notifyAll();
@@ -212,6 +247,16 @@ public final class PxeAmtDriver implements BareMetalDriver {
   @Override
   public Optional<InspectInterface> inspect() {
     return Optional.of(inspect);
+  }
+
+  /**
+   * Always present: pxe_amt reaches the serial console through AMT's Serial-over-LAN. While the AMT
+   * bundle offers no console service, a call waits like any other and then fails with {@link
+   * DriverUnavailableException}.
+   */
+  @Override
+  public Optional<ConsoleInterface> console() {
+    return Optional.of(console);
   }
 
   /** Waits, like a call, for AMT services missing for less than {@code amt_wait}. */

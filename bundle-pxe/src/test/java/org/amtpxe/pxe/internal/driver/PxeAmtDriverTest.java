@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.InspectInterface;
 import org.amtpxe.api.driver.ManagementInterface;
@@ -211,5 +212,29 @@ class PxeAmtDriverTest {
     inspect.inspectHardware(null);
     assertThat(calls).containsExactly("v2-inspect.inspectHardware");
     assertThat(d.properties()).containsKey("v2-inspect_key");
+  }
+
+  @Test
+  void theConsoleGoesToTheAmtConsoleServicePresentAtEachCallAndAnOldAmtBundleIsNamed()
+      throws Exception {
+    PxeAmtDriver d = driver();
+    ConsoleInterface console = d.console().orElseThrow();
+    assertThatThrownBy(() -> console.openSession(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("not installed or not active");
+
+    d.bindPower(recording(PowerInterface.class, "old-power"), props(10, 0));
+    d.bindManagement(recording(ManagementInterface.class, "old-mgmt"), props(11, 0));
+    assertThatThrownBy(() -> console.startConsole(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("has no serial-over-LAN console; update feature amtpxe-amt");
+
+    d.bindConsole(recording(ConsoleInterface.class, "v1-console"), props(12, 0));
+    console.startConsole(null);
+    d.bindConsole(recording(ConsoleInterface.class, "v2-console"), props(20, 0));
+    d.unbindConsole(null, props(12, 0));
+    console.openSession(null);
+    assertThat(calls).containsExactly("v1-console.startConsole", "v2-console.openSession");
+    assertThat(d.properties()).containsKey("v2-console_key");
   }
 }
