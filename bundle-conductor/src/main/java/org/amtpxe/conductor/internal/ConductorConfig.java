@@ -177,4 +177,12 @@ public @interface ConductorConfig {
       name = "Worker queue",
       description = "Operations that may wait for a worker before the API answers 503, 0 or more.")
   int worker__queue() default 256;
+
+  @AttributeDefinition(
+      name = "Console address",
+      description =
+          "The address serial console ports bind (one port per enabled console). On a loopback"
+              + " address only local users reach them; on any other, a client must send the"
+              + " console's one-time token (from GET states/console) as its first line.")
+  String console__host() default "127.0.0.1";
 }

@@ -88,7 +88,11 @@ public final class ConductorRuntime implements AutoCloseable {
               threads("amtpxe-worker"));
       Conductor service =
           Conductor.create(
-              store, host, drivers, new Workers(workers, s.workerThreads() + s.workerQueue()));
+              store,
+              host,
+              drivers,
+              new Workers(workers, s.workerThreads() + s.workerQueue()),
+              s.consoleHost());
       new StartupRecovery(service.tasks()).recover();
       sync =
           new PowerSync(
@@ -140,6 +144,7 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
+      service.consoles().restore();
       return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
     } catch (Exception | LinkageError e) {
       stopQuietly(scheduler, workers, sync, database);
@@ -262,6 +267,7 @@ public final class ConductorRuntime implements AutoCloseable {
    */
   @Override
   public void close() {
+    service.consoles().close();
     try {
       server.close();
     } catch (Exception e) {

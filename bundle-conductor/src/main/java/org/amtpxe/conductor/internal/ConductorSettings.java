@@ -26,6 +26,7 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param apiTlsKeystore the API's PKCS12 keystore, or null for plain HTTP
  * @param apiTlsKeystorePassword never shown by {@link #toString()}
  * @param apiTlsGenerate whether a missing keystore is generated with a self-signed certificate
+ * @param consoleHost the address serial console ports bind (docs/console.md#access)
  */
 public record ConductorSettings(
     String apiHost,
@@ -51,7 +52,8 @@ public record ConductorSettings(
     int apiRamdiskPort,
     Path apiTlsKeystore,
     String apiTlsKeystorePassword,
-    boolean apiTlsGenerate) {
+    boolean apiTlsGenerate,
+    String consoleHost) {
   private static final int MAX = Integer.MAX_VALUE;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   // A password in a JDBC URL: a password=... parameter, or user:password@ before the host.
@@ -86,6 +88,12 @@ public record ConductorSettings(
     ConfigProblems problems = new ConfigProblems(ConductorConfig.PID);
     ConductorConfig c = TypedConfig.read(ConductorConfig.class, properties, problems);
     String apiHost = c.api__host().strip();
+    String consoleHost = c.console__host().strip();
+    problems.check(
+        "console_host",
+        c.console__host(),
+        !consoleHost.isEmpty(),
+        "must be an address such as 127.0.0.1 (off loopback, console clients send a token first)");
     problems.check(
         "api_host", c.api__host(), !apiHost.isEmpty(), "must be an address such as 127.0.0.1");
     int apiPort = problems.integer("api_port", c.api__port(), 0, 65535);
@@ -189,7 +197,8 @@ public record ConductorSettings(
         ramdiskPort,
         keystore,
         c.api__tls__keystore__password(),
-        generate);
+        generate,
+        consoleHost);
   }
 
   /**

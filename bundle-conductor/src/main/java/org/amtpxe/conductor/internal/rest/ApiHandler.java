@@ -716,6 +716,13 @@ public final class ApiHandler extends Handler.Abstract {
         requireMethod(req, "PUT");
         return nodes.provision(req, id);
       }
+      case "states/console" -> {
+        return switch (m) {
+          case "GET" -> nodes.console(req, id);
+          case "PUT" -> nodes.setConsole(req, id);
+          default -> throw notAllowed(req, "GET, PUT");
+        };
+      }
       case "management/boot_device" -> {
         return switch (m) {
           case "GET" -> nodes.getBootDevice(req, id);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.console.ConsoleService;
 import org.amtpxe.conductor.internal.service.InspectionService;
 
 /**
@@ -302,7 +303,7 @@ final class NodeJson {
       case "created_at" -> Json.writeTime(g, n.createdAt());
       case "updated_at" -> Json.writeTime(g, n.updatedAt());
       case "provision_updated_at" -> Json.writeTime(g, n.provisionUpdatedAt());
-      case "console_enabled" -> g.writeBoolean(false);
+      case "console_enabled" -> g.writeBoolean(ConsoleService.enabled(n));
       case "network_interface" -> g.writeString("noop");
       case "resource_class" -> g.writeString(n.resourceClass());
       case "fault" -> g.writeString(n.fault());

@@ -1,5 +1,6 @@
 package org.amtpxe.conductor.internal.service;
 
+import org.amtpxe.conductor.internal.console.ConsoleService;
 import org.amtpxe.conductor.internal.enroll.EnrollService;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.TaskManager;
@@ -18,6 +19,7 @@ import org.amtpxe.conductor.internal.task.Workers;
  * @param inspection hardware inspection: the verb's work, and applying an inspection read elsewhere
  * @param ramdisk the deploy ramdisk's lookup and callback, and callback timeouts
  * @param enroll bulk enrollment: probing addresses and enrolling what answers, inspected
+ * @param consoles serial consoles: enabling, disabling and the TCP ports bridged to them
  * @param tasks the task manager they share
  * @param drivers the loaded drivers
  */
@@ -30,12 +32,22 @@ public record Conductor(
     InspectionService inspection,
     RamdiskService ramdisk,
     EnrollService enroll,
+    ConsoleService consoles,
     TaskManager tasks,
     DriverRegistry drivers) {
 
-  /** Makes the services over one store, for conductor {@code host}. */
+  /** Makes the services over one store, for conductor {@code host}; consoles bind loopback. */
   public static Conductor create(
       Store store, String host, DriverRegistry drivers, Workers workers) {
+    return create(store, host, drivers, workers, "127.0.0.1");
+  }
+
+  /**
+   * Makes the services over one store, for conductor {@code host}, with console ports bound to
+   * {@code consoleHost}.
+   */
+  public static Conductor create(
+      Store store, String host, DriverRegistry drivers, Workers workers, String consoleHost) {
     TaskManager tasks = new TaskManager(store, host, workers);
     NodeService nodes = new NodeService(tasks, drivers);
     InspectionService inspection = new InspectionService(tasks, nodes, drivers);
@@ -48,6 +60,7 @@ public record Conductor(
         inspection,
         new RamdiskService(tasks, nodes, drivers),
         new EnrollService(nodes, drivers, tasks, inspection::applyInspection),
+        new ConsoleService(tasks, nodes, drivers, consoleHost),
         tasks,
         drivers);
   }

@@ -15,7 +15,9 @@ public class NodeDeleteCommand extends ConductorAction {
 
   @Override
   public Object execute() throws Exception {
-    conductor.nodes().deleteNode(node);
+    String uuid = conductor.nodes().node(node).uuid();
+    conductor.nodes().deleteNode(uuid);
+    conductor.consoles().forget(uuid);
     out.println("Deleted node " + node);
     return null;
   }

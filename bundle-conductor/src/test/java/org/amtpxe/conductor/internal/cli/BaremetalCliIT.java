@@ -571,4 +571,55 @@ class BaremetalCliIT {
   static String callbackPath(String uuid) {
     return "/v1/nodes/" + uuid + "/vendor_passthru/" + FakeDriver.CALLBACK;
   }
+
+  @Test
+  @Order(40)
+  void consoleEnableShowDisableAndAPlainSocketThroughTheUrl() throws Exception {
+    ok("node", "create", "--driver", "fake", "--name", "con1");
+    String uuid = ok("node", "show", "con1", "-f", "value", "-c", "uuid").out().strip();
+
+    ok("node", "console", "enable", "con1");
+    JsonNode shown = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() - deadline < 0) {
+      shown = ok("node", "console", "show", "con1", "-f", "json").json();
+      if (shown.get("console_enabled").asBoolean()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(shown.get("console_enabled").asBoolean()).as(shown.toString()).isTrue();
+    assertThat(shown.at("/console_info/type").asText()).isEqualTo("socat");
+    java.net.URI url = java.net.URI.create(shown.at("/console_info/url").asText());
+    assertThat(ok("node", "show", "con1", "-f", "value", "-c", "console_enabled").out().strip())
+        .isEqualTo("True");
+
+    try (java.net.Socket s = new java.net.Socket(url.getHost(), url.getPort())) {
+      s.setSoTimeout(5000);
+      long open = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!conductor.driver.serial().isOpen(uuid) && System.nanoTime() - open < 0) {
+        Thread.sleep(10);
+      }
+      conductor.driver.serial().writeLine(uuid, "con1 login:");
+      byte[] b = new byte[64];
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("login:")) {
+        int n = s.getInputStream().read(b);
+        assertThat(n).as("the console port closed; seen: %s", seen).isPositive();
+        seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+      }
+    }
+
+    ok("node", "console", "disable", "con1");
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() - deadline < 0) {
+      shown = ok("node", "console", "show", "con1", "-f", "json").json();
+      if (!shown.get("console_enabled").asBoolean()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(shown.get("console_enabled").asBoolean()).isFalse();
+    assertThat(shown.get("console_info").isNull()).isTrue();
+  }
 }

@@ -537,6 +537,7 @@ class MicroversionsTest {
 
   @Test
   void aNodesFeaturesWithoutAnInterfaceAnswerAsIronicsNoInterfaces() throws Exception {
+    c.driver.setConsoleSupported(false);
     String uuid = enroll("feat");
     String n = "/v1/nodes/" + uuid;
 

@@ -223,4 +223,70 @@ class ShellCommandsTest {
       }
     };
   }
+
+  @Test
+  void nodeConsoleAttachesTypesAndDetachesOnCtrlBracket() throws Exception {
+    String uuid = c.enroll("shell-console").uuid();
+    c.service.consoles().setEnabled(uuid, true);
+    NodeConsoleCommand attach = wire(new NodeConsoleCommand());
+    attach.node = "shell-console";
+    java.util.concurrent.CountDownLatch echoed = new java.util.concurrent.CountDownLatch(1);
+    attach.keys =
+        new java.io.InputStream() {
+          private final byte[] script = "whoami\r".getBytes(StandardCharsets.US_ASCII);
+          private int at;
+
+          @Override
+          public int read() throws java.io.IOException {
+            if (at == 0) {
+              // Keys typed before the bridge opened its session are lost, as on a serial line.
+              long open = System.nanoTime() + 5_000_000_000L;
+              while (!c.driver.serial().isOpen(uuid) && System.nanoTime() < open) {
+                sleep();
+              }
+            }
+            if (at < script.length) {
+              return script[at++];
+            }
+            try {
+              // Detach only once the host's echo reached the screen.
+              long deadline = System.nanoTime() + 5_000_000_000L;
+              while (!output().contains("whoami") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            echoed.countDown();
+            return NodeConsoleCommand.DETACH;
+          }
+
+          private void sleep() {
+            try {
+              Thread.sleep(10);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+
+    attach.execute();
+
+    assertThat(echoed.getCount()).isZero();
+    assertThat(output())
+        .contains("Attached to tcp://127.0.0.1:")
+        .contains("whoami")
+        .contains("Detached from the console of node shell-console.");
+  }
+
+  @Test
+  void nodeConsoleRefusesADisabledConsoleAndSaysHowToEnableIt() throws Exception {
+    c.enroll("shell-console-off");
+    NodeConsoleCommand attach = wire(new NodeConsoleCommand());
+    attach.node = "shell-console-off";
+
+    assertThatThrownBy(attach::execute)
+        .hasMessageContaining("is not enabled")
+        .hasMessageContaining("baremetal console enable shell-console-off");
+  }
 }

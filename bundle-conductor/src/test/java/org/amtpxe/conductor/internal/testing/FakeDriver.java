@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.ConsoleInterface;
+import org.amtpxe.api.driver.ConsoleSession;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.DeployState;
 import org.amtpxe.api.driver.InspectInterface;
@@ -375,6 +377,54 @@ public final class FakeDriver implements BareMetalDriver {
           return inspection;
         }
       };
+
+  private final FakeSerial serial = new FakeSerial();
+
+  private final ConsoleInterface console =
+      new ConsoleInterface() {
+        @Override
+        public Map<String, String> properties() {
+          return Map.of();
+        }
+
+        @Override
+        public void validate(TaskContext task) throws DriverException {
+          call("console.validate", task, null);
+        }
+
+        @Override
+        public void startConsole(TaskContext task) throws DriverException {
+          call("console.start", task, null);
+        }
+
+        @Override
+        public void stopConsole(TaskContext task) throws DriverException {
+          call("console.stop", task, null);
+        }
+
+        @Override
+        public ConsoleSession openSession(TaskContext task) throws DriverException {
+          call("console.open", task, null);
+          return serial.open(task.node().uuid());
+        }
+      };
+
+  /** The nodes' serial ports behind the console. */
+  public FakeSerial serial() {
+    return serial;
+  }
+
+  private volatile boolean consoleSupported = true;
+
+  /** Whether the driver has a console interface (it has by default). */
+  public void setConsoleSupported(boolean supported) {
+    this.consoleSupported = supported;
+  }
+
+  @Override
+  public Optional<ConsoleInterface> console() {
+    return consoleSupported ? Optional.of(console) : Optional.empty();
+  }
 
   @Override
   public Optional<InspectInterface> inspect() {

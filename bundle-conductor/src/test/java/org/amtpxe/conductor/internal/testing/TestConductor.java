@@ -95,6 +95,7 @@ public final class TestConductor implements AutoCloseable {
 
   @Override
   public void close() {
+    service.consoles().close();
     database.close();
   }
 }
