@@ -3,6 +3,7 @@ package org.amtpxe.pxe.internal.driver;
 import java.util.Map;
 import java.util.Set;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.DeployState;
 import org.amtpxe.api.driver.InspectInterface;
@@ -48,6 +49,21 @@ public final class PxeAmtComposition {
       PowerInterface power, ManagementInterface management, InspectInterface inspect) {
     PxeAmtDriver driver = (PxeAmtDriver) pxeAmt(power, management);
     driver.bindInspect(inspect, Map.of("service.id", 3L, "service.ranking", 0));
+    return driver;
+  }
+
+  /**
+   * The pxe_amt driver with these AMT services bound, as with service ids 1 to 4.
+   *
+   * @param console AMT Console, as registered by the AMT bundle
+   */
+  public static BareMetalDriver pxeAmt(
+      PowerInterface power,
+      ManagementInterface management,
+      InspectInterface inspect,
+      ConsoleInterface console) {
+    PxeAmtDriver driver = (PxeAmtDriver) pxeAmt(power, management, inspect);
+    driver.bindConsole(console, Map.of("service.id", 4L, "service.ranking", 0));
     return driver;
   }
 

@@ -32,6 +32,7 @@ public final class CommandLine {
         --same-address             all nodes on --base-address with consecutive ports instead
         --port P                   HTTP port (default 16992; 0 = any free port)
         --tls-port P               also listen with TLS (AMT uses 16993; 0 = any free port)
+        --redirection-port P       serve Serial-over-LAN redirection (AMT uses 16994; 0 = any)
         --tls-keystore FILE        PKCS#12 key and certificate (default: generate a self-signed one)
         --tls-keystore-password PW
         --username U               digest user (default admin)
@@ -123,6 +124,7 @@ public final class CommandLine {
         case "--base-address" -> baseAddress = value;
         case "--port" -> b.port(integer(option, value));
         case "--tls-port" -> b.tlsPort(integer(option, value));
+        case "--redirection-port" -> b.redirectionPort(integer(option, value));
         case "--tls-keystore" -> {
           keyStore = Path.of(value);
           nodeOption = false;

@@ -20,6 +20,7 @@ final class NodeJson {
           "address",
           "port",
           "tlsPort",
+          "redirectionPort",
           "username",
           "password",
           "passwordEnv",
@@ -75,6 +76,8 @@ final class NodeJson {
         case "address" -> b.address(text(at, v));
         case "port" -> b.port(integer(at, v));
         case "tlsPort" -> b.tlsPort(v.isNull() ? NodeSpec.NO_TLS : integer(at, v));
+        case "redirectionPort" ->
+            b.redirectionPort(v.isNull() ? NodeSpec.NO_REDIRECTION : integer(at, v));
         case "username" -> b.username(text(at, v));
         case "password" -> b.password(text(at, v));
         case "passwordEnv" -> {

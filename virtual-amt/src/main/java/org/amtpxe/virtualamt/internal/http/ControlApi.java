@@ -260,6 +260,7 @@ final class ControlApi {
     if (n.tlsPort().isPresent()) {
       o.put("tlsPort", n.tlsPort().get());
     }
+    n.redirectionPort().ifPresent(p -> o.put("redirectionPort", p));
     o.put("wsmanUri", n.wsmanUri().toString());
     o.put("powerState", SwitchesJson.name(n.powerState()));
     o.put("powerStateValue", n.powerState().cimValue());
