@@ -77,6 +77,14 @@ public interface MachineBackend extends AutoCloseable {
   }
 
   /**
+   * True when the machine has a serial port of its own (a QEMU guest's COM1); false when the
+   * firmware narrates its boots on SOL instead (the in-memory and simulated machines).
+   */
+  default boolean hasSerialPort() {
+    return false;
+  }
+
+  /**
    * What the machine is and how it is doing, for the control API: e.g. {@code type}, a process id,
    * the disk and serial log it uses. Values are strings, numbers, booleans or nested maps. The
    * default says nothing.

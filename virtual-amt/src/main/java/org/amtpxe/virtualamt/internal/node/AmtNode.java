@@ -322,7 +322,9 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
     LOG.info("Node {}: {}", spec.name(), note);
     // NOTE: the simulated firmware narrates its boot on the serial port too, which is what a SOL
     // console shows in the demo.
-    serialOutput((note + "\r\n").getBytes(StandardCharsets.UTF_8));
+    if (!machine.hasSerialPort()) {
+      serialOutput((note + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   @Override

@@ -29,6 +29,13 @@ final class QemuCommand {
    * @param qmpSocket the QMP socket to create
    * @param vars the UEFI variable store (UEFI only)
    */
+  /** The serial port's socket, next to the QMP socket. */
+  static Path serialSocket(Path qmpSocket) {
+    String file = qmpSocket.getFileName().toString();
+    return qmpSocket.resolveSibling(
+        (file.endsWith(".qmp") ? file.substring(0, file.length() - 4) : file) + ".serial");
+  }
+
   static List<String> build(
       QemuOptions o, BootDevice device, String name, Path qmpSocket, Path vars) {
     List<String> c = new ArrayList<>();
@@ -60,8 +67,16 @@ final class QemuCommand {
     // apply AMT's boot override to the boot that follows; a power-off by the guest pauses it too.
     c.add("-action");
     c.add("reboot=shutdown,shutdown=pause");
+    // NOTE: the serial port is a socket the machine connects to before the guest runs, and it is
+    // also logged to the serial log: the socket feeds AMT's Serial-over-LAN
+    // (docs/amt-sol.md#emulator), the log keeps what the tests read.
     c.add("-chardev");
-    c.add("file,id=serial0,path=" + o.serialLog() + ",append=on");
+    c.add(
+        "socket,id=serial0,path="
+            + serialSocket(qmpSocket)
+            + ",server=on,wait=off,logfile="
+            + o.serialLog()
+            + ",logappend=on");
     c.add("-serial");
     c.add("chardev:serial0");
     if (o.firmware() == Firmware.UEFI) {

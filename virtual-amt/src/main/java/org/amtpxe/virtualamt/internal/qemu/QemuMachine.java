@@ -50,6 +50,8 @@ public final class QemuMachine extends ThreadedMachine {
   private volatile String lastProblem;
 
   /** One QEMU process: one boot. */
+  private volatile java.nio.channels.SocketChannel serial;
+
   private record Run(long id, Process process, QmpClient qmp, BootDevice device) {}
 
   /**
@@ -243,7 +245,11 @@ public final class QemuMachine extends ThreadedMachine {
   private Run launch(BootDevice device) throws IOException {
     prepareFiles();
     Path socket = options.stateDir().toAbsolutePath().resolve(name() + ".qmp");
-    if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+    if (QemuCommand.serialSocket(socket)
+            .toString()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            .length
+        > 107) {
       throw new IOException(
           "the QMP socket path "
               + socket
@@ -266,6 +272,7 @@ public final class QemuMachine extends ThreadedMachine {
       qmp =
           QmpClient.connect(
               socket, QMP_CONNECT_TIMEOUT, QMP_REPLY_TIMEOUT, event -> onEvent(id, event), name());
+      connectSerial(QemuCommand.serialSocket(socket), id);
       qmp.execute("cont", Map.of());
     } catch (IOException e) {
       kill(process);
@@ -274,6 +281,69 @@ public final class QemuMachine extends ThreadedMachine {
     }
     process.onExit().thenRun(() -> submit(() -> exited(id)));
     return new Run(id, process, qmp, device);
+  }
+
+  /**
+   * Connects to the serial port's socket (QEMU created it with the QMP socket; the guest is still
+   * paused, so nothing is lost) and copies what the guest writes to the firmware's SOL until the
+   * process ends.
+   */
+  private void connectSerial(Path path, long runId) throws IOException {
+    java.nio.channels.SocketChannel channel =
+        java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+    channel.connect(java.net.UnixDomainSocketAddress.of(path));
+    serial = channel;
+    MachineHost h = requireHost();
+    Thread reader =
+        new Thread(
+            () -> {
+              java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4096);
+              try {
+                while (channel.read(buffer) >= 0) {
+                  buffer.flip();
+                  byte[] bytes = new byte[buffer.remaining()];
+                  buffer.get(bytes);
+                  buffer.clear();
+                  h.serialOutput(bytes);
+                }
+              } catch (IOException e) {
+                LOG.debug("Node {}: serial port of run {} closed: {}", name(), runId, e.toString());
+              } finally {
+                try {
+                  channel.close();
+                } catch (IOException e) {
+                  // already closed
+                }
+              }
+            },
+            "qemu-serial-" + name() + "-" + runId);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** A real serial port: the firmware does not narrate boots on it. */
+  @Override
+  public boolean hasSerialPort() {
+    return true;
+  }
+
+  /** Keys typed through SOL go to the guest's serial port; lost while no process runs. */
+  @Override
+  public void serialInput(byte[] data, MachineHost host) {
+    java.nio.channels.SocketChannel channel = serial;
+    if (channel == null || !channel.isOpen()) {
+      return;
+    }
+    try {
+      synchronized (channel) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+        while (b.hasRemaining()) {
+          channel.write(b);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Node {}: keys for the serial port lost: {}", name(), e.toString());
+    }
   }
 
   private void prepareFiles() throws IOException {

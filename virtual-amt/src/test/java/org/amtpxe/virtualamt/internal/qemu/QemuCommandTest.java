@@ -63,7 +63,11 @@ class QemuCommandTest {
     assertThat(c).containsSequence("-action", "reboot=shutdown,shutdown=pause");
     assertThat(c).containsSequence("-qmp", "unix:/lab/state/vm.qmp,server=on,wait=off");
     assertThat(c).contains("-S");
-    assertThat(c).containsSequence("-chardev", "file,id=serial0,path=/lab/vm-serial.log,append=on");
+    assertThat(c)
+        .containsSequence(
+            "-chardev",
+            "socket,id=serial0,path=/lab/state/vm.serial,server=on,wait=off,"
+                + "logfile=/lab/vm-serial.log,logappend=on");
     assertThat(c).containsSequence("-machine", "pc,graphics=off");
   }
 

@@ -70,7 +70,13 @@ class QemuMachineIT {
             List.of());
     amt =
         VirtualAmt.builder()
-            .node(NodeSpec.builder("vm").address("127.0.0.1").port(0).password(PASSWORD).build())
+            .node(
+                NodeSpec.builder("vm")
+                    .address("127.0.0.1")
+                    .port(0)
+                    .redirectionPort(0)
+                    .password(PASSWORD)
+                    .build())
             .machineFactory(spec -> new QemuMachine(spec.name(), options))
             .start();
     node = amt.node("vm");
@@ -158,5 +164,46 @@ class QemuMachineIT {
     assertThat(boots.get(0).overrideUsed()).isTrue();
     assertThat(boots.get(1).overrideUsed()).isFalse();
     assertThat(serial().split("Booting from ROM", -1)).hasSize(2);
+  }
+
+  @Test
+  void amttermSeesTheGuestsSerialConsoleThroughSol() throws Exception {
+    Path amtterm = Path.of("/usr/bin/amtterm");
+    assumeTrue(Files.isExecutable(amtterm), "amtterm is not installed (apt-get install amtterm)");
+    node.setRedirection(org.amtpxe.virtualamt.RedirectionState.SOL_READY);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "timeout",
+            "100",
+            amtterm.toString(),
+            "-u",
+            "admin",
+            "127.0.0.1",
+            Integer.toString(node.redirectionPort().orElseThrow()));
+    pb.environment().put("AMT_PASSWORD", PASSWORD);
+    pb.redirectErrorStream(true);
+    Path seen = dir.resolve("amtterm.out");
+    pb.redirectOutput(seen.toFile());
+    Process p = pb.start();
+    try {
+      Await.until("amtterm's SOL session", Duration.ofSeconds(10), node::solSessionOpen);
+      node.machine().powerOn();
+      Await.until(
+          "SeaBIOS's messages in amtterm's output",
+          Duration.ofSeconds(90),
+          () -> {
+            try {
+              return Files.readString(seen, StandardCharsets.ISO_8859_1)
+                  .contains("No bootable device");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
+      assertThat(Files.readString(seen, StandardCharsets.ISO_8859_1))
+          .contains("Booting from Hard Disk");
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
   }
 }
