@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.amtpxe.e2e.LabStack.Deployed;
 import org.amtpxe.e2e.LabStack.Enrollment;
@@ -96,10 +97,23 @@ class DeployThroughAmtAndPxeIT {
   @Test
   @Order(1)
   void biosNodeIsDeployedAndNetbootsTheInstanceAfterTheRamdiskReboot() throws Exception {
-    Deployed d = deploy(bios, false, Enrollment.BULK, "bios, enrolled by bulk enrollment");
+    Path[] console = new Path[1];
+    Deployed d =
+        deploy(
+            bios,
+            false,
+            Enrollment.BULK,
+            "bios, enrolled by bulk enrollment, console watched",
+            () -> console[0] = stack.watchConsole(bios));
 
     assertThat(d.states()).contains("wait call-back").last().isEqualTo("active");
     String serial = awaitSerial(bios, s -> s.contains("INSTANCE-UP"), Duration.ofSeconds(120));
+    // The same lines through the console: console_info's URL -> conductor -> AMT SOL -> COM1.
+    String seen = awaitFile(console[0], s -> s.contains("INSTANCE-UP"), Duration.ofSeconds(60));
+    assertThat(seen).contains("DEPLOY-RAMDISK: wrote the image to /dev/vda");
+    assertThat(seen.indexOf("INSTANCE-UP root=/dev/vda"))
+        .as("the console shows the ramdisk's lines, then the instance's boot message")
+        .isGreaterThan(seen.indexOf("DEPLOY-RAMDISK: wrote the image"));
     assertThat(serial).contains("DEPLOY-RAMDISK: wrote the image to /dev/vda");
     assertThat(serial.indexOf("INSTANCE-UP root=/dev/vda"))
         .as("the instance comes up after the ramdisk wrote the image")
@@ -213,7 +227,13 @@ class DeployThroughAmtAndPxeIT {
 
   /** Deploys and checks the node became active; records the time from deploy to active. */
   Deployed deploy(Machine m, boolean uefiMode, Enrollment how, String variant) throws Exception {
-    Deployed d = stack.deploy(m, uefiMode, how, (t, state) -> {});
+    return deploy(m, uefiMode, how, variant, () -> {});
+  }
+
+  Deployed deploy(
+      Machine m, boolean uefiMode, Enrollment how, String variant, LabStack.Step beforeDeploy)
+      throws Exception {
+    Deployed d = stack.deploy(m, uefiMode, how, (t, state) -> {}, beforeDeploy);
     JsonNode ports = stack.cli.json("port", "list", "--node", d.uuid());
     assertThat(ports.findValuesAsText("Address"))
         .as("the node's port: %s", how == Enrollment.PORT_BY_HAND ? "typed in" : "from AMT")
@@ -273,6 +293,25 @@ class DeployThroughAmtAndPxeIT {
       digest.update(in.readNBytes(LabStack.IMAGE_BYTES));
     }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Waits until a file's content meets the condition; returns it. */
+  static String awaitFile(Path file, Predicate<String> condition, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String text = "";
+    while (System.nanoTime() < deadline) {
+      text = Files.readString(file, StandardCharsets.ISO_8859_1);
+      if (condition.test(text)) {
+        return text;
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    throw new AssertionError(
+        "the console read through console_info's URL did not show what was expected within "
+            + timeout.toSeconds()
+            + " s; it showed:\n"
+            + text);
   }
 
   String awaitSerial(Machine m, Predicate<String> condition, Duration timeout) throws Exception {

@@ -224,7 +224,59 @@ final class LabStack implements AutoCloseable {
    * @param how how the machine is enrolled
    * @param onState called with every new provision state and the seconds since the deploy began
    */
+  /** A step run before the deploy starts. */
+  interface Step {
+    void run() throws Exception;
+  }
+
   Deployed deploy(Machine m, boolean uefiMode, Enrollment how, BiConsumer<Double, String> onState)
+      throws Exception {
+    return deploy(m, uefiMode, how, onState, () -> {});
+  }
+
+  /**
+   * Enables a node's console with the CLI and reads it through console_info's URL with socat inside
+   * the lab (the token line first, as the port is off loopback), into a file.
+   *
+   * @return the file that receives what the console shows
+   */
+  Path watchConsole(Machine m) throws Exception {
+    cli.run("node", "console", "enable", m.name());
+    JsonNode shown = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      shown = cli.json("node", "console", "show", m.name());
+      if (shown.path("console_enabled").asBoolean() && shown.at("/console_info/url").isTextual()) {
+        break;
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    if (shown == null || !shown.at("/console_info/url").isTextual()) {
+      throw new IllegalStateException("the console of " + m.name() + " did not come up: " + shown);
+    }
+    String url = shown.at("/console_info/url").asText();
+    String token = shown.at("/console_info/token").asText("");
+    Path log = dir.resolve("console-" + m.name() + ".log");
+    Files.deleteIfExists(log);
+    Files.createFile(log);
+    lab.start(
+        log,
+        java.util.Map.of(
+            "CONSOLE_TOKEN", token, "CONSOLE_ADDRESS", url.substring("tcp://".length())),
+        List.of(
+            "sh",
+            "-c",
+            "{ printf '%s\\n' \"$CONSOLE_TOKEN\"; exec sleep 3600; }"
+                + " | exec socat - TCP:\"$CONSOLE_ADDRESS\""));
+    return log;
+  }
+
+  Deployed deploy(
+      Machine m,
+      boolean uefiMode,
+      Enrollment how,
+      BiConsumer<Double, String> onState,
+      Step beforeDeploy)
       throws Exception {
     List<String> driverInfo =
         List.of(
@@ -297,6 +349,7 @@ final class LabStack implements AutoCloseable {
         "--instance-info",
         "ramdisk_checksum=" + sha256(payload.resolve("instance_ramdisk")));
 
+    beforeDeploy.run();
     long start = System.nanoTime();
     cli.run("node", "deploy", m.name());
     List<String> states = new ArrayList<>();
@@ -342,6 +395,8 @@ final class LabStack implements AutoCloseable {
     // install stalled Karaf here (no log line after the pax-logging refresh, API never up).
     karaf.set("org.amtpxe.conductor", "api_host", Lab.BRIDGE_ADDRESS);
     karaf.set("org.amtpxe.conductor", "api_port", "6385");
+    // Consoles on the bridge, off loopback: a client sends the console's token first.
+    karaf.set("org.amtpxe.conductor", "console_host", Lab.BRIDGE_ADDRESS);
     karaf.set("org.amtpxe.conductor", "auth_file", users.toString());
     // HTTPS for the operator (the CLI gets --os-cacert), plain HTTP for the ramdisk's two routes.
     karaf.set("org.amtpxe.conductor", "api_tls_keystore", "amtpxe-api.p12");

@@ -45,6 +45,7 @@ final class VirtualAmtInLab {
     node.put("name", m.name());
     node.put("address", m.amtAddress());
     node.put("port", 16992);
+    node.put("redirectionPort", 16994);
     node.put("username", "admin");
     node.put("password", password);
     ObjectNode machine = node.putObject("machine");

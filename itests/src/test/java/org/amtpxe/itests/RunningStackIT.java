@@ -619,13 +619,14 @@ public class RunningStackIT extends KarafTestSupport {
         List.of(
             "org.amtpxe.api.driver.PowerInterface",
             "org.amtpxe.api.driver.ManagementInterface",
-            "org.amtpxe.api.driver.InspectInterface")) {
+            "org.amtpxe.api.driver.InspectInterface",
+            "org.amtpxe.api.driver.ConsoleInterface")) {
       ServiceReference<?>[] refs = context.getServiceReferences(type, "(driver=amt)");
       for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
         versions.add(ref.getProperty("amt.version"));
       }
     }
-    assertThat(versions).as("AMT power, management and inspect").hasSize(3);
+    assertThat(versions).as("AMT power, management, inspect and console").hasSize(4);
     return versions;
   }
 
