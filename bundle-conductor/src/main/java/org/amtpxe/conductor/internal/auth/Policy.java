@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * Which role an API request needs, under Ironic's policy names: {@code reader} reads, {@code
- * member} operates nodes (power, boot device, provision state, maintenance, NMI, and changes to
- * instance_info only), {@code admin} does everything else (enrolling, changing and deleting nodes
- * and ports). Public routes (versions, the deploy ramdisk's) never get here.
+ * member} operates nodes (power, boot device, provision state, maintenance, NMI, the console, which
+ * it alone may also read, and changes to instance_info only), {@code admin} does everything else
+ * (enrolling, changing and deleting nodes and ports). Public routes (versions, the deploy
+ * ramdisk's) never get here.
  */
 public final class Policy {
   private Policy() {}
@@ -30,6 +31,16 @@ public final class Policy {
     String collection = path.isEmpty() ? "" : path.get(0);
     String resource =
         collection.equals("ports") ? "port" : collection.equals("drivers") ? "driver" : "node";
+    if (collection.equals("nodes")
+        && path.size() == 4
+        && path.get(2).equals("states")
+        && path.get(3).equals("console")) {
+      // NOTE: as in Ironic, reading console_info is not a reader's right: it leads to the
+      // machine's keyboard (and carries the port's token off loopback; docs/console.md#access).
+      return method.equals("GET") || method.equals("HEAD")
+          ? new Rule("baremetal:node:get_console", Role.MEMBER)
+          : new Rule("baremetal:node:set_console_state", Role.MEMBER);
+    }
     if (method.equals("GET") || method.equals("HEAD")) {
       return new Rule("baremetal:" + resource + ":get", Role.READER);
     }

@@ -11,6 +11,15 @@ class PolicyTest {
   }
 
   @Test
+  void theConsoleIsAMembersOnlyReadingItsWhereaboutsToo() {
+    assertThat(rule("PUT", "nodes/n1/states/console"))
+        .isEqualTo(new Policy.Rule("baremetal:node:set_console_state", Role.MEMBER));
+    assertThat(rule("GET", "nodes/n1/states/console"))
+        .isEqualTo(new Policy.Rule("baremetal:node:get_console", Role.MEMBER));
+    assertThat(rule("GET", "nodes/n1/states").role()).isEqualTo(Role.READER);
+  }
+
+  @Test
   void readersReadMembersOperateAdminsChangeTheInventory() {
     assertThat(rule("GET", "nodes/n1"))
         .isEqualTo(new Policy.Rule("baremetal:node:get", Role.READER));
