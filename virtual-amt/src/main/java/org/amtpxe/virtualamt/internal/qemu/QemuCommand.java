@@ -67,16 +67,12 @@ final class QemuCommand {
     // apply AMT's boot override to the boot that follows; a power-off by the guest pauses it too.
     c.add("-action");
     c.add("reboot=shutdown,shutdown=pause");
-    // NOTE: the serial port is a socket the machine connects to before the guest runs, and it is
-    // also logged to the serial log: the socket feeds AMT's Serial-over-LAN
-    // (docs/amt-sol.md#emulator), the log keeps what the tests read.
+    // NOTE: the serial port is a socket the machine connects to before the guest runs; the
+    // machine appends what it reads to the serial log and passes it to AMT's Serial-over-LAN
+    // (docs/amt-sol.md#emulator). QEMU's own logfile= option is not used: it logs a write again
+    // each time the socket takes only part of it, doubling characters in the log.
     c.add("-chardev");
-    c.add(
-        "socket,id=serial0,path="
-            + serialSocket(qmpSocket)
-            + ",server=on,wait=off,logfile="
-            + o.serialLog()
-            + ",logappend=on");
+    c.add("socket,id=serial0,path=" + serialSocket(qmpSocket) + ",server=on,wait=off");
     c.add("-serial");
     c.add("chardev:serial0");
     if (o.firmware() == Firmware.UEFI) {

@@ -285,8 +285,8 @@ public final class QemuMachine extends ThreadedMachine {
 
   /**
    * Connects to the serial port's socket (QEMU created it with the QMP socket; the guest is still
-   * paused, so nothing is lost) and copies what the guest writes to the firmware's SOL until the
-   * process ends.
+   * paused, so nothing is lost) and copies what the guest writes to the serial log and the
+   * firmware's SOL until the process ends.
    */
   private void connectSerial(Path path, long runId) throws IOException {
     java.nio.channels.SocketChannel channel =
@@ -294,16 +294,23 @@ public final class QemuMachine extends ThreadedMachine {
     channel.connect(java.net.UnixDomainSocketAddress.of(path));
     serial = channel;
     MachineHost h = requireHost();
+    java.io.OutputStream log =
+        Files.newOutputStream(
+            options.serialLog(),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
     Thread reader =
         new Thread(
             () -> {
               java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4096);
-              try {
+              try (log) {
                 while (channel.read(buffer) >= 0) {
                   buffer.flip();
                   byte[] bytes = new byte[buffer.remaining()];
                   buffer.get(bytes);
                   buffer.clear();
+                  log.write(bytes);
+                  log.flush();
                   h.serialOutput(bytes);
                 }
               } catch (IOException e) {
