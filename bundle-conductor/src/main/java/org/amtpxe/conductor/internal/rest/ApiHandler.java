@@ -83,6 +83,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final NodesResource nodes;
   private final PortsResource ports;
   private final DriversResource drivers;
+  private final ConductorsResource conductors;
   private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
   private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
@@ -109,6 +110,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
+    this.conductors = new ConductorsResource(service);
     this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
   }
@@ -659,12 +661,25 @@ public final class ApiHandler extends Handler.Abstract {
       o.set("nodes", Links.of(req.baseUrl(), "nodes", ""));
       o.set("ports", Links.of(req.baseUrl(), "ports", ""));
       o.set("drivers", Links.of(req.baseUrl(), "drivers", ""));
+      if (req.version().atLeast(49)) {
+        o.set("conductors", Links.of(req.baseUrl(), "conductors", ""));
+      }
       return ApiResponse.ok(o);
     }
     return switch (p.get(0)) {
       case "nodes" -> routeNodes(req, p);
       case "ports" -> routePorts(req, p);
       case "drivers" -> routeDrivers(req, p);
+      case "conductors" -> {
+        requireMethod(req, "GET");
+        if (p.size() == 1) {
+          yield conductors.list(req);
+        }
+        if (p.size() == 2) {
+          yield conductors.get(req, p.get(1));
+        }
+        throw ApiException.notFound("The resource could not be found.");
+      }
       case "lookup" -> {
         if (p.size() != 1) {
           throw ApiException.notFound("The resource could not be found.");

@@ -245,7 +245,9 @@ public final class RamdiskService {
                     h,
                     new NodeQuery(
                         ProvisionState.WAIT_CALLBACK, null, null, null, null, "uuid", false)))) {
-      if (node.provisionUpdatedAt() == null || node.provisionUpdatedAt().isAfter(deadline)) {
+      if (node.provisionUpdatedAt() == null
+          || node.provisionUpdatedAt().isAfter(deadline)
+          || !tasks.ownership().mine(node)) {
         continue;
       }
       BareMetalDriver driver = drivers.find(node.driver()).orElse(null);

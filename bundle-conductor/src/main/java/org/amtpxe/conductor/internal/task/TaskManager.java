@@ -16,6 +16,7 @@ import org.amtpxe.api.error.NodeLockedException;
 import org.amtpxe.api.error.UnsupportedDriverOperationException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.cluster.Ownership;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.HistoryDao;
 import org.amtpxe.conductor.internal.store.LockDao;
@@ -42,11 +43,27 @@ public final class TaskManager {
   private final Store store;
   private final String host;
   private final Workers workers;
+  private volatile Ownership ownership;
 
   public TaskManager(Store store, String host, Workers workers) {
     this.store = store;
     this.host = host;
     this.workers = workers;
+    this.ownership = Ownership.solo(host);
+  }
+
+  /**
+   * Which conductor owns which node: this one alone until the runtime has registered it among the
+   * conductors sharing the database ({@link
+   * org.amtpxe.conductor.internal.cluster.ConductorRegistry}).
+   */
+  public Ownership ownership() {
+    return ownership;
+  }
+
+  /** Replaces how ownership is decided; the runtime calls it once the conductor is registered. */
+  public void ownership(Ownership ownership) {
+    this.ownership = ownership;
   }
 
   /** The name this conductor writes into reservations and history. */

@@ -37,6 +37,7 @@ class PostgresNodeStoreTest extends NodeStoreContract {
     db.inTransaction(
         c -> {
           try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS conductors");
             s.execute("DROP TABLE IF EXISTS node_history");
             s.execute("DROP TABLE IF EXISTS ports");
             s.execute("DROP TABLE IF EXISTS nodes");
