@@ -14,6 +14,7 @@ import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
+import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
@@ -176,8 +177,15 @@ public final class ConductorRuntime implements AutoCloseable {
       PowerSync sync,
       Conductor service,
       ConductorRegistry registry) {
+    Takeover takeover = new Takeover(registry, service.tasks());
     periodically(
-        scheduler, s.heartbeatInterval().toSeconds(), "Conductor heartbeat", registry::heartbeat);
+        scheduler,
+        s.heartbeatInterval().toSeconds(),
+        "Conductor heartbeat",
+        () -> {
+          registry.heartbeat();
+          takeover.run();
+        });
     if (!s.syncInterval().isZero()) {
       periodically(
           scheduler,

@@ -189,6 +189,61 @@ class ConductorRegistryTest {
     }
   }
 
+  @Test
+  void theFirstLiveConductorTakesOverADeadOnesLocksAndRecordsWhatItWasDoing() throws Exception {
+    try (TestConductor c = new TestConductor(Runnable::run)) {
+      Node deploying = c.enroll("deploying");
+      c.store.updateNode(deploying.toBuilder().provisionState(ProvisionState.DEPLOYING).build());
+      c.store.reserve(deploying.uuid(), "dead");
+      Node powering = c.enroll("powering");
+      c.store.updateNode(powering.toBuilder().targetPowerState(PowerState.POWER_ON).build());
+      c.store.reserve(powering.uuid(), "dead");
+      Node elsewhere = c.enroll("elsewhere");
+      c.store.reserve(elsewhere.uuid(), "zz-alive");
+
+      Store shared = new Store(c.database, Clock.systemUTC());
+      ConductorRegistry me =
+          new ConductorRegistry(
+              shared, TestConductor.HOST, "http://x", () -> List.of("fake"), FAST);
+      ConductorRegistry dead =
+          new ConductorRegistry(shared, "dead", "http://d", () -> List.of("fake"), FAST);
+      ConductorRegistry later =
+          new ConductorRegistry(shared, "zz-alive", "http://z", () -> List.of("fake"), FAST);
+      me.register();
+      dead.register();
+      later.register();
+      Takeover mine = new Takeover(me, c.tasks);
+      Takeover notMine = new Takeover(later, c.tasks);
+      assertThat(mine.run()).as("nobody is dead yet").isZero();
+
+      long deadline = System.nanoTime() + FAST.timeout().toNanos() + 300_000_000L;
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        me.heartbeat();
+        later.heartbeat();
+      }
+      assertThat(notMine.run()).as("only the first live conductor takes over").isZero();
+      assertThat(c.reload(deploying).reservation()).isEqualTo("dead");
+
+      assertThat(mine.run()).isEqualTo(2);
+
+      Node d = c.reload(deploying);
+      assertThat(d.reservation()).isNull();
+      assertThat(d.provisionState()).isEqualTo(ProvisionState.DEPLOY_FAILED);
+      assertThat(d.lastError())
+          .isEqualTo(
+              "conductor dead went offline while deploying (taken over by conductor "
+                  + TestConductor.HOST
+                  + ")");
+      Node p = c.reload(powering);
+      assertThat(p.reservation()).isNull();
+      assertThat(p.targetPowerState()).isNull();
+      assertThat(p.lastError()).startsWith("conductor dead went offline while changing power");
+      assertThat(c.reload(elsewhere).reservation()).isEqualTo("zz-alive");
+      assertThat(mine.run()).as("nothing left to do").isZero();
+    }
+  }
+
   @EnabledIf(
       value = "org.amtpxe.conductor.internal.cluster.ConductorRegistryTest#postgres",
       disabledReason =
