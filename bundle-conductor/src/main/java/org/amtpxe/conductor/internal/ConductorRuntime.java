@@ -177,7 +177,7 @@ public final class ConductorRuntime implements AutoCloseable {
       PowerSync sync,
       Conductor service,
       ConductorRegistry registry) {
-    Takeover takeover = new Takeover(registry, service.tasks());
+    Takeover takeover = new Takeover(registry, service.tasks(), service.drivers());
     periodically(
         scheduler,
         s.heartbeatInterval().toSeconds(),
@@ -185,6 +185,7 @@ public final class ConductorRuntime implements AutoCloseable {
         () -> {
           registry.heartbeat();
           takeover.run();
+          takeover.adopt();
         });
     if (!s.syncInterval().isZero()) {
       periodically(

@@ -7,11 +7,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -57,9 +59,9 @@ public final class HashRing {
   private record Key(String driver, String group) {}
 
   private final Map<Key, Circle> circles;
-  private final Set<String> hosts;
+  private final SortedSet<String> hosts;
 
-  private HashRing(Map<Key, Circle> circles, Set<String> hosts) {
+  private HashRing(Map<Key, Circle> circles, SortedSet<String> hosts) {
     this.circles = circles;
     this.hosts = hosts;
   }
@@ -74,7 +76,7 @@ public final class HashRing {
       throw new IllegalArgumentException("A hash ring needs at least 1 partition per conductor");
     }
     Map<Key, List<Member>> byKey = new HashMap<>();
-    Set<String> hosts = new TreeSet<>();
+    SortedSet<String> hosts = new TreeSet<>();
     for (Member m : members) {
       hosts.add(m.host());
       for (String driver : m.drivers()) {
@@ -83,7 +85,7 @@ public final class HashRing {
     }
     Map<Key, Circle> circles = new HashMap<>();
     byKey.forEach((key, list) -> circles.put(key, circle(list, partitions)));
-    return new HashRing(Map.copyOf(circles), Set.copyOf(hosts));
+    return new HashRing(Map.copyOf(circles), Collections.unmodifiableSortedSet(hosts));
   }
 
   private static Circle circle(List<Member> members, int partitions) {
@@ -122,8 +124,8 @@ public final class HashRing {
     return c == null ? Optional.empty() : Optional.of(c.owner(hash(nodeUuid)));
   }
 
-  /** The host names of the ring's members. */
-  public Set<String> hosts() {
+  /** The host names of the ring's members, sorted. */
+  public SortedSet<String> hosts() {
     return hosts;
   }
 

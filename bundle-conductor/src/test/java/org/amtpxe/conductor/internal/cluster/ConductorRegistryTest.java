@@ -212,8 +212,8 @@ class ConductorRegistryTest {
       me.register();
       dead.register();
       later.register();
-      Takeover mine = new Takeover(me, c.tasks);
-      Takeover notMine = new Takeover(later, c.tasks);
+      Takeover mine = new Takeover(me, c.tasks, c.registry);
+      Takeover notMine = new Takeover(later, c.tasks, c.registry);
       assertThat(mine.run()).as("nobody is dead yet").isZero();
 
       long deadline = System.nanoTime() + FAST.timeout().toNanos() + 300_000_000L;
@@ -241,6 +241,95 @@ class ConductorRegistryTest {
       assertThat(p.lastError()).startsWith("conductor dead went offline while changing power");
       assertThat(c.reload(elsewhere).reservation()).isEqualTo("zz-alive");
       assertThat(mine.run()).as("nothing left to do").isZero();
+    }
+  }
+
+  @Test
+  void theNewOwnerTakesOverTheBootFilesOfItsWaitingAndActiveNodesOnce() throws Exception {
+    try (TestConductor c = new TestConductor(Runnable::run)) {
+      Store shared = new Store(c.database, Clock.systemUTC());
+      ConductorRegistry me =
+          new ConductorRegistry(
+              shared, TestConductor.HOST, "http://x", () -> List.of("fake"), FAST);
+      ConductorRegistry other =
+          new ConductorRegistry(shared, "other", "http://o", () -> List.of("fake"), FAST);
+      me.register();
+      other.register();
+      me.refresh();
+      c.tasks.ownership(me);
+      // Nodes the other conductor deployed: boot files on its disk.
+      List<Node> nodes = new java.util.ArrayList<>();
+      ProvisionState[] states = {
+        ProvisionState.WAIT_CALLBACK, ProvisionState.ACTIVE, ProvisionState.AVAILABLE
+      };
+      for (int i = 0; i < 30; i++) {
+        Node n = c.enroll("n" + i);
+        nodes.add(
+            c.store
+                .updateNode(
+                    n.toBuilder()
+                        .provisionState(states[i % 3])
+                        .driverInternalInfo(java.util.Map.of(Takeover.AFFINITY, "other"))
+                        .build())
+                .orElseThrow());
+      }
+      Takeover takeover = new Takeover(me, c.tasks, c.registry);
+      long mineWhileBothLive =
+          nodes.stream()
+              .filter(n -> n.provisionState() != ProvisionState.AVAILABLE && me.mine(n))
+              .count();
+      assertThat(takeover.adopt()).isEqualTo((int) mineWhileBothLive);
+
+      other.close();
+      me.refresh();
+      // Every waiting and active node is this conductor's now, and served from here.
+      assertThat(takeover.adopt()).isEqualTo(20 - (int) mineWhileBothLive);
+      for (Node n : nodes) {
+        Node now = c.reload(n);
+        boolean served = n.provisionState() != ProvisionState.AVAILABLE;
+        assertThat(now.driverInternalInfo().get(Takeover.AFFINITY))
+            .as(n.name())
+            .isEqualTo(served ? TestConductor.HOST : "other");
+        assertThat(c.driver.calls("deploy.takeOver").contains("deploy.takeOver:" + n.uuid()))
+            .as(n.name())
+            .isEqualTo(served);
+        assertThat(now.provisionState()).isEqualTo(n.provisionState());
+        assertThat(now.reservation()).isNull();
+      }
+      assertThat(takeover.adopt()).as("nothing changed since").isZero();
+    }
+  }
+
+  @Test
+  void aNodeWhoseTakeOverFailsKeepsItsStateSaysWhyAndIsTriedAgain() throws Exception {
+    try (TestConductor c = new TestConductor(Runnable::run)) {
+      Store shared = new Store(c.database, Clock.systemUTC());
+      ConductorRegistry me =
+          new ConductorRegistry(
+              shared, TestConductor.HOST, "http://x", () -> List.of("fake"), FAST);
+      me.register();
+      c.tasks.ownership(me);
+      Node n = c.enroll("n");
+      c.store.updateNode(n.toBuilder().provisionState(ProvisionState.ACTIVE).build());
+      c.driver.failOn(
+          "deploy.takeOver",
+          new org.amtpxe.api.error.DeployFailureException("the image cache is full"));
+      Takeover takeover = new Takeover(me, c.tasks, c.registry);
+
+      assertThat(takeover.adopt()).isZero();
+      Node failed = c.reload(n);
+      assertThat(failed.provisionState()).isEqualTo(ProvisionState.ACTIVE);
+      assertThat(failed.lastError())
+          .isEqualTo(
+              "Conductor "
+                  + TestConductor.HOST
+                  + " could not take over the node's boot files: the image cache is full");
+      assertThat(failed.driverInternalInfo()).doesNotContainKey(Takeover.AFFINITY);
+
+      c.driver.failOn("deploy.takeOver", null);
+      assertThat(takeover.adopt()).as("retried at the next heartbeat").isEqualTo(1);
+      assertThat(c.reload(n).driverInternalInfo())
+          .containsEntry(Takeover.AFFINITY, TestConductor.HOST);
     }
   }
 
