@@ -196,6 +196,15 @@ public @interface ConductorConfig {
   int hash__partitions() default 256;
 
   @AttributeDefinition(
+      name = "Cluster secret file",
+      description =
+          "A file holding a secret of at least 32 bytes, the same on every conductor sharing the"
+              + " database (relative paths under Karaf's etc). With it, an operation on a node that"
+              + " another conductor owns is carried out by that conductor, signed with the secret."
+              + " Empty: every request is carried out where it arrives.")
+  String cluster__secret__file() default "";
+
+  @AttributeDefinition(
       name = "Worker threads",
       description =
           "Threads running asynchronous node operations (power, deploy, verify), 1 or more.")

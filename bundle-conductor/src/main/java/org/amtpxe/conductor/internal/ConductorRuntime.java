@@ -14,6 +14,7 @@ import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
+import org.amtpxe.conductor.internal.cluster.Forwarder;
 import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConductorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorRuntime.class);
+
+  /** How long the owner of a node may take to answer an operation another conductor forwards. */
+  static final java.time.Duration FORWARD_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final ConductorSettings settings;
   private final Database database;
@@ -132,7 +136,15 @@ public final class ConductorRuntime implements AutoCloseable {
               new ApiHandler(
                   service,
                   auth,
-                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true)));
+                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+                  s.clusterSecretFile() == null
+                      ? null
+                      : new Forwarder(
+                          host,
+                          Forwarder.readSecret(s.clusterSecretFile()),
+                          null,
+                          FORWARD_TIMEOUT,
+                          Clock.systemUTC())));
       LOG.info(
           "Conductor {} serving the API on {}://{}:{}",
           host,

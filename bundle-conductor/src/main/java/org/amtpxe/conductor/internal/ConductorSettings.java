@@ -30,6 +30,7 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param heartbeatTimeout a conductor without a heartbeat for this long is dead
  * @param conductorGroup this conductor's group, lower case ({@code ""} for none)
  * @param hashPartitions points per conductor on the hash ring
+ * @param clusterSecretFile the secret signing calls between conductors, or null for none
  */
 public record ConductorSettings(
     String apiHost,
@@ -59,7 +60,8 @@ public record ConductorSettings(
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
     String conductorGroup,
-    int hashPartitions) {
+    int hashPartitions,
+    Path clusterSecretFile) {
   private static final int MAX = Integer.MAX_VALUE;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{0,255}");
@@ -190,6 +192,25 @@ public record ConductorSettings(
         GROUP.matcher(group).matches(),
         "must be at most 255 letters, digits, '.', '_' or '-' (Ironic's rule), or empty");
     int partitions = problems.integer("hash_partitions", c.hash__partitions(), 1, 4096);
+    Path clusterSecret = null;
+    String secretText = c.cluster__secret__file().strip();
+    if (!secretText.isEmpty()) {
+      try {
+        clusterSecret = etcDir.resolve(secretText).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        problems.add("cluster_secret_file", secretText, "must be a file path");
+      }
+      if (clusterSecret != null && !Files.isReadable(clusterSecret)) {
+        problems.add(
+            "cluster_secret_file",
+            secretText,
+            "must be a readable file with the same secret on every conductor: create it with"
+                + " 'head -c 48 /dev/urandom | base64 > "
+                + clusterSecret
+                + "' and copy it to the others");
+        clusterSecret = null;
+      }
+    }
     boolean generate = c.api__tls__generate();
     Path keystore = keystore(c, generate, etcDir, problems);
     problems.throwIfAny();
@@ -221,7 +242,8 @@ public record ConductorSettings(
         Duration.ofSeconds(heartbeatInterval),
         Duration.ofSeconds(heartbeatTimeout),
         group.toLowerCase(java.util.Locale.ROOT),
-        partitions);
+        partitions,
+        clusterSecret);
   }
 
   /**
