@@ -2,7 +2,6 @@ package org.amtpxe.conductor.internal.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.amtpxe.conductor.internal.store.SchemaMigrator;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.testing.TestConductor;
+import org.amtpxe.conductor.internal.testing.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -334,39 +334,13 @@ class ConductorRegistryTest {
   }
 
   @EnabledIf(
-      value = "org.amtpxe.conductor.internal.cluster.ConductorRegistryTest#postgres",
+      value = "org.amtpxe.conductor.internal.testing.TestPostgres#configured",
       disabledReason =
           "set AMTPXE_PG_URL (see src/test/pg/start-postgres.sh) to run against PostgreSQL")
   static class OnPostgres extends ConductorRegistryTest {
     @Override
     protected Database open() {
-      Database db =
-          Database.open(
-              setting("AMTPXE_PG_URL", "amtpxe.pg.url"),
-              setting("AMTPXE_PG_USER", "amtpxe.pg.user"),
-              setting("AMTPXE_PG_PASSWORD", "amtpxe.pg.password"),
-              4);
-      db.inTransaction(
-          c -> {
-            try (Statement s = c.createStatement()) {
-              for (String t :
-                  List.of("conductors", "node_history", "ports", "nodes", "schema_version")) {
-                s.execute("DROP TABLE IF EXISTS " + t);
-              }
-            }
-            return null;
-          });
-      return db;
+      return TestPostgres.openEmpty(4);
     }
-  }
-
-  static String setting(String env, String property) {
-    String v = System.getProperty(property);
-    return v != null && !v.isBlank() ? v : System.getenv(env);
-  }
-
-  static boolean postgres() {
-    String url = setting("AMTPXE_PG_URL", "amtpxe.pg.url");
-    return url != null && !url.isBlank();
   }
 }
