@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +13,9 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
+import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
+import org.amtpxe.conductor.internal.cluster.Forwarder;
+import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
@@ -34,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class ConductorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorRuntime.class);
 
+  /** How long the owner of a node may take to answer an operation another conductor forwards. */
+  static final java.time.Duration FORWARD_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   private final ConductorSettings settings;
   private final Database database;
   private final ThreadPoolExecutor workers;
@@ -41,6 +48,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final PowerSync sync;
   private final Conductor service;
   private final ApiServer server;
+  private final ConductorRegistry registry;
 
   private ConductorRuntime(
       ConductorSettings settings,
@@ -49,7 +57,8 @@ public final class ConductorRuntime implements AutoCloseable {
       ScheduledExecutorService scheduler,
       PowerSync sync,
       Conductor service,
-      ApiServer server) {
+      ApiServer server,
+      ConductorRegistry registry) {
     this.settings = settings;
     this.database = database;
     this.workers = workers;
@@ -57,6 +66,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.sync = sync;
     this.service = service;
     this.server = server;
+    this.registry = registry;
   }
 
   /**
@@ -71,6 +81,8 @@ public final class ConductorRuntime implements AutoCloseable {
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
+    ApiServer server = null;
+    ConductorRegistry registry = null;
     try {
       database = Database.open(s.dbUrl(), s.dbUser(), s.dbPassword(), s.workerThreads() + 16);
       new SchemaMigrator(database).migrate();
@@ -97,8 +109,6 @@ public final class ConductorRuntime implements AutoCloseable {
       sync =
           new PowerSync(
               service.tasks(), drivers, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
-      scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
-      schedule(scheduler, s, sync, service);
       Authenticator auth = authenticator(s);
       ApiServer.Tls tls = null;
       if (s.apiTlsKeystore() != null) {
@@ -118,7 +128,7 @@ public final class ConductorRuntime implements AutoCloseable {
                 + " api_tls_keystore (api_tls_generate=true creates one).",
             s.apiHost());
       }
-      ApiServer server =
+      server =
           new ApiServer(
               new ApiServer.Config(
                   s.apiHost(),
@@ -130,7 +140,15 @@ public final class ConductorRuntime implements AutoCloseable {
               new ApiHandler(
                   service,
                   auth,
-                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true)));
+                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+                  s.clusterSecretFile() == null
+                      ? null
+                      : new Forwarder(
+                          host,
+                          Forwarder.readSecret(s.clusterSecretFile()),
+                          null,
+                          FORWARD_TIMEOUT,
+                          Clock.systemUTC())));
       LOG.info(
           "Conductor {} serving the API on {}://{}:{}",
           host,
@@ -144,16 +162,48 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
+      registry =
+          new ConductorRegistry(
+              store,
+              host,
+              (tls == null ? "http://" : "https://") + s.apiHost() + ":" + server.port(),
+              () -> List.copyOf(drivers.all().keySet()),
+              new ConductorRegistry.Settings(
+                  s.heartbeatInterval(),
+                  s.heartbeatTimeout(),
+                  s.conductorGroup(),
+                  s.hashPartitions()));
+      registry.register();
+      service.tasks().ownership(registry);
+      scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
+      schedule(scheduler, s, sync, service, registry);
       service.consoles().restore();
-      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
+      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server, registry);
     } catch (Exception | LinkageError e) {
-      stopQuietly(scheduler, workers, sync, database);
+      if (server != null) {
+        server.close();
+      }
+      stopQuietly(scheduler, workers, sync, registry, database);
       throw e;
     }
   }
 
   private static void schedule(
-      ScheduledExecutorService scheduler, ConductorSettings s, PowerSync sync, Conductor service) {
+      ScheduledExecutorService scheduler,
+      ConductorSettings s,
+      PowerSync sync,
+      Conductor service,
+      ConductorRegistry registry) {
+    Takeover takeover = new Takeover(registry, service.tasks(), service.drivers());
+    periodically(
+        scheduler,
+        s.heartbeatInterval().toSeconds(),
+        "Conductor heartbeat",
+        () -> {
+          registry.heartbeat();
+          takeover.run();
+          takeover.adopt();
+        });
     if (!s.syncInterval().isZero()) {
       periodically(
           scheduler,
@@ -256,6 +306,11 @@ public final class ConductorRuntime implements AutoCloseable {
     return service;
   }
 
+  /** This conductor among those sharing its database. */
+  public ConductorRegistry registry() {
+    return registry;
+  }
+
   /** The port the API bound. */
   public int apiPort() {
     return server.port();
@@ -273,16 +328,22 @@ public final class ConductorRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Stopping the API server failed: {}", e.getMessage());
     }
-    stopQuietly(scheduler, workers, sync, database);
+    stopQuietly(scheduler, workers, sync, registry, database);
   }
 
   private static void stopQuietly(
       ScheduledExecutorService scheduler,
       ThreadPoolExecutor workers,
       PowerSync sync,
+      ConductorRegistry registry,
       Database database) {
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (registry != null) {
+      // First, so that the other conductors take this one's nodes without waiting for its
+      // heartbeat to expire.
+      registry.close();
     }
     if (workers != null) {
       workers.shutdown();

@@ -30,7 +30,12 @@ public final class Policy {
   public static Rule of(String method, List<String> path, List<String> patchPaths) {
     String collection = path.isEmpty() ? "" : path.get(0);
     String resource =
-        collection.equals("ports") ? "port" : collection.equals("drivers") ? "driver" : "node";
+        switch (collection) {
+          case "ports" -> "port";
+          case "drivers" -> "driver";
+          case "conductors" -> "conductor";
+          default -> "node";
+        };
     if (collection.equals("nodes")
         && path.size() == 4
         && path.get(2).equals("states")

@@ -234,12 +234,15 @@ public final class ConsoleService implements AutoCloseable {
   }
 
   /**
-   * Opens the ports of every node whose console was enabled (after a restart); a node whose port
-   * cannot be opened is logged and left enabled, to be retried by enabling it again.
+   * Opens the ports of every node of this conductor whose console was enabled (after a restart); a
+   * node whose port cannot be opened is logged and left enabled, to be retried by enabling it
+   * again.
    */
   public void restore() {
     for (Node node : nodes.nodes(NodeQuery.all())) {
-      if (!enabled(node)) {
+      // Among several conductors, the owner of a node serves its console (its API is where
+      // requests for the node are forwarded).
+      if (!enabled(node) || !tasks.ownership().mine(node)) {
         continue;
       }
       try {
