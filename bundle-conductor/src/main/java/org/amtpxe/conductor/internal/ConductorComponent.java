@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.osgi.framework.BundleContext;
@@ -45,6 +46,7 @@ public class ConductorComponent {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorComponent.class);
 
   private final DriverRegistry drivers;
+  private final MicrometerMeters meters;
   private final BundleContext context;
   private final ExecutorService lifecycle;
   private final Path dataDir;
@@ -56,8 +58,12 @@ public class ConductorComponent {
 
   @Activate
   public ConductorComponent(
-      @Reference DriverRegistry drivers, BundleContext context, Map<String, Object> properties) {
+      @Reference DriverRegistry drivers,
+      @Reference MicrometerMeters meters,
+      BundleContext context,
+      Map<String, Object> properties) {
     this.drivers = drivers;
+    this.meters = meters;
     this.context = context;
     this.dataDir = Path.of(System.getProperty("karaf.data", "data"));
     this.etcDir = Path.of(System.getProperty("karaf.etc", "etc"));
@@ -114,7 +120,7 @@ public class ConductorComponent {
   }
 
   private void startRuntime(ConductorSettings settings) throws Exception {
-    runtime = ConductorRuntime.start(settings, drivers);
+    runtime = ConductorRuntime.start(settings, drivers, meters);
     registration = context.registerService(Conductor.class, runtime.service(), new Hashtable<>());
   }
 

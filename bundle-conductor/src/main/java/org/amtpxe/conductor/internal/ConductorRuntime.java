@@ -12,6 +12,8 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
@@ -41,6 +43,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final PowerSync sync;
   private final Conductor service;
   private final ApiServer server;
+  private final ConductorMeters meters;
 
   private ConductorRuntime(
       ConductorSettings settings,
@@ -49,7 +52,9 @@ public final class ConductorRuntime implements AutoCloseable {
       ScheduledExecutorService scheduler,
       PowerSync sync,
       Conductor service,
-      ApiServer server) {
+      ApiServer server,
+      ConductorMeters meters) {
+    this.meters = meters;
     this.settings = settings;
     this.database = database;
     this.workers = workers;
@@ -67,6 +72,17 @@ public final class ConductorRuntime implements AutoCloseable {
    */
   public static ConductorRuntime start(ConductorSettings s, DriverRegistry drivers)
       throws Exception {
+    return start(s, drivers, ConductorMeters.standalone().meters());
+  }
+
+  /**
+   * {@link #start(ConductorSettings, DriverRegistry)}, measured in the bundle's meters.
+   *
+   * @throws Exception when the database cannot be opened or migrated, or the API cannot bind
+   */
+  public static ConductorRuntime start(
+      ConductorSettings s, DriverRegistry drivers, MicrometerMeters bundleMeters) throws Exception {
+    ConductorMeters meters = new ConductorMeters(bundleMeters);
     Database database = null;
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
@@ -86,9 +102,11 @@ public final class ConductorRuntime implements AutoCloseable {
               TimeUnit.SECONDS,
               new LinkedBlockingQueue<>(),
               threads("amtpxe-worker"));
-      Conductor service =
-          Conductor.create(
-              store, host, drivers, new Workers(workers, s.workerThreads() + s.workerQueue()));
+      ThreadPoolExecutor pool = workers;
+      Workers admission =
+          new Workers(pool, s.workerThreads() + s.workerQueue(), meters::workersRefused);
+      meters.workerGauges(admission::inUse, () -> pool.getQueue().size(), admission::capacity);
+      Conductor service = Conductor.create(store, host, drivers, admission, meters);
       new StartupRecovery(service.tasks()).recover();
       sync =
           new PowerSync(
@@ -140,8 +158,9 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
-      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
+      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server, meters);
     } catch (Exception | LinkageError e) {
+      meters.close();
       stopQuietly(scheduler, workers, sync, database);
       throw e;
     }
@@ -267,6 +286,7 @@ public final class ConductorRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Stopping the API server failed: {}", e.getMessage());
     }
+    meters.close();
     stopQuietly(scheduler, workers, sync, database);
   }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.MBeanServerFactory;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.testing.Http;
@@ -24,6 +26,11 @@ class ConductorComponentTest {
 
   /** Services registered and still registered. */
   private final List<Object> registered = new CopyOnWriteArrayList<>();
+
+  /** The bundle's meters, with their MBeans in a server of the test's own. */
+  private static MicrometerMeters testMeters() {
+    return new MicrometerMeters(MBeanServerFactory.newMBeanServer());
+  }
 
   private BundleContext context() {
     return (BundleContext)
@@ -74,7 +81,7 @@ class ConductorComponentTest {
   void invalidConfigurationKeepsTheRunningOneAndAValidOneReplacesIt() throws Exception {
     System.setProperty("karaf.data", data.toString());
     ConductorComponent component =
-        new ConductorComponent(new DriverRegistry(), context(), config(0));
+        new ConductorComponent(new DriverRegistry(), testMeters(), context(), config(0));
     try {
       Conductor first = awaitService(null);
       first.nodes().nodes(org.amtpxe.conductor.internal.store.NodeQuery.all());
@@ -121,7 +128,9 @@ class ConductorComponentTest {
     ConductorComponent[] component = new ConductorComponent[1];
     String log =
         StderrCapture.of(
-            () -> component[0] = new ConductorComponent(new DriverRegistry(), context(), bad));
+            () ->
+                component[0] =
+                    new ConductorComponent(new DriverRegistry(), testMeters(), context(), bad));
     try {
       assertThat(log)
           .contains(
@@ -149,7 +158,7 @@ class ConductorComponentTest {
   @Test
   void aStartFailureFallsBackToThePreviousConfiguration() throws Exception {
     ConductorComponent component =
-        new ConductorComponent(new DriverRegistry(), context(), config(0));
+        new ConductorComponent(new DriverRegistry(), testMeters(), context(), config(0));
     try {
       Conductor first = awaitService(null);
       try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
+import org.amtpxe.api.metrics.Meters;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.cache.ImageCache;
 import org.amtpxe.pxe.internal.config.PxeConfig;
@@ -25,6 +26,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +57,9 @@ public final class NetbootService {
   private HttpBootServer http;
   private String tftpProblem;
   private String httpProblem;
+  // The metrics service while one is registered; bound and unbound without reactivation.
+  private volatile Meters meters;
+  private final PxeMeters pxeMeters = new PxeMeters(() -> meters);
 
   /**
    * Validates the configuration and starts the servers.
@@ -87,6 +95,26 @@ public final class NetbootService {
     this.environment = new DeployEnvironment(settings, newCache(settings));
     this.deploy = new PxeDeploy(() -> environment, writer, notifier);
     start(settings);
+  }
+
+  /**
+   * Binds the metrics service. Optional and dynamic: network boot works without it, and the service
+   * may come, go or be replaced while transfers run.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      unbind = "unbindMeters")
+  public synchronized void bindMeters(Meters meters) {
+    this.meters = meters;
+  }
+
+  /** Unbinds the metrics service, unless another one replaced it already. */
+  public synchronized void unbindMeters(Meters old) {
+    if (meters == old) {
+      meters = null;
+    }
   }
 
   /** Applies a new configuration, restarting the servers; an invalid one is refused. */
@@ -227,7 +255,8 @@ public final class NetbootService {
                     s.tftpRetries(),
                     s.tftpTransferLifetime(),
                     s.tftpMaxTransfers(),
-                    s.tftpMaxTransfersPerClient()));
+                    s.tftpMaxTransfersPerClient()),
+                pxeMeters);
       } catch (IOException e) {
         tftpProblem =
             "cannot listen on UDP "
@@ -247,7 +276,8 @@ public final class NetbootService {
             HttpBootServer.start(
                 s.httpRoot(),
                 new InetSocketAddress(s.httpAddress(), s.httpPort()),
-                HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()));
+                HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()),
+                pxeMeters);
       } catch (Exception e) {
         httpProblem =
             "cannot listen on TCP "

@@ -45,6 +45,21 @@ final class HttpWsmanTransport implements WsmanTransport {
 
   @Override
   public Document send(WsmanRequest request) throws DriverException {
+    long start = System.nanoTime();
+    String outcome = "unexpected";
+    try {
+      Document reply = sendOnce(request);
+      outcome = WsmanMeters.OK;
+      return reply;
+    } catch (DriverException e) {
+      outcome = WsmanMeters.outcomeOf(e);
+      throw e;
+    } finally {
+      hosts.meters().exchange(request, outcome, start);
+    }
+  }
+
+  private Document sendOnce(WsmanRequest request) throws DriverException {
     byte[] envelope = Envelopes.serialize(Envelopes.build(request, "uuid:" + UUID.randomUUID()));
     HostSession session = hosts.session(endpoint);
     if (session == null) {
@@ -105,7 +120,7 @@ final class HttpWsmanTransport implements WsmanTransport {
       throws DriverException, UnansweredException {
     CloseableHttpClient client;
     try {
-      client = session.client(endpoint, settings);
+      client = session.client(endpoint, settings, hosts.meters());
     } catch (GeneralSecurityException e) {
       throw WsmanFailures.tlsSetupFailed(endpoint, e);
     }

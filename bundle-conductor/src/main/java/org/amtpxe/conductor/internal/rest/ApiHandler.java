@@ -16,11 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.amtpxe.conductor.internal.audit.AuditLog;
 import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.Caller;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.auth.Policy;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.StoreException;
@@ -86,6 +89,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
   private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
+  private final ConductorMeters meters;
 
   /**
    * @param service the conductor
@@ -111,11 +115,13 @@ public final class ApiHandler extends Handler.Abstract {
     this.drivers = new DriversResource(service);
     this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
+    this.meters = service.tasks().meters();
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) {
+  public boolean handle(Request request, Response response, Callback original) {
     String method = request.getMethod();
+    Callback callback = measured(request, response, original);
     Map<String, String> headers = new LinkedHashMap<>();
     Admission admission;
     try {
@@ -173,6 +179,53 @@ public final class ApiHandler extends Handler.Abstract {
         .start();
     return true;
   }
+
+  /**
+   * The callback that also counts the request in {@code amtpxe.api.requests}, by method, route
+   * template and status, once its answer is written (or failed to be).
+   */
+  private Callback measured(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    String method = request.getMethod();
+    String route;
+    try {
+      route = RouteTemplate.of(ApiUri.segments(request.getHttpURI().getPath()));
+    } catch (ApiException e) {
+      route = RouteTemplate.OTHER;
+    }
+    String template = route;
+    String knownMethod = METHODS.contains(method) ? method : RouteTemplate.OTHER;
+    return new Callback() {
+      @Override
+      public void succeeded() {
+        observe();
+        callback.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        observe();
+        callback.failed(x);
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return callback.getInvocationType();
+      }
+
+      private void observe() {
+        meters.apiRequest(
+            knownMethod,
+            template,
+            response.getStatus(),
+            Duration.ofNanos(System.nanoTime() - start));
+      }
+    };
+  }
+
+  /** The methods counted by name; any other is counted as {@value RouteTemplate#OTHER}. */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   /**
    * Everything decided from the request line and headers, before a byte of the body is read:
@@ -244,18 +297,23 @@ public final class ApiHandler extends Handler.Abstract {
 
   /**
    * Routes served without credentials, by design: the version documents ({@code /}, {@code /v1}),
-   * as in Ironic, anything outside {@code /v1} (answered 404), and the deploy ramdisk's lookup
-   * ({@code GET /v1/lookup}), which hands out a token only to a node's first lookup. Their bodies
-   * are capped at {@link #MAX_PUBLIC_BODY}. The ramdisk's callback is admitted by {@link
-   * #isDeployCallback}.
+   * as in Ironic, anything outside {@code /v1} but {@code /metrics} (answered 404), and the deploy
+   * ramdisk's lookup ({@code GET /v1/lookup}), which hands out a token only to a node's first
+   * lookup. Their bodies are capped at {@link #MAX_PUBLIC_BODY}. The ramdisk's callback is admitted
+   * by {@link #isDeployCallback}.
    *
    * @param segments the decoded path segments, {@code v1} included
    */
   static boolean isPublicRoute(String method, List<String> segments) {
     return segments.isEmpty()
-        || !segments.get(0).equals("v1")
-        || segments.size() == 1
+        || (!segments.get(0).equals("v1") && !isMetrics(segments))
+        || segments.equals(List.of("v1"))
         || (method.equals("GET") && segments.size() == 2 && segments.get(1).equals("lookup"));
+  }
+
+  /** {@code /metrics}: served to API users who may read nodes (docs/observability.md#endpoints). */
+  private static boolean isMetrics(List<String> segments) {
+    return segments.size() == 1 && segments.get(0).equals("metrics");
   }
 
   /**
@@ -511,6 +569,7 @@ public final class ApiHandler extends Handler.Abstract {
     String method = admission.request().method();
     int status;
     JsonOutput body;
+    ApiResponse.Text text = null;
     try {
       ApiRequest req = withBody(admission.request(), bytes);
       authorize(admission.caller(), req);
@@ -521,6 +580,7 @@ public final class ApiHandler extends Handler.Abstract {
         result = admission.versioned() ? routeV1(req) : routeRoot(req);
       }
       status = result.status();
+      text = result.text();
       // Written here, before the audit line, so that a body that cannot be written is a 500.
       body = result.body() == null ? null : JsonOutput.render(result.body());
       headers.putAll(result.headers());
@@ -544,6 +604,10 @@ public final class ApiHandler extends Handler.Abstract {
       return;
     }
     audit(request, admission.caller(), status);
+    if (text != null) {
+      respond(response, callback, status, text, headers);
+      return;
+    }
     respond(response, callback, status, body, headers);
   }
 
@@ -620,6 +684,13 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private ApiResponse routeRoot(ApiRequest req) throws ApiException {
+    if (isMetrics(req.path())) {
+      requireMethod(req, "GET");
+      return ApiResponse.text(
+          200,
+          MicrometerMeters.CONTENT_TYPE,
+          meters.meters().scrape().getBytes(StandardCharsets.UTF_8));
+    }
     if (!req.path().isEmpty()) {
       throw ApiException.notFound("The resource could not be found.");
     }
@@ -888,6 +959,20 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot write JSON", e);
     }
+  }
+
+  /** Sends the status, the headers and a body that is not JSON. */
+  private static void respond(
+      Response response,
+      Callback callback,
+      int status,
+      ApiResponse.Text text,
+      Map<String, String> headers) {
+    response.setStatus(status);
+    headers.forEach((k, v) -> response.getHeaders().put(k, v));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, text.contentType());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, text.bytes().length);
+    response.write(true, ByteBuffer.wrap(text.bytes()), callback);
   }
 
   /** Sends the status, the headers and the rendered body, whose buffer goes back once written. */

@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal.service;
 
 import org.amtpxe.conductor.internal.enroll.EnrollService;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.TaskManager;
 import org.amtpxe.conductor.internal.task.Workers;
@@ -36,7 +37,13 @@ public record Conductor(
   /** Makes the services over one store, for conductor {@code host}. */
   public static Conductor create(
       Store store, String host, DriverRegistry drivers, Workers workers) {
-    TaskManager tasks = new TaskManager(store, host, workers);
+    return create(store, host, drivers, workers, ConductorMeters.standalone());
+  }
+
+  /** Makes the services over one store, for conductor {@code host}, measured by {@code meters}. */
+  public static Conductor create(
+      Store store, String host, DriverRegistry drivers, Workers workers, ConductorMeters meters) {
+    TaskManager tasks = new TaskManager(store, host, workers, meters);
     NodeService nodes = new NodeService(tasks, drivers);
     InspectionService inspection = new InspectionService(tasks, nodes, drivers);
     return new Conductor(

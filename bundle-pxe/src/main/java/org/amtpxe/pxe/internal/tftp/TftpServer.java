@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.amtpxe.pxe.internal.PxeMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class TftpServer implements AutoCloseable {
   private final ExecutorService listener;
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
+  private final PxeMeters meters;
   private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
   private final Object slots = new Object();
   private final Map<InetAddress, Integer> perClient = new HashMap<>(); // guarded by slots
@@ -54,8 +56,9 @@ public final class TftpServer implements AutoCloseable {
     CLIENT_BUSY
   }
 
-  private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options)
+  private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options, PxeMeters meters)
       throws SocketException {
+    this.meters = meters;
     this.root = new TftpRoot(root);
     this.options = options;
     // NOTE: no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port, which would
@@ -96,7 +99,18 @@ public final class TftpServer implements AutoCloseable {
    */
   public static TftpServer start(Path root, InetSocketAddress bind, TftpServerOptions options)
       throws SocketException {
-    TftpServer server = new TftpServer(root, bind, options);
+    return start(root, bind, options, PxeMeters.NONE);
+  }
+
+  /**
+   * Binds the socket and starts serving, counting transfers in {@code meters}.
+   *
+   * @throws SocketException when the port cannot be bound (in use, or privileged)
+   */
+  public static TftpServer start(
+      Path root, InetSocketAddress bind, TftpServerOptions options, PxeMeters meters)
+      throws SocketException {
+    TftpServer server = new TftpServer(root, bind, options, meters);
     server.listener.execute(server::listen);
     LOG.info("TFTP server serving {} on {}", server.root.root(), server.localAddress());
     return server;
@@ -215,12 +229,17 @@ public final class TftpServer implements AutoCloseable {
     try {
       transfers.execute(
           () -> {
+            long start = System.nanoTime();
+            boolean ok = false;
             try {
-              if (transfer.run()) {
+              ok = transfer.run();
+              if (ok) {
                 served.incrementAndGet();
               }
             } finally {
               release(address);
+              meters.transfer(
+                  "tftp", ok ? PxeMeters.OK : PxeMeters.FAILED, transfer.bytesSent(), start);
             }
           });
     } catch (RejectedExecutionException e) {
@@ -254,6 +273,7 @@ public final class TftpServer implements AutoCloseable {
 
   /** Refuses a request, from a transfer ID other than the well-known port's (RFC 1350). */
   private void replyError(InetSocketAddress client, int code, String message) {
+    meters.transfer("tftp", PxeMeters.REFUSED, 0, System.nanoTime());
     try {
       byte[] p = TftpPackets.error(code, message);
       replySocket.send(new DatagramPacket(p, p.length, client));
