@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
+import org.amtpxe.conductor.internal.health.HealthService;
 import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
@@ -47,6 +49,8 @@ public class ConductorComponent {
 
   private final DriverRegistry drivers;
   private final MicrometerMeters meters;
+  private final HealthRegistry healthChecks;
+  private ServiceRegistration<HealthService> healthRegistration;
   private final BundleContext context;
   private final ExecutorService lifecycle;
   private final Path dataDir;
@@ -60,10 +64,12 @@ public class ConductorComponent {
   public ConductorComponent(
       @Reference DriverRegistry drivers,
       @Reference MicrometerMeters meters,
+      @Reference HealthRegistry healthChecks,
       BundleContext context,
       Map<String, Object> properties) {
     this.drivers = drivers;
     this.meters = meters;
+    this.healthChecks = healthChecks;
     this.context = context;
     this.dataDir = Path.of(System.getProperty("karaf.data", "data"));
     this.etcDir = Path.of(System.getProperty("karaf.etc", "etc"));
@@ -120,11 +126,21 @@ public class ConductorComponent {
   }
 
   private void startRuntime(ConductorSettings settings) throws Exception {
-    runtime = ConductorRuntime.start(settings, drivers, meters);
+    runtime = ConductorRuntime.start(settings, drivers, meters, healthChecks);
     registration = context.registerService(Conductor.class, runtime.service(), new Hashtable<>());
+    healthRegistration =
+        context.registerService(HealthService.class, runtime.health(), new Hashtable<>());
   }
 
   private void stopRuntime() {
+    if (healthRegistration != null) {
+      try {
+        healthRegistration.unregister();
+      } catch (IllegalStateException e) {
+        // Already gone with the bundle.
+      }
+      healthRegistration = null;
+    }
     if (registration != null) {
       try {
         registration.unregister();

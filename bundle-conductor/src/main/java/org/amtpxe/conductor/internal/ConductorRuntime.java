@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,10 +9,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
+import org.amtpxe.conductor.internal.health.ConductorChecks;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
+import org.amtpxe.conductor.internal.health.HealthService;
 import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
@@ -44,6 +49,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final Conductor service;
   private final ApiServer server;
   private final ConductorMeters meters;
+  private final HealthService health;
 
   private ConductorRuntime(
       ConductorSettings settings,
@@ -53,8 +59,10 @@ public final class ConductorRuntime implements AutoCloseable {
       PowerSync sync,
       Conductor service,
       ApiServer server,
-      ConductorMeters meters) {
+      ConductorMeters meters,
+      HealthService health) {
     this.meters = meters;
+    this.health = health;
     this.settings = settings;
     this.database = database;
     this.workers = workers;
@@ -72,7 +80,7 @@ public final class ConductorRuntime implements AutoCloseable {
    */
   public static ConductorRuntime start(ConductorSettings s, DriverRegistry drivers)
       throws Exception {
-    return start(s, drivers, ConductorMeters.standalone().meters());
+    return start(s, drivers, ConductorMeters.standalone().meters(), new HealthRegistry());
   }
 
   /**
@@ -81,8 +89,13 @@ public final class ConductorRuntime implements AutoCloseable {
    * @throws Exception when the database cannot be opened or migrated, or the API cannot bind
    */
   public static ConductorRuntime start(
-      ConductorSettings s, DriverRegistry drivers, MicrometerMeters bundleMeters) throws Exception {
+      ConductorSettings s,
+      DriverRegistry drivers,
+      MicrometerMeters bundleMeters,
+      HealthRegistry healthChecks)
+      throws Exception {
     ConductorMeters meters = new ConductorMeters(bundleMeters);
+    HealthService health = null;
     Database database = null;
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
@@ -107,6 +120,23 @@ public final class ConductorRuntime implements AutoCloseable {
           new Workers(pool, s.workerThreads() + s.workerQueue(), meters::workersRefused);
       meters.workerGauges(admission::inUse, () -> pool.getQueue().size(), admission::capacity);
       Conductor service = Conductor.create(store, host, drivers, admission, meters);
+      AtomicReference<ApiServer> api = new AtomicReference<>();
+      String scheme = s.apiTlsKeystore() == null ? "http" : "https";
+      health =
+          new HealthService(
+              List.of(
+                  ConductorChecks.database(
+                      database, (int) HealthService.DEFAULT_TIMEOUT.toSeconds()),
+                  ConductorChecks.drivers(drivers),
+                  ConductorChecks.workers(admission, () -> pool.getQueue().size()),
+                  ConductorChecks.api(
+                      () ->
+                          api.get() == null
+                              ? null
+                              : scheme + "://" + s.apiHost() + ":" + api.get().port(),
+                      () -> api.get() != null && api.get().isOpen())),
+              healthChecks::all,
+              HealthService.DEFAULT_TIMEOUT);
       new StartupRecovery(service.tasks()).recover();
       sync =
           new PowerSync(
@@ -144,7 +174,9 @@ public final class ConductorRuntime implements AutoCloseable {
               new ApiHandler(
                   service,
                   auth,
-                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true)));
+                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+                  health));
+      api.set(server);
       LOG.info(
           "Conductor {} serving the API on {}://{}:{}",
           host,
@@ -158,9 +190,13 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
-      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server, meters);
+      return new ConductorRuntime(
+          s, database, workers, scheduler, sync, service, server, meters, health);
     } catch (Exception | LinkageError e) {
       meters.close();
+      if (health != null) {
+        health.close();
+      }
       stopQuietly(scheduler, workers, sync, database);
       throw e;
     }
@@ -270,6 +306,11 @@ public final class ConductorRuntime implements AutoCloseable {
     return service;
   }
 
+  /** The health checks of this runtime. */
+  public HealthService health() {
+    return health;
+  }
+
   /** The port the API bound. */
   public int apiPort() {
     return server.port();
@@ -287,6 +328,7 @@ public final class ConductorRuntime implements AutoCloseable {
       LOG.warn("Stopping the API server failed: {}", e.getMessage());
     }
     meters.close();
+    health.close();
     stopQuietly(scheduler, workers, sync, database);
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.management.MBeanServerFactory;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
 import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
@@ -40,7 +41,10 @@ class ConductorComponentTest {
             (proxy, method, args) -> {
               if (method.getName().equals("registerService")) {
                 Object service = args[1];
-                registered.add(service);
+                // The health checks go with the conductor; only the conductor is followed here.
+                if (service instanceof Conductor) {
+                  registered.add(service);
+                }
                 return Proxy.newProxyInstance(
                     getClass().getClassLoader(),
                     new Class<?>[] {ServiceRegistration.class},
@@ -81,7 +85,8 @@ class ConductorComponentTest {
   void invalidConfigurationKeepsTheRunningOneAndAValidOneReplacesIt() throws Exception {
     System.setProperty("karaf.data", data.toString());
     ConductorComponent component =
-        new ConductorComponent(new DriverRegistry(), testMeters(), context(), config(0));
+        new ConductorComponent(
+            new DriverRegistry(), testMeters(), new HealthRegistry(), context(), config(0));
     try {
       Conductor first = awaitService(null);
       first.nodes().nodes(org.amtpxe.conductor.internal.store.NodeQuery.all());
@@ -130,7 +135,8 @@ class ConductorComponentTest {
         StderrCapture.of(
             () ->
                 component[0] =
-                    new ConductorComponent(new DriverRegistry(), testMeters(), context(), bad));
+                    new ConductorComponent(
+                        new DriverRegistry(), testMeters(), new HealthRegistry(), context(), bad));
     try {
       assertThat(log)
           .contains(
@@ -158,7 +164,8 @@ class ConductorComponentTest {
   @Test
   void aStartFailureFallsBackToThePreviousConfiguration() throws Exception {
     ConductorComponent component =
-        new ConductorComponent(new DriverRegistry(), testMeters(), context(), config(0));
+        new ConductorComponent(
+            new DriverRegistry(), testMeters(), new HealthRegistry(), context(), config(0));
     try {
       Conductor first = awaitService(null);
       try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
+import org.amtpxe.api.health.Health;
 import org.amtpxe.api.metrics.Meters;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.cache.ImageCache;
@@ -202,6 +203,70 @@ public final class NetbootService {
                 : String.join(", ", s.imageSources().allowedHosts()))
         .append('\n');
     return b.toString();
+  }
+
+  /** The TFTP server's health: listening, disabled, or why it does not serve. */
+  public synchronized Health tftpHealth() {
+    PxeSettings s = settings();
+    return serverHealth(
+        "TFTP",
+        "UDP",
+        s.tftpEnabled(),
+        tftp == null ? null : tftp.localAddress(),
+        tftp != null && tftp.isListening(),
+        tftpProblem,
+        s.tftpRoot(),
+        "tftp_enabled");
+  }
+
+  /** The HTTP boot server's health: listening, disabled, or why it does not serve. */
+  public synchronized Health httpHealth() {
+    PxeSettings s = settings();
+    return serverHealth(
+        s.httpTls() == null ? "HTTP" : "HTTPS",
+        "TCP",
+        s.httpEnabled(),
+        http == null ? null : http.localAddress(),
+        http != null && http.isListening(),
+        httpProblem,
+        s.httpRoot(),
+        "http_enabled");
+  }
+
+  private static Health serverHealth(
+      String what,
+      String protocol,
+      boolean enabled,
+      InetSocketAddress bound,
+      boolean listening,
+      String problem,
+      Path root,
+      String switchKey) {
+    if (!enabled) {
+      return Health.up(what + " boot server disabled (" + switchKey + "=false)");
+    }
+    if (bound != null && listening) {
+      return Health.up(
+          "listening on "
+              + protocol
+              + " "
+              + bound.getAddress().getHostAddress()
+              + ":"
+              + bound.getPort()
+              + ", serving "
+              + root);
+    }
+    if (bound != null) {
+      return Health.down(
+          what
+              + " server on "
+              + bound.getAddress().getHostAddress()
+              + ":"
+              + bound.getPort()
+              + " stopped receiving; see karaf.log, then reapply the configuration of "
+              + PxeConfig.PID);
+    }
+    return Health.down(what + " server " + Objects.requireNonNullElse(problem, "not started"));
   }
 
   private static String serverStatus(

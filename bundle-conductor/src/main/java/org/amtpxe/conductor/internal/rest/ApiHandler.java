@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,6 +23,10 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.Caller;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.auth.Policy;
+import org.amtpxe.conductor.internal.auth.Role;
+import org.amtpxe.conductor.internal.health.ConductorChecks;
+import org.amtpxe.conductor.internal.health.HealthReport;
+import org.amtpxe.conductor.internal.health.HealthService;
 import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
@@ -90,6 +95,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final RamdiskResource ramdisk;
   private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
   private final ConductorMeters meters;
+  private final HealthService health;
 
   /**
    * @param service the conductor
@@ -107,6 +113,31 @@ public final class ApiHandler extends Handler.Abstract {
    * @param options the body deadline and whether credentials are refused over plain HTTP
    */
   public ApiHandler(Conductor service, Authenticator authenticator, Options options) {
+    this(
+        service,
+        authenticator,
+        options,
+        new HealthService(
+            List.of(
+                ConductorChecks.database(
+                    service.tasks().store().database(),
+                    (int) HealthService.DEFAULT_TIMEOUT.toSeconds()),
+                ConductorChecks.drivers(service.drivers()),
+                ConductorChecks.workers(service.tasks().workers(), () -> 0)),
+            List::of,
+            HealthService.DEFAULT_TIMEOUT));
+  }
+
+  /**
+   * @param service the conductor
+   * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
+   *     allowed on loopback, enforced by the caller)
+   * @param options the body deadline and whether credentials are refused over plain HTTP
+   * @param health the checks {@code GET /health} runs
+   */
+  public ApiHandler(
+      Conductor service, Authenticator authenticator, Options options, HealthService health) {
+    this.health = health;
     this.service = service;
     this.authenticator = authenticator;
     this.options = options;
@@ -264,6 +295,11 @@ public final class ApiHandler extends Handler.Abstract {
     String client = Request.getRemoteAddr(request);
     ApiRequest req = new ApiRequest(method, rest, query, ApiVersion.MIN, "", baseUrl, client);
     boolean isPublic = isPublicRoute(method, segments) || isDeployCallback(req, versioned);
+    if (isHealth(segments) && request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
+      // NOTE: /health is public, but a caller who sends credentials gets them checked, and the
+      // details when they may read (docs/observability.md#health).
+      isPublic = false;
+    }
     if (!isPublic && onRamdiskConnector(request)) {
       // The ramdisk's plain-HTTP port serves its routes and nothing else.
       throw ApiException.notFound(
@@ -309,6 +345,11 @@ public final class ApiHandler extends Handler.Abstract {
         || (!segments.get(0).equals("v1") && !isMetrics(segments))
         || segments.equals(List.of("v1"))
         || (method.equals("GET") && segments.size() == 2 && segments.get(1).equals("lookup"));
+  }
+
+  /** {@code /health}: the overall status for anyone, each check for readers. */
+  private static boolean isHealth(List<String> segments) {
+    return segments.size() == 1 && segments.get(0).equals("health");
   }
 
   /** {@code /metrics}: served to API users who may read nodes (docs/observability.md#endpoints). */
@@ -572,12 +613,19 @@ public final class ApiHandler extends Handler.Abstract {
     ApiResponse.Text text = null;
     try {
       ApiRequest req = withBody(admission.request(), bytes);
-      authorize(admission.caller(), req);
+      if (admission.versioned() || !isHealth(req.path())) {
+        authorize(admission.caller(), req);
+      }
       ApiResponse result;
       // The user a task opened by this request names in the node's history.
       try (RequestUser.Scope user =
           RequestUser.as(admission.caller() == null ? null : admission.caller().user())) {
-        result = admission.versioned() ? routeV1(req) : routeRoot(req);
+        if (!admission.versioned() && isHealth(req.path())) {
+          requireMethod(req, "GET");
+          result = health(admission.caller());
+        } else {
+          result = admission.versioned() ? routeV1(req) : routeRoot(req);
+        }
       }
       status = result.status();
       text = result.text();
@@ -681,6 +729,28 @@ public final class ApiHandler extends Handler.Abstract {
       case BUSY -> 503;
       case FAILED -> 500;
     };
+  }
+
+  /**
+   * {@code GET /health}: 200 when every check is UP, 503 otherwise; each check with its reason only
+   * for a caller who may read nodes, or when the API runs without authentication (loopback).
+   */
+  private ApiResponse health(Caller caller) {
+    HealthReport report = health.check();
+    ObjectNode o = Json.object();
+    o.put("status", report.status().name());
+    if (authenticator == null || (caller != null && caller.may(Role.READER))) {
+      ArrayNode checks = o.putArray("checks");
+      for (HealthReport.Entry e : report.checks()) {
+        ObjectNode c = checks.addObject();
+        c.put("name", e.name());
+        c.put("status", e.health().status().name());
+        c.put("reason", e.health().reason());
+        c.put("duration_ms", e.millis());
+      }
+    }
+    return new ApiResponse(
+        report.isUp() ? 200 : 503, JsonBody.of(o), Map.of("Cache-Control", "no-store"));
   }
 
   private ApiResponse routeRoot(ApiRequest req) throws ApiException {

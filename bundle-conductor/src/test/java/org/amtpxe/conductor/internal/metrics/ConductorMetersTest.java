@@ -12,6 +12,7 @@ import java.util.Map;
 import javax.management.MBeanServerFactory;
 import org.amtpxe.conductor.internal.ConductorRuntime;
 import org.amtpxe.conductor.internal.ConductorSettings;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.task.Workers;
@@ -47,7 +48,8 @@ class ConductorMetersTest {
         ConductorSettings.from(
             Map.of("api_port", 0, "worker_threads", 3, "worker_queue", 7L, "sync_interval", 0),
             data);
-    try (ConductorRuntime runtime = ConductorRuntime.start(first, new DriverRegistry(), meters)) {
+    try (ConductorRuntime runtime =
+        ConductorRuntime.start(first, new DriverRegistry(), meters, new HealthRegistry())) {
       assertThat(scrape(runtime))
           .contains("amtpxe_workers_capacity 10.0")
           .contains("amtpxe_workers_in_use 0.0")
@@ -60,7 +62,8 @@ class ConductorMetersTest {
         ConductorSettings.from(
             Map.of("api_port", 0, "worker_threads", 2, "worker_queue", 2L, "sync_interval", 0),
             data);
-    try (ConductorRuntime runtime = ConductorRuntime.start(second, new DriverRegistry(), meters)) {
+    try (ConductorRuntime runtime =
+        ConductorRuntime.start(second, new DriverRegistry(), meters, new HealthRegistry())) {
       String text = scrape(runtime);
       assertThat(text).contains("amtpxe_workers_capacity 4.0");
       assertThat(text.lines().filter(l -> l.startsWith("amtpxe_workers_capacity"))).hasSize(1);

@@ -212,6 +212,11 @@ public final class HttpBootServer implements AutoCloseable {
     }
   }
 
+  /** Whether the server runs and its connector accepts connections. */
+  public boolean isListening() {
+    return server.isStarted() && ((ServerConnector) server.getConnectors()[0]).isOpen();
+  }
+
   /** The address and port actually bound. */
   public InetSocketAddress localAddress() {
     ServerConnector c = (ServerConnector) server.getConnectors()[0];

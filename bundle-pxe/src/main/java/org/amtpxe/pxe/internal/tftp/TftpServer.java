@@ -43,6 +43,7 @@ public final class TftpServer implements AutoCloseable {
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
   private final PxeMeters meters;
+  private volatile boolean listening;
   private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
   private final Object slots = new Object();
   private final Map<InetAddress, Integer> perClient = new HashMap<>(); // guarded by slots
@@ -121,6 +122,11 @@ public final class TftpServer implements AutoCloseable {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
+  /** Whether the server still receives requests: its socket is open and its listener runs. */
+  public boolean isListening() {
+    return running && listening && !socket.isClosed();
+  }
+
   /** Transfers completed since the start. */
   public long completedTransfers() {
     return served.get();
@@ -129,6 +135,15 @@ public final class TftpServer implements AutoCloseable {
   private void listen() {
     // One byte more than a request may have: a longer datagram arrives cut, at this length.
     byte[] buf = new byte[MAX_REQUEST + 1];
+    listening = true;
+    try {
+      receive(buf);
+    } finally {
+      listening = false;
+    }
+  }
+
+  private void receive(byte[] buf) {
     while (running) {
       DatagramPacket packet = new DatagramPacket(buf, buf.length);
       try {
