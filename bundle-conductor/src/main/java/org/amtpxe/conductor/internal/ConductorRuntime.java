@@ -14,6 +14,9 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
+import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
+import org.amtpxe.conductor.internal.cluster.Forwarder;
+import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.health.ConductorChecks;
 import org.amtpxe.conductor.internal.health.HealthRegistry;
 import org.amtpxe.conductor.internal.health.HealthService;
@@ -41,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class ConductorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorRuntime.class);
 
+  /** How long the owner of a node may take to answer an operation another conductor forwards. */
+  static final java.time.Duration FORWARD_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   private final ConductorSettings settings;
   private final Database database;
   private final ThreadPoolExecutor workers;
@@ -50,6 +56,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final ApiServer server;
   private final ConductorMeters meters;
   private final HealthService health;
+  private final ConductorRegistry registry;
 
   private ConductorRuntime(
       ConductorSettings settings,
@@ -59,6 +66,7 @@ public final class ConductorRuntime implements AutoCloseable {
       PowerSync sync,
       Conductor service,
       ApiServer server,
+      ConductorRegistry registry,
       ConductorMeters meters,
       HealthService health) {
     this.meters = meters;
@@ -70,6 +78,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.sync = sync;
     this.service = service;
     this.server = server;
+    this.registry = registry;
   }
 
   /**
@@ -100,6 +109,8 @@ public final class ConductorRuntime implements AutoCloseable {
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
+    ApiServer server = null;
+    ConductorRegistry registry = null;
     try {
       database = Database.open(s.dbUrl(), s.dbUser(), s.dbPassword(), s.workerThreads() + 16);
       new SchemaMigrator(database).migrate();
@@ -141,8 +152,6 @@ public final class ConductorRuntime implements AutoCloseable {
       sync =
           new PowerSync(
               service.tasks(), drivers, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
-      scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
-      schedule(scheduler, s, sync, service);
       Authenticator auth = authenticator(s);
       ApiServer.Tls tls = null;
       if (s.apiTlsKeystore() != null) {
@@ -162,7 +171,7 @@ public final class ConductorRuntime implements AutoCloseable {
                 + " api_tls_keystore (api_tls_generate=true creates one).",
             s.apiHost());
       }
-      ApiServer server =
+      server =
           new ApiServer(
               new ApiServer.Config(
                   s.apiHost(),
@@ -175,6 +184,14 @@ public final class ConductorRuntime implements AutoCloseable {
                   service,
                   auth,
                   new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+                  s.clusterSecretFile() == null
+                      ? null
+                      : new Forwarder(
+                          host,
+                          Forwarder.readSecret(s.clusterSecretFile()),
+                          null,
+                          FORWARD_TIMEOUT,
+                          Clock.systemUTC()),
                   health));
       api.set(server);
       LOG.info(
@@ -190,20 +207,52 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
+      registry =
+          new ConductorRegistry(
+              store,
+              host,
+              (tls == null ? "http://" : "https://") + s.apiHost() + ":" + server.port(),
+              () -> List.copyOf(drivers.all().keySet()),
+              new ConductorRegistry.Settings(
+                  s.heartbeatInterval(),
+                  s.heartbeatTimeout(),
+                  s.conductorGroup(),
+                  s.hashPartitions()));
+      registry.register();
+      service.tasks().ownership(registry);
+      scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
+      schedule(scheduler, s, sync, service, registry);
       return new ConductorRuntime(
-          s, database, workers, scheduler, sync, service, server, meters, health);
+          s, database, workers, scheduler, sync, service, server, registry, meters, health);
     } catch (Exception | LinkageError e) {
+      if (server != null) {
+        server.close();
+      }
       meters.close();
       if (health != null) {
         health.close();
       }
-      stopQuietly(scheduler, workers, sync, database);
+      stopQuietly(scheduler, workers, sync, registry, database);
       throw e;
     }
   }
 
   private static void schedule(
-      ScheduledExecutorService scheduler, ConductorSettings s, PowerSync sync, Conductor service) {
+      ScheduledExecutorService scheduler,
+      ConductorSettings s,
+      PowerSync sync,
+      Conductor service,
+      ConductorRegistry registry) {
+    Takeover takeover = new Takeover(registry, service.tasks(), service.drivers());
+    periodically(
+        scheduler,
+        s.heartbeatInterval().toSeconds(),
+        "Conductor heartbeat",
+        () -> {
+          registry.heartbeat();
+          takeover.run();
+          takeover.adopt();
+        });
     if (!s.syncInterval().isZero()) {
       periodically(
           scheduler,
@@ -311,6 +360,11 @@ public final class ConductorRuntime implements AutoCloseable {
     return health;
   }
 
+  /** This conductor among those sharing its database. */
+  public ConductorRegistry registry() {
+    return registry;
+  }
+
   /** The port the API bound. */
   public int apiPort() {
     return server.port();
@@ -329,16 +383,22 @@ public final class ConductorRuntime implements AutoCloseable {
     }
     meters.close();
     health.close();
-    stopQuietly(scheduler, workers, sync, database);
+    stopQuietly(scheduler, workers, sync, registry, database);
   }
 
   private static void stopQuietly(
       ScheduledExecutorService scheduler,
       ThreadPoolExecutor workers,
       PowerSync sync,
+      ConductorRegistry registry,
       Database database) {
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (registry != null) {
+      // First, so that the other conductors take this one's nodes without waiting for its
+      // heartbeat to expire.
+      registry.close();
     }
     if (workers != null) {
       workers.shutdown();

@@ -76,6 +76,10 @@ final class RouteTemplate {
                 : OTHER;
       case "drivers":
         return drivers(p);
+      case "conductors":
+        return p.size() == 1
+            ? "/v1/conductors"
+            : p.size() == 2 ? "/v1/conductors/{conductor}" : OTHER;
       default:
         return Unimplemented.ABSENT.containsKey(collection) && p.size() == 1
             ? "/v1/" + collection

@@ -58,7 +58,7 @@ class HealthEndpointTest {
             "127.0.0.1",
             0,
             16,
-            new ApiHandler(c.service, auth, ApiHandler.Options.DEFAULT, health));
+            new ApiHandler(c.service, auth, ApiHandler.Options.DEFAULT, null, health));
   }
 
   @AfterEach
