@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,13 +131,20 @@ final class HttpWsmanTransport implements WsmanTransport {
             endpoint.scheme() + "://" + endpoint.urlHost() + ":" + endpoint.port() + Wsman.PATH);
     post.setEntity(new ByteArrayEntity(envelope, SOAP));
     AtomicBoolean expired = new AtomicBoolean();
-    ScheduledFuture<?> deadline =
-        hosts.atDeadline(
-            settings.exchangeDeadline(),
-            () -> {
-              expired.set(true);
-              post.cancel();
-            });
+    ScheduledFuture<?> deadline;
+    try {
+      deadline =
+          hosts.atDeadline(
+              settings.exchangeDeadline(),
+              () -> {
+                expired.set(true);
+                post.cancel();
+              });
+    } catch (RejectedExecutionException e) {
+      // NOTE: the driver stopped (drain_timeout passed) between this request taking its host's
+      // session and sending: nothing was sent, the caller may retry with the next driver.
+      throw WsmanFailures.stopped(endpoint, request);
+    }
     int status;
     byte[] body;
     try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
