@@ -30,6 +30,8 @@ import org.amtpxe.itests.support.LogFile;
 import org.amtpxe.itests.support.Poll;
 import org.amtpxe.itests.support.VirtualAmtProcess;
 import org.apache.karaf.features.BootFinished;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -81,6 +83,7 @@ public class RunningStackIT extends KarafTestSupport {
   @Inject private BootFinished bootFinished;
   @Inject private BundleContext context;
   @Inject private ServiceComponentRuntime scr;
+  @Inject private SessionFactory shellSessions;
 
   private Conductor conductor;
 
@@ -133,6 +136,63 @@ public class RunningStackIT extends KarafTestSupport {
     for (String name : NODES) {
       conductor.awaitProvisionState(name, "manageable", OP_TIMEOUT);
     }
+  }
+
+  // ---- health and metrics ----
+
+  /**
+   * {@code GET /health} is UP with every check of the stack, {@code amtpxe:status} prints them in
+   * the Karaf shell, and {@code /metrics} shows the power sync's AMT requests.
+   */
+  @Test
+  public void healthIsUpStatusPrintsTheChecksAndMetricsCountAmtRequests() throws Exception {
+    Http.Reply health = conductor.http().get("/health");
+    assertThat(health.status()).as(health.body()).isEqualTo(200);
+    assertThat(health.json()).containsEntry("status", "UP");
+    assertThat(health.body())
+        .contains("\"conductor.api\"")
+        .contains("\"conductor.database\"")
+        .contains("\"conductor.drivers\"")
+        .contains("\"conductor.workers\"")
+        .contains("\"pxe.http\"")
+        .contains("listening on UDP 127.0.0.1:" + intProperty(TFTP_PORT));
+
+    String status = shell("amtpxe:status");
+    assertThat(status)
+        .contains("conductor.database")
+        .contains("available: pxe_amt")
+        .contains("pxe.tftp")
+        .contains("listening on TCP 127.0.0.1:" + intProperty(HTTP_PORT))
+        .contains("Overall: UP");
+
+    // sync_interval is 1 s: the power sync has read the nodes through the AMT bundle by now.
+    Poll.until(
+        "the AMT requests of the power sync in /metrics",
+        Duration.ofSeconds(30),
+        () ->
+            conductor
+                .http()
+                .get("/metrics")
+                .body()
+                .contains(
+                    "amtpxe_amt_requests_seconds_count{operation=\"CIM_AssociatedPowerManagementService.Get\",outcome=\"ok\"}"));
+    assertThat(conductor.http().get("/metrics").body())
+        .contains("amtpxe_sync_pass_seconds_count{outcome=\"completed\"}")
+        .contains("amtpxe_workers_capacity");
+  }
+
+  /** Runs a Karaf shell command in this Karaf and returns what it printed. */
+  private String shell(String command) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out =
+        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    Session session = shellSessions.create(InputStream.nullInputStream(), out, out);
+    try {
+      session.execute(command);
+    } finally {
+      session.close();
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   // ---- configuration ----

@@ -11,16 +11,22 @@ import org.amtpxe.amt.internal.wsman.BundleTccl;
 import org.amtpxe.amt.internal.wsman.WakeLog;
 import org.amtpxe.amt.internal.wsman.WakeProbe;
 import org.amtpxe.amt.internal.wsman.WsmanClient;
+import org.amtpxe.amt.internal.wsman.WsmanMeters;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.api.error.DriverUnavailableException;
 import org.amtpxe.api.error.InvalidParameterValueException;
+import org.amtpxe.api.metrics.Meters;
 import org.amtpxe.api.model.Node;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +51,8 @@ public final class AmtGateway implements AutoCloseable {
 
   private final AmtHosts hosts;
   private volatile AmtSettings settings;
+  // The metrics service while one is registered; bound and unbound without reactivation.
+  private volatile Meters meters;
 
   private final Object calls = new Object();
   // Guarded by calls.
@@ -73,7 +81,31 @@ public final class AmtGateway implements AutoCloseable {
    */
   public AmtGateway(AmtSettings settings, WakeLog wakeLog, Clock clock, WakeProbe probe) {
     this.settings = settings;
-    this.hosts = new AmtHosts(wakeLog, clock, probe);
+    this.hosts = new AmtHosts(wakeLog, clock, probe, new WsmanMeters(() -> meters));
+  }
+
+  /**
+   * Binds the metrics service. Optional and dynamic: the driver works without it, and the service
+   * (the conductor's bundle) may come, go or be replaced while AMT calls run.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      unbind = "unbindMeters")
+  public void bindMeters(Meters meters) {
+    synchronized (calls) {
+      this.meters = meters;
+    }
+  }
+
+  /** Unbinds the metrics service, unless another one replaced it already. */
+  public void unbindMeters(Meters old) {
+    synchronized (calls) {
+      if (meters == old) {
+        meters = null;
+      }
+    }
   }
 
   private static WakeLog wakeLog(BundleContext context) {

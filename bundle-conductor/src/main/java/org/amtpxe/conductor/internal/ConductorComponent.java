@@ -7,6 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
+import org.amtpxe.conductor.internal.health.HealthService;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.osgi.framework.BundleContext;
@@ -45,6 +48,9 @@ public class ConductorComponent {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorComponent.class);
 
   private final DriverRegistry drivers;
+  private final MicrometerMeters meters;
+  private final HealthRegistry healthChecks;
+  private ServiceRegistration<HealthService> healthRegistration;
   private final BundleContext context;
   private final ExecutorService lifecycle;
   private final Path dataDir;
@@ -56,8 +62,14 @@ public class ConductorComponent {
 
   @Activate
   public ConductorComponent(
-      @Reference DriverRegistry drivers, BundleContext context, Map<String, Object> properties) {
+      @Reference DriverRegistry drivers,
+      @Reference MicrometerMeters meters,
+      @Reference HealthRegistry healthChecks,
+      BundleContext context,
+      Map<String, Object> properties) {
     this.drivers = drivers;
+    this.meters = meters;
+    this.healthChecks = healthChecks;
     this.context = context;
     this.dataDir = Path.of(System.getProperty("karaf.data", "data"));
     this.etcDir = Path.of(System.getProperty("karaf.etc", "etc"));
@@ -114,11 +126,21 @@ public class ConductorComponent {
   }
 
   private void startRuntime(ConductorSettings settings) throws Exception {
-    runtime = ConductorRuntime.start(settings, drivers);
+    runtime = ConductorRuntime.start(settings, drivers, meters, healthChecks);
     registration = context.registerService(Conductor.class, runtime.service(), new Hashtable<>());
+    healthRegistration =
+        context.registerService(HealthService.class, runtime.health(), new Hashtable<>());
   }
 
   private void stopRuntime() {
+    if (healthRegistration != null) {
+      try {
+        healthRegistration.unregister();
+      } catch (IllegalStateException e) {
+        // Already gone with the bundle.
+      }
+      healthRegistration = null;
+    }
     if (registration != null) {
       try {
         registration.unregister();

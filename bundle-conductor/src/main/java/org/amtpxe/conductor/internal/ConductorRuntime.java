@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
@@ -16,6 +17,11 @@ import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
 import org.amtpxe.conductor.internal.cluster.Forwarder;
 import org.amtpxe.conductor.internal.cluster.Takeover;
+import org.amtpxe.conductor.internal.health.ConductorChecks;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
+import org.amtpxe.conductor.internal.health.HealthService;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
@@ -48,6 +54,8 @@ public final class ConductorRuntime implements AutoCloseable {
   private final PowerSync sync;
   private final Conductor service;
   private final ApiServer server;
+  private final ConductorMeters meters;
+  private final HealthService health;
   private final ConductorRegistry registry;
 
   private ConductorRuntime(
@@ -58,7 +66,11 @@ public final class ConductorRuntime implements AutoCloseable {
       PowerSync sync,
       Conductor service,
       ApiServer server,
-      ConductorRegistry registry) {
+      ConductorRegistry registry,
+      ConductorMeters meters,
+      HealthService health) {
+    this.meters = meters;
+    this.health = health;
     this.settings = settings;
     this.database = database;
     this.workers = workers;
@@ -77,6 +89,22 @@ public final class ConductorRuntime implements AutoCloseable {
    */
   public static ConductorRuntime start(ConductorSettings s, DriverRegistry drivers)
       throws Exception {
+    return start(s, drivers, ConductorMeters.standalone().meters(), new HealthRegistry());
+  }
+
+  /**
+   * {@link #start(ConductorSettings, DriverRegistry)}, measured in the bundle's meters.
+   *
+   * @throws Exception when the database cannot be opened or migrated, or the API cannot bind
+   */
+  public static ConductorRuntime start(
+      ConductorSettings s,
+      DriverRegistry drivers,
+      MicrometerMeters bundleMeters,
+      HealthRegistry healthChecks)
+      throws Exception {
+    ConductorMeters meters = new ConductorMeters(bundleMeters);
+    HealthService health = null;
     Database database = null;
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
@@ -98,13 +126,29 @@ public final class ConductorRuntime implements AutoCloseable {
               TimeUnit.SECONDS,
               new LinkedBlockingQueue<>(),
               threads("amtpxe-worker"));
+      ThreadPoolExecutor pool = workers;
+      Workers admission =
+          new Workers(pool, s.workerThreads() + s.workerQueue(), meters::workersRefused);
+      meters.workerGauges(admission::inUse, () -> pool.getQueue().size(), admission::capacity);
       Conductor service =
-          Conductor.create(
-              store,
-              host,
-              drivers,
-              new Workers(workers, s.workerThreads() + s.workerQueue()),
-              s.consoleHost());
+          Conductor.create(store, host, drivers, admission, s.consoleHost(), meters);
+      AtomicReference<ApiServer> api = new AtomicReference<>();
+      String scheme = s.apiTlsKeystore() == null ? "http" : "https";
+      health =
+          new HealthService(
+              List.of(
+                  ConductorChecks.database(
+                      database, (int) HealthService.DEFAULT_TIMEOUT.toSeconds()),
+                  ConductorChecks.drivers(drivers),
+                  ConductorChecks.workers(admission, () -> pool.getQueue().size()),
+                  ConductorChecks.api(
+                      () ->
+                          api.get() == null
+                              ? null
+                              : scheme + "://" + s.apiHost() + ":" + api.get().port(),
+                      () -> api.get() != null && api.get().isOpen())),
+              healthChecks::all,
+              HealthService.DEFAULT_TIMEOUT);
       new StartupRecovery(service.tasks()).recover();
       sync =
           new PowerSync(
@@ -148,7 +192,9 @@ public final class ConductorRuntime implements AutoCloseable {
                           Forwarder.readSecret(s.clusterSecretFile()),
                           null,
                           FORWARD_TIMEOUT,
-                          Clock.systemUTC())));
+                          Clock.systemUTC()),
+                  health));
+      api.set(server);
       LOG.info(
           "Conductor {} serving the API on {}://{}:{}",
           host,
@@ -178,10 +224,15 @@ public final class ConductorRuntime implements AutoCloseable {
       scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
       schedule(scheduler, s, sync, service, registry);
       service.consoles().restore();
-      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server, registry);
+      return new ConductorRuntime(
+          s, database, workers, scheduler, sync, service, server, registry, meters, health);
     } catch (Exception | LinkageError e) {
       if (server != null) {
         server.close();
+      }
+      meters.close();
+      if (health != null) {
+        health.close();
       }
       stopQuietly(scheduler, workers, sync, registry, database);
       throw e;
@@ -306,6 +357,11 @@ public final class ConductorRuntime implements AutoCloseable {
     return service;
   }
 
+  /** The health checks of this runtime. */
+  public HealthService health() {
+    return health;
+  }
+
   /** This conductor among those sharing its database. */
   public ConductorRegistry registry() {
     return registry;
@@ -328,6 +384,8 @@ public final class ConductorRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Stopping the API server failed: {}", e.getMessage());
     }
+    meters.close();
+    health.close();
     stopQuietly(scheduler, workers, sync, registry, database);
   }
 

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.MBeanServerFactory;
+import org.amtpxe.conductor.internal.health.HealthRegistry;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.testing.Http;
@@ -25,6 +28,11 @@ class ConductorComponentTest {
   /** Services registered and still registered. */
   private final List<Object> registered = new CopyOnWriteArrayList<>();
 
+  /** The bundle's meters, with their MBeans in a server of the test's own. */
+  private static MicrometerMeters testMeters() {
+    return new MicrometerMeters(MBeanServerFactory.newMBeanServer());
+  }
+
   private BundleContext context() {
     return (BundleContext)
         Proxy.newProxyInstance(
@@ -33,7 +41,10 @@ class ConductorComponentTest {
             (proxy, method, args) -> {
               if (method.getName().equals("registerService")) {
                 Object service = args[1];
-                registered.add(service);
+                // The health checks go with the conductor; only the conductor is followed here.
+                if (service instanceof Conductor) {
+                  registered.add(service);
+                }
                 return Proxy.newProxyInstance(
                     getClass().getClassLoader(),
                     new Class<?>[] {ServiceRegistration.class},
@@ -74,7 +85,8 @@ class ConductorComponentTest {
   void invalidConfigurationKeepsTheRunningOneAndAValidOneReplacesIt() throws Exception {
     System.setProperty("karaf.data", data.toString());
     ConductorComponent component =
-        new ConductorComponent(new DriverRegistry(), context(), config(0));
+        new ConductorComponent(
+            new DriverRegistry(), testMeters(), new HealthRegistry(), context(), config(0));
     try {
       Conductor first = awaitService(null);
       first.nodes().nodes(org.amtpxe.conductor.internal.store.NodeQuery.all());
@@ -121,7 +133,10 @@ class ConductorComponentTest {
     ConductorComponent[] component = new ConductorComponent[1];
     String log =
         StderrCapture.of(
-            () -> component[0] = new ConductorComponent(new DriverRegistry(), context(), bad));
+            () ->
+                component[0] =
+                    new ConductorComponent(
+                        new DriverRegistry(), testMeters(), new HealthRegistry(), context(), bad));
     try {
       assertThat(log)
           .contains(
@@ -149,7 +164,8 @@ class ConductorComponentTest {
   @Test
   void aStartFailureFallsBackToThePreviousConfiguration() throws Exception {
     ConductorComponent component =
-        new ConductorComponent(new DriverRegistry(), context(), config(0));
+        new ConductorComponent(
+            new DriverRegistry(), testMeters(), new HealthRegistry(), context(), config(0));
     try {
       Conductor first = awaitService(null);
       try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

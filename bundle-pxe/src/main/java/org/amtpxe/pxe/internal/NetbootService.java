@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
+import org.amtpxe.api.health.Health;
+import org.amtpxe.api.metrics.Meters;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.cache.ImageCache;
 import org.amtpxe.pxe.internal.config.PxeConfig;
@@ -25,6 +27,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +58,9 @@ public final class NetbootService {
   private HttpBootServer http;
   private String tftpProblem;
   private String httpProblem;
+  // The metrics service while one is registered; bound and unbound without reactivation.
+  private volatile Meters meters;
+  private final PxeMeters pxeMeters = new PxeMeters(() -> meters);
 
   /**
    * Validates the configuration and starts the servers.
@@ -87,6 +96,26 @@ public final class NetbootService {
     this.environment = new DeployEnvironment(settings, newCache(settings));
     this.deploy = new PxeDeploy(() -> environment, writer, notifier);
     start(settings);
+  }
+
+  /**
+   * Binds the metrics service. Optional and dynamic: network boot works without it, and the service
+   * may come, go or be replaced while transfers run.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      unbind = "unbindMeters")
+  public synchronized void bindMeters(Meters meters) {
+    this.meters = meters;
+  }
+
+  /** Unbinds the metrics service, unless another one replaced it already. */
+  public synchronized void unbindMeters(Meters old) {
+    if (meters == old) {
+      meters = null;
+    }
   }
 
   /** Applies a new configuration, restarting the servers; an invalid one is refused. */
@@ -176,6 +205,70 @@ public final class NetbootService {
     return b.toString();
   }
 
+  /** The TFTP server's health: listening, disabled, or why it does not serve. */
+  public synchronized Health tftpHealth() {
+    PxeSettings s = settings();
+    return serverHealth(
+        "TFTP",
+        "UDP",
+        s.tftpEnabled(),
+        tftp == null ? null : tftp.localAddress(),
+        tftp != null && tftp.isListening(),
+        tftpProblem,
+        s.tftpRoot(),
+        "tftp_enabled");
+  }
+
+  /** The HTTP boot server's health: listening, disabled, or why it does not serve. */
+  public synchronized Health httpHealth() {
+    PxeSettings s = settings();
+    return serverHealth(
+        s.httpTls() == null ? "HTTP" : "HTTPS",
+        "TCP",
+        s.httpEnabled(),
+        http == null ? null : http.localAddress(),
+        http != null && http.isListening(),
+        httpProblem,
+        s.httpRoot(),
+        "http_enabled");
+  }
+
+  private static Health serverHealth(
+      String what,
+      String protocol,
+      boolean enabled,
+      InetSocketAddress bound,
+      boolean listening,
+      String problem,
+      Path root,
+      String switchKey) {
+    if (!enabled) {
+      return Health.up(what + " boot server disabled (" + switchKey + "=false)");
+    }
+    if (bound != null && listening) {
+      return Health.up(
+          "listening on "
+              + protocol
+              + " "
+              + bound.getAddress().getHostAddress()
+              + ":"
+              + bound.getPort()
+              + ", serving "
+              + root);
+    }
+    if (bound != null) {
+      return Health.down(
+          what
+              + " server on "
+              + bound.getAddress().getHostAddress()
+              + ":"
+              + bound.getPort()
+              + " stopped receiving; see karaf.log, then reapply the configuration of "
+              + PxeConfig.PID);
+    }
+    return Health.down(what + " server " + Objects.requireNonNullElse(problem, "not started"));
+  }
+
   private static String serverStatus(
       boolean enabled, InetSocketAddress bound, String problem, Path root) {
     if (!enabled) {
@@ -227,7 +320,8 @@ public final class NetbootService {
                     s.tftpRetries(),
                     s.tftpTransferLifetime(),
                     s.tftpMaxTransfers(),
-                    s.tftpMaxTransfersPerClient()));
+                    s.tftpMaxTransfersPerClient()),
+                pxeMeters);
       } catch (IOException e) {
         tftpProblem =
             "cannot listen on UDP "
@@ -247,7 +341,8 @@ public final class NetbootService {
             HttpBootServer.start(
                 s.httpRoot(),
                 new InetSocketAddress(s.httpAddress(), s.httpPort()),
-                HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()));
+                HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()),
+                pxeMeters);
       } catch (Exception e) {
         httpProblem =
             "cannot listen on TCP "

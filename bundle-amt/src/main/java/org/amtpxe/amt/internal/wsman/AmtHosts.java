@@ -26,6 +26,7 @@ public final class AmtHosts implements AutoCloseable {
   private final Clock clock;
   private final WakeProbe probe;
   private final ScheduledThreadPoolExecutor deadlines;
+  private final WsmanMeters meters;
   private volatile boolean closed;
 
   /**
@@ -34,6 +35,17 @@ public final class AmtHosts implements AutoCloseable {
    * @param probe how to wake an AMT
    */
   public AmtHosts(WakeLog wakeLog, Clock clock, WakeProbe probe) {
+    this(wakeLog, clock, probe, WsmanMeters.NONE);
+  }
+
+  /**
+   * @param wakeLog when each AMT was last known awake
+   * @param clock the wall clock (wake-up times outlive the JVM)
+   * @param probe how to wake an AMT
+   * @param meters where requests and Digest challenges are counted
+   */
+  public AmtHosts(WakeLog wakeLog, Clock clock, WakeProbe probe, WsmanMeters meters) {
+    this.meters = meters;
     this.wakeLog = wakeLog;
     this.clock = clock;
     this.probe = probe;
@@ -54,6 +66,11 @@ public final class AmtHosts implements AutoCloseable {
    */
   ScheduledFuture<?> atDeadline(Duration deadline, Runnable expire) {
     return deadlines.schedule(expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Where requests and Digest challenges are counted. */
+  WsmanMeters meters() {
+    return meters;
   }
 
   /** A transport to one AMT under the given settings; cheap, create one per operation. */

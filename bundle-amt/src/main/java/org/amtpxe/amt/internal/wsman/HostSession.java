@@ -54,7 +54,7 @@ final class HostSession implements Closeable {
   private char[] password;
 
   /** The client for the endpoint, built or rebuilt as needed. Call with the lock held. */
-  CloseableHttpClient client(AmtEndpoint endpoint, TransportSettings settings)
+  CloseableHttpClient client(AmtEndpoint endpoint, TransportSettings settings, WsmanMeters meters)
       throws GeneralSecurityException {
     ClientKey key =
         new ClientKey(
@@ -67,7 +67,7 @@ final class HostSession implements Closeable {
             settings.trustStore());
     if (client == null || !key.equals(clientKey)) {
       closeClient();
-      client = newClient(endpoint, settings);
+      client = newClient(endpoint, settings, meters);
       clientKey = key;
       context = null;
     }
@@ -101,7 +101,8 @@ final class HostSession implements Closeable {
     context = null;
   }
 
-  private static CloseableHttpClient newClient(AmtEndpoint endpoint, TransportSettings settings)
+  private static CloseableHttpClient newClient(
+      AmtEndpoint endpoint, TransportSettings settings, WsmanMeters meters)
       throws GeneralSecurityException {
     Timeout connect = Timeout.ofMilliseconds(settings.connectTimeout().toMillis());
     Timeout read = Timeout.ofMilliseconds(settings.readTimeout().toMillis());
@@ -147,6 +148,13 @@ final class HostSession implements Closeable {
         .disableCookieManagement()
         .disableContentCompression()
         .setUserAgent("amtpxe-amt")
+        // Every 401 counts, the ones HttpClient answers itself (Digest) included.
+        .addResponseInterceptorFirst(
+            (response, entity, ctx) -> {
+              if (response.getCode() == 401) {
+                meters.challenge();
+              }
+            })
         .build();
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +46,21 @@ final class HttpWsmanTransport implements WsmanTransport {
 
   @Override
   public Document send(WsmanRequest request) throws DriverException {
+    long start = System.nanoTime();
+    String outcome = "unexpected";
+    try {
+      Document reply = sendOnce(request);
+      outcome = WsmanMeters.OK;
+      return reply;
+    } catch (DriverException e) {
+      outcome = WsmanMeters.outcomeOf(e);
+      throw e;
+    } finally {
+      hosts.meters().exchange(request, outcome, start);
+    }
+  }
+
+  private Document sendOnce(WsmanRequest request) throws DriverException {
     byte[] envelope = Envelopes.serialize(Envelopes.build(request, "uuid:" + UUID.randomUUID()));
     HostSession session = hosts.session(endpoint);
     if (session == null) {
@@ -105,7 +121,7 @@ final class HttpWsmanTransport implements WsmanTransport {
       throws DriverException, UnansweredException {
     CloseableHttpClient client;
     try {
-      client = session.client(endpoint, settings);
+      client = session.client(endpoint, settings, hosts.meters());
     } catch (GeneralSecurityException e) {
       throw WsmanFailures.tlsSetupFailed(endpoint, e);
     }
@@ -115,13 +131,20 @@ final class HttpWsmanTransport implements WsmanTransport {
             endpoint.scheme() + "://" + endpoint.urlHost() + ":" + endpoint.port() + Wsman.PATH);
     post.setEntity(new ByteArrayEntity(envelope, SOAP));
     AtomicBoolean expired = new AtomicBoolean();
-    ScheduledFuture<?> deadline =
-        hosts.atDeadline(
-            settings.exchangeDeadline(),
-            () -> {
-              expired.set(true);
-              post.cancel();
-            });
+    ScheduledFuture<?> deadline;
+    try {
+      deadline =
+          hosts.atDeadline(
+              settings.exchangeDeadline(),
+              () -> {
+                expired.set(true);
+                post.cancel();
+              });
+    } catch (RejectedExecutionException e) {
+      // NOTE: the driver stopped (drain_timeout passed) between this request taking its host's
+      // session and sending: nothing was sent, the caller may retry with the next driver.
+      throw WsmanFailures.stopped(endpoint, request);
+    }
     int status;
     byte[] body;
     try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {

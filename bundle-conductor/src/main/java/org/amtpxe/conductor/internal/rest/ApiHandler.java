@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,12 +17,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.amtpxe.conductor.internal.audit.AuditLog;
 import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.Caller;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.auth.Policy;
+import org.amtpxe.conductor.internal.auth.Role;
 import org.amtpxe.conductor.internal.cluster.Forwarder;
+import org.amtpxe.conductor.internal.health.ConductorChecks;
+import org.amtpxe.conductor.internal.health.HealthReport;
+import org.amtpxe.conductor.internal.health.HealthService;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
+import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.StoreException;
@@ -94,6 +102,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
   private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
+  private final ConductorMeters meters;
+  private final HealthService health;
   private final Forwarder forwarder;
 
   /**
@@ -121,7 +131,35 @@ public final class ApiHandler extends Handler.Abstract {
    */
   public ApiHandler(
       Conductor service, Authenticator authenticator, Options options, Forwarder forwarder) {
+    this(
+        service,
+        authenticator,
+        options,
+        forwarder,
+        new HealthService(
+            List.of(
+                ConductorChecks.database(
+                    service.tasks().store().database(),
+                    (int) HealthService.DEFAULT_TIMEOUT.toSeconds()),
+                ConductorChecks.drivers(service.drivers()),
+                ConductorChecks.workers(service.tasks().workers(), () -> 0)),
+            List::of,
+            HealthService.DEFAULT_TIMEOUT));
+  }
+
+  /**
+   * @param forwarder calls the conductor that owns a node for an operation on it, or null to carry
+   *     out every request here (a conductor alone, or without cluster_secret_file)
+   * @param health the checks {@code GET /health} runs
+   */
+  public ApiHandler(
+      Conductor service,
+      Authenticator authenticator,
+      Options options,
+      Forwarder forwarder,
+      HealthService health) {
     this.forwarder = forwarder;
+    this.health = health;
     this.service = service;
     this.authenticator = authenticator;
     this.options = options;
@@ -131,11 +169,13 @@ public final class ApiHandler extends Handler.Abstract {
     this.conductors = new ConductorsResource(service);
     this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
+    this.meters = service.tasks().meters();
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) {
+  public boolean handle(Request request, Response response, Callback original) {
     String method = request.getMethod();
+    Callback callback = measured(request, response, original);
     Map<String, String> headers = new LinkedHashMap<>();
     Admission admission;
     try {
@@ -195,6 +235,53 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   /**
+   * The callback that also counts the request in {@code amtpxe.api.requests}, by method, route
+   * template and status, once its answer is written (or failed to be).
+   */
+  private Callback measured(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    String method = request.getMethod();
+    String route;
+    try {
+      route = RouteTemplate.of(ApiUri.segments(request.getHttpURI().getPath()));
+    } catch (ApiException e) {
+      route = RouteTemplate.OTHER;
+    }
+    String template = route;
+    String knownMethod = METHODS.contains(method) ? method : RouteTemplate.OTHER;
+    return new Callback() {
+      @Override
+      public void succeeded() {
+        observe();
+        callback.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        observe();
+        callback.failed(x);
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return callback.getInvocationType();
+      }
+
+      private void observe() {
+        meters.apiRequest(
+            knownMethod,
+            template,
+            response.getStatus(),
+            Duration.ofNanos(System.nanoTime() - start));
+      }
+    };
+  }
+
+  /** The methods counted by name; any other is counted as {@value RouteTemplate#OTHER}. */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+  /**
    * Everything decided from the request line and headers, before a byte of the body is read:
    * OPTIONS, the Host of a server without authentication, the path and query, the credentials, the
    * version, the media type of a write and its declared length.
@@ -231,6 +318,11 @@ public final class ApiHandler extends Handler.Abstract {
     String client = Request.getRemoteAddr(request);
     ApiRequest req = new ApiRequest(method, rest, query, ApiVersion.MIN, "", baseUrl, client);
     boolean isPublic = isPublicRoute(method, segments) || isDeployCallback(req, versioned);
+    if (isHealth(segments) && request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
+      // NOTE: /health is public, but a caller who sends credentials gets them checked, and the
+      // details when they may read (docs/observability.md#health).
+      isPublic = false;
+    }
     if (!isPublic && onRamdiskConnector(request)) {
       // The ramdisk's plain-HTTP port serves its routes and nothing else.
       throw ApiException.notFound(
@@ -267,18 +359,28 @@ public final class ApiHandler extends Handler.Abstract {
 
   /**
    * Routes served without credentials, by design: the version documents ({@code /}, {@code /v1}),
-   * as in Ironic, anything outside {@code /v1} (answered 404), and the deploy ramdisk's lookup
-   * ({@code GET /v1/lookup}), which hands out a token only to a node's first lookup. Their bodies
-   * are capped at {@link #MAX_PUBLIC_BODY}. The ramdisk's callback is admitted by {@link
-   * #isDeployCallback}.
+   * as in Ironic, anything outside {@code /v1} but {@code /metrics} (answered 404), and the deploy
+   * ramdisk's lookup ({@code GET /v1/lookup}), which hands out a token only to a node's first
+   * lookup. Their bodies are capped at {@link #MAX_PUBLIC_BODY}. The ramdisk's callback is admitted
+   * by {@link #isDeployCallback}.
    *
    * @param segments the decoded path segments, {@code v1} included
    */
   static boolean isPublicRoute(String method, List<String> segments) {
     return segments.isEmpty()
-        || !segments.get(0).equals("v1")
-        || segments.size() == 1
+        || (!segments.get(0).equals("v1") && !isMetrics(segments))
+        || segments.equals(List.of("v1"))
         || (method.equals("GET") && segments.size() == 2 && segments.get(1).equals("lookup"));
+  }
+
+  /** {@code /health}: the overall status for anyone, each check for readers. */
+  private static boolean isHealth(List<String> segments) {
+    return segments.size() == 1 && segments.get(0).equals("health");
+  }
+
+  /** {@code /metrics}: served to API users who may read nodes (docs/observability.md#endpoints). */
+  private static boolean isMetrics(List<String> segments) {
+    return segments.size() == 1 && segments.get(0).equals("metrics");
   }
 
   /**
@@ -534,6 +636,7 @@ public final class ApiHandler extends Handler.Abstract {
     String method = admission.request().method();
     int status;
     JsonOutput body;
+    ApiResponse.Text text = null;
     Caller caller = admission.caller();
     try {
       ApiRequest req = withBody(admission.request(), bytes);
@@ -550,16 +653,26 @@ public final class ApiHandler extends Handler.Abstract {
                 req.baseUrl(),
                 from.client());
       }
-      authorize(caller, req);
+      // /health decides itself what a caller sees; it is answered here, never forwarded.
+      boolean healthRoute = !admission.versioned() && isHealth(req.path());
+      if (!healthRoute) {
+        authorize(caller, req);
+      }
       ApiResponse result =
-          admission.forwarded() ? null : forwardToOwner(request, req, caller, bytes);
+          admission.forwarded() || healthRoute ? null : forwardToOwner(request, req, caller, bytes);
       if (result == null) {
         // The user a task opened by this request names in the node's history.
         try (RequestUser.Scope user = RequestUser.as(caller == null ? null : caller.user())) {
-          result = admission.versioned() ? routeV1(req) : routeRoot(req);
+          if (healthRoute) {
+            requireMethod(req, "GET");
+            result = health(caller);
+          } else {
+            result = admission.versioned() ? routeV1(req) : routeRoot(req);
+          }
         }
       }
       status = result.status();
+      text = result.text();
       // Written here, before the audit line, so that a body that cannot be written is a 500.
       body = result.body() == null ? null : JsonOutput.render(result.body());
       headers.putAll(result.headers());
@@ -583,6 +696,10 @@ public final class ApiHandler extends Handler.Abstract {
       return;
     }
     audit(request, caller, status);
+    if (text != null) {
+      respond(response, callback, status, text, headers);
+      return;
+    }
     respond(response, callback, status, body, headers);
   }
 
@@ -754,7 +871,36 @@ public final class ApiHandler extends Handler.Abstract {
     };
   }
 
+  /**
+   * {@code GET /health}: 200 when every check is UP, 503 otherwise; each check with its reason only
+   * for a caller who may read nodes, or when the API runs without authentication (loopback).
+   */
+  private ApiResponse health(Caller caller) {
+    HealthReport report = health.check();
+    ObjectNode o = Json.object();
+    o.put("status", report.status().name());
+    if (authenticator == null || (caller != null && caller.may(Role.READER))) {
+      ArrayNode checks = o.putArray("checks");
+      for (HealthReport.Entry e : report.checks()) {
+        ObjectNode c = checks.addObject();
+        c.put("name", e.name());
+        c.put("status", e.health().status().name());
+        c.put("reason", e.health().reason());
+        c.put("duration_ms", e.millis());
+      }
+    }
+    return new ApiResponse(
+        report.isUp() ? 200 : 503, JsonBody.of(o), Map.of("Cache-Control", "no-store"));
+  }
+
   private ApiResponse routeRoot(ApiRequest req) throws ApiException {
+    if (isMetrics(req.path())) {
+      requireMethod(req, "GET");
+      return ApiResponse.text(
+          200,
+          MicrometerMeters.CONTENT_TYPE,
+          meters.meters().scrape().getBytes(StandardCharsets.UTF_8));
+    }
     if (!req.path().isEmpty()) {
       throw ApiException.notFound("The resource could not be found.");
     }
@@ -1043,6 +1189,20 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot write JSON", e);
     }
+  }
+
+  /** Sends the status, the headers and a body that is not JSON. */
+  private static void respond(
+      Response response,
+      Callback callback,
+      int status,
+      ApiResponse.Text text,
+      Map<String, String> headers) {
+    response.setStatus(status);
+    headers.forEach((k, v) -> response.getHeaders().put(k, v));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, text.contentType());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, text.bytes().length);
+    response.write(true, ByteBuffer.wrap(text.bytes()), callback);
   }
 
   /** Sends the status, the headers and the rendered body, whose buffer goes back once written. */

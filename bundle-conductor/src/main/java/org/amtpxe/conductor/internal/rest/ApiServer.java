@@ -166,6 +166,11 @@ public final class ApiServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** Whether the server runs and the API's connector accepts connections. */
+  public boolean isOpen() {
+    return server.isStarted() && connector.isOpen();
+  }
+
   /** The deploy ramdisk's port actually bound, or -1 when there is none. */
   public int ramdiskPort() {
     return ramdiskConnector == null ? -1 : ramdiskConnector.getLocalPort();

@@ -2,6 +2,7 @@ package org.amtpxe.conductor.internal.service;
 
 import org.amtpxe.conductor.internal.console.ConsoleService;
 import org.amtpxe.conductor.internal.enroll.EnrollService;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.TaskManager;
 import org.amtpxe.conductor.internal.task.Workers;
@@ -39,16 +40,27 @@ public record Conductor(
   /** Makes the services over one store, for conductor {@code host}; consoles bind loopback. */
   public static Conductor create(
       Store store, String host, DriverRegistry drivers, Workers workers) {
-    return create(store, host, drivers, workers, "127.0.0.1");
+    return create(store, host, drivers, workers, "127.0.0.1", ConductorMeters.standalone());
+  }
+
+  /** Makes the services over one store, for conductor {@code host}, measured by {@code meters}. */
+  public static Conductor create(
+      Store store, String host, DriverRegistry drivers, Workers workers, ConductorMeters meters) {
+    return create(store, host, drivers, workers, "127.0.0.1", meters);
   }
 
   /**
    * Makes the services over one store, for conductor {@code host}, with console ports bound to
-   * {@code consoleHost}.
+   * {@code consoleHost}, measured by {@code meters}.
    */
   public static Conductor create(
-      Store store, String host, DriverRegistry drivers, Workers workers, String consoleHost) {
-    TaskManager tasks = new TaskManager(store, host, workers);
+      Store store,
+      String host,
+      DriverRegistry drivers,
+      Workers workers,
+      String consoleHost,
+      ConductorMeters meters) {
+    TaskManager tasks = new TaskManager(store, host, workers, meters);
     NodeService nodes = new NodeService(tasks, drivers);
     InspectionService inspection = new InspectionService(tasks, nodes, drivers);
     return new Conductor(

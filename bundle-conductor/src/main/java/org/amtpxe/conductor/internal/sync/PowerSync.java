@@ -21,6 +21,7 @@ import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.NodeQuery;
@@ -90,6 +91,7 @@ public final class PowerSync implements AutoCloseable {
   private final int maxRetries;
   private final Map<String, Integer> failuresInARow = new ConcurrentHashMap<>();
   private final ExecutorService readers;
+  private final ConductorMeters meters;
 
   /** A sync that puts a node into maintenance after {@link #DEFAULT_MAX_RETRIES} failed reads. */
   public PowerSync(TaskManager tasks, DriverRegistry drivers, int parallelism, Duration timeout) {
@@ -107,6 +109,23 @@ public final class PowerSync implements AutoCloseable {
       int parallelism,
       Duration timeout,
       int maxRetries) {
+    this(tasks, drivers, parallelism, timeout, maxRetries, tasks.meters());
+  }
+
+  /**
+   * @param parallelism how many reads may run at once
+   * @param timeout how long one node's read may take
+   * @param maxRetries failed reads in a row that put a node into maintenance; 0: never
+   * @param meters where each pass's duration and failures are counted
+   */
+  public PowerSync(
+      TaskManager tasks,
+      DriverRegistry drivers,
+      int parallelism,
+      Duration timeout,
+      int maxRetries,
+      ConductorMeters meters) {
+    this.meters = meters;
     this.store = tasks.store();
     this.tasks = tasks;
     this.drivers = drivers;
@@ -132,6 +151,20 @@ public final class PowerSync implements AutoCloseable {
    */
   public Result runOnce() throws InterruptedException {
     long start = System.nanoTime();
+    Result result = null;
+    try {
+      result = pass(start);
+      return result;
+    } finally {
+      meters.syncPass(
+          Duration.ofNanos(System.nanoTime() - start),
+          result != null,
+          result == null ? 0 : result.failed(),
+          result == null ? 0 : result.intoMaintenance());
+    }
+  }
+
+  private Result pass(long start) throws InterruptedException {
     // NOTE: three queries per pass, whatever the number of nodes: the nodes, the faulted ones and
     // every port. Each read then works on this snapshot (a shared task takes no lock and reads
     // nothing), and only a changed power state is written.

@@ -1,5 +1,6 @@
 package org.amtpxe.conductor.internal.task;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import org.amtpxe.api.error.UnsupportedDriverOperationException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
 import org.amtpxe.conductor.internal.cluster.Ownership;
+import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.HistoryDao;
 import org.amtpxe.conductor.internal.store.LockDao;
@@ -43,13 +45,27 @@ public final class TaskManager {
   private final Store store;
   private final String host;
   private final Workers workers;
+  private final ConductorMeters meters;
   private volatile Ownership ownership;
 
   public TaskManager(Store store, String host, Workers workers) {
+    this(store, host, workers, ConductorMeters.standalone());
+  }
+
+  /**
+   * @param meters where lock waits and deploy durations are measured
+   */
+  public TaskManager(Store store, String host, Workers workers, ConductorMeters meters) {
     this.store = store;
     this.host = host;
     this.workers = workers;
+    this.meters = meters;
     this.ownership = Ownership.solo(host);
+  }
+
+  /** The conductor's meters. */
+  public ConductorMeters meters() {
+    return meters;
   }
 
   /**
@@ -91,6 +107,21 @@ public final class TaskManager {
    *     gone
    */
   public Task acquire(Node node, BareMetalDriver driver) throws ConductorException {
+    long start = System.nanoTime();
+    String outcome = "failed";
+    try {
+      Task task = tryAcquire(node, driver);
+      outcome = "acquired";
+      return task;
+    } catch (ConductorException e) {
+      outcome = e.kind() == ConductorException.Kind.LOCKED ? "locked" : "not_found";
+      throw e;
+    } finally {
+      meters.lockWait(Duration.ofNanos(System.nanoTime() - start), outcome);
+    }
+  }
+
+  private Task tryAcquire(Node node, BareMetalDriver driver) throws ConductorException {
     for (int attempt = 1; ; attempt++) {
       Acquired a =
           store.transaction(
@@ -179,22 +210,28 @@ public final class TaskManager {
   Node write(Task task, UnaryOperator<Node> change, boolean release, AlsoWrite also) {
     String uuid = task.node().uuid();
     Instant now = store.now();
-    return store.transaction(
-        h -> {
-          Node current =
-              NodeDao.findForUpdate(h, uuid)
-                  .orElseThrow(() -> new StoreException("Node " + uuid + " was deleted"));
-          if (also != null) {
-            also.write(h, current);
-          }
-          Node changed = change.apply(current);
-          Node result = changed == current ? current : NodeDao.update(h, current, changed, now);
-          record(h, current, result, now, task.user());
-          if (release && LockDao.release(h, uuid, host)) {
-            result = result.toBuilder().reservation(null).build();
-          }
-          return result;
-        });
+    Node[] before = new Node[1];
+    Node written =
+        store.transaction(
+            h -> {
+              Node current =
+                  NodeDao.findForUpdate(h, uuid)
+                      .orElseThrow(() -> new StoreException("Node " + uuid + " was deleted"));
+              if (also != null) {
+                also.write(h, current);
+              }
+              Node changed = change.apply(current);
+              Node result = changed == current ? current : NodeDao.update(h, current, changed, now);
+              record(h, current, result, now, task.user());
+              if (release && LockDao.release(h, uuid, host)) {
+                result = result.toBuilder().reservation(null).build();
+              }
+              before[0] = current;
+              return result;
+            });
+    // After the commit: a change rolled back moves no meter.
+    meters.provisionChanged(before[0], written);
+    return written;
   }
 
   /**

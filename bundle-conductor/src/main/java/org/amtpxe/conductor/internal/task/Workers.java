@@ -16,6 +16,7 @@ public final class Workers {
   private final Executor executor;
   private final Semaphore places;
   private final int capacity;
+  private final Runnable onRefused;
 
   /**
    * @param executor runs the work; it must accept at least {@code capacity} tasks at once (running
@@ -23,9 +24,20 @@ public final class Workers {
    * @param capacity how many operations may run or wait at once
    */
   public Workers(Executor executor, int capacity) {
+    this(executor, capacity, () -> {});
+  }
+
+  /**
+   * @param executor runs the work; it must accept at least {@code capacity} tasks at once (running
+   *     and queued)
+   * @param capacity how many operations may run or wait at once
+   * @param onRefused called for every operation refused because every place is taken (a meter)
+   */
+  public Workers(Executor executor, int capacity, Runnable onRefused) {
     this.executor = executor;
     this.capacity = capacity;
     this.places = new Semaphore(capacity);
+    this.onRefused = onRefused;
   }
 
   /** Workers without a limit of their own: the executor decides (tests run work inline). */
@@ -51,6 +63,7 @@ public final class Workers {
    */
   public Place reserve(String what) throws ConductorException {
     if (!places.tryAcquire()) {
+      onRefused.run();
       throw new ConductorException(
           ConductorException.Kind.BUSY,
           "No free conductor workers for "

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.amtpxe.pxe.internal.PxeMeters;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -85,6 +86,16 @@ public final class HttpBootServer implements AutoCloseable {
    */
   public static HttpBootServer start(Path root, InetSocketAddress bind, Options options)
       throws Exception {
+    return start(root, bind, options, PxeMeters.NONE);
+  }
+
+  /**
+   * Starts serving, counting transfers in {@code meters}.
+   *
+   * @throws Exception as {@link #start(Path, InetSocketAddress, Options)}
+   */
+  public static HttpBootServer start(
+      Path root, InetSocketAddress bind, Options options, PxeMeters meters) throws Exception {
     Files.createDirectories(root);
     Path realRoot = root.toRealPath();
     // Threads named after the bundle, so that they can be told apart in a thread dump.
@@ -129,7 +140,7 @@ public final class HttpBootServer implements AutoCloseable {
     // target, which a test caught).
     context.clearAliasChecks();
     context.addAliasCheck(new AllowedResourceAliasChecker(context));
-    server.setHandler(new GetAndHeadOnly(context));
+    server.setHandler(new GetAndHeadOnly(context, meters));
     server.setStopTimeout(2000);
     try {
       server.start();
@@ -148,20 +159,62 @@ public final class HttpBootServer implements AutoCloseable {
 
   /** Answers 405 to every method but GET and HEAD, before any file is looked up. */
   private static final class GetAndHeadOnly extends Handler.Wrapper {
-    GetAndHeadOnly(Handler handler) {
+    private final PxeMeters meters;
+
+    GetAndHeadOnly(Handler handler, PxeMeters meters) {
       super(handler);
+      this.meters = meters;
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback original) throws Exception {
+      long start = System.nanoTime();
+      Callback callback =
+          new Callback() {
+            @Override
+            public void succeeded() {
+              observe(true);
+              original.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+              observe(false);
+              original.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+              return original.getInvocationType();
+            }
+
+            private void observe(boolean written) {
+              int status = response.getStatus();
+              String outcome =
+                  !written || status >= 500
+                      ? PxeMeters.FAILED
+                      : status < 400 ? PxeMeters.OK : PxeMeters.REFUSED;
+              meters.transfer("http", outcome, Response.getContentBytesWritten(response), start);
+            }
+          };
       String method = request.getMethod();
       if (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method)) {
-        return super.handle(request, response, callback);
+        if (super.handle(request, response, callback)) {
+          return true;
+        }
+        // Not found: answered here, so that the refusal is counted too.
+        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        return true;
       }
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
       Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
       return true;
     }
+  }
+
+  /** Whether the server runs and its connector accepts connections. */
+  public boolean isListening() {
+    return server.isStarted() && ((ServerConnector) server.getConnectors()[0]).isOpen();
   }
 
   /** The address and port actually bound. */

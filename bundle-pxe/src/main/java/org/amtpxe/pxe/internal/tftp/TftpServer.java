@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.amtpxe.pxe.internal.PxeMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ public final class TftpServer implements AutoCloseable {
   private final ExecutorService listener;
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
+  private final PxeMeters meters;
+  private volatile boolean listening;
   private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
   private final Object slots = new Object();
   private final Map<InetAddress, Integer> perClient = new HashMap<>(); // guarded by slots
@@ -54,8 +57,9 @@ public final class TftpServer implements AutoCloseable {
     CLIENT_BUSY
   }
 
-  private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options)
+  private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options, PxeMeters meters)
       throws SocketException {
+    this.meters = meters;
     this.root = new TftpRoot(root);
     this.options = options;
     // NOTE: no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port, which would
@@ -96,7 +100,18 @@ public final class TftpServer implements AutoCloseable {
    */
   public static TftpServer start(Path root, InetSocketAddress bind, TftpServerOptions options)
       throws SocketException {
-    TftpServer server = new TftpServer(root, bind, options);
+    return start(root, bind, options, PxeMeters.NONE);
+  }
+
+  /**
+   * Binds the socket and starts serving, counting transfers in {@code meters}.
+   *
+   * @throws SocketException when the port cannot be bound (in use, or privileged)
+   */
+  public static TftpServer start(
+      Path root, InetSocketAddress bind, TftpServerOptions options, PxeMeters meters)
+      throws SocketException {
+    TftpServer server = new TftpServer(root, bind, options, meters);
     server.listener.execute(server::listen);
     LOG.info("TFTP server serving {} on {}", server.root.root(), server.localAddress());
     return server;
@@ -107,6 +122,11 @@ public final class TftpServer implements AutoCloseable {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
+  /** Whether the server still receives requests: its socket is open and its listener runs. */
+  public boolean isListening() {
+    return running && listening && !socket.isClosed();
+  }
+
   /** Transfers completed since the start. */
   public long completedTransfers() {
     return served.get();
@@ -115,6 +135,15 @@ public final class TftpServer implements AutoCloseable {
   private void listen() {
     // One byte more than a request may have: a longer datagram arrives cut, at this length.
     byte[] buf = new byte[MAX_REQUEST + 1];
+    listening = true;
+    try {
+      receive(buf);
+    } finally {
+      listening = false;
+    }
+  }
+
+  private void receive(byte[] buf) {
     while (running) {
       DatagramPacket packet = new DatagramPacket(buf, buf.length);
       try {
@@ -215,12 +244,17 @@ public final class TftpServer implements AutoCloseable {
     try {
       transfers.execute(
           () -> {
+            long start = System.nanoTime();
+            boolean ok = false;
             try {
-              if (transfer.run()) {
+              ok = transfer.run();
+              if (ok) {
                 served.incrementAndGet();
               }
             } finally {
               release(address);
+              meters.transfer(
+                  "tftp", ok ? PxeMeters.OK : PxeMeters.FAILED, transfer.bytesSent(), start);
             }
           });
     } catch (RejectedExecutionException e) {
@@ -254,6 +288,7 @@ public final class TftpServer implements AutoCloseable {
 
   /** Refuses a request, from a transfer ID other than the well-known port's (RFC 1350). */
   private void replyError(InetSocketAddress client, int code, String message) {
+    meters.transfer("tftp", PxeMeters.REFUSED, 0, System.nanoTime());
     try {
       byte[] p = TftpPackets.error(code, message);
       replySocket.send(new DatagramPacket(p, p.length, client));

@@ -46,6 +46,7 @@ final class TftpTransfer {
   private final Set<DatagramSocket> openSockets;
   private long end;
   private long nextStrangerReply;
+  private long bytesSent;
 
   TftpTransfer(
       Path file,
@@ -62,6 +63,11 @@ final class TftpTransfer {
     this.request = request;
     this.localAddress = localAddress;
     this.openSockets = openSockets;
+  }
+
+  /** The file bytes sent in DATA packets so far, retransmissions included. */
+  long bytesSent() {
+    return bytesSent;
   }
 
   /** Runs the transfer; returns true when the client acknowledged the last block. */
@@ -211,6 +217,7 @@ final class TftpTransfer {
         int slot = (int) (b % window);
         outgoing.setData(unacked[slot], 0, lengths[slot]);
         socket.send(outgoing);
+        bytesSent += lengths[slot] - 4;
       }
       long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
       boolean progressed = false;
