@@ -12,6 +12,7 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
+import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
@@ -23,6 +24,9 @@ import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.sync.StartupRecovery;
 import org.amtpxe.conductor.internal.task.Workers;
+import org.amtpxe.conductor.internal.web.NodeFeed;
+import org.amtpxe.conductor.internal.web.Sessions;
+import org.amtpxe.conductor.internal.web.UiHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final PowerSync sync;
   private final Conductor service;
   private final ApiServer server;
+  private final NodeFeed feed;
 
   private ConductorRuntime(
       ConductorSettings settings,
@@ -49,7 +54,8 @@ public final class ConductorRuntime implements AutoCloseable {
       ScheduledExecutorService scheduler,
       PowerSync sync,
       Conductor service,
-      ApiServer server) {
+      ApiServer server,
+      NodeFeed feed) {
     this.settings = settings;
     this.database = database;
     this.workers = workers;
@@ -57,6 +63,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.sync = sync;
     this.service = service;
     this.server = server;
+    this.feed = feed;
   }
 
   /**
@@ -71,6 +78,7 @@ public final class ConductorRuntime implements AutoCloseable {
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
+    NodeFeed feed = null;
     try {
       database = Database.open(s.dbUrl(), s.dbUser(), s.dbPassword(), s.workerThreads() + 16);
       new SchemaMigrator(database).migrate();
@@ -114,6 +122,17 @@ public final class ConductorRuntime implements AutoCloseable {
                 + " api_tls_keystore (api_tls_generate=true creates one).",
             s.apiHost());
       }
+      feed = new NodeFeed(store, host);
+      database.changes().listen(feed::changed);
+      LoginThrottle logins = ApiHandler.newLoginThrottle();
+      Sessions sessions = new Sessions();
+      ApiHandler api =
+          new ApiHandler(
+              service,
+              auth,
+              new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+              logins,
+              sessions);
       ApiServer server =
           new ApiServer(
               new ApiServer.Config(
@@ -123,12 +142,14 @@ public final class ConductorRuntime implements AutoCloseable {
                   s.apiMaxConnections(),
                   tls,
                   s.apiRamdiskPort()),
-              new ApiHandler(
-                  service,
-                  auth,
-                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true)));
+              new UiHandler(
+                  api,
+                  new UiHandler.Options(auth, s.plainHttpOffLoopback(), host),
+                  logins,
+                  sessions,
+                  feed));
       LOG.info(
-          "Conductor {} serving the API on {}://{}:{}",
+          "Conductor {} serving the API on {}://{}:{} and its web page under /ui/",
           host,
           tls == null ? "http" : "https",
           s.apiHost(),
@@ -140,8 +161,11 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
-      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server);
+      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server, feed);
     } catch (Exception | LinkageError e) {
+      if (feed != null) {
+        feed.close();
+      }
       stopQuietly(scheduler, workers, sync, database);
       throw e;
     }
@@ -262,6 +286,7 @@ public final class ConductorRuntime implements AutoCloseable {
    */
   @Override
   public void close() {
+    feed.close();
     try {
       server.close();
     } catch (Exception e) {

@@ -25,6 +25,8 @@ import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.StoreException;
 import org.amtpxe.conductor.internal.task.RequestUser;
+import org.amtpxe.conductor.internal.web.Sessions;
+import org.amtpxe.conductor.internal.web.UiHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
@@ -85,7 +87,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final DriversResource drivers;
   private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
-  private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
+  private final LoginThrottle logins;
+  private final Sessions sessions;
 
   /**
    * @param service the conductor
@@ -103,14 +106,39 @@ public final class ApiHandler extends Handler.Abstract {
    * @param options the body deadline and whether credentials are refused over plain HTTP
    */
   public ApiHandler(Conductor service, Authenticator authenticator, Options options) {
+    this(service, authenticator, options, newLoginThrottle(), null);
+  }
+
+  /**
+   * @param service the conductor
+   * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
+   *     allowed on loopback, enforced by the caller)
+   * @param options the body deadline and whether credentials are refused over plain HTTP
+   * @param logins the failed logins, shared with the web page's login form
+   * @param sessions the web page's sessions, whose cookie is accepted instead of HTTP Basic (with
+   *     the session's CSRF token on every write), or null to accept HTTP Basic only
+   */
+  public ApiHandler(
+      Conductor service,
+      Authenticator authenticator,
+      Options options,
+      LoginThrottle logins,
+      Sessions sessions) {
     this.service = service;
     this.authenticator = authenticator;
     this.options = options;
+    this.logins = logins;
+    this.sessions = sessions;
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
     this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
+  }
+
+  /** The API's login throttle: {@value #MAX_LOGIN_FAILURES} failures per address and window. */
+  public static LoginThrottle newLoginThrottle() {
+    return new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
   }
 
   @Override
@@ -311,6 +339,24 @@ public final class ApiHandler extends Handler.Abstract {
       return null;
     }
     String client = Request.getRemoteAddr(request);
+    if (!basic && sessions != null) {
+      Optional<Sessions.Session> session = sessions.find(UiHandler.cookie(request));
+      if (session.isPresent()) {
+        String method = request.getMethod();
+        if (!method.equals("GET")
+            && !method.equals("HEAD")
+            && !session.get().csrfMatches(request.getHeaders().get(Sessions.CSRF_HEADER))) {
+          // NOTE: besides SameSite=Strict on the cookie: a write through the web page's session
+          // must prove it comes from the page, which alone can read the token (/ui/session).
+          throw new ApiException(
+              403,
+              "A request authenticated by the web page's session must carry its "
+                  + Sessions.CSRF_HEADER
+                  + " header; reload the page.");
+        }
+        return session.get().caller();
+      }
+    }
     if (basic) {
       long wait = logins.waitSeconds(client);
       if (wait > 0) {
