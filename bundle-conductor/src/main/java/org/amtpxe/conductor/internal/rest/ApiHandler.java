@@ -75,7 +75,7 @@ public final class ApiHandler extends Handler.Abstract {
       ApiRequest request, boolean versioned, boolean readsBody, long cap, Caller caller) {}
 
   /** Failed logins from one address before it must wait; the wait is this window. */
-  static final int MAX_LOGIN_FAILURES = 10;
+  public static final int MAX_LOGIN_FAILURES = 10;
 
   static final Duration LOGIN_WINDOW = Duration.ofSeconds(60);
 

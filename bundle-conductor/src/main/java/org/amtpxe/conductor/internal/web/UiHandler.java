@@ -23,6 +23,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,9 +272,16 @@ public final class UiHandler extends Handler.Wrapper {
       return;
     }
     String client = Request.getRemoteAddr(request);
-    FormFields.from(request, StandardCharsets.UTF_8, 8, MAX_FORM)
-        .whenComplete(
-            (fields, failure) -> {
+    // NOTE: the form is read without holding a thread; checking the password blocks (JAAS, a
+    // file, a slow hash), so the promise runs as BLOCKING work on the pool.
+    FormFields.onFields(
+        request,
+        StandardCharsets.UTF_8,
+        8,
+        MAX_FORM,
+        Promise.Invocable.from(
+            Invocable.InvocationType.BLOCKING,
+            (Fields fields, Throwable failure) -> {
               if (failure != null) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 text(response, callback, 400, "The login form cannot be read.");
@@ -284,7 +293,7 @@ public final class UiHandler extends Handler.Wrapper {
                 LOG.error("The web page's login failed", e);
                 text(response, callback, 500, "The login failed; see the conductor's log.");
               }
-            });
+            }));
   }
 
   private void checkLogin(
