@@ -173,7 +173,9 @@ public final class UiHandler extends Handler.Wrapper {
     h.put("Content-Security-Policy", CSP);
     h.put("X-Content-Type-Options", "nosniff");
     h.put("X-Frame-Options", "DENY");
-    h.put("Referrer-Policy", "no-referrer");
+    // NOTE: not no-referrer: with it, the browser sends "Origin: null" on the page's own form
+    // posts, and the login's origin check (sameOrigin) could not tell them from a forged one.
+    h.put("Referrer-Policy", "same-origin");
     h.put("Cross-Origin-Opener-Policy", "same-origin");
     h.put("Cross-Origin-Resource-Policy", "same-origin");
   }
