@@ -179,6 +179,13 @@ public final class WebPageWith10000Nodes {
         if (!String.valueOf(nodes).equals(shown)) {
           throw new IllegalStateException("the page shows " + shown + " nodes, not " + nodes);
         }
+        if (f > 2000) {
+          System.out.println(
+              "  slow first render; marks: "
+                  + driver.executeScript(
+                      "return performance.getEntriesByType('mark').map(m => m.name + '@'"
+                          + " + Math.round(m.startTime)).join(' ')"));
+        }
         first.add(f);
         loaded.add(l);
         List<Double> these = new ArrayList<>();

@@ -26,6 +26,7 @@ function route() {
 
 async function main() {
   const session = await loadSession();
+  performance.mark('fleet-session');
   if (!session) {
     location.assign('/ui/login');
     return;
@@ -55,6 +56,7 @@ async function main() {
   window.addEventListener('hashchange', route);
   route();
   await hello;
+  performance.mark('fleet-hello');
   await fleet.load();
 }
 

@@ -14,6 +14,21 @@ function emit(type, data) {
 
 let source = null;
 
+// NOTE: a page kept in the back/forward cache would keep its stream open, and a browser opens at
+// most 6 HTTP/1.1 connections to one host: a few navigations away and back would leave the next
+// page's requests queued behind idle streams. The stream closes when the page is hidden and
+// reopens, with a reload of the nodes, when it is shown again.
+window.addEventListener('pagehide', () => {
+  if (source) source.close();
+  source = null;
+});
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && !source) {
+    connect();
+    emit('resync', {});
+  }
+});
+
 export function connect() {
   if (source) return;
   source = new EventSource('/ui/events');
