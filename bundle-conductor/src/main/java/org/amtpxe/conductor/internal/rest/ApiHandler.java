@@ -369,7 +369,12 @@ public final class ApiHandler extends Handler.Abstract {
         return caller.get();
       }
     }
-    headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
+    if (sessions == null || UiHandler.cookie(request) == null) {
+      // NOTE: no challenge to the web page's requests (a session cookie that ended): a browser
+      // answers a Basic challenge to fetch() with its own password dialog; the page sends the
+      // user to its login form instead.
+      headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
+    }
     throw new ApiException(
         401,
         "Authentication required: send the HTTP Basic credentials of an API user (the"

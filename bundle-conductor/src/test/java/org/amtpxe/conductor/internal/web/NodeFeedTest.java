@@ -94,6 +94,28 @@ class NodeFeedTest {
   }
 
   @Test
+  void aPowerChangeFoundByThePowerSyncIsSent() throws Exception {
+    Node enrolled = c.enroll("n1");
+    Node n =
+        c.store
+            .updateNode(
+                enrolled.toBuilder()
+                    .provisionState(org.amtpxe.api.model.ProvisionState.MANAGEABLE)
+                    .powerState(org.amtpxe.api.model.PowerState.POWER_OFF)
+                    .build())
+            .orElseThrow();
+    Collector s = new Collector();
+    feed.subscribe(s, "ada", null);
+    c.driver.setMachinePower(n.uuid(), org.amtpxe.api.model.PowerState.POWER_ON);
+    try (var sync =
+        new org.amtpxe.conductor.internal.sync.PowerSync(
+            c.tasks, c.registry, 2, java.time.Duration.ofSeconds(5))) {
+      sync.runOnce();
+    }
+    await(() -> s.of("node").stream().anyMatch(e -> e.data().contains("\"power on\"")));
+  }
+
+  @Test
   void aDeletedNodeIsSentAsADeletion() throws Exception {
     Collector s = new Collector();
     Node n = c.enroll("n1");
