@@ -202,6 +202,10 @@ public final class WebPageWith10000Nodes {
             l,
             these.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
       }
+      // The page as it stands after the last run, for the README.
+      Files.write(
+          work.resolve("fleet-10000.png"),
+          driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     } finally {
       driver.quit();
     }

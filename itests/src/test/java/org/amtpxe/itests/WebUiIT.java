@@ -363,7 +363,6 @@ class WebUiIT {
           .containsExactlyInAnyOrderElementsOf(NODES);
       assertThat(b.findElement(By.id("who")).getText()).contains("ada");
       assertThat(b.findElement(By.id("counts")).getText()).contains("available");
-      screenshot(b, "fleet.png");
 
       rows.stream()
           .filter(r -> r.findElement(By.className("c-name")).getText().equals("web-1"))
@@ -396,6 +395,14 @@ class WebUiIT {
           .contains("******")
           .doesNotContain(AMT_PASSWORD);
       screenshot(b, "node.png");
+      // Back to the fleet (a hash change, no reload): the deployed node's row is active there.
+      b.findElement(By.linkText("← Fleet")).click();
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(
+              By.cssSelector("#rows .row .c-state.st-active"), "active"));
+      assertThat(b.findElement(By.id("counts")).getText()).contains("active 1");
+      assertThat(b.executeScript("return window.__noReload")).isEqualTo("still here");
+      screenshot(b, "fleet.png");
       recordViolations(b);
     } finally {
       b.quit();
