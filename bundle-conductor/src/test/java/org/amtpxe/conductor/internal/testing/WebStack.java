@@ -23,6 +23,15 @@ public final class WebStack implements AutoCloseable {
    * @param authenticator the API users, or null for the anonymous loopback API
    */
   public WebStack(TestConductor c, Authenticator authenticator) throws Exception {
+    this(c, authenticator, null);
+  }
+
+  /**
+   * @param authenticator the API users, or null for the anonymous loopback API
+   * @param tls the API's keystore for HTTPS, or null for plain HTTP
+   */
+  public WebStack(TestConductor c, Authenticator authenticator, ApiServer.Tls tls)
+      throws Exception {
     feed =
         new NodeFeed(
             new org.amtpxe.conductor.internal.store.Store(c.database, c.clock), TestConductor.HOST);
@@ -32,16 +41,14 @@ public final class WebStack implements AutoCloseable {
         new ApiHandler(c.service, authenticator, ApiHandler.Options.DEFAULT, logins, sessions);
     server =
         new ApiServer(
-            "127.0.0.1",
-            0,
-            16,
+            new ApiServer.Config("127.0.0.1", 0, 16, 64, tls),
             new UiHandler(
                 api,
                 new UiHandler.Options(authenticator, false, TestConductor.HOST),
                 logins,
                 sessions,
                 feed));
-    base = "http://127.0.0.1:" + server.port();
+    base = (tls == null ? "http" : "https") + "://127.0.0.1:" + server.port();
   }
 
   @Override
