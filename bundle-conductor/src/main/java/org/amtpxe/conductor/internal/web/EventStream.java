@@ -26,6 +26,7 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
   private final Runnable onEnd;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private boolean dropped;
+  private boolean ending;
   private final java.util.concurrent.atomic.AtomicBoolean ended =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -44,6 +45,15 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
   void send(String text) {
     synchronized (this) {
       queue.addLast(text);
+    }
+    iterate();
+  }
+
+  /** Sends a last event and ends the response normally (a stream refused by the caps). */
+  void finish(String type, String data) {
+    synchronized (this) {
+      queue.addLast("event: " + type + "\ndata: " + data + "\n\n");
+      ending = true;
     }
     iterate();
   }
@@ -95,7 +105,9 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
       }
     }
     if (batch.isEmpty()) {
-      return Action.IDLE;
+      synchronized (this) {
+        return ending ? Action.SUCCEEDED : Action.IDLE;
+      }
     }
     response.write(false, ByteBuffer.wrap(batch.toString().getBytes(StandardCharsets.UTF_8)), this);
     return Action.SCHEDULED;
@@ -115,7 +127,10 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
 
   @Override
   protected void onCompleteSuccess() {
-    end(null);
+    if (ended.compareAndSet(false, true)) {
+      onEnd.run();
+      response.write(true, null, done);
+    }
   }
 
   private void end(Throwable cause) {
@@ -123,10 +138,6 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
       return;
     }
     onEnd.run();
-    if (cause == null) {
-      done.succeeded();
-    } else {
-      done.failed(cause);
-    }
+    done.failed(cause);
   }
 }

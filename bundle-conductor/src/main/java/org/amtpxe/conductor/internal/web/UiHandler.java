@@ -388,7 +388,8 @@ public final class UiHandler extends Handler.Wrapper {
     try {
       feed.subscribe(stream, options.authenticator() == null ? null : caller.get().user(), last);
     } catch (NodeFeed.TooManyStreams e) {
-      stream.drop(e.getMessage());
+      // The page shows why and stops reconnecting (a closed stream would be retried every 3 s).
+      stream.finish("refused", JSON.valueToTree(e.getMessage()).toString());
     }
   }
 

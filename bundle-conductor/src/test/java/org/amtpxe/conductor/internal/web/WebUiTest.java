@@ -297,7 +297,7 @@ class WebUiTest {
       socket.connect(new InetSocketAddress("127.0.0.1", web.server.port()), 5000);
       socket.setSoTimeout(10_000);
       String head =
-          "GET /ui/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nCookie:"
+          "GET /ui/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nConnection: close\r\nCookie:"
               + " amtpxe_session="
               + cookie
               + "\r\n"
@@ -370,6 +370,33 @@ class WebUiTest {
     }
     try (Stream s = new Stream(cookie, "0123ab-7")) {
       assertThat(s.until("resync")).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aStreamBeyondTheUsersCapIsToldWhyAndEnded() throws Exception {
+    String cookie = session("max", "member-pw");
+    List<Stream> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < NodeFeed.MAX_PER_USER; i++) {
+        Stream s = new Stream(cookie, null);
+        s.until("hello");
+        open.add(s);
+      }
+      try (Stream refused = new Stream(cookie, null)) {
+        assertThat(String.join("\n", refused.until("refused")))
+            .contains("max has " + NodeFeed.MAX_PER_USER + " event streams open");
+        String rest;
+        StringBuilder tail = new StringBuilder();
+        while ((rest = refused.in.readLine()) != null) {
+          tail.append(rest);
+        }
+        assertThat(tail.toString()).as("the response ends").doesNotContain("event:");
+      }
+    } finally {
+      for (Stream s : open) {
+        s.close();
+      }
     }
   }
 

@@ -45,7 +45,8 @@ async function main() {
   const live = document.getElementById('live');
   stream.on('state', (s) => { live.textContent = s; live.className = `live ${s}`; });
   stream.on('node', (n) => { fleet.nodeChanged(n); node.nodeChanged(n); });
-  stream.on('node-deleted', (d) => fleet.nodeDeleted(d));
+  stream.on('node-deleted', (d) => { fleet.nodeDeleted(d); node.nodeDeleted(d); });
+  stream.on('refused', (message) => showError(`No live updates: ${message}`));
   stream.on('resync', () => { fleet.clear(); fleet.load().catch((e) => showError(e.message)); });
   // The stream first, then the list: a change made while the list loads is not lost.
   const hello = new Promise((resolve) => {

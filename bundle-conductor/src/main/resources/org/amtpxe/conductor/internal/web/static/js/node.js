@@ -367,6 +367,15 @@ export function hide() {
   uuid = null;
 }
 
+/** A node was deleted (event stream): the page says so if it is this one. */
+export function nodeDeleted(d) {
+  if (current && (d.uuid === uuid || d.uuid === current)) {
+    const box = $('error');
+    box.textContent = `This node was deleted.`;
+    box.hidden = false;
+  }
+}
+
 /** A node changed (event stream): the page reloads it if it is this one. */
 export function nodeChanged(n) {
   if (current && (n.uuid === uuid || n.uuid === current || n.name === current)) refreshSoon();

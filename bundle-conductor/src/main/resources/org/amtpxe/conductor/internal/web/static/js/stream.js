@@ -2,7 +2,7 @@
 // EventSource reconnects by itself and sends the id of the last event it saw; the server answers
 // with what was missed, or "resync" when it no longer has it.
 
-const listeners = { node: [], 'node-deleted': [], hello: [], resync: [], state: [] };
+const listeners = { node: [], 'node-deleted': [], hello: [], resync: [], state: [], refused: [] };
 
 export function on(type, fn) {
   listeners[type].push(fn);
@@ -37,4 +37,10 @@ export function connect() {
   for (const type of ['node', 'node-deleted', 'hello', 'resync']) {
     source.addEventListener(type, (e) => emit(type, JSON.parse(e.data)));
   }
+  // Too many streams open (other tabs): no retry; the page says why.
+  source.addEventListener('refused', (e) => {
+    source.close();
+    emit('state', 'closed');
+    emit('refused', JSON.parse(e.data));
+  });
 }
