@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -333,6 +332,13 @@ class WebUiIT {
     wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
   }
 
+  /** A wait that looks again when the page redrew the element meanwhile. */
+  private static WebDriverWait settled(ChromeDriver b, Duration timeout) {
+    WebDriverWait w = new WebDriverWait(b, timeout);
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return w;
+  }
+
   private static void screenshot(ChromeDriver b, String name) throws Exception {
     Path dir = Path.of("target", "web-ui");
     Files.createDirectories(dir);
@@ -349,6 +355,7 @@ class WebUiIT {
 
   @Test
   @Order(1)
+  @SuppressWarnings("unchecked")
   void anAdminSeesTheFleetDeploysANodeAndWatchesItBecomeActiveWithoutAReload() throws Exception {
     ChromeDriver b = browser("admin");
     try {
@@ -357,37 +364,47 @@ class WebUiIT {
       assertThat(b.findElement(By.id("login-error")).getText()).contains("Wrong user name");
       login(b, "ada", "ada-pw");
       wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
-      List<WebElement> rows = b.findElements(By.cssSelector("#rows .row"));
-      assertThat(rows)
-          .extracting(r -> r.findElement(By.className("c-name")).getText())
-          .containsExactlyInAnyOrderElementsOf(NODES);
+      Object names =
+          b.executeScript(
+              "return [...document.querySelectorAll('#rows .row .c-name')].map(c =>"
+                  + " c.textContent)");
+      assertThat((List<Object>) names).containsExactlyInAnyOrderElementsOf(List.copyOf(NODES));
       assertThat(b.findElement(By.id("who")).getText()).contains("ada");
       assertThat(b.findElement(By.id("counts")).getText()).contains("available");
 
-      rows.stream()
-          .filter(r -> r.findElement(By.className("c-name")).getText().equals("web-1"))
-          .findFirst()
-          .orElseThrow()
-          .click();
+      // NOTE: the page redraws rows, progress and actions when an event arrives; an element found
+      // before a redraw is stale, so these steps retry until they act on the current one.
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.xpath("//div[@id='rows']/a[div[text()='web-1']]")).click();
+                return true;
+              });
       wait.until(
           ExpectedConditions.attributeToBe(
               By.tagName("body"), "data-provision-state", "available"));
       // A mark that a reload would wipe: the page must step to active with it still there.
       b.executeScript("window.__noReload = 'still here'");
-      wait.until(ExpectedConditions.elementToBeClickable(By.id("act-deploy"))).click();
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.id("act-deploy")).click();
+                return d.findElement(By.id("confirm")).isDisplayed();
+              });
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-text")));
       assertThat(b.findElement(By.id("confirm-text")).getText()).contains("Deploy web-1");
       b.findElement(By.id("confirm-ok")).click();
-      new WebDriverWait(b, DEPLOY)
+      settled(b, DEPLOY)
           .until(
               ExpectedConditions.attributeToBe(
                   By.cssSelector("#progress li[data-step='active']"), "data-state", "done"));
       assertThat(b.executeScript("return window.__noReload")).isEqualTo("still here");
       assertThat(b.findElement(By.id("state-list")).getText()).contains("active");
-      List<WebElement> steps = b.findElements(By.cssSelector("#progress li.step"));
-      assertThat(steps)
-          .hasSize(6)
-          .allSatisfy(s -> assertThat(s.getAttribute("data-state")).isEqualTo("done"));
+      Object steps =
+          b.executeScript(
+              "return [...document.querySelectorAll('#progress li.step')].map(s =>"
+                  + " s.dataset.state)");
+      assertThat((List<?>) steps).hasSize(6).allSatisfy(st -> assertThat(st).isEqualTo("done"));
       assertThat(b.findElement(By.id("events")).getText())
           .contains("wait call-back -> deploying")
           .contains("deploy ramdisk booted");
@@ -397,9 +414,10 @@ class WebUiIT {
       screenshot(b, "node.png");
       // Back to the fleet (a hash change, no reload): the deployed node's row is active there.
       b.findElement(By.linkText("← Fleet")).click();
-      wait.until(
-          ExpectedConditions.textToBePresentInElementLocated(
-              By.cssSelector("#rows .row .c-state.st-active"), "active"));
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.cssSelector("#rows .row .c-state.st-active"), "active"));
       assertThat(b.findElement(By.id("counts")).getText()).contains("active 1");
       assertThat(b.executeScript("return window.__noReload")).isEqualTo("still here");
       screenshot(b, "fleet.png");
