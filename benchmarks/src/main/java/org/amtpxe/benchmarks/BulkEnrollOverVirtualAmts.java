@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.amtpxe.amt.internal.AmtGateway;
 import org.amtpxe.amt.internal.AmtInspect;
@@ -58,65 +59,21 @@ public final class BulkEnrollOverVirtualAmts {
       String emulatorHeap) {
 
     static Options parse(String... args) {
-      int nodes = 1000;
-      int unreachable = 8;
-      List<Integer> latencies = List.of(20);
-      List<Integer> parallelisms = List.of(32, 64);
-      String base = "127.0.3.1";
-      int port = NodeSpec.AMT_HTTP_PORT;
-      Path work = Path.of("target", "bulk-enroll");
-      boolean external = true;
-      String heap = "768m";
-      for (int i = 0; i < args.length; i++) {
-        String key = args[i];
-        if (key.equals("--help") || key.equals("-h")) {
-          throw new IllegalArgumentException(usage());
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(key + " needs a value.\n" + usage());
-        }
-        String value = args[++i];
-        switch (key) {
-          case "--nodes" -> nodes = integers(key, value, 1, EnrollService.MAX_ADDRESSES).get(0);
-          case "--unreachable" -> unreachable = integers(key, value, 0, 254).get(0);
-          case "--latency-ms" -> latencies = integers(key, value, 0, 60000);
-          case "--parallelism" ->
-              parallelisms = integers(key, value, 1, EnrollService.MAX_PARALLELISM);
-          case "--base-address" -> base = value;
-          case "--port" -> port = integers(key, value, 0, 65535).get(0);
-          case "--work-dir" -> work = Path.of(value);
-          case "--emulator" -> {
-            if (!value.equals("external") && !value.equals("in-process")) {
-              throw new IllegalArgumentException(
-                  "--emulator is external or in-process, not '" + value + "'");
-            }
-            external = value.equals("external");
-          }
-          case "--emulator-heap" -> heap = value;
-          default -> throw new IllegalArgumentException("Unknown option " + key + ".\n" + usage());
-        }
-      }
+      BenchArgs a =
+          BenchArgs.parse(
+              args, Set.of("--nodes", "--unreachable", "--latency-ms", "--parallelism"), usage());
+      BenchArgs.Emulation e =
+          a.emulation("127.0.3.1", NodeSpec.AMT_HTTP_PORT, Path.of("target", "bulk-enroll"));
       return new Options(
-          nodes, unreachable, latencies, parallelisms, base, port, work, external, heap);
-    }
-
-    private static List<Integer> integers(String key, String value, int min, int max) {
-      List<Integer> result = new ArrayList<>();
-      for (String part : value.split(",")) {
-        int n;
-        try {
-          n = Integer.parseInt(part.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              key + " takes whole numbers separated by commas, not '" + value + "'");
-        }
-        if (n < min || n > max) {
-          throw new IllegalArgumentException(
-              key + " values must be " + min + " to " + max + ", not " + n);
-        }
-        result.add(n);
-      }
-      return List.copyOf(result);
+          a.integer("--nodes", 1000, 1, EnrollService.MAX_ADDRESSES),
+          a.integer("--unreachable", 8, 0, 254),
+          a.integers("--latency-ms", List.of(20), 0, 60000),
+          a.integers("--parallelism", List.of(32, 64), 1, EnrollService.MAX_PARALLELISM),
+          e.baseAddress(),
+          e.port(),
+          e.workDir(),
+          e.external(),
+          e.heap());
     }
 
     static String usage() {

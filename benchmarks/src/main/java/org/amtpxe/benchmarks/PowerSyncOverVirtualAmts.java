@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -63,63 +64,21 @@ public final class PowerSyncOverVirtualAmts {
       String emulatorHeap) {
 
     static Options parse(String... args) {
-      List<Integer> nodes = List.of(1000);
-      List<Integer> latencies = List.of(0, 20, 100);
-      List<Integer> parallelisms = List.of(8, 32, 64);
-      int passes = 3;
-      String base = "127.0.1.1";
-      int port = NodeSpec.AMT_HTTP_PORT;
-      Path work = Path.of("target", "power-sync");
-      boolean external = true;
-      String heap = "768m";
-      for (int i = 0; i < args.length; i++) {
-        String key = args[i];
-        if (key.equals("--help") || key.equals("-h")) {
-          throw new IllegalArgumentException(usage());
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(key + " needs a value.\n" + usage());
-        }
-        String value = args[++i];
-        switch (key) {
-          case "--nodes" -> nodes = integers(key, value, 1, 10000);
-          case "--latency-ms" -> latencies = integers(key, value, 0, 60000);
-          case "--parallelism" -> parallelisms = integers(key, value, 1, 1024);
-          case "--passes" -> passes = integers(key, value, 1, 100).get(0);
-          case "--base-address" -> base = value;
-          case "--port" -> port = integers(key, value, 0, 65535).get(0);
-          case "--work-dir" -> work = Path.of(value);
-          case "--emulator" -> {
-            if (!value.equals("external") && !value.equals("in-process")) {
-              throw new IllegalArgumentException(
-                  "--emulator is external or in-process, not '" + value + "'");
-            }
-            external = value.equals("external");
-          }
-          case "--emulator-heap" -> heap = value;
-          default -> throw new IllegalArgumentException("Unknown option " + key + ".\n" + usage());
-        }
-      }
-      return new Options(nodes, latencies, parallelisms, passes, base, port, work, external, heap);
-    }
-
-    private static List<Integer> integers(String key, String value, int min, int max) {
-      List<Integer> result = new ArrayList<>();
-      for (String part : value.split(",")) {
-        int n;
-        try {
-          n = Integer.parseInt(part.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              key + " takes whole numbers separated by commas, not '" + value + "'");
-        }
-        if (n < min || n > max) {
-          throw new IllegalArgumentException(
-              key + " values must be " + min + " to " + max + ", not " + n);
-        }
-        result.add(n);
-      }
-      return List.copyOf(result);
+      BenchArgs a =
+          BenchArgs.parse(
+              args, Set.of("--nodes", "--latency-ms", "--parallelism", "--passes"), usage());
+      BenchArgs.Emulation e =
+          a.emulation("127.0.1.1", NodeSpec.AMT_HTTP_PORT, Path.of("target", "power-sync"));
+      return new Options(
+          a.integers("--nodes", List.of(1000), 1, 10000),
+          a.integers("--latency-ms", List.of(0, 20, 100), 0, 60000),
+          a.integers("--parallelism", List.of(8, 32, 64), 1, 1024),
+          a.integer("--passes", 3, 1, 100),
+          e.baseAddress(),
+          e.port(),
+          e.workDir(),
+          e.external(),
+          e.heap());
     }
 
     static String usage() {

@@ -168,6 +168,43 @@ public @interface ConductorConfig {
   int callback__check__interval() default 60;
 
   @AttributeDefinition(
+      name = "Heartbeat interval (s)",
+      description =
+          "Seconds between this conductor's heartbeats in the database, 1 or more (Ironic's"
+              + " heartbeat_interval). The hash ring is rebuilt after each.")
+  int heartbeat__interval() default 10;
+
+  @AttributeDefinition(
+      name = "Heartbeat timeout (s)",
+      description =
+          "A conductor whose last heartbeat is older than this is dead and its nodes go to the"
+              + " others (Ironic's heartbeat_timeout). More than heartbeat_interval.")
+  int heartbeat__timeout() default 60;
+
+  @AttributeDefinition(
+      name = "Conductor group",
+      description =
+          "This conductor's group (Ironic's conductor_group): it owns only nodes of the same"
+              + " conductor_group. Empty: nodes without a group. Letters, digits, '.', '_', '-'.")
+  String conductor__group() default "";
+
+  @AttributeDefinition(
+      name = "Hash ring partitions",
+      description =
+          "Points per conductor on the hash ring that spreads nodes over conductors, 1 to 4096;"
+              + " every conductor sharing a database must use the same value.")
+  int hash__partitions() default 256;
+
+  @AttributeDefinition(
+      name = "Cluster secret file",
+      description =
+          "A file holding a secret of at least 32 bytes, the same on every conductor sharing the"
+              + " database (relative paths under Karaf's etc). With it, an operation on a node that"
+              + " another conductor owns is carried out by that conductor, signed with the secret."
+              + " Empty: every request is carried out where it arrives.")
+  String cluster__secret__file() default "";
+
+  @AttributeDefinition(
       name = "Worker threads",
       description =
           "Threads running asynchronous node operations (power, deploy, verify), 1 or more.")

@@ -1,6 +1,7 @@
 package org.amtpxe.conductor.internal;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +14,9 @@ import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
+import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
+import org.amtpxe.conductor.internal.cluster.Forwarder;
+import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiKeystore;
 import org.amtpxe.conductor.internal.rest.ApiServer;
@@ -38,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class ConductorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorRuntime.class);
 
+  /** How long the owner of a node may take to answer an operation another conductor forwards. */
+  static final java.time.Duration FORWARD_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   private final ConductorSettings settings;
   private final Database database;
   private final ThreadPoolExecutor workers;
@@ -46,6 +53,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final Conductor service;
   private final ApiServer server;
   private final NodeFeed feed;
+  private final ConductorRegistry registry;
 
   private ConductorRuntime(
       ConductorSettings settings,
@@ -55,6 +63,7 @@ public final class ConductorRuntime implements AutoCloseable {
       PowerSync sync,
       Conductor service,
       ApiServer server,
+      ConductorRegistry registry,
       NodeFeed feed) {
     this.settings = settings;
     this.database = database;
@@ -64,6 +73,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.service = service;
     this.server = server;
     this.feed = feed;
+    this.registry = registry;
   }
 
   /**
@@ -79,6 +89,8 @@ public final class ConductorRuntime implements AutoCloseable {
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
     NodeFeed feed = null;
+    ApiServer server = null;
+    ConductorRegistry registry = null;
     try {
       database = Database.open(s.dbUrl(), s.dbUser(), s.dbPassword(), s.workerThreads() + 16);
       new SchemaMigrator(database).migrate();
@@ -101,8 +113,6 @@ public final class ConductorRuntime implements AutoCloseable {
       sync =
           new PowerSync(
               service.tasks(), drivers, s.syncParallelism(), s.syncTimeout(), s.syncMaxRetries());
-      scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
-      schedule(scheduler, s, sync, service);
       Authenticator auth = authenticator(s);
       ApiServer.Tls tls = null;
       if (s.apiTlsKeystore() != null) {
@@ -122,7 +132,8 @@ public final class ConductorRuntime implements AutoCloseable {
                 + " api_tls_keystore (api_tls_generate=true creates one).",
             s.apiHost());
       }
-      feed = new NodeFeed(store, host);
+      // The nodes' conductor as the API shows it: their owner on the hash ring.
+      feed = new NodeFeed(store, host, n -> service.tasks().ownership().owner(n).orElse(null));
       database.changes().listen(feed::changed);
       LoginThrottle logins = ApiHandler.newLoginThrottle();
       Sessions sessions = new Sessions();
@@ -131,9 +142,17 @@ public final class ConductorRuntime implements AutoCloseable {
               service,
               auth,
               new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+              s.clusterSecretFile() == null
+                  ? null
+                  : new Forwarder(
+                      host,
+                      Forwarder.readSecret(s.clusterSecretFile()),
+                      null,
+                      FORWARD_TIMEOUT,
+                      Clock.systemUTC()),
               logins,
               sessions);
-      ApiServer server =
+      server =
           new ApiServer(
               new ApiServer.Config(
                   s.apiHost(),
@@ -161,18 +180,51 @@ public final class ConductorRuntime implements AutoCloseable {
             s.apiHost(),
             server.ramdiskPort());
       }
-      return new ConductorRuntime(s, database, workers, scheduler, sync, service, server, feed);
+      registry =
+          new ConductorRegistry(
+              store,
+              host,
+              (tls == null ? "http://" : "https://") + s.apiHost() + ":" + server.port(),
+              () -> List.copyOf(drivers.all().keySet()),
+              new ConductorRegistry.Settings(
+                  s.heartbeatInterval(),
+                  s.heartbeatTimeout(),
+                  s.conductorGroup(),
+                  s.hashPartitions()));
+      registry.register();
+      service.tasks().ownership(registry);
+      scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
+      schedule(scheduler, s, sync, service, registry);
+      return new ConductorRuntime(
+          s, database, workers, scheduler, sync, service, server, registry, feed);
     } catch (Exception | LinkageError e) {
       if (feed != null) {
         feed.close();
       }
-      stopQuietly(scheduler, workers, sync, database);
+      if (server != null) {
+        server.close();
+      }
+      stopQuietly(scheduler, workers, sync, registry, database);
       throw e;
     }
   }
 
   private static void schedule(
-      ScheduledExecutorService scheduler, ConductorSettings s, PowerSync sync, Conductor service) {
+      ScheduledExecutorService scheduler,
+      ConductorSettings s,
+      PowerSync sync,
+      Conductor service,
+      ConductorRegistry registry) {
+    Takeover takeover = new Takeover(registry, service.tasks(), service.drivers());
+    periodically(
+        scheduler,
+        s.heartbeatInterval().toSeconds(),
+        "Conductor heartbeat",
+        () -> {
+          registry.heartbeat();
+          takeover.run();
+          takeover.adopt();
+        });
     if (!s.syncInterval().isZero()) {
       periodically(
           scheduler,
@@ -275,6 +327,11 @@ public final class ConductorRuntime implements AutoCloseable {
     return service;
   }
 
+  /** This conductor among those sharing its database. */
+  public ConductorRegistry registry() {
+    return registry;
+  }
+
   /** The port the API bound. */
   public int apiPort() {
     return server.port();
@@ -292,16 +349,22 @@ public final class ConductorRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Stopping the API server failed: {}", e.getMessage());
     }
-    stopQuietly(scheduler, workers, sync, database);
+    stopQuietly(scheduler, workers, sync, registry, database);
   }
 
   private static void stopQuietly(
       ScheduledExecutorService scheduler,
       ThreadPoolExecutor workers,
       PowerSync sync,
+      ConductorRegistry registry,
       Database database) {
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (registry != null) {
+      // First, so that the other conductors take this one's nodes without waiting for its
+      // heartbeat to expire.
+      registry.close();
     }
     if (workers != null) {
       workers.shutdown();

@@ -26,6 +26,11 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param apiTlsKeystore the API's PKCS12 keystore, or null for plain HTTP
  * @param apiTlsKeystorePassword never shown by {@link #toString()}
  * @param apiTlsGenerate whether a missing keystore is generated with a self-signed certificate
+ * @param heartbeatInterval time between this conductor's heartbeats
+ * @param heartbeatTimeout a conductor without a heartbeat for this long is dead
+ * @param conductorGroup this conductor's group, lower case ({@code ""} for none)
+ * @param hashPartitions points per conductor on the hash ring
+ * @param clusterSecretFile the secret signing calls between conductors, or null for none
  */
 public record ConductorSettings(
     String apiHost,
@@ -51,9 +56,15 @@ public record ConductorSettings(
     int apiRamdiskPort,
     Path apiTlsKeystore,
     String apiTlsKeystorePassword,
-    boolean apiTlsGenerate) {
+    boolean apiTlsGenerate,
+    Duration heartbeatInterval,
+    Duration heartbeatTimeout,
+    String conductorGroup,
+    int hashPartitions,
+    Path clusterSecretFile) {
   private static final int MAX = Integer.MAX_VALUE;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{0,255}");
   // A password in a JDBC URL: a password=... parameter, or user:password@ before the host.
   private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^;&]*");
   private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@]*:)[^/@]*@");
@@ -162,6 +173,44 @@ public record ConductorSettings(
         problems.integer("api_body_timeout_seconds", c.api__body__timeout__seconds(), 1, 3600);
     int maxConnections = problems.integer("api_max_connections", c.api__max__connections(), 1, MAX);
     int ramdiskPort = ramdiskPort(c.api__ramdisk__port(), problems);
+    int heartbeatInterval =
+        problems.integer("heartbeat_interval", c.heartbeat__interval(), 1, 3600);
+    int heartbeatTimeout = problems.integer("heartbeat_timeout", c.heartbeat__timeout(), 2, 86400);
+    if (problems.valid("heartbeat_interval", "heartbeat_timeout")) {
+      problems.check(
+          "heartbeat_timeout",
+          heartbeatTimeout,
+          heartbeatTimeout > heartbeatInterval,
+          "must be more than heartbeat_interval ("
+              + heartbeatInterval
+              + "), or live conductors would be seen dead between two heartbeats");
+    }
+    String group = c.conductor__group().strip();
+    problems.check(
+        "conductor_group",
+        group,
+        GROUP.matcher(group).matches(),
+        "must be at most 255 letters, digits, '.', '_' or '-' (Ironic's rule), or empty");
+    int partitions = problems.integer("hash_partitions", c.hash__partitions(), 1, 4096);
+    Path clusterSecret = null;
+    String secretText = c.cluster__secret__file().strip();
+    if (!secretText.isEmpty()) {
+      try {
+        clusterSecret = etcDir.resolve(secretText).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        problems.add("cluster_secret_file", secretText, "must be a file path");
+      }
+      if (clusterSecret != null && !Files.isReadable(clusterSecret)) {
+        problems.add(
+            "cluster_secret_file",
+            secretText,
+            "must be a readable file with the same secret on every conductor: create it with"
+                + " 'head -c 48 /dev/urandom | base64 > "
+                + clusterSecret
+                + "' and copy it to the others");
+        clusterSecret = null;
+      }
+    }
     boolean generate = c.api__tls__generate();
     Path keystore = keystore(c, generate, etcDir, problems);
     problems.throwIfAny();
@@ -189,7 +238,12 @@ public record ConductorSettings(
         ramdiskPort,
         keystore,
         c.api__tls__keystore__password(),
-        generate);
+        generate,
+        Duration.ofSeconds(heartbeatInterval),
+        Duration.ofSeconds(heartbeatTimeout),
+        group.toLowerCase(java.util.Locale.ROOT),
+        partitions,
+        clusterSecret);
   }
 
   /**
@@ -333,6 +387,12 @@ public record ConductorSettings(
         + callbackTimeout.toSeconds()
         + "s, workers="
         + workerThreads
-        + "]";
+        + ", heartbeat="
+        + heartbeatInterval.toSeconds()
+        + "s/"
+        + heartbeatTimeout.toSeconds()
+        + "s, group='"
+        + conductorGroup
+        + "']";
   }
 }

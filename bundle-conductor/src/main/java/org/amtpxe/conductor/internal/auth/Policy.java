@@ -29,7 +29,12 @@ public final class Policy {
   public static Rule of(String method, List<String> path, List<String> patchPaths) {
     String collection = path.isEmpty() ? "" : path.get(0);
     String resource =
-        collection.equals("ports") ? "port" : collection.equals("drivers") ? "driver" : "node";
+        switch (collection) {
+          case "ports" -> "port";
+          case "drivers" -> "driver";
+          case "conductors" -> "conductor";
+          default -> "node";
+        };
     if (method.equals("GET") || method.equals("HEAD")) {
       return new Rule("baremetal:" + resource + ":get", Role.READER);
     }

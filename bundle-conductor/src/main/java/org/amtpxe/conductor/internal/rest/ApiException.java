@@ -45,4 +45,9 @@ public class ApiException extends Exception {
   public static ApiException notAcceptable(String message) {
     return new ApiException(406, message);
   }
+
+  /** 503 with how long to wait before retrying. */
+  static ApiException unavailable(String message, long retryAfterSeconds) {
+    return new ApiException(503, message, Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
 }

@@ -21,6 +21,7 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.Caller;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.auth.Policy;
+import org.amtpxe.conductor.internal.cluster.Forwarder;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.StoreException;
@@ -72,7 +73,13 @@ public final class ApiHandler extends Handler.Abstract {
    * @param caller the authenticated user, or null on a public route or without authentication
    */
   private record Admission(
-      ApiRequest request, boolean versioned, boolean readsBody, long cap, Caller caller) {}
+      ApiRequest request,
+      boolean versioned,
+      boolean readsBody,
+      long cap,
+      Caller caller,
+      boolean isPublic,
+      boolean forwarded) {}
 
   /** Failed logins from one address before it must wait; the wait is this window. */
   public static final int MAX_LOGIN_FAILURES = 10;
@@ -85,10 +92,12 @@ public final class ApiHandler extends Handler.Abstract {
   private final NodesResource nodes;
   private final PortsResource ports;
   private final DriversResource drivers;
+  private final ConductorsResource conductors;
   private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
   private final LoginThrottle logins;
   private final Sessions sessions;
+  private final Forwarder forwarder;
 
   /**
    * @param service the conductor
@@ -106,14 +115,19 @@ public final class ApiHandler extends Handler.Abstract {
    * @param options the body deadline and whether credentials are refused over plain HTTP
    */
   public ApiHandler(Conductor service, Authenticator authenticator, Options options) {
-    this(service, authenticator, options, newLoginThrottle(), null);
+    this(service, authenticator, options, null, newLoginThrottle(), null);
   }
 
   /**
-   * @param service the conductor
-   * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
-   *     allowed on loopback, enforced by the caller)
-   * @param options the body deadline and whether credentials are refused over plain HTTP
+   * @param forwarder calls the conductor that owns a node for an operation on it, or null to carry
+   *     out every request here (a conductor alone, or without cluster_secret_file)
+   */
+  public ApiHandler(
+      Conductor service, Authenticator authenticator, Options options, Forwarder forwarder) {
+    this(service, authenticator, options, forwarder, newLoginThrottle(), null);
+  }
+
+  /**
    * @param logins the failed logins, shared with the web page's login form
    * @param sessions the web page's sessions, whose cookie is accepted instead of HTTP Basic (with
    *     the session's CSRF token on every write), or null to accept HTTP Basic only
@@ -124,6 +138,26 @@ public final class ApiHandler extends Handler.Abstract {
       Options options,
       LoginThrottle logins,
       Sessions sessions) {
+    this(service, authenticator, options, null, logins, sessions);
+  }
+
+  /**
+   * @param service the conductor
+   * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
+   *     allowed on loopback, enforced by the caller)
+   * @param options the body deadline and whether credentials are refused over plain HTTP
+   * @param forwarder calls the conductor that owns a node for an operation on it, or null
+   * @param logins the failed logins, shared with the web page's login form
+   * @param sessions the web page's sessions, or null to accept HTTP Basic only
+   */
+  public ApiHandler(
+      Conductor service,
+      Authenticator authenticator,
+      Options options,
+      Forwarder forwarder,
+      LoginThrottle logins,
+      Sessions sessions) {
+    this.forwarder = forwarder;
     this.service = service;
     this.authenticator = authenticator;
     this.options = options;
@@ -132,6 +166,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
+    this.conductors = new ConductorsResource(service);
     this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
   }
@@ -247,7 +282,10 @@ public final class ApiHandler extends Handler.Abstract {
     // Credentials before the version: a client without them learns nothing more, and a client
     // refused gets the reason on its first request (the CLI shows no body for a refusal that
     // comes during its version negotiation).
-    Caller caller = authenticate(request, isPublic, headers);
+    // A request another conductor forwarded carries the client's identity, checked with its
+    // signature once the body is read (dispatch); it has no credentials of its own.
+    boolean forwarded = forwarder != null && request.getHeaders().get(Forwarder.SIGNATURE) != null;
+    Caller caller = forwarded ? null : authenticate(request, isPublic, headers);
     if (versioned) {
       ApiVersion version;
       try {
@@ -260,14 +298,14 @@ public final class ApiHandler extends Handler.Abstract {
     }
     boolean writes = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     if (!writes) {
-      return new Admission(req, versioned, false, 0, caller);
+      return new Admission(req, versioned, false, 0, caller, isPublic, forwarded);
     }
     checkMediaType(request, method);
     long cap = isPublic ? MAX_PUBLIC_BODY : MAX_BODY;
     if (request.getLength() > cap) {
       throw BodyReader.tooLarge(cap);
     }
-    return new Admission(req, versioned, hasBody(request), cap, caller);
+    return new Admission(req, versioned, hasBody(request), cap, caller, isPublic, forwarded);
   }
 
   /**
@@ -562,14 +600,30 @@ public final class ApiHandler extends Handler.Abstract {
     String method = admission.request().method();
     int status;
     JsonOutput body;
+    Caller caller = admission.caller();
     try {
       ApiRequest req = withBody(admission.request(), bytes);
-      authorize(admission.caller(), req);
-      ApiResponse result;
-      // The user a task opened by this request names in the node's history.
-      try (RequestUser.Scope user =
-          RequestUser.as(admission.caller() == null ? null : admission.caller().user())) {
-        result = admission.versioned() ? routeV1(req) : routeRoot(req);
+      if (admission.forwarded()) {
+        Forwarder.Forwarded from = verifyForwarded(request, admission, bytes);
+        caller = from.caller();
+        req =
+            new ApiRequest(
+                req.method(),
+                req.path(),
+                req.query(),
+                req.version(),
+                req.body(),
+                req.baseUrl(),
+                from.client());
+      }
+      authorize(caller, req);
+      ApiResponse result =
+          admission.forwarded() ? null : forwardToOwner(request, req, caller, bytes);
+      if (result == null) {
+        // The user a task opened by this request names in the node's history.
+        try (RequestUser.Scope user = RequestUser.as(caller == null ? null : caller.user())) {
+          result = admission.versioned() ? routeV1(req) : routeRoot(req);
+        }
       }
       status = result.status();
       // Written here, before the audit line, so that a body that cannot be written is a 500.
@@ -590,12 +644,108 @@ public final class ApiHandler extends Handler.Abstract {
       body = render(fault(status, "The conductor's database failed: " + e.getMessage()));
       LOG.error("{} {} failed in the database", method, pathOf(request), e);
     } catch (Exception | Error e) {
-      audit(request, admission.caller(), 500);
+      audit(request, caller, 500);
       internalError(request, response, callback, method, e, headers);
       return;
     }
-    audit(request, admission.caller(), status);
+    audit(request, caller, status);
     respond(response, callback, status, body, headers);
+  }
+
+  /**
+   * The identity a forwarded request carries, once its signature holds.
+   *
+   * @throws ApiException 401 as for wrong credentials when it does not, or when it carries no user
+   *     on a route that needs one here
+   */
+  private Forwarder.Forwarded verifyForwarded(Request request, Admission admission, byte[] body)
+      throws ApiException {
+    Forwarder.Forwarded from;
+    try {
+      from =
+          forwarder
+              .verify(
+                  request.getMethod(),
+                  request.getHttpURI().getPathQuery(),
+                  body,
+                  name -> request.getHeaders().get(name))
+              .orElseThrow(() -> new Forwarder.RefusedException("no signature"));
+    } catch (Forwarder.RefusedException e) {
+      LOG.warn(
+          "Refused a request forwarded from {} as another conductor: {}",
+          Request.getRemoteAddr(request),
+          e.getMessage());
+      throw new ApiException(401, "The request could not be authenticated.");
+    }
+    if (from.caller() == null && authenticator != null && !admission.isPublic()) {
+      throw new ApiException(401, "The request could not be authenticated.");
+    }
+    return from;
+  }
+
+  /**
+   * Carries out a node operation at the conductor that owns the node, when that is another one: the
+   * answer is the owner's. Reads, and everything when this conductor owns the node or no live
+   * conductor does, are served here.
+   *
+   * @return the owner's answer, or null to serve the request here
+   */
+  private ApiResponse forwardToOwner(Request request, ApiRequest req, Caller caller, byte[] body)
+      throws ApiException {
+    if (forwarder == null || !Routing.isNodeOperation(req)) {
+      return null;
+    }
+    String ownerUrl = Routing.ownerUrl(service, req.path().get(1)).orElse(null);
+    if (ownerUrl == null) {
+      return null;
+    }
+    Map<String, String> carried = new LinkedHashMap<>();
+    for (HttpHeader h : List.of(HttpHeader.CONTENT_TYPE, HttpHeader.ACCEPT)) {
+      String v = request.getHeaders().get(h);
+      if (v != null) {
+        carried.put(h.asString(), v);
+      }
+    }
+    String version = request.getHeaders().get(ApiVersion.HEADER);
+    if (version != null) {
+      carried.put(ApiVersion.HEADER, version);
+    }
+    Forwarder.Answer answer;
+    try {
+      answer =
+          forwarder.forward(
+              ownerUrl,
+              req.method(),
+              request.getHttpURI().getPathQuery(),
+              body,
+              carried,
+              caller,
+              req.clientAddress());
+    } catch (java.io.IOException e) {
+      LOG.warn(
+          "{} {}: the owner {} did not answer: {}",
+          req.method(),
+          req.path(),
+          ownerUrl,
+          e.toString());
+      throw ApiException.unavailable(
+          "The conductor that manages this node ("
+              + ownerUrl
+              + ") did not answer; retry in a minute: if it is down, another conductor takes the"
+              + " node over.",
+          60);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "The conductor is stopping.");
+    }
+    Map<String, String> headers = new LinkedHashMap<>(answer.headers());
+    headers.computeIfPresent(
+        "location",
+        (k, v) -> v.startsWith(ownerUrl) ? req.baseUrl() + v.substring(ownerUrl.length()) : v);
+    headers.remove("content-type");
+    String text = new String(answer.body(), StandardCharsets.UTF_8);
+    JsonBody json = text.isBlank() ? null : g -> g.writeRawValue(text);
+    return new ApiResponse(answer.status(), json, headers);
   }
 
   /**
@@ -710,12 +860,25 @@ public final class ApiHandler extends Handler.Abstract {
       o.set("nodes", Links.of(req.baseUrl(), "nodes", ""));
       o.set("ports", Links.of(req.baseUrl(), "ports", ""));
       o.set("drivers", Links.of(req.baseUrl(), "drivers", ""));
+      if (req.version().atLeast(49)) {
+        o.set("conductors", Links.of(req.baseUrl(), "conductors", ""));
+      }
       return ApiResponse.ok(o);
     }
     return switch (p.get(0)) {
       case "nodes" -> routeNodes(req, p);
       case "ports" -> routePorts(req, p);
       case "drivers" -> routeDrivers(req, p);
+      case "conductors" -> {
+        requireMethod(req, "GET");
+        if (p.size() == 1) {
+          yield conductors.list(req);
+        }
+        if (p.size() == 2) {
+          yield conductors.get(req, p.get(1));
+        }
+        throw ApiException.notFound("The resource could not be found.");
+      }
       case "lookup" -> {
         if (p.size() != 1) {
           throw ApiException.notFound("The resource could not be found.");

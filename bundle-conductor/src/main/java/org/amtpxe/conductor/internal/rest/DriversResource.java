@@ -73,7 +73,7 @@ final class DriversResource {
   private ObjectNode render(String name, ApiRequest req, boolean detail) {
     ObjectNode o = Json.object();
     o.put("name", name);
-    o.set("hosts", Json.array().add(service.nodes().host()));
+    o.set("hosts", hosts(name));
     if (req.version().atLeast(30)) {
       // NOTE: every driver here is a complete "classic" driver; the dynamic-driver interface
       // fields are null for those, as in Ironic.
@@ -92,6 +92,24 @@ final class DriversResource {
       o.set("properties", Links.of(req.baseUrl(), "drivers", name + "/properties"));
     }
     return o;
+  }
+
+  /**
+   * The live conductors that have the driver; this conductor alone when it shares its database with
+   * none.
+   */
+  private ArrayNode hosts(String driver) {
+    ArrayNode hosts = Json.array();
+    var members = service.tasks().ownership().members();
+    if (members.isEmpty()) {
+      return hosts.add(service.nodes().host());
+    }
+    for (var m : members) {
+      if (m.alive() && m.row().drivers().contains(driver)) {
+        hosts.add(m.row().hostname());
+      }
+    }
+    return hosts;
   }
 
   ApiResponse get(ApiRequest req, String name) throws ApiException, ConductorException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.cluster.Ownership;
 import org.amtpxe.conductor.internal.service.InspectionService;
 
 /**
@@ -29,7 +30,7 @@ import org.amtpxe.conductor.internal.service.InspectionService;
  *   <tr><td>1.46</td><td>conductor_group</td><td>stored, writable ("" = any)</td></tr>
  *   <tr><td>1.47</td><td>automated_clean</td><td>stored, writable (null = default)</td></tr>
  *   <tr><td>1.48</td><td>protected, protected_reason</td><td>stored, writable</td></tr>
- *   <tr><td>1.49</td><td>conductor</td><td>this conductor's host</td></tr>
+ *   <tr><td>1.49</td><td>conductor</td><td>the owner on the hash ring</td></tr>
  *   <tr><td>1.50</td><td>owner</td><td>stored, writable</td></tr>
  *   <tr><td>1.51</td><td>description</td><td>stored, writable</td></tr>
  *   <tr><td>1.52</td><td>allocation_uuid</td><td>null (no allocations)</td></tr>
@@ -227,12 +228,12 @@ final class NodeJson {
   /**
    * Writes the node with the given fields (all of this version's when null).
    *
-   * @param host this conductor's host name, shown as {@code conductor}
+   * @param owners which conductor owns the node, shown as {@code conductor}
    * @param fields the fields to show, already validated, or null for all
    * @throws IOException when the generator fails
    */
   static void write(
-      JsonGenerator g, Node n, ApiVersion v, String baseUrl, String host, List<String> fields)
+      JsonGenerator g, Node n, ApiVersion v, String baseUrl, Ownership owners, List<String> fields)
       throws IOException {
     g.writeStartObject();
     if (fields == null) {
@@ -242,7 +243,7 @@ final class NodeJson {
               : allFields(v);
       for (SerializedString f : all) {
         g.writeFieldName(f);
-        writeField(g, f.getValue(), n, v, baseUrl, host);
+        writeField(g, f.getValue(), n, v, baseUrl, owners);
       }
       for (var link : SUB_RESOURCES.entrySet()) {
         if (v.atLeast(link.getValue())) {
@@ -254,7 +255,7 @@ final class NodeJson {
       for (String f : fields) {
         if (exists(f, v)) {
           g.writeFieldName(f);
-          writeField(g, f, n, v, baseUrl, host);
+          writeField(g, f, n, v, baseUrl, owners);
         }
       }
     }
@@ -262,8 +263,9 @@ final class NodeJson {
   }
 
   /** The node as a response body: see {@link #write}. */
-  static JsonBody body(Node n, ApiVersion v, String baseUrl, String host, List<String> fields) {
-    return g -> write(g, n, v, baseUrl, host, fields);
+  static JsonBody body(
+      Node n, ApiVersion v, String baseUrl, Ownership owners, List<String> fields) {
+    return g -> write(g, n, v, baseUrl, owners, fields);
   }
 
   /** Writes the short form of node lists. */
@@ -278,7 +280,7 @@ final class NodeJson {
 
   /** Writes one field's value. */
   private static void writeField(
-      JsonGenerator g, String f, Node n, ApiVersion v, String baseUrl, String host)
+      JsonGenerator g, String f, Node n, ApiVersion v, String baseUrl, Ownership owners)
       throws IOException {
     switch (f) {
       case "uuid" -> g.writeString(n.uuid());
@@ -316,7 +318,7 @@ final class NodeJson {
       }
       case "protected" -> g.writeBoolean(n.protectedNode());
       case "protected_reason" -> g.writeString(n.protectedReason());
-      case "conductor" -> g.writeString(host);
+      case "conductor" -> g.writeString(owners.owner(n).orElse(null));
       case "owner" -> g.writeString(n.owner());
       case "description" -> g.writeString(n.description());
       case "retired" -> g.writeBoolean(n.retired());

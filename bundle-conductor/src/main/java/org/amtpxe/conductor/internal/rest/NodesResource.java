@@ -15,6 +15,7 @@ import org.amtpxe.api.model.BootDeviceSetting;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.cluster.Ownership;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.service.Identifiers;
@@ -148,45 +149,41 @@ final class NodesResource {
       throw ApiException.badRequest("Expected a UUID for instance_uuid but received " + instance);
     }
     String base = req.baseUrl();
-    String host = service.nodes().host();
+    Ownership owners = service.tasks().ownership();
     Paging.ItemWriter<Node> write =
         detail
-            ? (g, n) -> NodeJson.write(g, n, v, base, host, null)
+            ? (g, n) -> NodeJson.write(g, n, v, base, owners, null)
             : fields != null
-                ? (g, n) -> NodeJson.write(g, n, v, base, host, fields)
+                ? (g, n) -> NodeJson.write(g, n, v, base, owners, fields)
                 : (g, n) -> NodeJson.writeShort(g, n, v, base);
     int limit = Paging.limit(req);
+    NodeQuery query =
+        new NodeQuery(
+                state,
+                req.param("driver"),
+                req.boolParam("maintenance"),
+                req.boolParam("associated"),
+                instance,
+                column,
+                dir.equals("desc"))
+            .filtered(
+                new NodeQuery.Filters(
+                    req.param("resource_class"),
+                    fault,
+                    group,
+                    req.param("owner"),
+                    req.param("description_contains"),
+                    retired,
+                    req.param("lessee"),
+                    req.param("project")));
     List<Node> page;
-    if (conductor != null && !conductor.equals(host)) {
-      page = List.of(); // NOTE: this conductor manages every node it can see.
-    } else {
-      try {
-        page =
-            service
-                .nodes()
-                .nodes(
-                    new NodeQuery(
-                            state,
-                            req.param("driver"),
-                            req.boolParam("maintenance"),
-                            req.boolParam("associated"),
-                            instance,
-                            column,
-                            dir.equals("desc"))
-                        .filtered(
-                            new NodeQuery.Filters(
-                                req.param("resource_class"),
-                                fault,
-                                group,
-                                req.param("owner"),
-                                req.param("description_contains"),
-                                retired,
-                                req.param("lessee"),
-                                req.param("project")))
-                        .page(req.param("marker"), limit));
-      } catch (MarkerNotFoundException e) {
-        throw ApiException.badRequest(e.getMessage());
-      }
+    try {
+      page =
+          conductor == null
+              ? service.nodes().nodes(query.page(req.param("marker"), limit))
+              : ownedBy(conductor, owners, query, req.param("marker"), limit);
+    } catch (MarkerNotFoundException e) {
+      throw ApiException.badRequest(e.getMessage());
     }
     return ApiResponse.ok(Paging.pageBody("nodes", detail, page, limit, req, Node::uuid, write));
   }
@@ -230,6 +227,30 @@ final class NodesResource {
               + " received. The detail parameter needs API version 1.43 or newer; use the"
               + " /detail path instead.");
     }
+  }
+
+  /**
+   * A page of the nodes a conductor owns on the hash ring, in the query's order: the ring is not in
+   * the database, so pages of the query are read and filtered until the page is full or the nodes
+   * run out. The next page's marker is the last node shown, as for any page.
+   */
+  private List<Node> ownedBy(
+      String conductor, Ownership owners, NodeQuery query, String marker, int limit) {
+    List<Node> page = new ArrayList<>();
+    String after = marker;
+    while (page.size() < limit) {
+      List<Node> batch = service.nodes().nodes(query.page(after, limit));
+      for (Node n : batch) {
+        if (page.size() < limit && owners.owner(n).map(conductor::equals).orElse(false)) {
+          page.add(n);
+        }
+      }
+      if (batch.size() < limit) {
+        break;
+      }
+      after = batch.get(batch.size() - 1).uuid();
+    }
+    return page;
   }
 
   static void requireVersion(ApiVersion v, int minor, String feature) throws ApiException {
@@ -281,7 +302,7 @@ final class NodesResource {
     }
     Node created = service.nodes().createNode(b.build());
     return ApiResponse.created(
-        NodeJson.body(created, req.version(), req.baseUrl(), service.nodes().host(), null),
+        NodeJson.body(created, req.version(), req.baseUrl(), service.tasks().ownership(), null),
         req.baseUrl() + "/v1/nodes/" + created.uuid());
   }
 
@@ -300,7 +321,7 @@ final class NodesResource {
     List<String> fields = fields(req);
     Node n = service.nodes().node(ident(req, ident));
     return ApiResponse.ok(
-        NodeJson.body(n, req.version(), req.baseUrl(), service.nodes().host(), fields));
+        NodeJson.body(n, req.version(), req.baseUrl(), service.tasks().ownership(), fields));
   }
 
   ApiResponse patch(ApiRequest req, String ident) throws ApiException, ConductorException {
@@ -354,7 +375,7 @@ final class NodesResource {
                   }
                 });
     return ApiResponse.ok(
-        NodeJson.body(updated, req.version(), req.baseUrl(), service.nodes().host(), null));
+        NodeJson.body(updated, req.version(), req.baseUrl(), service.tasks().ownership(), null));
   }
 
   private static boolean changesDriver(JsonNode patch) {

@@ -11,8 +11,8 @@ import org.amtpxe.api.model.Node;
  *
  * <ul>
  *   <li>Resources of their own (chassis, port groups, volume connectors and targets, allocations,
- *       deploy templates, events, conductors, the agent heartbeat): absent, 404 at every version,
- *       as Ironic answers at a version before the feature.
+ *       deploy templates, events, the agent heartbeat): absent, 404 at every version, as Ironic
+ *       answers at a version before the feature.
  *   <li>A node's features that belong to a driver interface: what Ironic answers when the node's
  *       interface is the "no-..." or "noop" one. Reads give the empty answer (no traits, no VIFs,
  *       no BIOS settings), actions 400 "Driver X does not support Y (disabled or not implemented)."
@@ -28,7 +28,6 @@ final class Unimplemented {
           "chassis", "chassis",
           "portgroups", "port groups",
           "volume", "volume connectors or targets",
-          "conductors", "conductor list (the node field conductor names this conductor)",
           "allocations", "allocations",
           "events", "external events",
           "deploy_templates", "deploy templates",

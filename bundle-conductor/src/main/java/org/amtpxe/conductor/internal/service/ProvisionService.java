@@ -7,6 +7,7 @@ import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
 import org.amtpxe.conductor.internal.state.ProvisionStateMachine;
 import org.amtpxe.conductor.internal.state.ProvisionStateMachine.Transition;
@@ -165,6 +166,8 @@ public final class ProvisionService {
     try {
       BareMetalDriver driver = task.driver();
       driver.deploy().prepare(task);
+      // The boot files are on this conductor's disk now (docs/ironic-api.md#several-conductors).
+      task.putDriverInternalInfo(Map.of(Takeover.AFFINITY, tasks.host()));
       DeployState state = driver.deploy().deploy(task);
       if (state == DeployState.WAIT_CALLBACK) {
         task.awaitCallback();

@@ -13,6 +13,7 @@ import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.store.AgentCredentials;
 import org.amtpxe.conductor.internal.store.AgentTokenDao;
 import org.amtpxe.conductor.internal.store.NodeDao;
@@ -228,6 +229,10 @@ public final class RamdiskService {
   private void continueDeploy(Task task, String method, Map<String, Object> body) {
     try {
       DeployState state = task.driver().deploy().continueDeploy(task, method, body);
+      if (!tasks.host().equals(task.node().driverInternalInfo().get(Takeover.AFFINITY))) {
+        // The instance's boot configuration was written here.
+        task.putDriverInternalInfo(Map.of(Takeover.AFFINITY, tasks.host()));
+      }
       if (state == DeployState.WAIT_CALLBACK) {
         task.awaitCallback();
       } else {
@@ -258,7 +263,9 @@ public final class RamdiskService {
                     h,
                     new NodeQuery(
                         ProvisionState.WAIT_CALLBACK, null, null, null, null, "uuid", false)))) {
-      if (node.provisionUpdatedAt() == null || node.provisionUpdatedAt().isAfter(deadline)) {
+      if (node.provisionUpdatedAt() == null
+          || node.provisionUpdatedAt().isAfter(deadline)
+          || !tasks.ownership().mine(node)) {
         continue;
       }
       BareMetalDriver driver = drivers.find(node.driver()).orElse(null);

@@ -35,4 +35,12 @@ public final class LockDao {
         .bind("host", host)
         .execute();
   }
+
+  /** How many nodes a host holds locked. */
+  public static int heldBy(Handle h, String host) {
+    return h.createQuery("SELECT COUNT(*) FROM nodes WHERE reservation = :host")
+        .bind("host", host)
+        .mapTo(Integer.class)
+        .one();
+  }
 }

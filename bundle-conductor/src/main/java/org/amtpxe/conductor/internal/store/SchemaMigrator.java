@@ -40,7 +40,8 @@ public final class SchemaMigrator {
           new Script(
               4,
               "Ironic fields, node history, indexes",
-              "migration/V4__ironic_fields_history_indexes.sql"));
+              "migration/V4__ironic_fields_history_indexes.sql"),
+          new Script(5, "conductors", "migration/V5__conductors.sql"));
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 

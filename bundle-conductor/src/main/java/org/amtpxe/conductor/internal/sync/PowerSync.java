@@ -149,6 +149,10 @@ public final class PowerSync implements AutoCloseable {
     Counts counts = new Counts();
     int skipped = 0;
     for (Node node : nodes) {
+      if (!tasks.ownership().mine(node)) {
+        // Another conductor's: it syncs it. Not counted as skipped, which means not eligible.
+        continue;
+      }
       boolean recovering = powerFailures.contains(node.uuid());
       BareMetalDriver driver = eligibleDriver(node, recovering);
       if (driver == null) {

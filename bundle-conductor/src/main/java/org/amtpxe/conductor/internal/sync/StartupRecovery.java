@@ -32,9 +32,49 @@ public final class StartupRecovery {
    * @return the number of nodes changed
    */
   public int recover() {
+    int changed = recover(host, false, "conductor restarted while ", " (conductor " + host + ")");
+    int released = tasks.releaseAll();
+    if (released > 0) {
+      LOG.warn("Released {} node locks left by the previous run of conductor {}", released, host);
+    }
+    return changed;
+  }
+
+  /**
+   * Takes over after a dead conductor: every node it had reserved is moved out of what it was
+   * doing, with a last_error saying so, and its locks are released.
+   *
+   * @param dead the conductor whose heartbeat expired
+   * @return the number of nodes changed
+   */
+  public int takeOver(String dead) {
+    int changed =
+        recover(
+            dead,
+            true,
+            "conductor " + dead + " went offline while ",
+            " (taken over by conductor " + host + ")");
+    int released = tasks.releaseAll(dead);
+    if (released > 0 || changed > 0) {
+      LOG.warn(
+          "Conductor {} took over from dead conductor {}: {} nodes recovered, {} locks released",
+          host,
+          dead,
+          changed,
+          released);
+    }
+    return changed;
+  }
+
+  /**
+   * @param holder the conductor whose nodes are recovered
+   * @param reservedOnly only the nodes it has reserved (a dead conductor's), not also the
+   *     unreserved ones it may have left in a transient state (this conductor's own restart)
+   */
+  private int recover(String holder, boolean reservedOnly, String prefix, String suffix) {
     int changed = 0;
     for (Node node : tasks.store().read(h -> NodeDao.list(h, NodeQuery.all()))) {
-      if (node.reservation() != null && !node.reservation().equals(host)) {
+      if (node.reservation() == null ? reservedOnly : !node.reservation().equals(holder)) {
         continue;
       }
       Node.Builder b = node.toBuilder();
@@ -43,7 +83,7 @@ public final class StartupRecovery {
       if (state.isTransient()) {
         ProvisionState failed = ProvisionStateMachine.failureState(state);
         b.provisionState(failed).targetProvisionState(null);
-        why.append("conductor restarted while ").append(state.value());
+        why.append(prefix).append(state.value());
         if (state == ProvisionState.INSPECTING) {
           why.append(" (the inspection did not finish: run 'baremetal node inspect ")
               .append(node.uuid())
@@ -53,21 +93,18 @@ public final class StartupRecovery {
       if (node.targetPowerState() != null) {
         b.targetPowerState(null);
         why.append(why.length() == 0 ? "" : "; ")
-            .append("conductor restarted while changing power state to ")
+            .append(prefix)
+            .append("changing power state to ")
             .append(node.targetPowerState().value());
       }
       if (why.length() > 0) {
-        String message = why + " (conductor " + host + ")";
+        String message = why + suffix;
         Node recovered = b.lastError(message).build();
-        if (tasks.recover(node.uuid(), n -> recovered).isPresent()) {
+        if (tasks.recover(node.uuid(), holder, n -> recovered).isPresent()) {
           LOG.warn("Node {}: {}", node.uuid(), message);
           changed++;
         }
       }
-    }
-    int released = tasks.releaseAll();
-    if (released > 0) {
-      LOG.warn("Released {} node locks left by the previous run of conductor {}", released, host);
     }
     return changed;
   }

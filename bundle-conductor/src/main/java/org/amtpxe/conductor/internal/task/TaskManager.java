@@ -16,6 +16,7 @@ import org.amtpxe.api.error.NodeLockedException;
 import org.amtpxe.api.error.UnsupportedDriverOperationException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.cluster.Ownership;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.HistoryDao;
 import org.amtpxe.conductor.internal.store.LockDao;
@@ -42,11 +43,27 @@ public final class TaskManager {
   private final Store store;
   private final String host;
   private final Workers workers;
+  private volatile Ownership ownership;
 
   public TaskManager(Store store, String host, Workers workers) {
     this.store = store;
     this.host = host;
     this.workers = workers;
+    this.ownership = Ownership.solo(host);
+  }
+
+  /**
+   * Which conductor owns which node: this one alone until the runtime has registered it among the
+   * conductors sharing the database ({@link
+   * org.amtpxe.conductor.internal.cluster.ConductorRegistry}).
+   */
+  public Ownership ownership() {
+    return ownership;
+  }
+
+  /** Replaces how ownership is decided; the runtime calls it once the conductor is registered. */
+  public void ownership(Ownership ownership) {
+    this.ownership = ownership;
   }
 
   /** The name this conductor writes into reservations and history. */
@@ -188,19 +205,38 @@ public final class TaskManager {
    * @return the node as stored, or empty when it is gone or another conductor holds it
    */
   public Optional<Node> recover(String uuid, UnaryOperator<Node> change) {
+    return recover(uuid, host, change);
+  }
+
+  /**
+   * Changes a node a conductor left behind: this one after a restart, or a dead one whose nodes
+   * this one takes over. Read under a row lock, changed unless a conductor other than {@code
+   * holder} holds it, written with its history event (recorded as this conductor's), and the
+   * holder's lock on it released, in one transaction.
+   *
+   * @param holder the conductor whose lock may be on the node
+   * @return the node as stored, or empty when it is gone or another conductor holds it
+   */
+  public Optional<Node> recover(String uuid, String holder, UnaryOperator<Node> change) {
     Instant now = store.now();
     return store.transaction(
         h -> {
           Optional<Node> current = NodeDao.findForUpdate(h, uuid);
           if (current.isEmpty()
-              || current.get().reservation() != null && !current.get().reservation().equals(host)) {
+              || current.get().reservation() != null
+                  && !current.get().reservation().equals(holder)) {
             return Optional.<Node>empty();
           }
           Node changed = NodeDao.update(h, current.get(), change.apply(current.get()), now);
           record(h, current.get(), changed, now, null);
-          LockDao.release(h, uuid, host);
+          LockDao.release(h, uuid, holder);
           return Optional.of(changed.toBuilder().reservation(null).build());
         });
+  }
+
+  /** Releases every lock a dead conductor holds; the number released. */
+  public int releaseAll(String holder) {
+    return store.transaction(h -> LockDao.releaseAll(h, holder));
   }
 
   /** Releases every lock this conductor holds; the number released. */

@@ -83,6 +83,7 @@ public final class NodeFeed implements AutoCloseable {
 
   private final Store store;
   private final String host;
+  private final java.util.function.Function<Node, String> conductorOf;
   private final String epoch;
   private final ScheduledExecutorService thread;
   private final Set<String> pending = new LinkedHashSet<>();
@@ -94,12 +95,24 @@ public final class NodeFeed implements AutoCloseable {
   private long sequence;
 
   /**
+   * A conductor alone: it is every node's {@code conductor}.
+   *
    * @param store where the changed nodes are read
-   * @param host this conductor's host name (the nodes' {@code conductor})
+   * @param host this conductor's host name
    */
   public NodeFeed(Store store, String host) {
+    this(store, host, n -> host);
+  }
+
+  /**
+   * @param store where the changed nodes are read
+   * @param host this conductor's host name (named in {@code hello})
+   * @param conductorOf a node's {@code conductor} as the API shows it (its owner), or null
+   */
+  public NodeFeed(Store store, String host, java.util.function.Function<Node, String> conductorOf) {
     this.store = store;
     this.host = host;
+    this.conductorOf = conductorOf;
     byte[] b = new byte[6];
     new SecureRandom().nextBytes(b);
     this.epoch = java.util.HexFormat.of().formatHex(b);
@@ -236,7 +249,7 @@ public final class NodeFeed implements AutoCloseable {
             new Event(
                 epoch + "-" + (++sequence),
                 n == null ? "node-deleted" : "node",
-                n == null ? "{\"uuid\":\"" + u + "\"}" : summary(n, host));
+                n == null ? "{\"uuid\":\"" + u + "\"}" : summary(n, conductorOf.apply(n)));
         ring.addLast(e);
         if (ring.size() > RING) {
           ring.removeFirst();
@@ -261,7 +274,7 @@ public final class NodeFeed implements AutoCloseable {
   }
 
   /** The fields the fleet page shows, under the API's names; nothing secret (no driver_info). */
-  static String summary(Node n, String host) {
+  static String summary(Node n, String conductor) {
     ObjectNode o = JSON.createObjectNode();
     o.put("uuid", n.uuid());
     o.put("name", n.name());
@@ -277,7 +290,7 @@ public final class NodeFeed implements AutoCloseable {
     o.put("fault", n.fault());
     o.put("last_error", n.lastError());
     o.put("reservation", n.reservation());
-    o.put("conductor", host);
+    o.put("conductor", conductor);
     o.put("updated_at", time(n.updatedAt()));
     o.put("provision_updated_at", time(n.provisionUpdatedAt()));
     return o.toString();

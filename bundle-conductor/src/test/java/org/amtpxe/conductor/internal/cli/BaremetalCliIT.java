@@ -66,6 +66,19 @@ class BaremetalCliIT {
   static void start() throws Exception {
     workers = Executors.newFixedThreadPool(2);
     conductor = new TestConductor(workers);
+    // Registered among the conductors of its database, as the runtime does, with a second one.
+    org.amtpxe.conductor.internal.store.Store store =
+        new org.amtpxe.conductor.internal.store.Store(
+            conductor.database, java.time.Clock.systemUTC());
+    var settings = org.amtpxe.conductor.internal.cluster.ConductorRegistry.Settings.DEFAULT;
+    new org.amtpxe.conductor.internal.cluster.ConductorRegistry(
+            store, "second-conductor", "http://127.0.0.2:6385", () -> List.of("fake"), settings)
+        .register();
+    var registry =
+        new org.amtpxe.conductor.internal.cluster.ConductorRegistry(
+            store, TestConductor.HOST, "http://127.0.0.1", () -> List.of("fake"), settings);
+    registry.register();
+    conductor.tasks.ownership(registry);
     server = new ApiServer("127.0.0.1", 0, 8, new ApiHandler(conductor.service, null));
     endpoint = "http://127.0.0.1:" + server.port();
   }
@@ -489,6 +502,28 @@ class BaremetalCliIT {
     // bulk enrollment is called with curl or from the Karaf shell; EnrollApiTest covers the call.
     JsonNode methods = ok("driver", "passthru", "list", "fake", "-f", "json").json();
     assertThat(methods.toString()).contains("enroll").contains("POST");
+  }
+
+  @Test
+  @Order(9)
+  void conductorListAndShow() throws Exception {
+    JsonNode list = ok("conductor", "list", "-f", "json").json();
+    List<String> rows = new ArrayList<>();
+    list.forEach(
+        c ->
+            rows.add(
+                c.get("Hostname").asText()
+                    + " group='"
+                    + c.get("Conductor Group").asText()
+                    + "' alive="
+                    + c.get("Alive").asBoolean()));
+    assertThat(rows)
+        .containsExactly(
+            "second-conductor group='' alive=true", TestConductor.HOST + " group='' alive=true");
+    JsonNode one = ok("conductor", "show", "second-conductor", "-f", "json").json();
+    assertThat(one.get("drivers").get(0).asText()).isEqualTo("fake");
+    assertThat(one.get("alive").asBoolean()).isTrue();
+    assertThat(fails("conductor", "show", "nobody").err()).contains("nobody");
   }
 
   @Test

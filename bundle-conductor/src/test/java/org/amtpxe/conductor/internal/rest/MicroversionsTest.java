@@ -525,7 +525,6 @@ class MicroversionsTest {
             "/v1/volume/connectors",
             "/v1/allocations",
             "/v1/deploy_templates",
-            "/v1/conductors",
             "/v1/shards")) {
       Resp r = http.get(path);
       assertThat(r.status()).as(path).isEqualTo(404);

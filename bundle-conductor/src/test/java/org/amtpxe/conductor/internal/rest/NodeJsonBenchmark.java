@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.amtpxe.api.model.Node;
+import org.amtpxe.conductor.internal.cluster.Ownership;
 import org.amtpxe.conductor.internal.store.NodeQuery;
 import org.amtpxe.conductor.internal.testing.TestConductor;
 
@@ -64,7 +65,7 @@ public final class NodeJsonBenchmark {
                           1000,
                           req,
                           Node::uuid,
-                          (g, n) -> NodeJson.write(g, n, v, base, "h", null)));
+                          (g, n) -> NodeJson.write(g, n, v, base, Ownership.solo("h"), null)));
               out.release();
             });
         measure(
@@ -74,7 +75,9 @@ public final class NodeJsonBenchmark {
         measure(
             "render show",
             seconds,
-            () -> JsonOutput.render(NodeJson.body(one, v, base, "h", null)).release());
+            () ->
+                JsonOutput.render(NodeJson.body(one, v, base, Ownership.solo("h"), null))
+                    .release());
         measure("store: one node", seconds, () -> c.service.nodes().node(one.uuid()));
       }
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.Port;
+import org.amtpxe.conductor.internal.cluster.Ownership;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,18 +31,38 @@ class NodeJsonOutputTest {
   static final String EXPECTED = "node-json-expected.txt";
   static final String BASE = "http://127.0.0.1:6385";
 
+  /** Ownership when no live conductor can have a node: {@code conductor} is null. */
+  static final Ownership NOBODY =
+      new Ownership() {
+        @Override
+        public java.util.Optional<String> owner(org.amtpxe.api.model.Node node) {
+          return java.util.Optional.empty();
+        }
+
+        @Override
+        public boolean mine(org.amtpxe.api.model.Node node) {
+          return false;
+        }
+
+        @Override
+        public java.util.List<org.amtpxe.conductor.internal.cluster.ConductorRegistry.Member>
+            members() {
+          return java.util.List.of();
+        }
+      };
+
   /** Every case: its name and its body. */
   static Map<String, JsonBody> cases() throws ApiException {
     Map<String, JsonBody> cases = new LinkedHashMap<>();
     Node rich = JsonCases.rich();
     for (int minor = 1; minor <= ApiVersion.MAX.minor(); minor++) {
       ApiVersion v = new ApiVersion(1, minor);
-      cases.put("rich " + v, NodeJson.body(rich, v, BASE, "conductor-1", null));
+      cases.put("rich " + v, NodeJson.body(rich, v, BASE, Ownership.solo("conductor-1"), null));
     }
     for (Node n : List.of(JsonCases.bare(), JsonCases.middle())) {
       for (int minor : new int[] {1, 2, 31, 78}) {
         ApiVersion v = new ApiVersion(1, minor);
-        cases.put(n.uuid() + " " + v, NodeJson.body(n, v, "https://[::1]:443", null, null));
+        cases.put(n.uuid() + " " + v, NodeJson.body(n, v, "https://[::1]:443", NOBODY, null));
         cases.put(n.uuid() + " short " + v, g -> NodeJson.writeShort(g, n, v, BASE));
         cases.put(n.uuid() + " states " + v, NodeJson.statesBody(n, v, BASE));
       }
@@ -50,7 +71,9 @@ class NodeJsonOutputTest {
     for (int i = 0; i < subsets.size(); i++) {
       for (int minor : new int[] {8, 31, 78}) {
         ApiVersion v = new ApiVersion(1, minor);
-        cases.put("rich fields#" + i + " " + v, NodeJson.body(rich, v, BASE, "c", subsets.get(i)));
+        cases.put(
+            "rich fields#" + i + " " + v,
+            NodeJson.body(rich, v, BASE, Ownership.solo("c"), subsets.get(i)));
       }
     }
     for (Port p : JsonCases.ports()) {
@@ -84,7 +107,7 @@ class NodeJsonOutputTest {
                 req,
                 Node::uuid,
                 detail
-                    ? (g, n) -> NodeJson.write(g, n, v, BASE, "c", null)
+                    ? (g, n) -> NodeJson.write(g, n, v, BASE, Ownership.solo("c"), null)
                     : (g, n) -> NodeJson.writeShort(g, n, v, BASE)));
       }
       List<Port> ports = new ArrayList<>(JsonCases.ports());

@@ -2,15 +2,14 @@ package org.amtpxe.conductor.internal.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Statement;
 import java.util.Map;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.state.ProvisionAction;
-import org.amtpxe.conductor.internal.store.Database;
 import org.amtpxe.conductor.internal.testing.FakeDriver;
 import org.amtpxe.conductor.internal.testing.TestConductor;
+import org.amtpxe.conductor.internal.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -19,33 +18,17 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * PostgresNodeStoreTest).
  */
 @EnabledIf(
-    value = "org.amtpxe.conductor.internal.store.PostgresNodeStoreTest#configured",
+    value = "org.amtpxe.conductor.internal.testing.TestPostgres#configured",
     disabledReason =
         "set AMTPXE_PG_URL (see src/test/pg/start-postgres.sh) to run against PostgreSQL")
 class PostgresConductorTest {
 
-  private static String setting(String env, String property) {
-    String v = System.getProperty(property);
-    return v != null && !v.isBlank() ? v : System.getenv(env);
-  }
-
   @Test
   void inspectionAndDeployWithCallbackOnPostgres() throws Exception {
-    String url = setting("AMTPXE_PG_URL", "amtpxe.pg.url");
-    String user = setting("AMTPXE_PG_USER", "amtpxe.pg.user");
-    String password = setting("AMTPXE_PG_PASSWORD", "amtpxe.pg.password");
-    try (Database db = Database.open(url, user, password, 2)) {
-      db.inTransaction(
-          c -> {
-            try (Statement s = c.createStatement()) {
-              s.execute("DROP TABLE IF EXISTS node_history");
-              s.execute("DROP TABLE IF EXISTS ports");
-              s.execute("DROP TABLE IF EXISTS nodes");
-              s.execute("DROP TABLE IF EXISTS schema_version");
-            }
-            return null;
-          });
-    }
+    String url = TestPostgres.url();
+    String user = TestPostgres.user();
+    String password = TestPostgres.password();
+    TestPostgres.openEmpty(2).close();
     try (TestConductor c = new TestConductor(url, user, password, Runnable::run)) {
       Node n = c.enroll("pg-node");
       c.service.provision().changeProvisionState(n.uuid(), ProvisionAction.MANAGE);

@@ -82,9 +82,13 @@ public final class FakeDriver implements BareMetalDriver {
     calls.clear();
   }
 
-  /** Makes every later call of the operation throw. */
+  /** Makes every later call of the operation throw; null makes it succeed again. */
   public void failOn(String operation, DriverException error) {
-    failures.put(operation, error);
+    if (error == null) {
+      failures.remove(operation);
+    } else {
+      failures.put(operation, error);
+    }
   }
 
   /** Makes every later call of the operation throw an Error (a broken JVM, a bug). */
@@ -354,6 +358,12 @@ public final class FakeDriver implements BareMetalDriver {
         @Override
         public void cleanUp(TaskContext task) throws DriverException {
           call("deploy.cleanUp", task, null);
+        }
+
+        @Override
+        public void takeOver(TaskContext task) throws DriverException {
+          task.requireExclusive("taking over");
+          call("deploy.takeOver", task, null);
         }
       };
 

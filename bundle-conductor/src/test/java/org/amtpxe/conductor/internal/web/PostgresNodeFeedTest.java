@@ -3,44 +3,30 @@ package org.amtpxe.conductor.internal.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.model.Node;
-import org.amtpxe.conductor.internal.store.Database;
 import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.testing.TestConductor;
+import org.amtpxe.conductor.internal.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-/** The feed hears PostgreSQL's commits, not its rollbacks (gated like PostgresNodeStoreTest). */
+/**
+ * The feed hears PostgreSQL's commits, not its rollbacks (gated on AMTPXE_PG_URL, as the other
+ * PostgreSQL tests).
+ */
 @EnabledIf(
-    value = "org.amtpxe.conductor.internal.store.PostgresNodeStoreTest#configured",
+    value = "org.amtpxe.conductor.internal.testing.TestPostgres#configured",
     disabledReason =
         "set AMTPXE_PG_URL (see src/test/pg/start-postgres.sh) to run against PostgreSQL")
 class PostgresNodeFeedTest {
-  private static String setting(String env, String property) {
-    String v = System.getProperty(property);
-    return v != null && !v.isBlank() ? v : System.getenv(env);
-  }
-
   @Test
   void committedChangesReachTheStreamAndRolledBackOnesDoNot() throws Exception {
-    String url = setting("AMTPXE_PG_URL", "amtpxe.pg.url");
-    String user = setting("AMTPXE_PG_USER", "amtpxe.pg.user");
-    String password = setting("AMTPXE_PG_PASSWORD", "amtpxe.pg.password");
-    try (Database db = Database.open(url, user, password, 2)) {
-      db.inTransaction(
-          c -> {
-            try (Statement s = c.createStatement()) {
-              s.execute("DROP TABLE IF EXISTS node_history");
-              s.execute("DROP TABLE IF EXISTS ports");
-              s.execute("DROP TABLE IF EXISTS nodes");
-              s.execute("DROP TABLE IF EXISTS schema_version");
-            }
-            return null;
-          });
-    }
+    String url = TestPostgres.url();
+    String user = TestPostgres.user();
+    String password = TestPostgres.password();
+    TestPostgres.openEmpty(2).close();
     try (TestConductor c = new TestConductor(url, user, password, Runnable::run);
         NodeFeed feed = new NodeFeed(new Store(c.database, c.clock), TestConductor.HOST)) {
       c.database.changes().listen(feed::changed);

@@ -224,10 +224,24 @@ public final class PxeDeploy implements DeployInterface {
     }
   }
 
+  /**
+   * Serves, from this conductor's boot servers, what another conductor served for the node: a node
+   * waiting for its callback gets its deploy files, image and deploy configuration (the ramdisk
+   * that is booting may fetch them from here now), an active netboot node its instance files and
+   * configuration. Nothing else is touched: no power or boot device change.
+   */
   @Override
   public void takeOver(TaskContext task) throws DriverException {
     task.requireExclusive("take over");
-    if (task.node().provisionState() != ProvisionState.ACTIVE) {
+    ProvisionState state = task.node().provisionState();
+    if (state == ProvisionState.WAIT_CALLBACK) {
+      DeployEnvironment env = environment.get();
+      DeployInfo info = DeployInfo.parse(task, env.settings());
+      cacheImages(task, env, info);
+      writeConfig(task, env.settings(), info, deployConfig(task, env.settings(), info));
+      return;
+    }
+    if (state != ProvisionState.ACTIVE) {
       return;
     }
     DeployEnvironment env = environment.get();

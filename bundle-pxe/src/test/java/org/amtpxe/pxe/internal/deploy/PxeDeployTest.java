@@ -387,6 +387,36 @@ class PxeDeployTest {
   }
 
   @Test
+  void takeOverOfANodeWaitingForItsCallbackServesItsDeployFilesAndConfigHere() throws Exception {
+    deployed();
+    String config = read(UUID + "/config");
+    String ipxe = read(UUID + "/config.ipxe");
+    // Another conductor's disk: nothing of the node is here.
+    deploy.cleanUp(task);
+    assertThat(boot.resolve(UUID)).doesNotExist();
+    task.calls.clear();
+
+    deploy.takeOver(task);
+
+    assertThat(read(UUID + "/config")).isEqualTo(config);
+    assertThat(read(UUID + "/config.ipxe")).isEqualTo(ipxe);
+    for (String f : List.of("deploy_kernel", "deploy_ramdisk", "kernel", "ramdisk", "disk")) {
+      assertThat(boot.resolve(UUID).resolve(f)).as(f).isRegularFile();
+    }
+    assertThat(Files.readString(boot.resolve("pxelinux.cfg/01-52-54-00-12-34-56")))
+        .contains("default deploy");
+    assertThat(task.calls).as("no power or boot device change").isEmpty();
+  }
+
+  @Test
+  void takeOverLeavesNodesInOtherStatesAlone() throws Exception {
+    task.node = task.node().toBuilder().provisionState(ProvisionState.AVAILABLE).build();
+    deploy.takeOver(task);
+    assertThat(boot.resolve(UUID)).doesNotExist();
+    assertThat(task.calls).isEmpty();
+  }
+
+  @Test
   void validateNamesEveryMissingParameterAtOnce() {
     task.node = Node.builder(UUID, "pxe_amt").provisionState(ProvisionState.AVAILABLE).build();
     task.ports = List.of();
