@@ -14,6 +14,7 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
+import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
 import org.amtpxe.conductor.internal.cluster.Forwarder;
 import org.amtpxe.conductor.internal.cluster.Takeover;
@@ -33,6 +34,9 @@ import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.sync.StartupRecovery;
 import org.amtpxe.conductor.internal.task.Workers;
+import org.amtpxe.conductor.internal.web.NodeFeed;
+import org.amtpxe.conductor.internal.web.Sessions;
+import org.amtpxe.conductor.internal.web.UiHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final ApiServer server;
   private final ConductorMeters meters;
   private final HealthService health;
+  private final NodeFeed feed;
   private final ConductorRegistry registry;
 
   private ConductorRuntime(
@@ -68,7 +73,8 @@ public final class ConductorRuntime implements AutoCloseable {
       ApiServer server,
       ConductorRegistry registry,
       ConductorMeters meters,
-      HealthService health) {
+      HealthService health,
+      NodeFeed feed) {
     this.meters = meters;
     this.health = health;
     this.settings = settings;
@@ -78,6 +84,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.sync = sync;
     this.service = service;
     this.server = server;
+    this.feed = feed;
     this.registry = registry;
   }
 
@@ -109,6 +116,7 @@ public final class ConductorRuntime implements AutoCloseable {
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
+    NodeFeed feed = null;
     ApiServer server = null;
     ConductorRegistry registry = null;
     try {
@@ -132,7 +140,7 @@ public final class ConductorRuntime implements AutoCloseable {
       meters.workerGauges(admission::inUse, () -> pool.getQueue().size(), admission::capacity);
       Conductor service =
           Conductor.create(store, host, drivers, admission, s.consoleHost(), meters);
-      AtomicReference<ApiServer> api = new AtomicReference<>();
+      AtomicReference<ApiServer> bound = new AtomicReference<>();
       String scheme = s.apiTlsKeystore() == null ? "http" : "https";
       health =
           new HealthService(
@@ -143,10 +151,10 @@ public final class ConductorRuntime implements AutoCloseable {
                   ConductorChecks.workers(admission, () -> pool.getQueue().size()),
                   ConductorChecks.api(
                       () ->
-                          api.get() == null
+                          bound.get() == null
                               ? null
-                              : scheme + "://" + s.apiHost() + ":" + api.get().port(),
-                      () -> api.get() != null && api.get().isOpen())),
+                              : scheme + "://" + s.apiHost() + ":" + bound.get().port(),
+                      () -> bound.get() != null && bound.get().isOpen())),
               healthChecks::all,
               HealthService.DEFAULT_TIMEOUT);
       new StartupRecovery(service.tasks()).recover();
@@ -172,6 +180,27 @@ public final class ConductorRuntime implements AutoCloseable {
                 + " api_tls_keystore (api_tls_generate=true creates one).",
             s.apiHost());
       }
+      // The nodes' conductor as the API shows it: their owner on the hash ring.
+      feed = new NodeFeed(store, host, n -> service.tasks().ownership().owner(n).orElse(null));
+      database.changes().listen(feed::changed);
+      LoginThrottle logins = ApiHandler.newLoginThrottle();
+      Sessions sessions = new Sessions();
+      ApiHandler api =
+          new ApiHandler(
+              service,
+              auth,
+              new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+              s.clusterSecretFile() == null
+                  ? null
+                  : new Forwarder(
+                      host,
+                      Forwarder.readSecret(s.clusterSecretFile()),
+                      null,
+                      FORWARD_TIMEOUT,
+                      Clock.systemUTC()),
+              health,
+              logins,
+              sessions);
       server =
           new ApiServer(
               new ApiServer.Config(
@@ -181,22 +210,15 @@ public final class ConductorRuntime implements AutoCloseable {
                   s.apiMaxConnections(),
                   tls,
                   s.apiRamdiskPort()),
-              new ApiHandler(
-                  service,
-                  auth,
-                  new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
-                  s.clusterSecretFile() == null
-                      ? null
-                      : new Forwarder(
-                          host,
-                          Forwarder.readSecret(s.clusterSecretFile()),
-                          null,
-                          FORWARD_TIMEOUT,
-                          Clock.systemUTC()),
-                  health));
-      api.set(server);
+              new UiHandler(
+                  api,
+                  new UiHandler.Options(auth, s.plainHttpOffLoopback(), host),
+                  logins,
+                  sessions,
+                  feed));
+      bound.set(server);
       LOG.info(
-          "Conductor {} serving the API on {}://{}:{}",
+          "Conductor {} serving the API on {}://{}:{} and its web page under /ui/",
           host,
           tls == null ? "http" : "https",
           s.apiHost(),
@@ -225,8 +247,11 @@ public final class ConductorRuntime implements AutoCloseable {
       schedule(scheduler, s, sync, service, registry);
       service.consoles().restore();
       return new ConductorRuntime(
-          s, database, workers, scheduler, sync, service, server, registry, meters, health);
+          s, database, workers, scheduler, sync, service, server, registry, meters, health, feed);
     } catch (Exception | LinkageError e) {
+      if (feed != null) {
+        feed.close();
+      }
       if (server != null) {
         server.close();
       }
@@ -379,6 +404,7 @@ public final class ConductorRuntime implements AutoCloseable {
   @Override
   public void close() {
     service.consoles().close();
+    feed.close();
     try {
       server.close();
     } catch (Exception e) {

@@ -34,6 +34,8 @@ import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.ConductorException;
 import org.amtpxe.conductor.internal.store.StoreException;
 import org.amtpxe.conductor.internal.task.RequestUser;
+import org.amtpxe.conductor.internal.web.Sessions;
+import org.amtpxe.conductor.internal.web.UiHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
@@ -88,7 +90,7 @@ public final class ApiHandler extends Handler.Abstract {
       boolean forwarded) {}
 
   /** Failed logins from one address before it must wait; the wait is this window. */
-  static final int MAX_LOGIN_FAILURES = 10;
+  public static final int MAX_LOGIN_FAILURES = 10;
 
   static final Duration LOGIN_WINDOW = Duration.ofSeconds(60);
 
@@ -101,7 +103,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final ConductorsResource conductors;
   private final EnrollResource enroll;
   private final RamdiskResource ramdisk;
-  private final LoginThrottle logins = new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
+  private final LoginThrottle logins;
+  private final Sessions sessions;
   private final ConductorMeters meters;
   private final HealthService health;
   private final Forwarder forwarder;
@@ -122,7 +125,7 @@ public final class ApiHandler extends Handler.Abstract {
    * @param options the body deadline and whether credentials are refused over plain HTTP
    */
   public ApiHandler(Conductor service, Authenticator authenticator, Options options) {
-    this(service, authenticator, options, null);
+    this(service, authenticator, options, (Forwarder) null);
   }
 
   /**
@@ -136,15 +139,9 @@ public final class ApiHandler extends Handler.Abstract {
         authenticator,
         options,
         forwarder,
-        new HealthService(
-            List.of(
-                ConductorChecks.database(
-                    service.tasks().store().database(),
-                    (int) HealthService.DEFAULT_TIMEOUT.toSeconds()),
-                ConductorChecks.drivers(service.drivers()),
-                ConductorChecks.workers(service.tasks().workers(), () -> 0)),
-            List::of,
-            HealthService.DEFAULT_TIMEOUT));
+        defaultHealth(service),
+        newLoginThrottle(),
+        null);
   }
 
   /**
@@ -158,11 +155,61 @@ public final class ApiHandler extends Handler.Abstract {
       Options options,
       Forwarder forwarder,
       HealthService health) {
+    this(service, authenticator, options, forwarder, health, newLoginThrottle(), null);
+  }
+
+  /**
+   * @param logins the failed logins, shared with the web page's login form
+   * @param sessions the web page's sessions, whose cookie is accepted instead of HTTP Basic (with
+   *     the session's CSRF token on every write), or null to accept HTTP Basic only
+   */
+  public ApiHandler(
+      Conductor service,
+      Authenticator authenticator,
+      Options options,
+      LoginThrottle logins,
+      Sessions sessions) {
+    this(service, authenticator, options, null, defaultHealth(service), logins, sessions);
+  }
+
+  /** The conductor's own checks without the runtime's (API connector, boot servers). */
+  private static HealthService defaultHealth(Conductor service) {
+    return new HealthService(
+        List.of(
+            ConductorChecks.database(
+                service.tasks().store().database(),
+                (int) HealthService.DEFAULT_TIMEOUT.toSeconds()),
+            ConductorChecks.drivers(service.drivers()),
+            ConductorChecks.workers(service.tasks().workers(), () -> 0)),
+        List::of,
+        HealthService.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * @param service the conductor
+   * @param authenticator checks HTTP Basic credentials, or null to serve without credentials (only
+   *     allowed on loopback, enforced by the caller)
+   * @param options the body deadline and whether credentials are refused over plain HTTP
+   * @param forwarder calls the conductor that owns a node for an operation on it, or null
+   * @param health the checks {@code GET /health} runs
+   * @param logins the failed logins, shared with the web page's login form
+   * @param sessions the web page's sessions, or null to accept HTTP Basic only
+   */
+  public ApiHandler(
+      Conductor service,
+      Authenticator authenticator,
+      Options options,
+      Forwarder forwarder,
+      HealthService health,
+      LoginThrottle logins,
+      Sessions sessions) {
     this.forwarder = forwarder;
     this.health = health;
     this.service = service;
     this.authenticator = authenticator;
     this.options = options;
+    this.logins = logins;
+    this.sessions = sessions;
     this.nodes = new NodesResource(service);
     this.ports = new PortsResource(service);
     this.drivers = new DriversResource(service);
@@ -170,6 +217,11 @@ public final class ApiHandler extends Handler.Abstract {
     this.enroll = new EnrollResource(service);
     this.ramdisk = new RamdiskResource(service, RamdiskLimiter.standard());
     this.meters = service.tasks().meters();
+  }
+
+  /** The API's login throttle: {@value #MAX_LOGIN_FAILURES} failures per address and window. */
+  public static LoginThrottle newLoginThrottle() {
+    return new LoginThrottle(MAX_LOGIN_FAILURES, LOGIN_WINDOW);
   }
 
   @Override
@@ -436,6 +488,24 @@ public final class ApiHandler extends Handler.Abstract {
       return null;
     }
     String client = Request.getRemoteAddr(request);
+    if (!basic && sessions != null) {
+      Optional<Sessions.Session> session = sessions.find(UiHandler.cookie(request));
+      if (session.isPresent()) {
+        String method = request.getMethod();
+        if (!method.equals("GET")
+            && !method.equals("HEAD")
+            && !session.get().csrfMatches(request.getHeaders().get(Sessions.CSRF_HEADER))) {
+          // NOTE: besides SameSite=Strict on the cookie: a write through the web page's session
+          // must prove it comes from the page, which alone can read the token (/ui/session).
+          throw new ApiException(
+              403,
+              "A request authenticated by the web page's session must carry its "
+                  + Sessions.CSRF_HEADER
+                  + " header; reload the page.");
+        }
+        return session.get().caller();
+      }
+    }
     if (basic) {
       long wait = logins.waitSeconds(client);
       if (wait > 0) {
@@ -448,7 +518,12 @@ public final class ApiHandler extends Handler.Abstract {
         return caller.get();
       }
     }
-    headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
+    if (sessions == null || UiHandler.cookie(request) == null) {
+      // NOTE: no challenge to the web page's requests (a session cookie that ended): a browser
+      // answers a Basic challenge to fetch() with its own password dialog; the page sends the
+      // user to its login form instead.
+      headers.put("WWW-Authenticate", "Basic realm=\"amtpxe\"");
+    }
     throw new ApiException(
         401,
         "Authentication required: send the HTTP Basic credentials of an API user (the"

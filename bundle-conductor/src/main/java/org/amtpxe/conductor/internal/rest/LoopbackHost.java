@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * 127.0.0.0/8 or {@code [::1]}, each with an optional port. Literals only: a name is never looked
  * up, since the point is to refuse names an attacker can point at 127.0.0.1.
  */
-final class LoopbackHost {
+public final class LoopbackHost {
   private static final Pattern PORT = Pattern.compile("\\d{1,5}");
   private static final Pattern IPV4 =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -19,7 +19,7 @@ final class LoopbackHost {
   private LoopbackHost() {}
 
   /** Whether a Host header value ({@code host[:port]}) names the loopback. */
-  static boolean isLoopbackAuthority(String authority) {
+  public static boolean isLoopbackAuthority(String authority) {
     String a = authority.strip();
     String host;
     String port = null;
@@ -45,7 +45,7 @@ final class LoopbackHost {
   }
 
   /** Whether a host (no port; IPv6 in brackets or not) is localhost or a loopback literal. */
-  static boolean isLoopbackHost(String host) {
+  public static boolean isLoopbackHost(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     if (h.equals("localhost")) {
       return true;

@@ -107,7 +107,20 @@ public final class RamdiskService {
     String uuid = found.iterator().next();
     String token = tokens.newToken();
     if (!store.transaction(
-        h -> AgentTokenDao.issue(h, uuid, AgentTokens.hash(token), clientAddress))) {
+        h -> {
+          if (!AgentTokenDao.issue(h, uuid, AgentTokens.hash(token), clientAddress)) {
+            return false;
+          }
+          // The deploy's step between the power-on and the callback, for the node's history
+          // (the web page's deploy progress): the ramdisk was served and booted.
+          tasks.history(
+              h,
+              uuid,
+              "INFO",
+              "deploying",
+              "deploy ramdisk booted and looked up its node from " + clientAddress);
+          return true;
+        })) {
       throw ConductorException.notFound(RAMDISK_REFUSED);
     }
     LOG.info("Node {}: agent token given to the deploy ramdisk at {}", uuid, clientAddress);

@@ -133,6 +133,11 @@ public final class Database implements AutoCloseable {
     return root.getMessage();
   }
 
+  /** Where listeners hear which nodes each committed transaction changed. */
+  public NodeChanges changes() {
+    return jdbi.getConfig(NodeChanges.class);
+  }
+
   /** {@code h2} or {@code postgresql}. */
   public String dialect() {
     return dialect;

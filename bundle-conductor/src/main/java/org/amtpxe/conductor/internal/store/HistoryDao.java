@@ -39,6 +39,7 @@ public final class HistoryDao {
         .bind("conductor", e.conductor())
         .bind("user_name", e.user())
         .execute();
+    NodeChanges.mark(h, e.nodeUuid());
   }
 
   /**

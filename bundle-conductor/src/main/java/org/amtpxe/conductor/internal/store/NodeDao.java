@@ -58,6 +58,7 @@ public final class NodeDao {
         .bind("created_at", NodeRows.utc(n.createdAt()))
         .bind("provision_updated_at", NodeRows.utc(n.provisionUpdatedAt()))
         .execute();
+    NodeChanges.mark(h, n.uuid());
   }
 
   public static Optional<Node> find(Handle h, String uuid) {
@@ -115,6 +116,7 @@ public final class NodeDao {
         .bind("updated_at", NodeRows.utc(now))
         .bind("provision_updated_at", NodeRows.utc(provisionUpdated))
         .execute();
+    NodeChanges.mark(h, current.uuid());
     return changed.toBuilder()
         .reservation(current.reservation())
         .fault(operatorsMaintenance ? null : current.fault())
@@ -129,7 +131,18 @@ public final class NodeDao {
   }
 
   public static boolean delete(Handle h, String uuid) {
-    return h.createUpdate("DELETE FROM nodes WHERE uuid = :uuid").bind("uuid", uuid).execute() == 1;
+    return marked(
+        h,
+        uuid,
+        h.createUpdate("DELETE FROM nodes WHERE uuid = :uuid").bind("uuid", uuid).execute());
+  }
+
+  /** Whether one row changed; if so, the node is marked for {@link NodeChanges}. */
+  private static boolean marked(Handle h, String uuid, int rows) {
+    if (rows == 1) {
+      NodeChanges.mark(h, uuid);
+    }
+    return rows == 1;
   }
 
   public static int count(Handle h) {
@@ -262,7 +275,10 @@ public final class NodeDao {
   /** Sets the power state unless someone holds the lock or changes the power: the power sync's. */
   public static boolean updatePowerStateIfIdle(
       Handle h, String uuid, PowerState expected, PowerState actual, Instant now) {
-    return h.createUpdate(
+    return marked(
+        h,
+        uuid,
+        h.createUpdate(
                 "UPDATE nodes SET power_state = :actual, updated_at = :now WHERE uuid = :uuid"
                     + " AND reservation IS NULL AND target_power_state IS NULL AND "
                     + (expected == null ? "power_state IS NULL" : "power_state = :expected"))
@@ -270,14 +286,16 @@ public final class NodeDao {
             .bind("now", NodeRows.utc(now))
             .bind("uuid", uuid)
             .bind("expected", expected == null ? null : expected.value())
-            .execute()
-        == 1;
+            .execute());
   }
 
   /** Puts an idle node not in maintenance into maintenance for a fault the conductor found. */
   public static boolean enterFaultMaintenance(
       Handle h, String uuid, String fault, String reason, Instant now) {
-    return h.createUpdate(
+    return marked(
+        h,
+        uuid,
+        h.createUpdate(
                 "UPDATE nodes SET maintenance = TRUE, maintenance_reason = :reason,"
                     + " last_error = :reason, fault = :fault, updated_at = :now WHERE uuid = :uuid"
                     + " AND maintenance = FALSE AND reservation IS NULL"
@@ -286,14 +304,16 @@ public final class NodeDao {
             .bind("fault", fault)
             .bind("now", NodeRows.utc(now))
             .bind("uuid", uuid)
-            .execute()
-        == 1;
+            .execute());
   }
 
   /** Takes a node out of the fault maintenance, unless an operator changed it since. */
   public static boolean clearFault(
       Handle h, String uuid, String fault, PowerState actual, Instant now) {
-    return h.createUpdate(
+    return marked(
+        h,
+        uuid,
+        h.createUpdate(
                 "UPDATE nodes SET maintenance = FALSE, maintenance_reason = NULL, fault = NULL,"
                     + " power_state = :actual, updated_at = :now WHERE uuid = :uuid"
                     + " AND maintenance = TRUE AND fault = :fault AND reservation IS NULL")
@@ -301,8 +321,7 @@ public final class NodeDao {
             .bind("now", NodeRows.utc(now))
             .bind("uuid", uuid)
             .bind("fault", fault)
-            .execute()
-        == 1;
+            .execute());
   }
 
   public static Set<String> withFault(Handle h, String fault) {

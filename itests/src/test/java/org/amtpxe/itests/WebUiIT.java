@@ -1,0 +1,506 @@
+package org.amtpxe.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.amtpxe.itests.support.Chromium;
+import org.amtpxe.itests.support.FreePorts;
+import org.amtpxe.itests.support.Json;
+import org.amtpxe.itests.support.KarafProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in a real headless Chromium against our Karaf distribution run as a process, with
+ * API users (Karaf's realm) and a virtual AMT whose simulated machines network-boot from the PXE
+ * deploy: an admin logs in, sees the nodes, deploys one from its page and watches the page step to
+ * {@code active} without a reload; a reader sees no action buttons and a forged action with its
+ * session gets 403; no page breaks its Content-Security-Policy. Screenshots go to {@code
+ * target/web-ui/}. Skipped without {@code chromium} and {@code chromium-driver}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiIT {
+  private static final Duration START = Duration.ofSeconds(120);
+  private static final Duration DEPLOY = Duration.ofSeconds(180);
+  private static final String AMT_PASSWORD = "Web-P@ss1";
+  private static final List<String> NODES = List.of("web-1", "web-2");
+
+  private static Path itDir;
+  private static Path work;
+  private static Process amt;
+  private static KarafProcess karaf;
+  private static String base;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final List<String> violations = new ArrayList<>();
+
+  @BeforeAll
+  static void stack() throws Exception {
+    assumeTrue(Chromium.installed(), "apt-get install -y chromium chromium-driver");
+    itDir = Path.of(System.getProperty("amtpxe.itest.dir", "target/it"));
+    work = itDir.resolve("web-ui").toAbsolutePath();
+    Files.createDirectories(work);
+    int apiPort = FreePorts.tcp();
+    int httpPort = FreePorts.tcp();
+    int controlPort = FreePorts.tcp();
+    base = "http://127.0.0.1:" + apiPort;
+    Path files = work.resolve("files");
+    Files.createDirectories(files);
+    for (String f : List.of("deploy_kernel", "deploy_ramdisk", "kernel", "ramdisk")) {
+      Files.writeString(files.resolve(f), "DUMMY " + f + " of WebUiIT; never executed.\n");
+    }
+    byte[] image = new byte[1024 * 1024];
+    new java.util.Random(7).nextBytes(image);
+    Files.write(files.resolve("image.raw"), image);
+    startAmt(controlPort, httpPort);
+
+    karaf = KarafProcess.unpack(itDir.resolve("distribution.tar.gz"), work.resolve("karaf"));
+    karaf
+        .etc("org.amtpxe.conductor")
+        .set(
+            Map.of(
+                "api_host", "127.0.0.1",
+                "api_port", String.valueOf(apiPort),
+                "host", "web-conductor",
+                "auth_realm", "karaf",
+                "sync_interval", "5"));
+    karaf
+        .etc("org.amtpxe.amt")
+        .set(Map.of("action_wait", "1", "awake_interval", "0", "drain_timeout", "5"));
+    karaf
+        .etc("org.amtpxe.pxe")
+        .set(
+            Map.of(
+                "tftp_address",
+                "127.0.0.1",
+                "tftp_port",
+                String.valueOf(FreePorts.udp()),
+                "http_address",
+                "127.0.0.1",
+                "http_port",
+                String.valueOf(httpPort),
+                "api_url",
+                base,
+                "image_dirs",
+                files.toString(),
+                "amt_wait",
+                "5"));
+    karaf.etc("org.apache.karaf.shell").set(Map.of("sshPort", String.valueOf(FreePorts.tcp())));
+    karaf
+        .etc("org.apache.karaf.management")
+        .set(
+            Map.of(
+                "rmiRegistryPort", String.valueOf(FreePorts.tcp()),
+                "rmiServerPort", String.valueOf(FreePorts.tcp())));
+    Path users = karaf.home().resolve("etc/users.properties");
+    Files.writeString(
+        users,
+        Files.readString(users) + "\nada = ada-pw, admin\nrita = rita-pw, reader\n",
+        StandardCharsets.UTF_8);
+    karaf.start();
+    long deadline = System.nanoTime() + START.toNanos();
+    while (api("GET", "/v1", null).statusCode() != 200) {
+      assertThat(System.nanoTime() < deadline).as(karaf.logTail(40)).isTrue();
+      Thread.sleep(500);
+    }
+    for (int i = 0; i < NODES.size(); i++) {
+      enroll(NODES.get(i), i + 1, files);
+    }
+  }
+
+  private static void startAmt(int controlPort, int httpPort) throws Exception {
+    StringBuilder nodes = new StringBuilder();
+    for (int i = 1; i <= NODES.size(); i++) {
+      nodes
+          .append(i > 1 ? "," : "")
+          .append("{\"name\": \"")
+          .append(NODES.get(i - 1))
+          .append("\", \"address\": \"127.0.76.")
+          .append(i)
+          .append("\", \"machine\": {\"type\": \"simulated\", \"mac\": \"52:54:00:76:00:0")
+          .append(i)
+          .append("\", \"disk\": \"")
+          .append(work.resolve("disk-" + i + ".img"))
+          .append("\", \"diskSizeMb\": 8, \"bootUrl\": \"http://127.0.0.1:")
+          .append(httpPort)
+          .append("/boot.ipxe\"}}");
+    }
+    Path config = work.resolve("virtual-amt.json");
+    Files.writeString(
+        config,
+        "{\"control\": {\"address\": \"127.0.76.250\", \"port\": "
+            + controlPort
+            + "},\n \"defaults\": {\"username\": \"admin\", \"passwordEnv\":"
+            + " \"VIRTUAL_AMT_PASSWORD\", \"port\": 16992, \"powerState\": \"off\", \"timing\":"
+            + " {\"powerOnDelayMs\": 300, \"powerOffDelayMs\": 300, \"resetDelayMs\": 300,"
+            + " \"powerCycleOffTimeMs\": 300, \"gracefulDelayMs\": 300}},\n \"nodes\": ["
+            + nodes
+            + "]}\n");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-jar",
+                System.getProperty(
+                    "amtpxe.itest.virtualAmtJar",
+                    itDir.resolve("virtual-amt-standalone.jar").toString()),
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("virtual-amt.log").toFile());
+    pb.environment().put("VIRTUAL_AMT_PASSWORD", AMT_PASSWORD);
+    amt = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      assertThat(amt.isAlive()).as(Files.readString(work.resolve("virtual-amt.log"))).isTrue();
+      try {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.76.250:" + controlPort + "/api/nodes"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      assertThat(System.nanoTime() < deadline).as("the virtual AMT answers").isTrue();
+      Thread.sleep(200);
+    }
+  }
+
+  private static String sha256(Path f) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+  }
+
+  /** A request of the admin (HTTP Basic) to the API. */
+  private static HttpResponse<String> api(String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("X-OpenStack-Ironic-API-Version", "1.78")
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString("ada:ada-pw".getBytes(StandardCharsets.UTF_8)));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.ConnectException e) {
+      return new FailedResponse();
+    }
+  }
+
+  private static String state(String node) throws Exception {
+    return (String)
+        Json.object(api("GET", "/v1/nodes/" + node, null).body()).get("provision_state");
+  }
+
+  private static void awaitState(String node, String state) throws Exception {
+    long deadline = System.nanoTime() + DEPLOY.toNanos();
+    while (!state.equals(state(node))) {
+      assertThat(System.nanoTime() < deadline)
+          .as(node + " reaches " + state + "; " + api("GET", "/v1/nodes/" + node, null).body())
+          .isTrue();
+      Thread.sleep(500);
+    }
+  }
+
+  private static void enroll(String name, int i, Path files) throws Exception {
+    String driverInfo =
+        "{\"amt_address\": \"127.0.76."
+            + i
+            + "\", \"amt_port\": 16992, \"amt_username\": \"admin\", \"amt_password\": \""
+            + AMT_PASSWORD
+            + "\", \"amt_protocol\": \"http\", \"deploy_kernel\": \"file://"
+            + files.resolve("deploy_kernel")
+            + "\", \"deploy_kernel_checksum\": \""
+            + sha256(files.resolve("deploy_kernel"))
+            + "\", \"deploy_ramdisk\": \"file://"
+            + files.resolve("deploy_ramdisk")
+            + "\", \"deploy_ramdisk_checksum\": \""
+            + sha256(files.resolve("deploy_ramdisk"))
+            + "\"}";
+    HttpResponse<String> created =
+        api(
+            "POST",
+            "/v1/nodes",
+            "{\"name\": \""
+                + name
+                + "\", \"driver\": \"pxe_amt\", \"driver_info\": "
+                + driverInfo
+                + "}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String uuid = (String) Json.object(created.body()).get("uuid");
+    HttpResponse<String> port =
+        api(
+            "POST",
+            "/v1/ports",
+            "{\"address\": \"52:54:00:76:00:0" + i + "\", \"node_uuid\": \"" + uuid + "\"}");
+    assertThat(port.statusCode()).as(port.body()).isEqualTo(201);
+    String instance =
+        "[{\"op\": \"add\", \"path\": \"/instance_info\", \"value\": {\"image_source\": \"file://"
+            + files.resolve("image.raw")
+            + "\", \"image_checksum\": \""
+            + sha256(files.resolve("image.raw"))
+            + "\", \"kernel\": \"file://"
+            + files.resolve("kernel")
+            + "\", \"kernel_checksum\": \""
+            + sha256(files.resolve("kernel"))
+            + "\", \"ramdisk\": \"file://"
+            + files.resolve("ramdisk")
+            + "\", \"ramdisk_checksum\": \""
+            + sha256(files.resolve("ramdisk"))
+            + "\"}}]";
+    HttpResponse<String> patched = api("PATCH", "/v1/nodes/" + uuid, instance);
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    assertThat(
+            api("PUT", "/v1/nodes/" + name + "/states/provision", "{\"target\": \"manage\"}")
+                .statusCode())
+        .isEqualTo(202);
+    awaitState(name, "manageable");
+    assertThat(
+            api("PUT", "/v1/nodes/" + name + "/states/provision", "{\"target\": \"provide\"}")
+                .statusCode())
+        .isEqualTo(202);
+    awaitState(name, "available");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (karaf != null) {
+        karaf.close();
+      }
+    } finally {
+      if (amt != null) {
+        amt.destroy();
+        if (!amt.waitFor(10, TimeUnit.SECONDS)) {
+          amt.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static ChromeDriver browser(String who) throws Exception {
+    return Chromium.start(work.resolve("profile-" + who));
+  }
+
+  private static void login(ChromeDriver b, String user, String password) {
+    b.get(base + "/ui/");
+    WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(20));
+    wait.until(ExpectedConditions.urlContains("/ui/login"));
+    b.findElement(By.id("user")).sendKeys(user);
+    b.findElement(By.id("password")).sendKeys(password);
+    b.findElement(By.id("login")).click();
+    wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+  }
+
+  /** A wait that looks again when the page redrew the element meanwhile. */
+  private static WebDriverWait settled(ChromeDriver b, Duration timeout) {
+    WebDriverWait w = new WebDriverWait(b, timeout);
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return w;
+  }
+
+  private static void screenshot(ChromeDriver b, String name) throws Exception {
+    Path dir = Path.of("target", "web-ui");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name), b.getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static void recordViolations(ChromeDriver b) {
+    violations.addAll(Chromium.cspMessages(b));
+    Object seen = b.executeScript("return window.__cspViolations || []");
+    if (seen instanceof List<?> l) {
+      l.forEach(v -> violations.add(String.valueOf(v)));
+    }
+  }
+
+  @Test
+  @Order(1)
+  @SuppressWarnings("unchecked")
+  void anAdminSeesTheFleetDeploysANodeAndWatchesItBecomeActiveWithoutAReload() throws Exception {
+    ChromeDriver b = browser("admin");
+    try {
+      WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(20));
+      b.get(base + "/ui/login?error=failed");
+      assertThat(b.findElement(By.id("login-error")).getText()).contains("Wrong user name");
+      login(b, "ada", "ada-pw");
+      wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+      Object names =
+          b.executeScript(
+              "return [...document.querySelectorAll('#rows .row .c-name')].map(c =>"
+                  + " c.textContent)");
+      assertThat((List<Object>) names).containsExactlyInAnyOrderElementsOf(List.copyOf(NODES));
+      assertThat(b.findElement(By.id("who")).getText()).contains("ada");
+      assertThat(b.findElement(By.id("counts")).getText()).contains("available");
+
+      // NOTE: the page redraws rows, progress and actions when an event arrives; an element found
+      // before a redraw is stale, so these steps retry until they act on the current one.
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.xpath("//div[@id='rows']/a[div[text()='web-1']]")).click();
+                return true;
+              });
+      wait.until(
+          ExpectedConditions.attributeToBe(
+              By.tagName("body"), "data-provision-state", "available"));
+      // A mark that a reload would wipe: the page must step to active with it still there.
+      b.executeScript("window.__noReload = 'still here'");
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.id("act-deploy")).click();
+                return d.findElement(By.id("confirm")).isDisplayed();
+              });
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-text")));
+      assertThat(b.findElement(By.id("confirm-text")).getText()).contains("Deploy web-1");
+      b.findElement(By.id("confirm-ok")).click();
+      settled(b, DEPLOY)
+          .until(
+              ExpectedConditions.attributeToBe(
+                  By.cssSelector("#progress li[data-step='active']"), "data-state", "done"));
+      assertThat(b.executeScript("return window.__noReload")).isEqualTo("still here");
+      assertThat(b.findElement(By.id("state-list")).getText()).contains("active");
+      Object steps =
+          b.executeScript(
+              "return [...document.querySelectorAll('#progress li.step')].map(s =>"
+                  + " s.dataset.state)");
+      assertThat((List<?>) steps).hasSize(6).allSatisfy(st -> assertThat(st).isEqualTo("done"));
+      assertThat(b.findElement(By.id("events")).getText())
+          .contains("wait call-back -> deploying")
+          .contains("deploy ramdisk booted");
+      assertThat(b.findElement(By.id("fields")).getText())
+          .contains("******")
+          .doesNotContain(AMT_PASSWORD);
+      screenshot(b, "node.png");
+      // Back to the fleet (a hash change, no reload): the deployed node's row is active there.
+      b.findElement(By.linkText("← Fleet")).click();
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.cssSelector("#rows .row .c-state.st-active"), "active"));
+      assertThat(b.findElement(By.id("counts")).getText()).contains("active 1");
+      assertThat(b.executeScript("return window.__noReload")).isEqualTo("still here");
+      screenshot(b, "fleet.png");
+      recordViolations(b);
+    } finally {
+      b.quit();
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aReaderSeesNoActionsAndAForgedActionIsRefused() throws Exception {
+    ChromeDriver b = browser("reader");
+    try {
+      login(b, "rita", "rita-pw");
+      b.get(base + "/ui/#/node/web-2");
+      WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(20));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("actions"), "reader"));
+      assertThat(b.findElements(By.cssSelector("#actions button"))).isEmpty();
+      assertThat(b.findElements(By.cssSelector("[id^='act-']"))).isEmpty();
+      Object status =
+          b.executeAsyncScript(
+              "const done = arguments[arguments.length - 1];"
+                  + "fetch('/ui/session').then(r => r.json()).then(s =>"
+                  + " fetch('/v1/nodes/web-2/states/power', {method: 'PUT', headers:"
+                  + " {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf,"
+                  + " 'X-OpenStack-Ironic-API-Version': '1.78'}, body: JSON.stringify({target:"
+                  + " 'power on'})})).then(r => done(r.status), e => done(String(e)));");
+      assertThat(status).isEqualTo(403L);
+      assertThat(Json.object(api("GET", "/v1/nodes/web-2", null).body()).get("target_power_state"))
+          .isNull();
+      recordViolations(b);
+    } finally {
+      b.quit();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void noPageBrokeItsContentSecurityPolicy() {
+    assertThat(violations).isEmpty();
+  }
+
+  /** What {@link #api} answers while the API is not listening yet. */
+  private static final class FailedResponse implements HttpResponse<String> {
+    @Override
+    public int statusCode() {
+      return 0;
+    }
+
+    @Override
+    public HttpRequest request() {
+      return null;
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+    }
+
+    @Override
+    public String body() {
+      return "";
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public URI uri() {
+      return null;
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
+    }
+  }
+}
