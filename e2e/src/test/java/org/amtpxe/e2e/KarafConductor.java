@@ -25,6 +25,7 @@ final class KarafConductor {
   final String address;
   final Path home;
   final int apiPort;
+  private int sshPort;
   private Process process;
   private long pid;
 
@@ -90,7 +91,8 @@ final class KarafConductor {
     KarafInLab.set(home, "org.amtpxe.pxe", "http_port", String.valueOf(freeTcpPort(address)));
     KarafInLab.set(home, "org.amtpxe.pxe", "api_url", c.api().toString());
     KarafInLab.set(home, "org.apache.karaf.shell", "sshHost", address);
-    KarafInLab.set(home, "org.apache.karaf.shell", "sshPort", String.valueOf(freeTcpPort(address)));
+    c.sshPort = freeTcpPort(address);
+    KarafInLab.set(home, "org.apache.karaf.shell", "sshPort", String.valueOf(c.sshPort));
     String management = "org.apache.karaf.management";
     KarafInLab.set(home, management, "rmiRegistryHost", address);
     KarafInLab.set(home, management, "rmiRegistryPort", String.valueOf(freeTcpPort(address)));
@@ -146,6 +148,83 @@ final class KarafConductor {
       process.waitFor();
     }
     javaPid().flatMap(ProcessHandle::of).ifPresent(h -> h.onExit().join());
+  }
+
+  /**
+   * Runs one command in this Karaf's console through {@code bin/client} (SSH, the distribution's
+   * karaf user) and returns what it printed.
+   *
+   * @throws IOException when the client fails or takes more than a minute
+   */
+  String console(String command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                home.resolve("bin/client").toString(),
+                "-h",
+                address,
+                "-a",
+                String.valueOf(sshPort),
+                "-u",
+                "karaf",
+                "-p",
+                "karaf",
+                "-r",
+                "10",
+                command)
+            .redirectErrorStream(true)
+            .start();
+    String out;
+    try (var in = p.getInputStream()) {
+      out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(this + ": '" + command + "' failed: " + out);
+    }
+    return out;
+  }
+
+  /**
+   * Seconds since Karaf's log last changed or since {@code startedNanos}, whichever is less, to
+   * tell a slow boot from a hung one.
+   */
+  long logSilentSeconds(long startedNanos) {
+    long sinceStart = (System.nanoTime() - startedNanos) / 1_000_000_000L;
+    try {
+      long modified = Files.getLastModifiedTime(home.resolve("data/log/karaf.log")).toMillis();
+      return Math.min(sinceStart, (System.currentTimeMillis() - modified) / 1000);
+    } catch (IOException e) {
+      return sinceStart;
+    }
+  }
+
+  /**
+   * Ends a Karaf whose first boot hung, keeping its threads in hung-boot-threads-N.txt, and starts
+   * it again from a fresh cache (data/ deleted; the nodes are in PostgreSQL).
+   *
+   * <p>NOTE: Karaf 4.4's first boot sometimes hangs under CPU contention: the boot-features
+   * installer waits, on the start-level thread, for the features deployer, which waits for a bundle
+   * lock (Felix.acquireBundleLock in Deployer.deploy's "Stopping bundles"). Seen about once in
+   * eight boots of three Karafs at once on 2 shared cores; a second boot has always come up.
+   */
+  Path restartHungBoot(int attempt) throws IOException, InterruptedException {
+    Path dump = home.resolve("hung-boot-threads-" + attempt + ".txt");
+    Optional<Long> jvm = javaPid();
+    if (jvm.isPresent()) {
+      new ProcessBuilder("jcmd", String.valueOf(jvm.get()), "Thread.print")
+          .redirectErrorStream(true)
+          .redirectOutput(dump.toFile())
+          .start()
+          .waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    kill();
+    Files.move(
+        home.resolve("data/log/karaf.log"),
+        home.resolve("hung-boot-karaf-" + attempt + ".log"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    KarafInLab.deleteTree(home.resolve("data"));
+    start();
+    return dump;
   }
 
   /** The last lines of Karaf's log, for failure messages. */

@@ -32,6 +32,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.MachineTiming;
 import org.amtpxe.virtualamt.NodeSpec;
@@ -59,6 +64,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ThreeConductorsIT {
   private static final int NODES = 300;
   private static final int SPREAD_NODES = 3000;
+  private static final String UPGRADE_VERSION = "1.0.1.rolling";
   private static final String PASSWORD = "Cluster-P@ss1";
   private static final String DATABASE = "amtpxe_cluster_it";
   private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
@@ -72,6 +78,7 @@ class ThreeConductorsIT {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<KarafConductor> conductors = new ArrayList<>();
+  private Path work;
   private String adminUrl;
   private String user;
   private VirtualAmt amts;
@@ -90,7 +97,7 @@ class ThreeConductorsIT {
         "AMTPXE_PG_URL is not set: start a throw-away PostgreSQL with"
             + " bundle-conductor/src/test/pg/start-postgres.sh (see bundle-conductor/README.md)");
     Path distribution = Path.of(System.getProperty("amtpxe.e2e.distribution"));
-    Path work = Path.of(System.getProperty("amtpxe.e2e.workDir")).resolve("cluster");
+    work = Path.of(System.getProperty("amtpxe.e2e.workDir")).resolve("cluster");
     Files.createDirectories(work);
     user = System.getenv().getOrDefault("AMTPXE_PG_USER", "amtpxe");
     adminUrl = pgUrl;
@@ -466,6 +473,157 @@ class ThreeConductorsIT {
     assertThat(ownersSeenBy(victim)).isEqualTo(owners);
   }
 
+  @Test
+  @Order(4)
+  void aRollingUpgradeOfTheAmtBundleUnderApiLoadFailsNoOperation() throws Exception {
+    // The new release: the distribution's AMT bundle with another Bundle-Version.
+    Path original;
+    try (Stream<Path> files =
+        Files.walk(conductors.get(0).home.resolve("system/org/amtpxe/bundle-amt"))) {
+      original = files.filter(f -> f.toString().endsWith(".jar")).findFirst().orElseThrow();
+    }
+    Path upgraded = work.resolve("bundle-amt-" + UPGRADE_VERSION + ".jar");
+    try (JarFile in = new JarFile(original.toFile())) {
+      Manifest manifest = new Manifest(in.getManifest());
+      manifest.getMainAttributes().putValue("Bundle-Version", UPGRADE_VERSION);
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(upgraded), manifest)) {
+        for (JarEntry e : java.util.Collections.list(in.entries())) {
+          if (e.getName().equals("META-INF/MANIFEST.MF")) {
+            continue;
+          }
+          out.putNextEntry(new JarEntry(e.getName()));
+          try (var data = in.getInputStream(e)) {
+            data.transferTo(out);
+          }
+          out.closeEntry();
+        }
+      }
+    }
+    // The load: 30 nodes that are on, ten of each owner, switched off and on again through the
+    // three APIs in turn, round after round, until every conductor runs the new bundle.
+    Map<String, JsonNode> now = nodes(conductors.get(0));
+    List<String> loaded = new ArrayList<>();
+    Map<String, Integer> taken = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : now.entrySet()) {
+      JsonNode n = e.getValue();
+      if ("power on".equals(n.path("power_state").asText())
+          && n.path("last_error").isNull()
+          && taken.merge(n.path("conductor").asText(), 1, Integer::sum) <= 10) {
+        loaded.add(e.getKey());
+      }
+    }
+    assertThat(loaded).hasSizeGreaterThanOrEqualTo(24);
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean upgraded3 =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger operations =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread load =
+        new Thread(
+            () -> {
+              int round = 0;
+              try {
+                // NOTE: one more whole round after the last upgrade, so the new bundle serves too.
+                boolean last = false;
+                while (!last) {
+                  last = upgraded3.get();
+                  String target = round % 2 == 0 ? "power off" : "power on";
+                  for (int i = 0; i < loaded.size(); i++) {
+                    KarafConductor via = conductors.get((i + round) % 3);
+                    HttpResponse<String> r =
+                        call(
+                            via,
+                            "PUT",
+                            "/v1/nodes/" + loaded.get(i) + "/states/power",
+                            "{\"target\": \"" + target + "\"}");
+                    operations.incrementAndGet();
+                    if (r.statusCode() != 202) {
+                      failures.add(
+                          via
+                              + " "
+                              + loaded.get(i)
+                              + " "
+                              + target
+                              + ": "
+                              + r.statusCode()
+                              + " "
+                              + r.body());
+                    }
+                  }
+                  long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                  while (true) {
+                    Map<String, JsonNode> all = nodes(conductors.get(round % 3));
+                    boolean done =
+                        loaded.stream()
+                            .allMatch(
+                                u ->
+                                    all.get(u).path("target_power_state").isNull()
+                                        && all.get(u).path("reservation").isNull());
+                    if (done) {
+                      for (String u : loaded) {
+                        JsonNode n = all.get(u);
+                        if (!target.equals(n.path("power_state").asText())
+                            || !n.path("last_error").isNull()) {
+                          failures.add(u + " after " + target + ": " + n);
+                        }
+                      }
+                      break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                      failures.add("round " + round + " (" + target + ") not done within 60 s");
+                      break;
+                    }
+                    Thread.sleep(200);
+                  }
+                  round++;
+                }
+              } catch (Exception | AssertionError e) {
+                failures.add("load stopped in round " + round + ": " + e);
+              }
+            },
+            "rolling-upgrade-load");
+    load.start();
+    for (KarafConductor c : conductors) {
+      Thread.sleep(2000); // a power round in flight on every conductor's nodes
+      long start = System.nanoTime();
+      c.console("bundle:update org.amtpxe.bundle-amt " + upgraded.toUri());
+      await(
+          c.host + " running the AMT bundle " + UPGRADE_VERSION,
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              return c.console("bundle:list -s")
+                  .lines()
+                  .anyMatch(
+                      l ->
+                          l.contains("org.amtpxe.bundle-amt")
+                              && l.contains(UPGRADE_VERSION)
+                              && l.contains("Active"));
+            } catch (IOException | InterruptedException e) {
+              return false;
+            }
+          });
+      System.out.println(
+          "ThreeConductorsIT: "
+              + c.host
+              + " upgraded to the AMT bundle "
+              + UPGRADE_VERSION
+              + " in "
+              + Duration.ofNanos(System.nanoTime() - start).toMillis()
+              + " ms under load");
+    }
+    upgraded3.set(true);
+    load.join(Duration.ofMinutes(3).toMillis());
+    assertThat(load.isAlive()).as("the load ended").isFalse();
+    System.out.println(
+        "ThreeConductorsIT: rolling upgrade: "
+            + operations.get()
+            + " power requests, failures "
+            + failures);
+    assertThat(failures).isEmpty();
+    assertThat(operations.get()).isGreaterThanOrEqualTo(loaded.size() * 4);
+  }
+
   private int index(String host) {
     return Integer.parseInt(host.substring("cond-".length())) - 1;
   }
@@ -555,7 +713,9 @@ class ThreeConductorsIT {
   }
 
   private void awaitApi(KarafConductor c, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
+    int restarts = 0;
     while (System.nanoTime() < deadline) {
       try {
         if (call(c, "GET", "/v1/drivers", null).body().contains("pxe_amt")) {
@@ -566,6 +726,17 @@ class ThreeConductorsIT {
       }
       if (!c.running()) {
         fail(c + " ended: " + c.logTail(40));
+      }
+      if (restarts == 0 && c.logSilentSeconds(started) > 60) {
+        restarts++;
+        Path dump = c.restartHungBoot(restarts);
+        System.out.println(
+            "ThreeConductorsIT: "
+                + c
+                + "'s boot hung (its log silent for 60 s); threads in "
+                + dump
+                + "; started again");
+        started = System.nanoTime();
       }
       Thread.sleep(500);
     }
