@@ -204,8 +204,8 @@ final class KarafConductor {
    *
    * <p>NOTE: Karaf 4.4's first boot sometimes hangs under CPU contention: the boot-features
    * installer waits, on the start-level thread, for the features deployer, which waits for a bundle
-   * lock (Felix.acquireBundleLock in Deployer.deploy's "Stopping bundles"). Seen about once in
-   * eight boots of three Karafs at once on 2 shared cores; a second boot has always come up.
+   * lock (Felix.acquireBundleLock in Deployer.deploy's "Stopping bundles"). Seen twice with three
+   * Karafs booting at once on 2 shared cores (e2e/README.md); the second boot came up.
    */
   Path restartHungBoot(int attempt) throws IOException, InterruptedException {
     Path dump = home.resolve("hung-boot-threads-" + attempt + ".txt");
