@@ -59,9 +59,9 @@ final class KarafConductor {
     }
     KarafInLab.deleteTree(home);
     KarafInLab.copyTree(distribution, home);
-    // NOTE: PgJDBC is an installed, not booted, feature of the distribution; booting it through
-    // featuresBoot deadlocks Karaf 4.4's first start (see run-cluster). As a startup bundle it is
-    // there before the conductor resolves, so the conductor's optional import is wired at once.
+    // NOTE: PgJDBC is an installed, not booted, feature of the distribution. As a startup bundle
+    // it is there before the conductor resolves, so the conductor's optional import is wired at
+    // once, with no refresh (as in run-cluster).
     Path pgjdbc;
     try (Stream<Path> versions = Files.list(home.resolve("system/org/postgresql/postgresql"))) {
       pgjdbc = versions.sorted().reduce((a, b) -> b).orElseThrow();
