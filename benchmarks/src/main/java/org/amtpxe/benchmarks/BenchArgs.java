@@ -80,6 +80,11 @@ final class BenchArgs {
         values.getOrDefault("--emulator-heap", "768m"));
   }
 
+  /** The option's text, or the default when the option is absent. */
+  String string(String key, String defaultValue) {
+    return values.getOrDefault(key, defaultValue);
+  }
+
   /** One whole number from min to max, or the default when the option is absent. */
   int integer(String key, int defaultValue, int min, int max) {
     return integers(key, List.of(defaultValue), min, max).get(0);

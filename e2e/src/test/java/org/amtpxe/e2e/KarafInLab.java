@@ -45,6 +45,11 @@ final class KarafInLab {
 
   /** Sets one key of etc/{pid}.cfg, keeping the rest of the file. */
   void set(String pid, String key, String value) throws IOException {
+    set(home, pid, key, value);
+  }
+
+  /** Sets one key of etc/{pid}.cfg of the Karaf in {@code home}, keeping the rest of the file. */
+  static void set(Path home, String pid, String key, String value) throws IOException {
     Path file = home.resolve("etc/" + pid + ".cfg");
     List<String> lines = Files.exists(file) ? Files.readAllLines(file) : new ArrayList<>();
     Pattern line = Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*[=:].*");
@@ -136,7 +141,7 @@ final class KarafInLab {
         });
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  static void copyTree(Path from, Path to) throws IOException {
     Files.walkFileTree(
         from,
         new SimpleFileVisitor<>() {

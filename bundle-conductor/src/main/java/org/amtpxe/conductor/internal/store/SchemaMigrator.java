@@ -45,6 +45,9 @@ public final class SchemaMigrator {
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
+  /** The advisory lock key of schema migrations: "amtpxe" in ASCII. */
+  private static final long MIGRATION_LOCK = 0x616d74707865L;
+
   private final Database database;
   private final List<Script> scripts;
 
@@ -66,6 +69,7 @@ public final class SchemaMigrator {
   public int migrate() {
     database.inTransaction(
         c -> {
+          serialize(c);
           try (Statement s = c.createStatement()) {
             s.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"
@@ -95,8 +99,9 @@ public final class SchemaMigrator {
       List<String> statements = statements(read(script.resource()));
       database.inTransaction(
           c -> {
-            // NOTE: a second conductor migrating the same database at the same moment fails on
-            // the schema_version primary key and rolls back (PostgreSQL); it then starts normally.
+            // NOTE: conductors sharing a database start at the same moment (./run cluster, a
+            // site's reboot): each waits here for the one migrating, then finds the script applied.
+            serialize(c);
             if (currentVersion(c) >= script.version()) {
               return null;
             }
@@ -121,6 +126,21 @@ public final class SchemaMigrator {
       current = script.version();
     }
     return current;
+  }
+
+  /**
+   * On PostgreSQL, waits for any other conductor's migration transaction and holds the others off
+   * until this one ends (a transaction-scoped advisory lock). Without it two conductors starting
+   * together both run CREATE TABLE, and the loser fails with a duplicate key of the catalog
+   * ("Duplicate value for nodes_pkey"), which CREATE TABLE IF NOT EXISTS does not prevent either.
+   * H2 files are opened by one conductor only.
+   */
+  private static void serialize(Connection c) throws SQLException {
+    if ("PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+      }
+    }
   }
 
   /**
