@@ -1,6 +1,6 @@
 package org.amtpxe.conductor.internal.store;
 
-import static org.amtpxe.conductor.internal.store.PostgresNodeStoreTest.setting;
+import static org.amtpxe.conductor.internal.testing.TestPostgres.setting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * its own ({@code amtpxe_migrate_test}, created and dropped on the server of AMTPXE_PG_URL).
  */
 @EnabledIf(
-    value = "org.amtpxe.conductor.internal.store.PostgresNodeStoreTest#configured",
+    value = "org.amtpxe.conductor.internal.testing.TestPostgres#configured",
     disabledReason =
         "set AMTPXE_PG_URL (see src/test/pg/start-postgres.sh) to run against PostgreSQL")
 class PostgresSchemaMigratorTest {
