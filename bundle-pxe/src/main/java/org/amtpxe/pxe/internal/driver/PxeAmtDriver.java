@@ -124,15 +124,11 @@ public final class PxeAmtDriver implements BareMetalDriver {
       policyOption = ReferencePolicyOption.GREEDY,
       target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
   void bindPower(PowerInterface service, Map<String, Object> properties) {
-    powers.add(service, properties);
-    arrived();
+    arrived(powers, service, properties);
   }
 
   void unbindPower(PowerInterface service, Map<String, Object> properties) {
-    powers.remove(properties);
-    if (powers.best().isEmpty()) {
-      missingSince = System.nanoTime();
-    }
+    left(powers, properties);
   }
 
   @Reference(
@@ -142,15 +138,11 @@ public final class PxeAmtDriver implements BareMetalDriver {
       policyOption = ReferencePolicyOption.GREEDY,
       target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
   void bindManagement(ManagementInterface service, Map<String, Object> properties) {
-    managements.add(service, properties);
-    arrived();
+    arrived(managements, service, properties);
   }
 
   void unbindManagement(ManagementInterface service, Map<String, Object> properties) {
-    managements.remove(properties);
-    if (managements.best().isEmpty()) {
-      missingSince = System.nanoTime();
-    }
+    left(managements, properties);
   }
 
   @Reference(
@@ -160,15 +152,11 @@ public final class PxeAmtDriver implements BareMetalDriver {
       policyOption = ReferencePolicyOption.GREEDY,
       target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
   void bindInspect(InspectInterface service, Map<String, Object> properties) {
-    inspects.add(service, properties);
-    arrived();
+    arrived(inspects, service, properties);
   }
 
   void unbindInspect(InspectInterface service, Map<String, Object> properties) {
-    inspects.remove(properties);
-    if (inspects.best().isEmpty()) {
-      missingSince = System.nanoTime();
-    }
+    left(inspects, properties);
   }
 
   @Reference(
@@ -178,20 +166,26 @@ public final class PxeAmtDriver implements BareMetalDriver {
       policyOption = ReferencePolicyOption.GREEDY,
       target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
   void bindConsole(ConsoleInterface service, Map<String, Object> properties) {
-    consoles.add(service, properties);
-    arrived();
+    arrived(consoles, service, properties);
   }
 
   void unbindConsole(ConsoleInterface service, Map<String, Object> properties) {
-    consoles.remove(properties);
-    if (consoles.best().isEmpty()) {
-      missingSince = System.nanoTime();
+    left(consoles, properties);
+  }
+
+  /** A service of the AMT bundle arrived: callers waiting for one go on. */
+  private <T> void arrived(AmtServices<T> services, T service, Map<String, Object> properties) {
+    services.add(service, properties);
+    synchronized (arrivals) {
+      arrivals.notifyAll();
     }
   }
 
-  private void arrived() {
-    synchronized (arrivals) {
-      arrivals.notifyAll();
+  /** A service left; when it was the last of its kind, the wait for a new one starts now. */
+  private <T> void left(AmtServices<T> services, Map<String, Object> properties) {
+    services.remove(properties);
+    if (services.best().isEmpty()) {
+      missingSince = System.nanoTime();
     }
   }
 
