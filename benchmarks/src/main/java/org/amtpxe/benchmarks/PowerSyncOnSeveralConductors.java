@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,7 +28,6 @@ import org.amtpxe.amt.internal.wsman.WakeLog;
 import org.amtpxe.amt.internal.wsman.WakeProbe;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
-import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
 import org.amtpxe.conductor.internal.cluster.Takeover;
 import org.amtpxe.conductor.internal.service.Conductor;
@@ -170,7 +168,9 @@ public final class PowerSyncOnSeveralConductors {
         members.add(m);
         beating.put(m.host(), heartbeat(beats, m));
         if (nodes == null) {
-          nodes = enroll(m.conductor(), emulators.targets());
+          nodes =
+              PowerSyncOverVirtualAmts.enrollManageable(
+                  m.conductor(), "pxe_amt", PASSWORD, emulators.targets());
         }
         members.forEach(x -> x.registry().refresh());
         Map<String, String> now = owners(members.get(0).registry(), nodes);
@@ -300,37 +300,6 @@ public final class PowerSyncOnSeveralConductors {
       }
     }
     return Duration.ofNanos(nanos);
-  }
-
-  /** Creates the nodes through conductor 1's service, manageable as after a restart. */
-  private static List<Node> enroll(Conductor conductor, List<Emulators.Target> amts)
-      throws Exception {
-    List<Node> nodes = new ArrayList<>();
-    for (Emulators.Target amt : amts) {
-      Node created =
-          conductor
-              .nodes()
-              .createNode(
-                  Node.builder(UUID.randomUUID().toString(), "pxe_amt")
-                      .name(amt.name())
-                      .driverInfo(
-                          Map.of(
-                              "amt_address",
-                              amt.address(),
-                              "amt_port",
-                              amt.port(),
-                              "amt_username",
-                              "admin",
-                              "amt_password",
-                              PASSWORD))
-                      .build());
-      conductor
-          .tasks()
-          .recover(
-              created.uuid(), x -> x.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
-      nodes.add(created);
-    }
-    return nodes;
   }
 
   private static Map<String, String> owners(ConductorRegistry registry, List<Node> nodes) {

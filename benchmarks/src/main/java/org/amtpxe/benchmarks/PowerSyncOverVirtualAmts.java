@@ -216,7 +216,7 @@ public final class PowerSyncOverVirtualAmts {
               CONDUCTOR_HOST,
               registry,
               Workers.unbounded(Runnable::run));
-      enroll(conductor, driver, amts);
+      enrollManageable(conductor, driver.name(), PASSWORD, amts);
       try (PowerSync sync =
           new PowerSync(conductor.tasks(), registry, parallelism, Duration.ofSeconds(30))) {
         for (int p = 1; p <= passes; p++) {
@@ -258,16 +258,20 @@ public final class PowerSyncOverVirtualAmts {
   /**
    * Creates the nodes through the conductor service (offline checks, the store) and makes them
    * manageable in the store, as after a conductor restart: the driver has not talked to any AMT
-   * yet, so the first pass pays the Digest challenge.
+   * yet, so the first pass pays the Digest challenge. Shared by the benchmarks over virtual AMTs.
+   *
+   * @return the nodes as created (in {@code enroll})
    */
-  private static void enroll(
-      Conductor conductor, BareMetalDriver driver, List<Emulators.Target> amts) throws Exception {
+  static List<Node> enrollManageable(
+      Conductor conductor, String driver, String password, List<Emulators.Target> amts)
+      throws Exception {
+    List<Node> nodes = new ArrayList<>();
     for (Emulators.Target amt : amts) {
       Node created =
           conductor
               .nodes()
               .createNode(
-                  Node.builder(UUID.randomUUID().toString(), driver.name())
+                  Node.builder(UUID.randomUUID().toString(), driver)
                       .name(amt.name())
                       .driverInfo(
                           Map.of(
@@ -278,13 +282,15 @@ public final class PowerSyncOverVirtualAmts {
                               "amt_username",
                               "admin",
                               "amt_password",
-                              PASSWORD))
+                              password))
                       .build());
       conductor
           .tasks()
           .recover(
               created.uuid(), n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
+      nodes.add(created);
     }
+    return nodes;
   }
 
   /** CPU time of the power sync's threads (and this one, which lists the nodes). */

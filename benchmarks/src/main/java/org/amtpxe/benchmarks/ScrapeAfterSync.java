@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.amtpxe.amt.internal.AmtGateway;
 import org.amtpxe.amt.internal.AmtManagement;
 import org.amtpxe.amt.internal.AmtPower;
@@ -20,8 +19,6 @@ import org.amtpxe.amt.internal.AmtSettings;
 import org.amtpxe.amt.internal.wsman.WakeLog;
 import org.amtpxe.amt.internal.wsman.WakeProbe;
 import org.amtpxe.api.driver.BareMetalDriver;
-import org.amtpxe.api.model.Node;
-import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.metrics.ConductorMeters;
 import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
@@ -77,30 +74,8 @@ public final class ScrapeAfterSync {
                 registry,
                 workers,
                 conductorMeters);
-        for (Emulators.Target amt : emulators.targets()) {
-          Node created =
-              conductor
-                  .nodes()
-                  .createNode(
-                      Node.builder(UUID.randomUUID().toString(), driver.name())
-                          .name(amt.name())
-                          .driverInfo(
-                              Map.of(
-                                  "amt_address",
-                                  amt.address(),
-                                  "amt_port",
-                                  amt.port(),
-                                  "amt_username",
-                                  "admin",
-                                  "amt_password",
-                                  PASSWORD))
-                          .build());
-          conductor
-              .tasks()
-              .recover(
-                  created.uuid(),
-                  n -> n.toBuilder().provisionState(ProvisionState.MANAGEABLE).build());
-        }
+        PowerSyncOverVirtualAmts.enrollManageable(
+            conductor, driver.name(), PASSWORD, emulators.targets());
         try (PowerSync sync =
             new PowerSync(
                 conductor.tasks(), registry, 32, Duration.ofSeconds(30), 3, conductorMeters)) {
