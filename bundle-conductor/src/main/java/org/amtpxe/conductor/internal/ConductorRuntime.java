@@ -15,6 +15,7 @@ import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
+import org.amtpxe.conductor.internal.cluster.ClusterTrust;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
 import org.amtpxe.conductor.internal.cluster.Forwarder;
 import org.amtpxe.conductor.internal.cluster.Takeover;
@@ -195,7 +196,7 @@ public final class ConductorRuntime implements AutoCloseable {
                   : new Forwarder(
                       host,
                       Forwarder.readSecret(s.clusterSecretFile()),
-                      null,
+                      s.clusterCaFile() == null ? null : ClusterTrust.fromPem(s.clusterCaFile()),
                       FORWARD_TIMEOUT,
                       Clock.systemUTC()),
               health,
