@@ -122,11 +122,13 @@ public final class PxeDeploy implements DeployInterface {
     // From the boot device on: the node may start fetching as soon as it is rebooted.
     served.deployStarted(task.node().uuid());
     task.driver().management().setBootDevice(task, BootDevice.PXE, true);
-    task.driver().power().reboot(task, null);
+    // NOTE: recorded before the reboot: AMT answers the power change once the node is on, and a
+    // fast firmware fetches its boot files before that (the virtual AMT's machines do). A reboot
+    // that fails is the conductor's deploy failure event right after.
     task.recordEvent(
         DEPLOYING,
-        "deploy.deploy: PXE armed as the boot device and the node rebooted into the deploy"
-            + " ramdisk");
+        "deploy.deploy: PXE armed as the boot device; rebooting into the deploy ramdisk");
+    task.driver().power().reboot(task, null);
     LOG.info(
         "Node {}: booting the deploy ramdisk; waiting for its callback", task.node().displayName());
     return DeployState.WAIT_CALLBACK;

@@ -206,9 +206,9 @@ class PxeDeployTest {
     assertThat(task.calls)
         .containsExactly(
             "management.setBootDevice pxe persistent",
+            "event deploying deploy.deploy: PXE armed as the boot device; rebooting into the"
+                + " deploy ramdisk",
             "power.reboot",
-            "event deploying deploy.deploy: PXE armed as the boot device and the node rebooted"
-                + " into the deploy ramdisk",
             "management.ensureNextBootDevice pxe",
             "event deploying deploy.prepare_instance_boot: PXE re-armed as the next boot device;"
                 + " the boot configuration now boots the instance (/dev/vda)",
@@ -226,8 +226,8 @@ class PxeDeployTest {
     deploy.continueDeploy(task, "pass_deploy_info", callback());
     assertThat(task.events)
         .containsExactly(
-            "deploying deploy.deploy: PXE armed as the boot device and the node rebooted into the"
-                + " deploy ramdisk",
+            "deploying deploy.deploy: PXE armed as the boot device; rebooting into the deploy"
+                + " ramdisk",
             "deploying deploy.prepare_instance_boot: the disk set as the persistent boot device;"
                 + " the PXE configuration removed",
             "deploying deploy.boot_instance: the deploy ramdisk at 192.168.77.100 was told to"
