@@ -631,6 +631,9 @@ class WebUiIT {
       // While the ramdisk works: the AMT powered the node on, the deploy is not counted yet.
       assertThat(during.get("amt power changes")).isGreaterThan(before.get("amt power changes"));
       assertThat(during.get("deploys active")).isEqualTo(before.get("deploys active"));
+      assertThat(during.get("http transfers"))
+          .as("the boot script and the deploy kernel and ramdisk, served before the callback")
+          .isGreaterThan(before.get("http transfers"));
       // After: one more deploy, its boot files and 1 MiB image over HTTP, and a sync pass.
       assertThat(after.get("deploys active")).isEqualTo(before.get("deploys active") + 1);
       assertThat(after.get("amt requests")).isGreaterThan(during.get("amt requests"));
