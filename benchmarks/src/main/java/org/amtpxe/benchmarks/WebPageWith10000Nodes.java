@@ -179,12 +179,24 @@ public final class WebPageWith10000Nodes {
         if (!String.valueOf(nodes).equals(shown)) {
           throw new IllegalStateException("the page shows " + shown + " nodes, not " + nodes);
         }
-        if (f > 2000) {
+        // Where the time went: the page's marks, then (first runs and slow ones) each request
+        // from its start to the end of its answer (modules, session, stream, API pages).
+        System.out.println(
+            "  marks: "
+                + driver.executeScript(
+                    "return performance.getEntriesByType('mark').map(m => m.name + '@'"
+                        + " + Math.round(m.startTime)).join(' ')"));
+        if (f > 2000 || run <= 2) {
           System.out.println(
-              "  slow first render; marks: "
+              "  requests: "
                   + driver.executeScript(
-                      "return performance.getEntriesByType('mark').map(m => m.name + '@'"
-                          + " + Math.round(m.startTime)).join(' ')"));
+                      "const n = performance.getEntriesByType('navigation')[0];"
+                          + " return [`document ${Math.round(n.requestStart)}-"
+                          + "${Math.round(n.responseEnd)}`].concat("
+                          + "performance.getEntriesByType('resource').map(r =>"
+                          + " `${r.name.replace(location.origin, '').slice(0, 60)}"
+                          + " ${Math.round(r.startTime)}-${Math.round(r.responseEnd)}"
+                          + " ${r.encodedBodySize}B`)).join(' | ')"));
         }
         first.add(f);
         loaded.add(l);

@@ -18,10 +18,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.amtpxe.itests.support.Chromium;
 import org.amtpxe.itests.support.FreePorts;
 import org.amtpxe.itests.support.Json;
 import org.amtpxe.itests.support.KarafProcess;
+import org.amtpxe.itests.support.Promtool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,6 +62,8 @@ class WebUiIT {
   private static Process amt;
   private static KarafProcess karaf;
   private static String base;
+  private static int rmiRegistryPort;
+  private static int rmiServerPort;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final List<String> violations = new ArrayList<>();
@@ -110,16 +120,19 @@ class WebUiIT {
                 "amt_wait",
                 "5"));
     karaf.etc("org.apache.karaf.shell").set(Map.of("sshPort", String.valueOf(FreePorts.tcp())));
+    rmiRegistryPort = FreePorts.tcp();
+    rmiServerPort = FreePorts.tcp();
     karaf
         .etc("org.apache.karaf.management")
         .set(
             Map.of(
-                "rmiRegistryPort", String.valueOf(FreePorts.tcp()),
-                "rmiServerPort", String.valueOf(FreePorts.tcp())));
+                "rmiRegistryPort", String.valueOf(rmiRegistryPort),
+                "rmiServerPort", String.valueOf(rmiServerPort)));
     Path users = karaf.home().resolve("etc/users.properties");
     Files.writeString(
         users,
-        Files.readString(users) + "\nada = ada-pw, admin\nrita = rita-pw, reader\n",
+        Files.readString(users)
+            + "\nada = ada-pw, admin\nrita = rita-pw, reader\njim = jim-pw, viewer\n",
         StandardCharsets.UTF_8);
     karaf.start();
     long deadline = System.nanoTime() + START.toNanos();
@@ -240,6 +253,28 @@ class WebUiIT {
           .isTrue();
       Thread.sleep(500);
     }
+  }
+
+  /**
+   * The node's history through the API as Ironic 1.78 serves it ({@code GET
+   * /v1/nodes/{node}/history}), oldest first: the events of its deploys, without power and
+   * maintenance changes.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> deploySteps(String node) throws Exception {
+    HttpResponse<String> r = api("GET", "/v1/nodes/" + node + "/history", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<String> events = new ArrayList<>();
+    for (Object o : (List<Object>) Json.object(r.body()).get("history")) {
+      String event = (String) ((Map<String, Object>) o).get("event");
+      if (event.startsWith("deploy")
+          || event.contains("-> deploying")
+          || event.contains("call-back")
+          || event.endsWith("-> active")) {
+        events.add(event);
+      }
+    }
+    return events;
   }
 
   private static void enroll(String name, int i, Path files) throws Exception {
@@ -405,6 +440,34 @@ class WebUiIT {
               "return [...document.querySelectorAll('#progress li.step')].map(s =>"
                   + " s.dataset.state)");
       assertThat((List<?>) steps).hasSize(6).allSatisfy(st -> assertThat(st).isEqualTo("done"));
+      assertThat(b.findElement(By.cssSelector("#progress li[data-step='served']")).getText())
+          .contains("deploy_kernel served over http to 127.0.0.1")
+          .contains("disk image served over http to 127.0.0.1 (1,048,576 bytes)");
+      // NOTE: the machine may fetch its boot files before the conductor writes wait call-back
+      // (AMT answers the reboot once the node is on): that one state change is checked apart.
+      List<String> history = deploySteps("web-1");
+      assertThat(history.stream().filter(e -> !e.equals("deploying -> wait call-back")))
+          .containsExactly(
+              "available -> deploying",
+              "deploy.deploy: PXE armed as the boot device; rebooting into the deploy ramdisk",
+              "deploy.deploy: deploy_kernel served over http to 127.0.0.1 (48 bytes)",
+              "deploy.deploy: deploy_ramdisk served over http to 127.0.0.1 (49 bytes)",
+              "deploy ramdisk booted and looked up its node from 127.0.76.1",
+              "deploy.write_image: disk image served over http to 127.0.0.1 (1,048,576 bytes)",
+              "wait call-back -> deploying",
+              "deploy.prepare_instance_boot: PXE re-armed as the next boot device; the boot"
+                  + " configuration now boots the instance (/dev/vda)",
+              "deploy.boot_instance: the deploy ramdisk at 127.0.76.1 was told to reboot into the"
+                  + " netbooted instance",
+              "deploying -> active");
+      int waiting = history.indexOf("deploying -> wait call-back");
+      assertThat(waiting)
+          .isGreaterThan(
+              history.indexOf(
+                  "deploy.deploy: PXE armed as the boot device; rebooting"
+                      + " into the deploy ramdisk"))
+          .isLessThan(
+              history.indexOf("deploy ramdisk booted and looked up its node from 127.0.76.1"));
       assertThat(b.findElement(By.id("events")).getText())
           .contains("wait call-back -> deploying")
           .contains("deploy ramdisk booted");
@@ -459,6 +522,164 @@ class WebUiIT {
   @Order(3)
   void noPageBrokeItsContentSecurityPolicy() {
     assertThat(violations).isEmpty();
+  }
+
+  /** A scrape of {@code /metrics} by the admin, accepted by promtool. */
+  private static String scrape() throws Exception {
+    HttpResponse<String> r = api("GET", "/metrics", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Promtool.assertAccepts(r.body());
+    return r.body();
+  }
+
+  /** The sum of a metric's samples whose labels contain every one of {@code labels}. */
+  private static double sum(String scrape, String metric, String... labels) {
+    double sum = 0;
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+    while (m.find()) {
+      String found = m.group(1);
+      if (java.util.Arrays.stream(labels).allMatch(found::contains)) {
+        sum += Double.parseDouble(m.group(2));
+      }
+    }
+    return sum;
+  }
+
+  /** The scrape's figures this test follows, by a short name. */
+  private static Map<String, Double> figures(String s) {
+    Map<String, Double> f = new java.util.TreeMap<>();
+    f.put("deploys active", sum(s, "amtpxe_deploy_seconds_count", "outcome=\"active\""));
+    f.put(
+        "amt power changes",
+        sum(
+            s,
+            "amtpxe_amt_requests_seconds_count",
+            "operation=\"CIM_PowerManagementService.RequestPowerStateChange\"",
+            "outcome=\"ok\""));
+    f.put("amt requests", sum(s, "amtpxe_amt_requests_seconds_count", "outcome=\"ok\""));
+    f.put(
+        "http transfers",
+        sum(s, "amtpxe_pxe_transfers_seconds_count", "server=\"http\"", "outcome=\"ok\""));
+    f.put("http bytes", sum(s, "amtpxe_pxe_bytes_total", "server=\"http\"", "outcome=\"ok\""));
+    f.put("sync passes", sum(s, "amtpxe_sync_pass_seconds_count", "outcome=\"completed\""));
+    return f;
+  }
+
+  @Test
+  @Order(4)
+  void metricsMoveDuringADeployAndAPowerSyncInPrometheusTextAndThroughKarafsJmx() throws Exception {
+    JMXServiceURL url =
+        new JMXServiceURL(
+            "service:jmx:rmi://127.0.0.1:"
+                + rmiServerPort
+                + "/jndi/rmi://127.0.0.1:"
+                + rmiRegistryPort
+                + "/karaf-root");
+    // Karaf's JMX connector, logged in through its JAAS realm as jconsole would.
+    try (JMXConnector jmx =
+        JMXConnectorFactory.connect(
+            url, Map.of(JMXConnector.CREDENTIALS, new String[] {"jim", "jim-pw"}))) {
+      MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+      Map<String, Double> before = figures(scrape());
+      Map<String, Double> jmxBefore = jmxFigures(mbeans);
+      assertThat(jmxBefore.get("deploys active")).isEqualTo(before.get("deploys active"));
+
+      assertThat(
+              api("PUT", "/v1/nodes/web-2/states/provision", "{\"target\": \"active\"}")
+                  .statusCode())
+          .isEqualTo(202);
+      Map<String, Double> during = null;
+      long deadline = System.nanoTime() + DEPLOY.toNanos();
+      String state;
+      while (!"active".equals(state = state("web-2"))) {
+        assertThat(state).isNotEqualTo("deploy failed");
+        assertThat(System.nanoTime() < deadline).as("web-2 deploys").isTrue();
+        if ("wait call-back".equals(state) && during == null) {
+          during = figures(scrape());
+        }
+        Thread.sleep(100);
+      }
+      Map<String, Double> after = figures(scrape());
+      // The power sync runs every 5 s: wait for a pass after the deploy.
+      Map<String, Double> synced = after;
+      deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (synced.get("sync passes") <= after.get("sync passes")) {
+        assertThat(System.nanoTime() < deadline).as("a power sync pass within 30 s").isTrue();
+        Thread.sleep(500);
+        synced = figures(scrape());
+      }
+      Map<String, Double> jmxAfter = jmxFigures(mbeans);
+      Files.createDirectories(Path.of("target", "web-ui"));
+      Files.writeString(
+          Path.of("target", "web-ui", "metrics-during-deploy.txt"),
+          "before "
+              + before
+              + "\nduring "
+              + during
+              + "\nafter "
+              + after
+              + "\nsynced "
+              + synced
+              + "\njmx before "
+              + jmxBefore
+              + "\njmx after "
+              + jmxAfter
+              + "\n");
+
+      assertThat(during).as("a scrape while web-2 waited for its callback").isNotNull();
+      // While the ramdisk works: the AMT powered the node on, the deploy is not counted yet.
+      assertThat(during.get("amt power changes")).isGreaterThan(before.get("amt power changes"));
+      assertThat(during.get("deploys active")).isEqualTo(before.get("deploys active"));
+      assertThat(during.get("http transfers"))
+          .as("the boot script and the deploy kernel and ramdisk, served before the callback")
+          .isGreaterThan(before.get("http transfers"));
+      // After: one more deploy, its boot files and 1 MiB image over HTTP, and a sync pass.
+      assertThat(after.get("deploys active")).isEqualTo(before.get("deploys active") + 1);
+      assertThat(after.get("amt requests")).isGreaterThan(during.get("amt requests"));
+      assertThat(after.get("http transfers") - before.get("http transfers"))
+          .isGreaterThanOrEqualTo(3);
+      assertThat(after.get("http bytes") - before.get("http bytes"))
+          .isGreaterThanOrEqualTo(1024 * 1024 + 48 + 49);
+      assertThat(synced.get("sync passes")).isGreaterThan(after.get("sync passes"));
+      // The same meters through JMX moved as much.
+      assertThat(jmxAfter.get("deploys active")).isEqualTo(jmxBefore.get("deploys active") + 1);
+      assertThat(jmxAfter.get("http transfers") - jmxBefore.get("http transfers"))
+          .isGreaterThanOrEqualTo(3);
+      assertThat(jmxAfter.get("sync passes")).isGreaterThan(jmxBefore.get("sync passes"));
+      assertThat(jmxAfter.get("amt power changes"))
+          .isGreaterThan(jmxBefore.get("amt power changes"));
+    }
+  }
+
+  /**
+   * The same figures from the MBeans of the domain org.amtpxe (docs/observability.md#endpoints).
+   */
+  private static Map<String, Double> jmxFigures(MBeanServerConnection mbeans) throws Exception {
+    Map<String, Double> f = new java.util.TreeMap<>();
+    f.put("deploys active", jmxCount(mbeans, "amtpxeDeploy.outcome.active"));
+    f.put(
+        "amt power changes",
+        jmxCount(
+            mbeans,
+            "amtpxeAmtRequests.operation.CIM_PowerManagementService.RequestPowerStateChange"
+                + ".outcome.ok"));
+    f.put("http transfers", jmxCount(mbeans, "amtpxePxeTransfers.outcome.ok.server.http"));
+    f.put("sync passes", jmxCount(mbeans, "amtpxeSyncPass.outcome.completed"));
+    return f;
+  }
+
+  /** The Count of the MBean named {@code name} in org.amtpxe, 0 while it does not exist. */
+  private static double jmxCount(MBeanServerConnection mbeans, String name) throws Exception {
+    java.util.Set<ObjectName> found =
+        mbeans.queryNames(new ObjectName("org.amtpxe:name=" + ObjectName.quote(name) + ",*"), null);
+    if (found.isEmpty()) {
+      found = mbeans.queryNames(new ObjectName("org.amtpxe:name=" + name + ",*"), null);
+    }
+    if (found.isEmpty()) {
+      return 0;
+    }
+    return ((Number) mbeans.getAttribute(found.iterator().next(), "Count")).doubleValue();
   }
 
   /** What {@link #api} answers while the API is not listening yet. */

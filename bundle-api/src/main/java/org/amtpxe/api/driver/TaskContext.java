@@ -66,4 +66,16 @@ public interface TaskContext {
    * @throws DriverException when the node cannot be stored
    */
   Node putInstanceInfo(Map<String, ?> entries) throws DriverException;
+
+  /**
+   * Records a step of the operation in the node's history, with the task's user, at once and in its
+   * own transaction: a deploy names its steps there as it passes them (the web page's deploy
+   * progress, docs/web-ui.md#deploy-steps). Best effort: an event that cannot be stored is logged,
+   * not thrown, so that a history failure never fails the operation. A context that keeps no
+   * history ignores it.
+   *
+   * @param eventType Ironic's event type, {@code deploying} for a deploy's steps
+   * @param event what happened, in words; no secret, it is shown to every reader of the node
+   */
+  default void recordEvent(String eventType, String event) {}
 }

@@ -3,7 +3,7 @@
  * the task context.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.amtpxe.api.driver;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,11 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amtpxe.api.config.ConfigProblems;
+import org.amtpxe.api.history.NodeHistory;
 import org.amtpxe.conductor.internal.health.HealthRegistry;
 import org.amtpxe.conductor.internal.health.HealthService;
 import org.amtpxe.conductor.internal.metrics.MicrometerMeters;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
+import org.amtpxe.conductor.internal.service.NodeHistoryService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -59,6 +61,8 @@ public class ConductorComponent {
   // The last valid settings, set on SCR's thread (activate and modified are serialised by SCR).
   private ConductorSettings accepted;
   private ServiceRegistration<Conductor> registration;
+  private NodeHistoryService history;
+  private ServiceRegistration<NodeHistory> historyRegistration;
 
   @Activate
   public ConductorComponent(
@@ -130,9 +134,24 @@ public class ConductorComponent {
     registration = context.registerService(Conductor.class, runtime.service(), new Hashtable<>());
     healthRegistration =
         context.registerService(HealthService.class, runtime.health(), new Hashtable<>());
+    // For the boot servers' notes of what they sent a node being deployed (its deploy steps).
+    history = new NodeHistoryService(runtime.service().tasks());
+    historyRegistration = context.registerService(NodeHistory.class, history, new Hashtable<>());
   }
 
   private void stopRuntime() {
+    if (historyRegistration != null) {
+      try {
+        historyRegistration.unregister();
+      } catch (IllegalStateException e) {
+        // Already gone with the bundle.
+      }
+      historyRegistration = null;
+    }
+    if (history != null) {
+      history.close();
+      history = null;
+    }
     if (healthRegistration != null) {
       try {
         healthRegistration.unregister();

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.api.health.Health;
+import org.amtpxe.api.history.NodeHistory;
 import org.amtpxe.api.metrics.Meters;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.cache.ImageCache;
@@ -61,6 +62,9 @@ public final class NetbootService {
   // The metrics service while one is registered; bound and unbound without reactivation.
   private volatile Meters meters;
   private final PxeMeters pxeMeters = new PxeMeters(() -> meters);
+  // The node history service while one is registered; the same dynamics as the meters.
+  private volatile NodeHistory history;
+  private final ServedFiles servedFiles = new ServedFiles(() -> history, Clock.systemUTC());
 
   /**
    * Validates the configuration and starts the servers.
@@ -94,7 +98,7 @@ public final class NetbootService {
           e.report("network boot and the pxe_amt driver do not start until then"), e);
     }
     this.environment = new DeployEnvironment(settings, newCache(settings));
-    this.deploy = new PxeDeploy(() -> environment, writer, notifier);
+    this.deploy = new PxeDeploy(() -> environment, writer, notifier, servedFiles);
     start(settings);
   }
 
@@ -115,6 +119,26 @@ public final class NetbootService {
   public synchronized void unbindMeters(Meters old) {
     if (meters == old) {
       meters = null;
+    }
+  }
+
+  /**
+   * Binds the node history service, where the boot servers note the files a node being deployed was
+   * sent. Optional and dynamic, as the metrics service.
+   */
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      unbind = "unbindHistory")
+  public synchronized void bindHistory(NodeHistory history) {
+    this.history = history;
+  }
+
+  /** Unbinds the node history service, unless another one replaced it already. */
+  public synchronized void unbindHistory(NodeHistory old) {
+    if (history == old) {
+      history = null;
     }
   }
 
@@ -321,7 +345,8 @@ public final class NetbootService {
                     s.tftpTransferLifetime(),
                     s.tftpMaxTransfers(),
                     s.tftpMaxTransfersPerClient()),
-                pxeMeters);
+                pxeMeters,
+                servedFiles);
       } catch (IOException e) {
         tftpProblem =
             "cannot listen on UDP "
@@ -342,7 +367,8 @@ public final class NetbootService {
                 s.httpRoot(),
                 new InetSocketAddress(s.httpAddress(), s.httpPort()),
                 HttpBootServer.Options.DEFAULTS.withTls(s.httpTls()),
-                pxeMeters);
+                pxeMeters,
+                servedFiles);
       } catch (Exception e) {
         httpProblem =
             "cannot listen on TCP "

@@ -92,6 +92,29 @@ public final class Task implements TaskContext, AutoCloseable {
         "instance_info", n -> n.toBuilder().instanceInfo(merge(n.instanceInfo(), entries)).build());
   }
 
+  /**
+   * Records the step in its own transaction, with the task's user; a database failure is logged and
+   * the operation goes on (its next write would report the database anyway).
+   */
+  @Override
+  public void recordEvent(String eventType, String event) {
+    try {
+      manager
+          .store()
+          .transaction(
+              h -> {
+                manager.history(h, this, "INFO", eventType, TaskManager.bounded(event));
+                return null;
+              });
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Node {}: cannot record the history event \"{}\": {}",
+          node.uuid(),
+          event,
+          e.getMessage());
+    }
+  }
+
   private Node save(String what, UnaryOperator<Node> change) throws DriverException {
     try {
       return update(change);

@@ -378,6 +378,19 @@ public final class TaskManager {
     HistoryDao.insert(h, event(node, store.now(), severity, type, text));
   }
 
+  /**
+   * Records an event of this conductor in a node's history at a given time, in the caller's
+   * transaction: for what another bundle noted when it happened ({@code NodeHistoryService}).
+   *
+   * @return true
+   */
+  public boolean history(
+      Handle h, String node, Instant at, String severity, String type, String text) {
+    HistoryDao.insert(
+        h, event(node, at.truncatedTo(java.time.temporal.ChronoUnit.MICROS), severity, type, text));
+    return true;
+  }
+
   /** Records an event of a task in its node's history, in the caller's transaction. */
   void history(Handle h, Task task, String severity, String type, String text) {
     NodeEvent e = event(task.node().uuid(), store.now(), severity, type, text);
@@ -392,6 +405,15 @@ public final class TaskManager {
             e.event(),
             e.conductor(),
             task.user()));
+  }
+
+  /**
+   * An event's text cut to {@link org.amtpxe.api.history.NodeHistory#MAX_EVENT_LENGTH} characters:
+   * what a driver or a boot server writes is not trusted to be short.
+   */
+  public static String bounded(String event) {
+    int max = org.amtpxe.api.history.NodeHistory.MAX_EVENT_LENGTH;
+    return event == null || event.length() <= max ? event : event.substring(0, max - 3) + "...";
   }
 
   /** A history event recorded by this conductor. */

@@ -20,6 +20,7 @@ import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
+import org.amtpxe.pxe.internal.ServedFiles;
 import org.amtpxe.pxe.internal.boot.BootConfig;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.boot.BootLabel;
@@ -49,6 +50,13 @@ public final class PxeDeploy implements DeployInterface {
    */
   static final String LEGACY_DEPLOY_KEY = "deploy_key";
 
+  /**
+   * The history's event type of a deploy's steps (Ironic's). Each step's event starts with the name
+   * of the Ironic deploy step it belongs to ({@code deploy.deploy: ...}):
+   * docs/web-ui.md#deploy-steps.
+   */
+  static final String DEPLOYING = "deploying";
+
   /** driver_internal_info key of what the instance's root is (Ironic's name). */
   public static final String ROOT_KEY = "root_uuid_or_disk_id";
 
@@ -60,12 +68,26 @@ public final class PxeDeploy implements DeployInterface {
   private final Supplier<DeployEnvironment> environment;
   private final BootConfigWriter writer;
   private final RamdiskNotifier notifier;
+  private final ServedFiles served;
 
   public PxeDeploy(
       Supplier<DeployEnvironment> environment, BootConfigWriter writer, RamdiskNotifier notifier) {
+    this(environment, writer, notifier, ServedFiles.NONE);
+  }
+
+  /**
+   * @param served where the boot servers note the files sent to a node while its deploy runs; this
+   *     deploy says when a node's deploy starts and ends
+   */
+  public PxeDeploy(
+      Supplier<DeployEnvironment> environment,
+      BootConfigWriter writer,
+      RamdiskNotifier notifier,
+      ServedFiles served) {
     this.environment = environment;
     this.writer = writer;
     this.notifier = notifier;
+    this.served = served;
   }
 
   @Override
@@ -97,7 +119,15 @@ public final class PxeDeploy implements DeployInterface {
     DeployEnvironment env = environment.get();
     DeployInfo info = DeployInfo.parse(task, env.settings());
     writeConfig(task, env.settings(), info, deployConfig(task, env.settings(), info));
+    // From the boot device on: the node may start fetching as soon as it is rebooted.
+    served.deployStarted(task.node().uuid());
     task.driver().management().setBootDevice(task, BootDevice.PXE, true);
+    // NOTE: recorded before the reboot: AMT answers the power change once the node is on, and a
+    // fast firmware fetches its boot files before that (the virtual AMT's machines do). A reboot
+    // that fails is the conductor's deploy failure event right after.
+    task.recordEvent(
+        DEPLOYING,
+        "deploy.deploy: PXE armed as the boot device; rebooting into the deploy ramdisk");
     task.driver().power().reboot(task, null);
     LOG.info(
         "Node {}: booting the deploy ramdisk; waiting for its callback", task.node().displayName());
@@ -147,6 +177,7 @@ public final class PxeDeploy implements DeployInterface {
     task.requireExclusive("continue the deploy");
     String name = task.node().displayName();
     String error = DeployInfo.string(body, "error");
+    served.deployEnded(task.node().uuid());
     if (error != null) {
       throw new DeployFailureException(
           "Node " + name + ": the deploy ramdisk reported an error: " + error);
@@ -171,6 +202,14 @@ public final class PxeDeploy implements DeployInterface {
               .withInstance(instanceArgs(settings, root))
               .withDefault(BootLabel.INSTANCE);
       writeConfig(task, settings, info, instance);
+      task.recordEvent(
+          DEPLOYING,
+          "deploy.prepare_instance_boot: "
+              + (settings.rearmBeforeReboot()
+                  ? "PXE re-armed as the next boot device"
+                  : "PXE not re-armed (rearm_before_reboot is off)")
+              + "; the boot configuration now boots the instance"
+              + (root == null ? "" : " (" + root + ")"));
     } else {
       task.driver().management().setBootDevice(task, BootDevice.DISK, true);
       List<String> failures = writer.removeConfig(layout(task, settings));
@@ -182,8 +221,18 @@ public final class PxeDeploy implements DeployInterface {
                 + " disk: "
                 + failures);
       }
+      task.recordEvent(
+          DEPLOYING,
+          "deploy.prepare_instance_boot: the disk set as the persistent boot device; the PXE"
+              + " configuration removed");
     }
     notifier.notifyDone(address, settings.notifyPort(), settings.notifyTimeout());
+    task.recordEvent(
+        DEPLOYING,
+        "deploy.boot_instance: the deploy ramdisk at "
+            + address
+            + " was told to reboot into the "
+            + (info.bootOption() == BootOption.NETBOOT ? "netbooted instance" : "local disk"));
     // The image is on the disk now: stop serving it, and let the cache evict its master.
     Path image = layout(task, settings).httpNodeDir().resolve(BootTemplates.DISK);
     try {
@@ -201,6 +250,7 @@ public final class PxeDeploy implements DeployInterface {
   @Override
   public DeployState tearDown(TaskContext task) throws DriverException {
     task.requireExclusive("tear down");
+    served.deployEnded(task.node().uuid());
     task.driver().power().setPowerState(task, PowerState.POWER_OFF, null);
     return DeployState.DELETED;
   }
@@ -208,6 +258,7 @@ public final class PxeDeploy implements DeployInterface {
   @Override
   public void cleanUp(TaskContext task) throws DriverException {
     task.requireExclusive("clean up");
+    served.deployEnded(task.node().uuid());
     DeployEnvironment env = environment.get();
     List<String> failures = writer.removeAll(layout(task, env.settings()));
     env.cache().cleanUp();
@@ -239,6 +290,7 @@ public final class PxeDeploy implements DeployInterface {
       DeployInfo info = DeployInfo.parse(task, env.settings());
       cacheImages(task, env, info);
       writeConfig(task, env.settings(), info, deployConfig(task, env.settings(), info));
+      served.deployStarted(task.node().uuid());
       return;
     }
     if (state != ProvisionState.ACTIVE) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.amtpxe.pxe.internal.PxeMeters;
+import org.amtpxe.pxe.internal.ServedFiles;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -96,6 +97,18 @@ public final class HttpBootServer implements AutoCloseable {
    */
   public static HttpBootServer start(
       Path root, InetSocketAddress bind, Options options, PxeMeters meters) throws Exception {
+    return start(root, bind, options, meters, ServedFiles.NONE);
+  }
+
+  /**
+   * Starts serving, counting transfers in {@code meters} and noting the boot files sent whole to a
+   * node being deployed in {@code served}.
+   *
+   * @throws Exception as {@link #start(Path, InetSocketAddress, Options)}
+   */
+  public static HttpBootServer start(
+      Path root, InetSocketAddress bind, Options options, PxeMeters meters, ServedFiles served)
+      throws Exception {
     Files.createDirectories(root);
     Path realRoot = root.toRealPath();
     // Threads named after the bundle, so that they can be told apart in a thread dump.
@@ -140,7 +153,7 @@ public final class HttpBootServer implements AutoCloseable {
     // target, which a test caught).
     context.clearAliasChecks();
     context.addAliasCheck(new AllowedResourceAliasChecker(context));
-    server.setHandler(new GetAndHeadOnly(context, meters));
+    server.setHandler(new GetAndHeadOnly(context, meters, served));
     server.setStopTimeout(2000);
     try {
       server.start();
@@ -160,10 +173,12 @@ public final class HttpBootServer implements AutoCloseable {
   /** Answers 405 to every method but GET and HEAD, before any file is looked up. */
   private static final class GetAndHeadOnly extends Handler.Wrapper {
     private final PxeMeters meters;
+    private final ServedFiles served;
 
-    GetAndHeadOnly(Handler handler, PxeMeters meters) {
+    GetAndHeadOnly(Handler handler, PxeMeters meters, ServedFiles served) {
       super(handler);
       this.meters = meters;
+      this.served = served;
     }
 
     @Override
@@ -194,7 +209,18 @@ public final class HttpBootServer implements AutoCloseable {
                   !written || status >= 500
                       ? PxeMeters.FAILED
                       : status < 400 ? PxeMeters.OK : PxeMeters.REFUSED;
-              meters.transfer("http", outcome, Response.getContentBytesWritten(response), start);
+              long bytes = Response.getContentBytesWritten(response);
+              meters.transfer("http", outcome, bytes, start);
+              // A whole file only: a range (206) or a HEAD is not the file served.
+              if (written
+                  && status == HttpStatus.OK_200
+                  && HttpMethod.GET.is(request.getMethod())) {
+                served.served(
+                    "http",
+                    Request.getPathInContext(request),
+                    Request.getRemoteAddr(request),
+                    bytes);
+              }
             }
           };
       String method = request.getMethod();

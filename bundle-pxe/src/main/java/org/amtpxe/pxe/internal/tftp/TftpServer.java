@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.amtpxe.pxe.internal.PxeMeters;
+import org.amtpxe.pxe.internal.ServedFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class TftpServer implements AutoCloseable {
   private final ThreadPoolExecutor transfers;
   private final AtomicLong served = new AtomicLong();
   private final PxeMeters meters;
+  private final ServedFiles servedFiles;
   private volatile boolean listening;
   private final Set<DatagramSocket> openSockets = ConcurrentHashMap.newKeySet();
   private final Object slots = new Object();
@@ -57,9 +59,15 @@ public final class TftpServer implements AutoCloseable {
     CLIENT_BUSY
   }
 
-  private TftpServer(Path root, InetSocketAddress bind, TftpServerOptions options, PxeMeters meters)
+  private TftpServer(
+      Path root,
+      InetSocketAddress bind,
+      TftpServerOptions options,
+      PxeMeters meters,
+      ServedFiles servedFiles)
       throws SocketException {
     this.meters = meters;
+    this.servedFiles = servedFiles;
     this.root = new TftpRoot(root);
     this.options = options;
     // NOTE: no SO_REUSEADDR: on Linux it lets a second UDP socket bind the same port, which would
@@ -111,7 +119,23 @@ public final class TftpServer implements AutoCloseable {
   public static TftpServer start(
       Path root, InetSocketAddress bind, TftpServerOptions options, PxeMeters meters)
       throws SocketException {
-    TftpServer server = new TftpServer(root, bind, options, meters);
+    return start(root, bind, options, meters, ServedFiles.NONE);
+  }
+
+  /**
+   * Binds the socket and starts serving, counting transfers in {@code meters} and noting the boot
+   * files sent whole to a node being deployed in {@code servedFiles}.
+   *
+   * @throws SocketException when the port cannot be bound (in use, or privileged)
+   */
+  public static TftpServer start(
+      Path root,
+      InetSocketAddress bind,
+      TftpServerOptions options,
+      PxeMeters meters,
+      ServedFiles servedFiles)
+      throws SocketException {
+    TftpServer server = new TftpServer(root, bind, options, meters, servedFiles);
     server.listener.execute(server::listen);
     LOG.info("TFTP server serving {} on {}", server.root.root(), server.localAddress());
     return server;
@@ -255,6 +279,10 @@ public final class TftpServer implements AutoCloseable {
               release(address);
               meters.transfer(
                   "tftp", ok ? PxeMeters.OK : PxeMeters.FAILED, transfer.bytesSent(), start);
+              if (ok) {
+                servedFiles.served(
+                    "tftp", request.filename(), address.getHostAddress(), transfer.fileSize());
+              }
             }
           });
     } catch (RejectedExecutionException e) {

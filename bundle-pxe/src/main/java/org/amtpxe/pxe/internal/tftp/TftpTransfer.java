@@ -47,6 +47,7 @@ final class TftpTransfer {
   private long end;
   private long nextStrangerReply;
   private long bytesSent;
+  private volatile long fileSize = -1;
 
   TftpTransfer(
       Path file,
@@ -68,6 +69,11 @@ final class TftpTransfer {
   /** The file bytes sent in DATA packets so far, retransmissions included. */
   long bytesSent() {
     return bytesSent;
+  }
+
+  /** The size of the file served (once it was opened), -1 before. */
+  long fileSize() {
+    return fileSize;
   }
 
   /** Runs the transfer; returns true when the client acknowledged the last block. */
@@ -97,6 +103,7 @@ final class TftpTransfer {
     InputStream raw;
     try {
       size = Files.size(file);
+      fileSize = size;
       raw = new BufferedInputStream(Files.newInputStream(file), 65536);
     } catch (IOException e) {
       LOG.debug("TFTP cannot open {} for {}: {}", file, client, e.toString());

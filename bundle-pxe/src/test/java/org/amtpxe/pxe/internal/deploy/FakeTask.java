@@ -84,6 +84,20 @@ public final class FakeTask implements TaskContext {
     return node;
   }
 
+  /** History events recorded through {@link #recordEvent}, as {@code <type> <text>}. */
+  public final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** When set, {@link #recordEvent} also goes into {@link #calls}, to check the order. */
+  public boolean eventsInCalls;
+
+  @Override
+  public void recordEvent(String eventType, String event) {
+    events.add(eventType + " " + event);
+    if (eventsInCalls) {
+      calls.add("event " + eventType + " " + event);
+    }
+  }
+
   private static Map<String, Object> merge(Map<String, Object> base, Map<String, ?> entries) {
     Map<String, Object> m = new HashMap<>(base);
     entries.forEach(

@@ -20,6 +20,7 @@ import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.pxe.internal.Golden;
+import org.amtpxe.pxe.internal.ServedFiles;
 import org.amtpxe.pxe.internal.boot.BootConfigWriter;
 import org.amtpxe.pxe.internal.cache.ImageCache;
 import org.amtpxe.pxe.internal.config.PxeSettings;
@@ -41,6 +42,7 @@ class PxeDeployTest {
   PxeDeploy deploy;
   FakeTask task;
   ImageCache cache;
+  ServedFiles served;
 
   static String sha256(byte[] data) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
@@ -88,7 +90,8 @@ class PxeDeployTest {
             throw new DeployFailureException("ramdisk unreachable");
           }
         };
-    deploy = new PxeDeploy(() -> env, new BootConfigWriter(), notifier);
+    served = new ServedFiles(() -> null, Clock.systemUTC());
+    deploy = new PxeDeploy(() -> env, new BootConfigWriter(), notifier, served);
     task.deploy = deploy;
   }
 
@@ -190,6 +193,60 @@ class PxeDeployTest {
     assertThat(boot.resolve(UUID + "/disk")).as("the image is no longer served").doesNotExist();
     assertThat(boot.resolve(UUID + "/kernel")).isRegularFile();
     assertThat(task.node().driverInternalInfo()).containsEntry(PxeDeploy.ROOT_KEY, "/dev/vda");
+  }
+
+  @Test
+  void eachDeployStepIsRecordedInTheHistoryAfterItIsDone() throws Exception {
+    task.eventsInCalls = true;
+    deploy.prepare(task);
+    deploy.deploy(task);
+    assertThat(served.isWatched(UUID)).as("files served from now on are noted").isTrue();
+    task.node = task.node().toBuilder().provisionState(ProvisionState.WAIT_CALLBACK).build();
+    deploy.continueDeploy(task, "pass_deploy_info", callback());
+    assertThat(task.calls)
+        .containsExactly(
+            "management.setBootDevice pxe persistent",
+            "event deploying deploy.deploy: PXE armed as the boot device; rebooting into the"
+                + " deploy ramdisk",
+            "power.reboot",
+            "management.ensureNextBootDevice pxe",
+            "event deploying deploy.prepare_instance_boot: PXE re-armed as the next boot device;"
+                + " the boot configuration now boots the instance (/dev/vda)",
+            "notify 192.168.77.100:10000",
+            "event deploying deploy.boot_instance: the deploy ramdisk at 192.168.77.100 was told"
+                + " to reboot into the netbooted instance");
+    assertThat(served.isWatched(UUID)).as("the instance's own boots are not noted").isFalse();
+  }
+
+  @Test
+  void aLocalBootDeployRecordsTheDiskAsItsBootDevice() throws Exception {
+    task = newTask(Map.of("capabilities", Map.of("boot_option", "local")));
+    rebuild();
+    deployed();
+    deploy.continueDeploy(task, "pass_deploy_info", callback());
+    assertThat(task.events)
+        .containsExactly(
+            "deploying deploy.deploy: PXE armed as the boot device; rebooting into the deploy"
+                + " ramdisk",
+            "deploying deploy.prepare_instance_boot: the disk set as the persistent boot device;"
+                + " the PXE configuration removed",
+            "deploying deploy.boot_instance: the deploy ramdisk at 192.168.77.100 was told to"
+                + " reboot into the local disk");
+  }
+
+  @Test
+  void aFailedCallbackOrACleanUpStopsNotingServedFiles() throws Exception {
+    deployed();
+    assertThat(served.isWatched(UUID)).isTrue();
+    Map<String, Object> failed = new HashMap<>(callback());
+    failed.put("error", "disk on fire");
+    assertThatThrownBy(() -> deploy.continueDeploy(task, "pass_deploy_info", failed))
+        .isInstanceOf(DeployFailureException.class);
+    assertThat(served.isWatched(UUID)).isFalse();
+    served.deployStarted(UUID);
+    deploy.cleanUp(task);
+    assertThat(served.isWatched(UUID)).isFalse();
+    assertThat(task.events).as("a failure is the conductor's event, not a step").hasSize(1);
   }
 
   @Test

@@ -1,5 +1,6 @@
 // The node page: its state, the actions the user's role allows, the deploy's progress step by step
-// (derived from the node's history events), the history, ports, inspected hardware and fields.
+// (the steps the conductor and the driver record in the node's history), the history, ports,
+// inspected hardware and fields.
 // Refreshed when the event stream says the node changed; never polled.
 import { api, mayOperate } from './api.js';
 import { confirmAction } from './dialog.js';
@@ -58,58 +59,55 @@ function kvTable(obj, depth = 0) {
   return table;
 }
 
-/** The deploy's steps, from the last deploy's history events (oldest first). */
+// The deploy's steps as the conductor and the driver record them in the node's history
+// (docs/web-ui.md#deploy-steps): each driver step's event starts with the Ironic deploy step it
+// belongs to; the conductor's state changes mark the callback, the end and a failure.
+const STEPS = [
+  { key: 'power', label: 'Powered on by AMT with PXE armed', re: /^deploy\.deploy: PXE armed/ },
+  { key: 'served', label: 'Boot files served', re: /^deploy\.\w+: .+ served over |^deploy ramdisk booted/ },
+  { key: 'callback', label: 'Ramdisk called back (image written)', re: /^wait call-back -> deploying$/ },
+  { key: 'rearm', label: 'Boot device re-armed', re: /^deploy\.prepare_instance_boot: / },
+  { key: 'reboot', label: 'Rebooted into the instance', re: /^deploy\.boot_instance: / },
+  { key: 'active', label: 'Active', re: /^deploying -> active$/ },
+];
+
+/** The last deploy's steps, from the node's history events (oldest first). */
 export function deploySteps(events, node) {
   let start = -1;
   for (let i = 0; i < events.length; i++) {
     if (/^(available|active|deploy failed) -> deploying$/.test(events[i].event)) start = i;
   }
-  const steps = [
-    { key: 'start', label: 'Deploy started (image and boot files prepared)', re: /-> deploying$/ },
-    { key: 'power', label: 'Powered on by AMT with PXE armed', re: /^deploying -> wait call-back$/ },
-    { key: 'ramdisk', label: 'Deploy ramdisk served over PXE/HTTP and booted', re: /^deploy ramdisk booted/ },
-    { key: 'callback', label: 'Ramdisk called back (image written)', re: /^wait call-back -> deploying$/ },
-    { key: 'reboot', label: 'PXE re-armed, rebooted into the instance', re: /^deploying -> active$/ },
-    { key: 'active', label: 'Active', re: /^deploying -> active$/ },
-  ];
   if (start < 0) return { steps: [], started: null };
   const t0 = Date.parse(events[start].created_at);
-  let at = 0;
-  const result = steps.map((s) => ({ ...s, state: 'pending', time: null, elapsed: null }));
-  result[0].state = 'done';
-  result[0].time = events[start].created_at;
-  result[0].elapsed = 0;
+  const elapsed = (t) => (Date.parse(t) - t0) / 1000;
+  const result = STEPS.map((s) => ({ ...s, state: 'pending', time: null, elapsed: null, details: [] }));
   let failed = null;
   for (let i = start + 1; i < events.length; i++) {
     const e = events[i];
-    if (/failed/.test(e.event) && e.severity === 'ERROR' && /deploy failed/.test(e.event)) {
+    if (e.severity === 'ERROR' && /-> deploy failed/.test(e.event)) {
       failed = e;
       break;
     }
-    for (let j = at + 1; j < result.length; j++) {
-      if (result[j].re.test(e.event)) {
-        for (let k = at + 1; k <= j; k++) {
-          if (result[k].state === 'pending') {
-            result[k].state = 'done';
-            result[k].time = e.created_at;
-            result[k].elapsed = (Date.parse(e.created_at) - t0) / 1000;
-          }
-        }
-        at = j;
-        if (result[j].key === 'reboot') {
-          result[j + 1].state = 'done';
-          result[j + 1].time = e.created_at;
-          result[j + 1].elapsed = result[j].elapsed;
-          at = j + 1;
-        }
-        break;
-      }
+    const j = result.findIndex((s) => s.re.test(e.event));
+    if (j < 0) continue;
+    const step = result[j];
+    if (step.state === 'pending') {
+      step.state = 'done';
+      step.time = e.created_at;
+      step.elapsed = elapsed(e.created_at);
+    }
+    // What the step did, in the driver's words without the step's name (the files served, ...).
+    step.details.push({ time: e.created_at, text: e.event.replace(/^deploy\.\w+: /, '') });
+    // A later step done means the earlier ones were passed, recorded or not (an older driver).
+    for (let k = 0; k < j; k++) {
+      if (result[k].state === 'pending') result[k].state = 'done';
     }
   }
   const next = result.find((s) => s.state === 'pending');
   if (failed && next) {
     next.state = 'failed';
     next.time = failed.created_at;
+    next.elapsed = elapsed(failed.created_at);
     next.note = failed.event;
   } else if (next && /deploying|wait call-back/.test(node.provision_state)) {
     next.state = 'current';
@@ -118,7 +116,7 @@ export function deploySteps(events, node) {
 }
 
 function renderProgress(events, node) {
-  const { steps } = deploySteps(events, node);
+  const { steps, started } = deploySteps(events, node);
   const list = $('progress');
   if (!steps.length) {
     const li = document.createElement('li');
@@ -128,6 +126,11 @@ function renderProgress(events, node) {
     return;
   }
   const frag = document.createDocumentFragment();
+  const head = document.createElement('li');
+  head.className = 'muted';
+  head.dataset.started = started;
+  head.textContent = `Deploy started ${time(started)}`;
+  frag.append(head);
   for (const s of steps) {
     const li = document.createElement('li');
     li.className = `step ${s.state}`;
@@ -137,8 +140,24 @@ function renderProgress(events, node) {
     label.textContent = s.label;
     const when = document.createElement('span');
     when.className = 'muted';
-    when.textContent = s.time ? `${time(s.time)} (+${s.elapsed.toFixed(1)} s)` : s.state === 'current' ? 'in progress…' : '';
+    when.textContent = s.time
+      ? `${time(s.time)} (+${s.elapsed.toFixed(1)} s)`
+      : s.state === 'current'
+        ? 'in progress…'
+        : s.state === 'done'
+          ? 'not recorded'
+          : '';
     li.append(label, when);
+    if (s.details.length) {
+      const ul = document.createElement('ul');
+      ul.className = 'step-details';
+      for (const d of s.details) {
+        const item = document.createElement('li');
+        item.textContent = `${d.text} (+${((Date.parse(d.time) - Date.parse(started)) / 1000).toFixed(1)} s)`;
+        ul.append(item);
+      }
+      li.append(ul);
+    }
     if (s.note) {
       const note = document.createElement('div');
       note.className = 'bad';
