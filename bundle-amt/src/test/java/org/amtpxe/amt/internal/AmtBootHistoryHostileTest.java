@@ -142,6 +142,16 @@ class AmtBootHistoryHostileTest {
   }
 
   @Test
+  void charactersOutsideBase64AreRefusedEvenWhenTheRestDecodes() throws Exception {
+    pages = n -> page("2", "true", List.of(GOOD.substring(0, 10) + "*" + GOOD.substring(10)), "0");
+    assertThatThrownBy(this::read).hasMessageContaining("record 1 of page 1 is not base64");
+
+    pages =
+        n -> page("2", "true", List.of(GOOD.substring(0, 14) + "\n " + GOOD.substring(14)), "0");
+    assertThat(read().events()).hasSize(1);
+  }
+
+  @Test
   void aTruncatedRecordIsRefused() {
     String short20 = Base64.getEncoder().encodeToString(new byte[20]);
     pages = n -> page("3", "true", List.of(GOOD, short20), "0");

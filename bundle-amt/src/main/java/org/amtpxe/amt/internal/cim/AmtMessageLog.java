@@ -44,6 +44,8 @@ public final class AmtMessageLog {
   /** GetRecords ReturnValue 1: the firmware does not read its log this way. */
   private static final int NOT_SUPPORTED = 1;
 
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
   /** 21 bytes are 28 base64 characters; a little slack for whitespace firmware might add. */
   private static final int MAX_RECORD_CHARS = 64;
 
@@ -239,7 +241,8 @@ public final class AmtMessageLog {
     }
     byte[] bytes;
     try {
-      bytes = Base64.getMimeDecoder().decode(text.trim());
+      // NOTE: strict base64; only whitespace (a line break firmware might add) is dropped.
+      bytes = Base64.getDecoder().decode(WHITESPACE.matcher(text).replaceAll(""));
     } catch (IllegalArgumentException e) {
       throw unusable(request, where + " is not base64");
     }
