@@ -680,13 +680,14 @@ public class RunningStackIT extends KarafTestSupport {
             "org.amtpxe.api.driver.PowerInterface",
             "org.amtpxe.api.driver.ManagementInterface",
             "org.amtpxe.api.driver.InspectInterface",
-            "org.amtpxe.api.driver.ConsoleInterface")) {
+            "org.amtpxe.api.driver.ConsoleInterface",
+            "org.amtpxe.api.driver.BootHistoryInterface")) {
       ServiceReference<?>[] refs = context.getServiceReferences(type, "(driver=amt)");
       for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
         versions.add(ref.getProperty("amt.version"));
       }
     }
-    assertThat(versions).as("AMT power, management, inspect and console").hasSize(4);
+    assertThat(versions).as("AMT power, management, inspect, console and boot history").hasSize(5);
     return versions;
   }
 

@@ -46,9 +46,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web page in a real headless Chromium against our Karaf distribution run as a process, with
  * API users (Karaf's realm) and a virtual AMT whose simulated machines network-boot from the PXE
  * deploy: an admin logs in, sees the nodes, deploys one from its page and watches the page step to
- * {@code active} without a reload; a reader sees no action buttons and a forged action with its
- * session gets 403; no page breaks its Content-Security-Policy. Screenshots go to {@code
- * target/web-ui/}. Skipped without {@code chromium} and {@code chromium-driver}.
+ * {@code active} without a reload and reads the boots the AMT logged (the ramdisk's network boot,
+ * then the instance's); a reader sees no action buttons and a forged action with its session gets
+ * 403; no page breaks its Content-Security-Policy. Screenshots go to {@code target/web-ui/}.
+ * Skipped without {@code chromium} and {@code chromium-driver}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiIT {
@@ -475,6 +476,33 @@ class WebUiIT {
           .contains("******")
           .doesNotContain(AMT_PASSWORD);
       screenshot(b, "node.png");
+      // The boot history the AMT logged, read on demand: the deploy ramdisk's network boot at
+      // power-up, then the instance's boot after the reset (a network boot: instance_info has a
+      // kernel and ramdisk, so the instance boots through PXE too).
+      assertThat(b.findElement(By.id("boots")).getText()).contains("Not read yet");
+      b.executeScript("document.getElementById('node-boots').scrollIntoView()");
+      b.findElement(By.id("boots-load")).click();
+      settled(b, Duration.ofSeconds(30))
+          .until(
+              ExpectedConditions.presenceOfElementLocated(By.cssSelector("#boots-list li.boot")));
+      Object boots =
+          b.executeScript(
+              "return [...document.querySelectorAll('#boots-list li.boot')].map(l =>"
+                  + " l.dataset.device + ' ' + l.textContent)");
+      assertThat((List<?>) boots).as(String.valueOf(boots)).hasSizeGreaterThanOrEqualTo(2);
+      List<String> lines = ((List<?>) boots).stream().map(String::valueOf).toList();
+      assertThat(lines)
+          .as("the ramdisk's boot")
+          .anySatisfy(l -> assertThat(l).startsWith("pxe ").contains("power-up"));
+      assertThat(lines.get(0)).as("the instance's boot").startsWith("pxe ").contains("reset");
+      assertThat(b.findElement(By.id("boots-events")).getText())
+          .contains("Booting from the network (PXE)")
+          .contains("BIOS: starting the OS boot")
+          .contains("Power: on (S0, working)");
+      assertThat(b.findElement(By.id("boots-note")).getText())
+          .contains("read")
+          .contains("requests");
+      screenshot(b, "node-boots.png");
       // Back to the fleet (a hash change, no reload): the deployed node's row is active there.
       b.findElement(By.linkText("← Fleet")).click();
       settled(b, Duration.ofSeconds(20))

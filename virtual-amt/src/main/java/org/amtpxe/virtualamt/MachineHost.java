@@ -36,6 +36,13 @@ public interface MachineHost {
   default void bootNote(String note) {}
 
   /**
+   * The boot in progress found nothing to start. Firmware logs it in AMT's event log.
+   *
+   * @param error what went wrong
+   */
+  default void bootFailed(BootError error) {}
+
+  /**
    * The host wrote to its serial port (COM1, which AMT's Serial-over-LAN carries). The bytes reach
    * the open SOL session, if any.
    *

@@ -51,6 +51,17 @@ public interface BareMetalDriver {
   }
 
   /**
+   * The boot history interface, for drivers whose hardware keeps a log of its boots and power
+   * changes (AMT's event log).
+   *
+   * @return the interface, or empty when the hardware keeps no such log
+   * @since 1.3
+   */
+  default Optional<BootHistoryInterface> bootHistory() {
+    return Optional.empty();
+  }
+
+  /**
    * Why the driver cannot serve now, for example because a bundle it needs is not installed.
    *
    * @return the reason, or empty while the driver is available
@@ -67,6 +78,7 @@ public interface BareMetalDriver {
     all.putAll(deploy().properties());
     inspect().ifPresent(i -> all.putAll(i.properties()));
     console().ifPresent(c -> all.putAll(c.properties()));
+    bootHistory().ifPresent(b -> all.putAll(b.properties()));
     return all;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The driver contract after Ironic's: power, management, deploy, inspect and console interfaces and
- * the task context.
+ * The driver contract after Ironic's: power, management, deploy, inspect and console interfaces,
+ * the boot history the hardware reports, and the task context.
  */
 @Export
 @Version("1.3.0")

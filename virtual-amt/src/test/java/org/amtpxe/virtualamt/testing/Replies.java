@@ -24,7 +24,8 @@ public final class Replies {
           Map.entry("bsd", Wsman.BOOT_SETTINGS),
           Map.entry("bss", Wsman.BOOT_SOURCE),
           Map.entry("bcs", Wsman.BOOT_CONFIG),
-          Map.entry("bsv", Wsman.BOOT_SERVICE));
+          Map.entry("bsv", Wsman.BOOT_SERVICE),
+          Map.entry("ml", Wsman.MESSAGE_LOG));
 
   private final String xml;
   private final JAXPXPathEngine engine = new JAXPXPathEngine();

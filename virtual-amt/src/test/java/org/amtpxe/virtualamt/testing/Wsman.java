@@ -35,6 +35,7 @@ public final class Wsman {
   public static final String BOOT_CONFIG = CIM + "CIM_BootConfigSetting";
   public static final String BOOT_SERVICE = CIM + "CIM_BootService";
   public static final String COMPUTER_SYSTEM = CIM + "CIM_ComputerSystem";
+  public static final String MESSAGE_LOG = AMT + "AMT_MessageLog";
 
   public static final String PXE = "Intel(r) AMT: Force PXE Boot";
   public static final String HDD = "Intel(r) AMT: Force Hard-drive Boot";
@@ -346,6 +347,25 @@ public final class Wsman {
   }
 
   /** RequestPowerStateChange_INPUT with the ManagedElement Ironic and Intel send. */
+  /** The body of AMT_MessageLog.PositionToFirstRecord, as MeshCommander sends it. */
+  public static String positionToFirstRecord() {
+    return "<h:PositionToFirstRecord_INPUT xmlns:h=\""
+        + MESSAGE_LOG
+        + "\"></h:PositionToFirstRecord_INPUT>";
+  }
+
+  /** The body of AMT_MessageLog.GetRecords, as Intel's libraries send it. */
+  public static String getRecords(String identifier, String maxRead) {
+    return "<h:GetRecords_INPUT xmlns:h=\""
+        + MESSAGE_LOG
+        + "\">"
+        + (identifier == null
+            ? ""
+            : "<h:IterationIdentifier>" + identifier + "</h:IterationIdentifier>")
+        + (maxRead == null ? "" : "<h:MaxReadRecords>" + maxRead + "</h:MaxReadRecords>")
+        + "</h:GetRecords_INPUT>";
+  }
+
   public static String requestPowerStateChange(Style style, int powerState) {
     return "<p:RequestPowerStateChange_INPUT xmlns:p=\""
         + PMS

@@ -3,6 +3,7 @@ package org.amtpxe.pxe.internal.driver;
 import java.util.Map;
 import java.util.Set;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.BootHistoryInterface;
 import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.DeployState;
@@ -64,6 +65,22 @@ public final class PxeAmtComposition {
       ConsoleInterface console) {
     PxeAmtDriver driver = (PxeAmtDriver) pxeAmt(power, management, inspect);
     driver.bindConsole(console, Map.of("service.id", 4L, "service.ranking", 0));
+    return driver;
+  }
+
+  /**
+   * The pxe_amt driver with these AMT services bound, as with service ids 1 to 5.
+   *
+   * @param bootHistory AMT Boot History, as registered by the AMT bundle
+   */
+  public static BareMetalDriver pxeAmt(
+      PowerInterface power,
+      ManagementInterface management,
+      InspectInterface inspect,
+      ConsoleInterface console,
+      BootHistoryInterface bootHistory) {
+    PxeAmtDriver driver = (PxeAmtDriver) pxeAmt(power, management, inspect, console);
+    driver.bindBootHistory(bootHistory, Map.of("service.id", 5L, "service.ranking", 0));
     return driver;
   }
 

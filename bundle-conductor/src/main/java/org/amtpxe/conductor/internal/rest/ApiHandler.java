@@ -1117,6 +1117,10 @@ public final class ApiHandler extends Handler.Abstract {
         requireMethod(req, "GET");
         return nodes.supportedBootDevices(req, id);
       }
+      case "management/boot_history" -> {
+        requireMethod(req, "GET");
+        return nodes.bootHistory(req, id);
+      }
       case "management/inject_nmi" -> {
         requireMethod(req, "PUT");
         return nodes.injectNmi(req, id);

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.amtpxe.api.driver.BootEvent;
+import org.amtpxe.api.driver.BootHistory;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
 import org.amtpxe.api.model.Node;
@@ -600,6 +602,72 @@ final class NodesResource {
     ObjectNode o = Json.object();
     o.set("supported_boot_devices", devices);
     return ApiResponse.ok(o);
+  }
+
+  /** The most events a boot history answer carries, and the default. */
+  static final int BOOT_HISTORY_MAX = 4096;
+
+  static final int BOOT_HISTORY_DEFAULT = 500;
+
+  /**
+   * GET management/boot_history: the boots and power changes the node's management controller
+   * logged, newest first, read from the hardware now (docs/web-ui.md#boot-history). {@code limit}
+   * (1-4096, default 500) bounds the events in the answer; {@code truncated} says when there were
+   * more.
+   */
+  ApiResponse bootHistory(ApiRequest req, String ident) throws ApiException, ConductorException {
+    req.allowParams(Set.of("limit"));
+    int limit = BOOT_HISTORY_DEFAULT;
+    String text = req.param("limit");
+    if (text != null) {
+      try {
+        limit = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        limit = 0;
+      }
+      if (limit < 1 || limit > BOOT_HISTORY_MAX) {
+        throw ApiException.badRequest(
+            "limit must be a number from 1 to "
+                + BOOT_HISTORY_MAX
+                + ", not '"
+                + shorten(text)
+                + "'.");
+      }
+    }
+    Node n = service.nodes().node(ident(req, ident));
+    BootHistory history = service.management().bootHistory(n.uuid());
+    ObjectNode o = Json.object();
+    o.put("node_uuid", n.uuid());
+    o.put("read_at", history.readAt().toString());
+    o.put("source", "amt_event_log");
+    o.put("requests", history.requests());
+    List<BootEvent> events = history.events();
+    o.put("total", events.size());
+    o.put("truncated", history.truncated() || events.size() > limit);
+    ArrayNode list = o.putArray("events");
+    for (BootEvent e : events.subList(0, Math.min(limit, events.size()))) {
+      ObjectNode j = list.addObject();
+      if (e.time() == null) {
+        j.putNull("time");
+      } else {
+        j.put("time", e.time().toString());
+      }
+      j.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+      if (e.device() == null) {
+        j.putNull("device");
+      } else {
+        j.put("device", e.device().value());
+      }
+      j.put("description", e.description());
+      j.put("severity", e.severity());
+      j.put("reporter", e.reporter());
+      j.put("raw", e.raw());
+    }
+    return ApiResponse.ok(o);
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 20 ? text.substring(0, 20) + "..." : text;
   }
 
   ApiResponse injectNmi(ApiRequest req, String ident) throws ApiException, ConductorException {

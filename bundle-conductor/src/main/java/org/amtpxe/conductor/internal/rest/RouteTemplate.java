@@ -25,6 +25,7 @@ final class RouteTemplate {
           "states/secure_boot",
           "management/boot_device",
           "management/boot_device/supported",
+          "management/boot_history",
           "management/inject_nmi",
           "validate",
           "maintenance",

@@ -11,9 +11,10 @@ import org.amtpxe.conductor.internal.service.ConductorException;
 /**
  * Which requests the owner of their node carries out (docs/ironic-api.md#several-conductors): the
  * operations that talk to the hardware or to the boot servers (power, provisioning, boot device,
- * NMI, vendor passthru with the deploy ramdisk's callback, console, and reading where the console
- * is, since its port is open on the owner). Everything else (reads, node and port edits,
- * maintenance) only touches the shared database and is served by any conductor.
+ * NMI, vendor passthru with the deploy ramdisk's callback, console, reading where the console is,
+ * since its port is open on the owner, and reading the boot history the hardware logged).
+ * Everything else (reads, node and port edits, maintenance) only touches the shared database and is
+ * served by any conductor.
  */
 final class Routing {
   /** The node sub-resources whose writes go to the owner. */
@@ -35,8 +36,11 @@ final class Routing {
       return false;
     }
     if (req.method().equals("GET")) {
-      // The console's port is open on its owner only: so is where to connect.
-      return p.size() == 4 && p.get(2).equals("states") && p.get(3).equals("console");
+      // The console's port is open on its owner only: so is where to connect. The boot history
+      // is read from the hardware, which only the owner talks to.
+      return p.size() == 4
+          && (p.get(2).equals("states") && p.get(3).equals("console")
+              || p.get(2).equals("management") && p.get(3).equals("boot_history"));
     }
     String sub =
         p.get(2).equals("vendor_passthru")

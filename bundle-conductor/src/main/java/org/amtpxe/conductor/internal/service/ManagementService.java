@@ -2,6 +2,8 @@ package org.amtpxe.conductor.internal.service;
 
 import java.util.Set;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.BootHistory;
+import org.amtpxe.api.driver.BootHistoryInterface;
 import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.model.BootDevice;
 import org.amtpxe.api.model.BootDeviceSetting;
@@ -11,7 +13,7 @@ import org.amtpxe.conductor.internal.task.TaskManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Management: the boot device for the next boot or every boot, and the NMI. */
+/** Management: the boot device for the next boot or every boot, the NMI and the boot history. */
 public final class ManagementService {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementService.class);
 
@@ -76,6 +78,34 @@ public final class ManagementService {
   public Set<BootDevice> supportedBootDevices(String ident) throws ConductorException {
     return underLock(
         ident, tasks::shared, (driver, task) -> driver.management().supportedBootDevices(task));
+  }
+
+  /**
+   * The boots and power changes the node's management controller logged (AMT's event log), read
+   * from the hardware now under a shared lock.
+   *
+   * @throws ConductorException NOT_FOUND, INVALID (the driver keeps no boot history, or is not
+   *     loaded), FAILED (the hardware is unreachable, refuses or answers badly)
+   */
+  public BootHistory bootHistory(String ident) throws ConductorException {
+    return underLock(
+        ident,
+        tasks::shared,
+        (driver, task) -> {
+          BootHistoryInterface history =
+              driver
+                  .bootHistory()
+                  .orElseThrow(
+                      () ->
+                          ConductorException.invalid(
+                              "Node "
+                                  + task.node().uuid()
+                                  + ": driver "
+                                  + driver.name()
+                                  + " reads no boot history from the hardware."));
+          history.validate(task);
+          return history.readBootHistory(task);
+        });
   }
 
   /**

@@ -34,6 +34,7 @@ final class StaticFiles {
           "favicon.svg",
           "js/api.js",
           "js/app.js",
+          "js/boots.js",
           "js/dialog.js",
           "js/fleet.js",
           "js/login.js",

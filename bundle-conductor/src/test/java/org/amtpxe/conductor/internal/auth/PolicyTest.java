@@ -20,6 +20,12 @@ class PolicyTest {
   }
 
   @Test
+  void theBootHistoryIsAReadersRight() {
+    assertThat(rule("GET", "nodes/n1/management/boot_history"))
+        .isEqualTo(new Policy.Rule("baremetal:node:get", Role.READER));
+  }
+
+  @Test
   void readersReadMembersOperateAdminsChangeTheInventory() {
     assertThat(rule("GET", "nodes/n1"))
         .isEqualTo(new Policy.Rule("baremetal:node:get", Role.READER));

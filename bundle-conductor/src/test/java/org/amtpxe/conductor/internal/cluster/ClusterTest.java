@@ -212,6 +212,21 @@ class ClusterTest {
     throw new AssertionError("console ports open: " + open + ", expected " + expected);
   }
 
+  @Test
+  void theBootHistoryIsReadByItsNodesOwnerWhicheverConductorIsAsked() throws Exception {
+    String uuid = create("hist");
+    String owner = api("c1").get("/v1/nodes/" + uuid).json().get("conductor").asText();
+    for (String asked : List.of("c1", "c2", "c3")) {
+      Resp r = api(asked).get("/v1/nodes/" + uuid + "/management/boot_history");
+      assertThat(r.status()).as(asked + ": " + r.raw().body()).isEqualTo(200);
+    }
+    for (String host : List.of("c1", "c2", "c3")) {
+      assertThat(hardware.get(host).calls().stream().filter(c -> c.equals("history.read:" + uuid)))
+          .as("reads on " + host)
+          .hasSize(host.equals(owner) ? 3 : 0);
+    }
+  }
+
   private void awaitPower(String uuid, String state) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {

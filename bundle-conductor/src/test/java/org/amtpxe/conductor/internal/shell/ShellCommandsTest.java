@@ -75,6 +75,49 @@ class ShellCommandsTest {
   }
 
   @Test
+  void bootHistoryShowsTheEventsNewestFirstWithTheirCount() throws Exception {
+    createViaShell();
+    java.time.Instant t = java.time.Instant.parse("2026-12-04T13:00:00Z");
+    c.driver.setBootHistory(
+        new org.amtpxe.api.driver.BootHistory(
+            List.of(
+                new org.amtpxe.api.driver.BootEvent(
+                    t.plusSeconds(30),
+                    org.amtpxe.api.driver.BootEvent.Kind.BOOT_DEVICE,
+                    org.amtpxe.api.model.BootDevice.DISK,
+                    "Booting from the hard disk (C:)",
+                    "information",
+                    "BIOS",
+                    "ab".repeat(21)),
+                new org.amtpxe.api.driver.BootEvent(
+                    t,
+                    org.amtpxe.api.driver.BootEvent.Kind.BOOT_DEVICE,
+                    org.amtpxe.api.model.BootDevice.PXE,
+                    "Booting from the network (PXE)",
+                    "information",
+                    "BIOS",
+                    "cd".repeat(21))),
+            t.plusSeconds(60),
+            2,
+            false));
+    BootHistoryCommand history = wire(new BootHistoryCommand());
+    history.node = "sh1";
+    history.limit = 1;
+    history.raw = true;
+
+    history.execute();
+
+    assertThat(output())
+        .contains("2026-12-04T13:00:30Z")
+        .contains("Booting from the hard disk (C:)")
+        .contains("ab".repeat(21))
+        .doesNotContain("Booting from the network")
+        .contains("1 of 2 events, read in 2 requests");
+    c.driver.setBootHistorySupported(false);
+    assertThatThrownBy(history::execute).hasMessageContaining("reads no boot history");
+  }
+
+  @Test
   void powerBootDeviceAndProvision() throws Exception {
     Node n = createViaShell();
     PowerCommand power = wire(new PowerCommand());

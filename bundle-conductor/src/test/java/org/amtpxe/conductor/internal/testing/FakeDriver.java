@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.BootHistory;
+import org.amtpxe.api.driver.BootHistoryInterface;
 import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.ConsoleSession;
 import org.amtpxe.api.driver.DeployInterface;
@@ -418,6 +420,44 @@ public final class FakeDriver implements BareMetalDriver {
           return serial.open(task.node().uuid());
         }
       };
+
+  private volatile BootHistory bootHistoryResult =
+      new BootHistory(List.of(), java.time.Instant.EPOCH, 1, false);
+  private volatile boolean bootHistorySupported = true;
+
+  private final BootHistoryInterface bootHistory =
+      new BootHistoryInterface() {
+        @Override
+        public Map<String, String> properties() {
+          return Map.of();
+        }
+
+        @Override
+        public void validate(TaskContext task) throws DriverException {
+          call("history.validate", task, null);
+        }
+
+        @Override
+        public BootHistory readBootHistory(TaskContext task) throws DriverException {
+          call("history.read", task, null);
+          return bootHistoryResult;
+        }
+      };
+
+  /** What the boot history reads answer (an empty log by default). */
+  public void setBootHistory(BootHistory history) {
+    this.bootHistoryResult = history;
+  }
+
+  /** Whether the driver has a boot history interface (it has by default). */
+  public void setBootHistorySupported(boolean supported) {
+    this.bootHistorySupported = supported;
+  }
+
+  @Override
+  public Optional<BootHistoryInterface> bootHistory() {
+    return bootHistorySupported ? Optional.of(bootHistory) : Optional.empty();
+  }
 
   /** The nodes' serial ports behind the console. */
   public FakeSerial serial() {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.amtpxe.api.driver.BareMetalDriver;
+import org.amtpxe.api.driver.BootHistoryInterface;
 import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.InspectInterface;
@@ -22,13 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The {@code pxe_amt} driver: AMT power, management, inspection and console (services from the AMT
- * bundle, with {@code driver=amt}) and the PXE deploy. The AMT services are dynamic, greedy,
- * optional references looked up per call, so installing or updating the AMT bundle never restarts
- * this component. While none is present, a call waits up to {@code amt_wait} seconds (PID {@value
- * PxeConfig#PID}) after the services went missing, which covers the gap of a bundle update; after
- * that, power and management calls fail with {@link DriverUnavailableException}. {@code amt_wait}
- * is read, like every key of the PID, by {@link NetbootService} through {@link
+ * The {@code pxe_amt} driver: AMT power, management, inspection, console and boot history (services
+ * from the AMT bundle, with {@code driver=amt}) and the PXE deploy. The AMT services are dynamic,
+ * greedy, optional references looked up per call, so installing or updating the AMT bundle never
+ * restarts this component. While none is present, a call waits up to {@code amt_wait} seconds (PID
+ * {@value PxeConfig#PID}) after the services went missing, which covers the gap of a bundle update;
+ * after that, power and management calls fail with {@link DriverUnavailableException}. {@code
+ * amt_wait} is read, like every key of the PID, by {@link NetbootService} through {@link
  * org.amtpxe.pxe.internal.config.PxeSettings}: this component has no configuration of its own, so a
  * bad value is reported once, with the others.
  */
@@ -44,6 +45,10 @@ public final class PxeAmtDriver implements BareMetalDriver {
   static final String NO_CONSOLE =
       "the AMT driver bundle installed has no serial-over-LAN console; update feature amtpxe-amt"
           + " to a version that does";
+
+  static final String NO_BOOT_HISTORY =
+      "the AMT driver bundle installed does not read AMT's event log; update feature amtpxe-amt to"
+          + " a version that does";
 
   static final String NO_INSPECTION =
       "the AMT driver bundle installed does not inspect hardware; update feature amtpxe-amt to a"
@@ -81,6 +86,18 @@ public final class PxeAmtDriver implements BareMetalDriver {
                                   "Driver " + NAME + ": " + NO_CONSOLE + ".")
                               : unavailable()),
           consoles::best);
+  private final AmtServices<BootHistoryInterface> bootHistories = new AmtServices<>();
+  private final BootHistoryInterface bootHistory =
+      new AmtBootHistoryDelegate(
+          () ->
+              await(bootHistories)
+                  .orElseThrow(
+                      () ->
+                          powers.best().isPresent()
+                              ? new DriverUnavailableException(
+                                  "Driver " + NAME + ": " + NO_BOOT_HISTORY + ".")
+                              : unavailable()),
+          bootHistories::best);
   private final DeployInterface deploy;
 
   /** Notified whenever an AMT service arrives. */
@@ -173,6 +190,20 @@ public final class PxeAmtDriver implements BareMetalDriver {
     left(consoles, properties);
   }
 
+  @Reference(
+      service = BootHistoryInterface.class,
+      cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      target = "(" + PowerInterface.DRIVER_PROPERTY + "=amt)")
+  void bindBootHistory(BootHistoryInterface service, Map<String, Object> properties) {
+    arrived(bootHistories, service, properties);
+  }
+
+  void unbindBootHistory(BootHistoryInterface service, Map<String, Object> properties) {
+    left(bootHistories, properties);
+  }
+
   /** A service of the AMT bundle arrived: callers waiting for one go on. */
   private <T> void arrived(AmtServices<T> services, T service, Map<String, Object> properties) {
     services.add(service, properties);
@@ -251,6 +282,16 @@ public final class PxeAmtDriver implements BareMetalDriver {
   @Override
   public Optional<ConsoleInterface> console() {
     return Optional.of(console);
+  }
+
+  /**
+   * Always present: pxe_amt reads AMT's event log. While the AMT bundle offers no boot history
+   * service, a read waits like any other call and then fails with {@link
+   * DriverUnavailableException}, saying whether the bundle is missing or too old.
+   */
+  @Override
+  public Optional<BootHistoryInterface> bootHistory() {
+    return Optional.of(bootHistory);
   }
 
   /** Waits, like a call, for AMT services missing for less than {@code amt_wait}. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.amtpxe.api.driver.BootHistoryInterface;
 import org.amtpxe.api.driver.ConsoleInterface;
 import org.amtpxe.api.driver.DeployInterface;
 import org.amtpxe.api.driver.InspectInterface;
@@ -236,5 +237,29 @@ class PxeAmtDriverTest {
     console.openSession(null);
     assertThat(calls).containsExactly("v1-console.startConsole", "v2-console.openSession");
     assertThat(d.properties()).containsKey("v2-console_key");
+  }
+
+  @Test
+  void theBootHistoryGoesToTheAmtServicePresentAtEachCallAndAnOldAmtBundleIsNamed()
+      throws Exception {
+    PxeAmtDriver d = driver();
+    BootHistoryInterface history = d.bootHistory().orElseThrow();
+    assertThatThrownBy(() -> history.readBootHistory(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("not installed or not active");
+
+    d.bindPower(recording(PowerInterface.class, "old-power"), props(10, 0));
+    d.bindManagement(recording(ManagementInterface.class, "old-mgmt"), props(11, 0));
+    assertThatThrownBy(() -> history.readBootHistory(null))
+        .isInstanceOf(DriverUnavailableException.class)
+        .hasMessageContaining("does not read AMT's event log; update feature amtpxe-amt");
+
+    d.bindBootHistory(recording(BootHistoryInterface.class, "v1-log"), props(12, 0));
+    history.readBootHistory(null);
+    d.bindBootHistory(recording(BootHistoryInterface.class, "v2-log"), props(20, 0));
+    d.unbindBootHistory(null, props(12, 0));
+    history.readBootHistory(null);
+    assertThat(calls).containsExactly("v1-log.readBootHistory", "v2-log.readBootHistory");
+    assertThat(d.properties()).containsKey("v2-log_key");
   }
 }

@@ -84,7 +84,8 @@ public final class CimDispatcher {
             new EthernetPortSettings(),
             new GeneralSettings(),
             new RedirectionService(),
-            new SoftwareIdentity())) {
+            new SoftwareIdentity(),
+            new MessageLog())) {
       resources.put(r.resourceUri(), r);
     }
   }
@@ -206,13 +207,16 @@ public final class CimDispatcher {
               "InvalidName", "the body must be " + method + "_INPUT in the namespace " + uri);
         }
         CimInstance target = select(resource, firmware, selectors);
-        Map<String, String> output = resource.invoke(firmware, method, target, input);
+        Map<String, List<String>> output =
+            resource.invokeWithArrays(firmware, method, target, input);
         reply = ReplyEnvelope.create(replyAction, relatesTo, uri, messageIds.get(), uri, null);
         Element out = reply.body().addElement(QName.get(method + "_OUTPUT", reply.g()));
-        for (Map.Entry<String, String> e : output.entrySet()) {
-          out.addElement(QName.get(e.getKey(), reply.g())).setText(e.getValue());
+        for (Map.Entry<String, List<String>> e : output.entrySet()) {
+          for (String value : e.getValue()) {
+            out.addElement(QName.get(e.getKey(), reply.g())).setText(value);
+          }
         }
-        outcome = "ReturnValue=" + output.get("ReturnValue");
+        outcome = "ReturnValue=" + String.join(",", output.getOrDefault("ReturnValue", List.of()));
         break;
     }
     return new Result(reply, null, operation, className, outcome);

@@ -1,5 +1,6 @@
 package org.amtpxe.virtualamt.internal.cim;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,20 @@ public abstract class CimResource {
   public Map<String, String> invoke(
       AmtFirmware firmware, String method, CimInstance target, Element input) throws WsmanFault {
     throw new UnsupportedOperationException(className() + " has no method " + method);
+  }
+
+  /**
+   * Runs a method whose output may repeat a parameter (an array, such as GetRecords' RecordArray).
+   * By default the output of {@link #invoke}, one value per parameter.
+   *
+   * @return the output parameters in the order firmware writes them, each with its values
+   * @throws WsmanFault when the input cannot be read
+   */
+  public Map<String, List<String>> invokeWithArrays(
+      AmtFirmware firmware, String method, CimInstance target, Element input) throws WsmanFault {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    invoke(firmware, method, target, input).forEach((k, v) -> out.put(k, List.of(v)));
+    return out;
   }
 
   /** The output of a method that returns only its ReturnValue. */

@@ -37,6 +37,9 @@ public interface AmtFirmware {
   /** The boot override and boot settings. */
   BootControl boot();
 
+  /** The event log the BIOS and AMT write (AMT_MessageLog). */
+  EventLog eventLog();
+
   /** The redirection listener and which sessions it allows. */
   org.amtpxe.virtualamt.RedirectionState redirection();
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.BootError;
 import org.amtpxe.virtualamt.BootRecord;
 import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
@@ -31,6 +32,9 @@ import org.amtpxe.virtualamt.internal.cim.CimDispatcher;
 import org.amtpxe.virtualamt.internal.firmware.AmtFirmware;
 import org.amtpxe.virtualamt.internal.firmware.BootControl;
 import org.amtpxe.virtualamt.internal.firmware.BootSource;
+import org.amtpxe.virtualamt.internal.firmware.EventLog;
+import org.amtpxe.virtualamt.internal.firmware.PlatformEvent;
+import org.amtpxe.virtualamt.internal.firmware.PlatformEvents;
 import org.amtpxe.virtualamt.internal.firmware.PowerPolicy;
 import org.amtpxe.virtualamt.internal.wsman.EnumerationContexts;
 import org.amtpxe.virtualamt.internal.wsman.WsmanFault;
@@ -57,6 +61,7 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   private final EnumerationContexts enumerations = new EnumerationContexts();
   private final BootControl boot = new BootControl();
   private final Deque<BootRecord> boots = new ArrayDeque<>();
+  private final EventLog eventLog = new EventLog();
   private final AtomicLong messageIds = new AtomicLong();
   private final Object loginLock = new Object();
   private volatile Switches switches;
@@ -293,8 +298,11 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   public BootDevice bootStarting(BootCause cause) {
     BootControl.Decision decision =
         boot.boot(spec.defaultBootDevice(), switches.keepBootSourceAfterBoot());
-    BootRecord record =
-        new BootRecord(Instant.now(), decision.device(), cause, decision.overrideUsed());
+    Instant now = Instant.now();
+    BootRecord record = new BootRecord(now, decision.device(), cause, decision.overrideUsed());
+    for (PlatformEvent e : PlatformEvents.boot(now.getEpochSecond(), cause, decision.device())) {
+      eventLog.add(e);
+    }
     synchronized (boots) {
       boots.addLast(record);
       while (boots.size() > BOOT_HISTORY_CAPACITY) {
@@ -328,7 +336,16 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   }
 
   @Override
+  public void bootFailed(BootError error) {
+    for (PlatformEvent e : PlatformEvents.bootFailed(Instant.now().getEpochSecond(), error)) {
+      eventLog.add(e);
+    }
+    LOG.debug("Node {}: boot failed ({})", spec.name(), error);
+  }
+
+  @Override
   public void powerStateChanged(HostPowerState state) {
+    eventLog.add(PlatformEvents.power(Instant.now().getEpochSecond(), state));
     engine.hostPowerChanged(state.isOffLike(), System.nanoTime());
     LOG.debug("Node {} host is now {}", spec.name(), state);
   }
@@ -398,6 +415,11 @@ public final class AmtNode implements VirtualAmtNode, MachineHost, AmtFirmware {
   @Override
   public BootControl boot() {
     return boot;
+  }
+
+  @Override
+  public EventLog eventLog() {
+    return eventLog;
   }
 
   // ---- used by the HTTP layer ----

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.BootError;
 import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.MachineHost;
@@ -219,6 +220,9 @@ public final class QemuMachine extends ThreadedMachine {
     BootDevice effective = device;
     if (device == BootDevice.CDROM || device == BootDevice.BIOS) {
       effective = BootDevice.DISK;
+      if (device == BootDevice.CDROM) {
+        h.bootFailed(BootError.NO_REMOVABLE_MEDIA);
+      }
       h.bootNote(
           "qemu: "
               + (device == BootDevice.CDROM ? "no CD/DVD drive" : "BIOS setup is not emulated")

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.amtpxe.virtualamt.BootCause;
 import org.amtpxe.virtualamt.BootDevice;
+import org.amtpxe.virtualamt.BootError;
 import org.amtpxe.virtualamt.Hardware;
 import org.amtpxe.virtualamt.HostPowerState;
 import org.amtpxe.virtualamt.internal.machine.ThreadedMachine;
@@ -248,6 +249,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
         case CDROM -> {
           activity = "no CD/DVD drive";
           note(gen, "cdrom: the machine has no CD/DVD drive; nothing boots");
+          failed(gen, BootError.NO_REMOVABLE_MEDIA);
         }
         case BIOS -> {
           activity = "BIOS setup";
@@ -306,6 +308,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
     } else {
       activity = "network boot failed";
       note(gen, "pxe: " + chain + " failed: " + ((IpxeScript.Failure) outcome).message());
+      failed(gen, BootError.PXE_SERVER_NOT_FOUND);
     }
   }
 
@@ -329,6 +332,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
     } else {
       activity = "no bootable device";
       note(gen, "disk: " + options.diskDevice() + " is empty: no bootable device");
+      failed(gen, BootError.NO_BOOTABLE_MEDIA);
     }
   }
 
@@ -630,6 +634,12 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
   private void note(long gen, String text) {
     if (current(gen)) {
       requireHost().bootNote(text);
+    }
+  }
+
+  private void failed(long gen, BootError error) {
+    if (current(gen)) {
+      requireHost().bootFailed(error);
     }
   }
 

@@ -36,6 +36,7 @@ import org.amtpxe.virtualamt.VirtualAmt;
 import org.amtpxe.virtualamt.VirtualAmtNode;
 import org.amtpxe.virtualamt.testing.Await;
 import org.amtpxe.virtualamt.testing.DigestClient;
+import org.amtpxe.virtualamt.testing.EventLogReader;
 import org.amtpxe.virtualamt.testing.Wsman;
 import org.amtpxe.virtualamt.testing.Wsman.Style;
 import org.junit.jupiter.api.AfterEach;
@@ -328,6 +329,14 @@ class SimulatedFirmwareMachineTest {
         .contains("left iPXE (No boot configuration for 52-54-00-00-00-01");
     assertThat(node.bootHistory().get(0).notes().get(1))
         .contains("vda is empty: no bootable device");
+    // The BIOS logged the network boot, then "no bootable media" (sensor 0x1E offset 0).
+    List<byte[]> log =
+        EventLogReader.read(
+            new DigestClient(node.wsmanUri(), node.spec().username(), PASSWORD), 390);
+    assertThat(log.get(0)[5]).isEqualTo((byte) 0x1E);
+    assertThat(log.get(0)[7]).isEqualTo((byte) 0);
+    assertThat(log.get(1)[5]).as("PXE hand-over").isEqualTo((byte) 0x1F);
+    assertThat(log.get(1)[7]).isEqualTo((byte) 2);
   }
 
   @Test

@@ -4,6 +4,7 @@
 // Refreshed when the event stream says the node changed; never polled.
 import { api, mayOperate } from './api.js';
 import { confirmAction } from './dialog.js';
+import { hideBoots, prepareBoots } from './boots.js';
 
 let current = null; // the node's UUID or name, as in the address
 let uuid = null;
@@ -229,13 +230,6 @@ function renderHardware(n) {
     box.textContent = 'Not inspected (provision state "inspect" from manageable reads it over AMT).';
     box.className = 'muted';
   }
-  const boots = info.boot_history || info.amt_boot_history;
-  if (Array.isArray(boots) && boots.length) {
-    $('boots').replaceChildren(kvTable(Object.fromEntries(boots.map((b, i) => [String(i + 1), b]))));
-  } else {
-    $('boots').textContent = 'The conductor has no boot history from this node\'s AMT.';
-    $('boots').className = 'muted';
-  }
 }
 
 function renderFields(n) {
@@ -360,6 +354,7 @@ async function refresh() {
     renderEvents(events);
     renderPorts(ports.ports || []);
     renderHardware(n);
+    prepareBoots(n.uuid);
     renderFields(n);
   } catch (e) {
     const box = $('error');
@@ -384,6 +379,7 @@ export function show(ident) {
 export function hide() {
   current = null;
   uuid = null;
+  hideBoots();
 }
 
 /** A node was deleted (event stream): the page says so if it is this one. */
