@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.BootDevice;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.pxe.internal.boot.BootConfig;
@@ -173,7 +175,8 @@ public final class PxeDeploy implements DeployInterface {
       writeConfig(task, settings, info, instance);
     } else {
       task.driver().management().setBootDevice(task, BootDevice.DISK, true);
-      List<String> failures = writer.removeConfig(layout(task, settings));
+      List<String> failures = new ArrayList<>(writer.removeConfig(layout(task, settings)));
+      failures.addAll(removeDhcpEntries(settings, info.macs()));
       if (!failures.isEmpty()) {
         throw new DeployFailureException(
             "Node "
@@ -209,7 +212,8 @@ public final class PxeDeploy implements DeployInterface {
   public void cleanUp(TaskContext task) throws DriverException {
     task.requireExclusive("clean up");
     DeployEnvironment env = environment.get();
-    List<String> failures = writer.removeAll(layout(task, env.settings()));
+    List<String> failures = new ArrayList<>(writer.removeAll(layout(task, env.settings())));
+    failures.addAll(removeDhcpEntries(env.settings(), DeployInfo.portMacs(task)));
     env.cache().cleanUp();
     if (task.node().instanceInfo().containsKey(LEGACY_DEPLOY_KEY)) {
       task.putInstanceInfo(mapOf(LEGACY_DEPLOY_KEY, null));
@@ -304,15 +308,40 @@ public final class PxeDeploy implements DeployInterface {
     }
   }
 
+  /**
+   * Writes the node's boot configuration and, with dhcp_hostsdir, points its MACs' DHCP entries at
+   * this conductor's boot servers (the new owner does so in takeOver).
+   */
   private void writeConfig(TaskContext task, PxeSettings settings, DeployInfo info, BootConfig c)
       throws DeployFailureException {
     try {
       writer.write(layout(task, settings), c, info.macs());
+      if (settings.dhcpEntries() != null) {
+        for (MacAddress mac : info.macs()) {
+          settings.dhcpEntries().writeHost(mac);
+        }
+      }
     } catch (IOException e) {
       throw new DeployFailureException(
           "Node " + task.node().displayName() + ": could not write its boot configuration: " + e,
           e);
     }
+  }
+
+  /** Removes the MACs' DHCP entries that point at this conductor; returns what failed. */
+  private static List<String> removeDhcpEntries(PxeSettings settings, List<MacAddress> macs) {
+    List<String> failures = new ArrayList<>();
+    if (settings.dhcpEntries() == null) {
+      return failures;
+    }
+    for (MacAddress mac : macs) {
+      try {
+        settings.dhcpEntries().removeHost(mac);
+      } catch (IOException e) {
+        failures.add(settings.dhcpEntries().hostFile(mac) + ": " + e);
+      }
+    }
+    return failures;
   }
 
   private static BootLayout layout(TaskContext task, PxeSettings settings) {
