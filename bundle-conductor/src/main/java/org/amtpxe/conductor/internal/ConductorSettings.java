@@ -32,6 +32,7 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param hashPartitions points per conductor on the hash ring
  * @param clusterSecretFile the secret signing calls between conductors, or null for none
  * @param consoleHost the address serial console ports bind (docs/console.md#access)
+ * @param trustedProxies the addresses whose X-Forwarded-For names the client, normalized
  */
 public record ConductorSettings(
     String apiHost,
@@ -63,7 +64,8 @@ public record ConductorSettings(
     String conductorGroup,
     int hashPartitions,
     Path clusterSecretFile,
-    String consoleHost) {
+    String consoleHost,
+    java.util.Set<String> trustedProxies) {
   private static final int MAX = Integer.MAX_VALUE;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{0,255}");
@@ -221,6 +223,7 @@ public record ConductorSettings(
     }
     boolean generate = c.api__tls__generate();
     Path keystore = keystore(c, generate, etcDir, problems);
+    java.util.Set<String> proxies = trustedProxies(c.trusted__proxies(), problems);
     problems.throwIfAny();
     return new ConductorSettings(
         apiHost,
@@ -252,7 +255,30 @@ public record ConductorSettings(
         group.toLowerCase(java.util.Locale.ROOT),
         partitions,
         clusterSecret,
-        consoleHost);
+        consoleHost,
+        proxies);
+  }
+
+  /** trusted_proxies: IP literals, never names (a name would be looked up on every request). */
+  private static java.util.Set<String> trustedProxies(String text, ConfigProblems problems) {
+    java.util.Set<String> proxies = new java.util.TreeSet<>();
+    for (String item : text.split(",")) {
+      String a = item.strip();
+      if (a.isEmpty()) {
+        continue;
+      }
+      java.util.Optional<String> literal =
+          org.amtpxe.conductor.internal.rest.ClientAddress.literal(a);
+      if (literal.isEmpty()) {
+        problems.add(
+            "trusted_proxies",
+            text,
+            "must list IP addresses such as 127.0.0.1 or 10.0.0.5, not '" + a + "'");
+      } else {
+        proxies.add(literal.get());
+      }
+    }
+    return java.util.Set.copyOf(proxies);
   }
 
   /**
