@@ -168,6 +168,11 @@ public final class PxeDeploy implements DeployInterface {
       } else {
         LOG.warn("Node {}: rearm_before_reboot is off (test only); not re-arming PXE", name);
       }
+      // NOTE: the conductor that gets the callback may not be the one that prepared the deploy:
+      // its owner died after the ramdisk's lookup, and the callback reached the new owner before
+      // its takeover linked the files (docs/ironic-api.md#several-conductors). The links are
+      // cheap when they exist.
+      cacheBootFiles(task, env, info);
       BootConfig instance =
           deployConfig(task, settings, info)
               .withInstance(instanceArgs(settings, root))

@@ -439,6 +439,23 @@ class PxeDeployTest {
   }
 
   @Test
+  void aCallbackReachingAConductorWithoutTheNodesFilesLinksTheInstanceFilesThere()
+      throws Exception {
+    deployed();
+    // The owner that prepared the deploy died; the new owner's disk has nothing of the node yet.
+    deploy.cleanUp(task);
+    task.calls.clear();
+
+    assertThat(deploy.continueDeploy(task, "pass_deploy_info", callback()))
+        .isEqualTo(DeployState.DONE);
+
+    assertThat(read(UUID + "/kernel")).isEqualTo("vmlinuz bytes");
+    assertThat(read(UUID + "/ramdisk")).isEqualTo("initrd bytes");
+    assertThat(Files.readString(boot.resolve("pxelinux.cfg/52-54-00-12-34-56")))
+        .contains("instance");
+  }
+
+  @Test
   void takeOverLeavesNodesInOtherStatesAlone() throws Exception {
     task.node = task.node().toBuilder().provisionState(ProvisionState.AVAILABLE).build();
     deploy.takeOver(task);
