@@ -57,8 +57,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * one conductor in the middle of power changes is taken over within the heartbeat timeout plus one
  * heartbeat without losing or changing anything the operations did not say, and the restarted
  * conductor takes back exactly its share, and a rolling upgrade of the AMT bundle under API load
- * fails no operation. Needs PostgreSQL ({@code AMTPXE_PG_URL}, as {@code .ci/run} sets it; skipped
- * without); the test creates and drops its own database there.
+ * fails no operation. Then desktops with simulated firmware are deployed through conductors that do
+ * not own them and boot from their owners' servers (the DHCP entries the conductors write), and a
+ * {@code kill -9} of an owner while deploys wait for their callback is survived: the ramdisk calls
+ * back through a real HAProxy in front of the APIs and the new owner finishes the deploy. Needs
+ * PostgreSQL ({@code AMTPXE_PG_URL}, as {@code .ci/run} sets it; skipped without); the test creates
+ * and drops its own database there.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
