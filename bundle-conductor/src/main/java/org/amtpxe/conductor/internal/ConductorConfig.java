@@ -205,6 +205,14 @@ public @interface ConductorConfig {
   String cluster__secret__file() default "";
 
   @AttributeDefinition(
+      name = "Cluster CA file",
+      description =
+          "For conductors whose APIs serve HTTPS: a PEM file of the certificates trusted in calls"
+              + " between conductors (each conductor's <api_tls_keystore>.pem, or their CA's),"
+              + " relative paths under Karaf's etc. Empty: the JVM's default trust store.")
+  String cluster__cafile() default "";
+
+  @AttributeDefinition(
       name = "Trusted proxies",
       description =
           "IP addresses of load balancers in front of the API (comma-separated), e.g. the HAProxy"
