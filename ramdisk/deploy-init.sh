@@ -110,12 +110,19 @@ done
 
 body="{\"agent_token\": \"$token\", \"error\": \"$error\", \"disk\": \"$target\"}"
 url="$ironic_api_url/v1/nodes/$deployment_id/vendor_passthru/pass_deploy_info"
-i=0
+# With several conductors the node's owner may die before the callback: until another one owns the
+# node (heartbeat_timeout plus a heartbeat) the API answers 503 or does not answer. Retry with a
+# growing wait (1 s doubling to 5 s) for 180 s, as IPA does (docs/ironic-api.md#a-vip-for-the-ramdisk).
+wait_s=1
+waited=0
 until wget -q -O /dev/null --header 'Content-Type: application/json' \
     --header 'X-OpenStack-Ironic-API-Version: 1.22' --post-data "$body" "$url"; do
-  i=$((i + 1))
-  [ $i -ge 5 ] && { echo "DEPLOY-RAMDISK: callback to $url failed"; break; }
-  sleep 2
+  [ $waited -ge 180 ] && { echo "DEPLOY-RAMDISK: callback to $url failed"; break; }
+  echo "DEPLOY-RAMDISK: callback to $url failed; again in $wait_s s"
+  sleep $wait_s
+  waited=$((waited + wait_s))
+  wait_s=$((wait_s * 2))
+  [ $wait_s -gt 5 ] && wait_s=5
 done
 echo "DEPLOY-RAMDISK: called back; waiting for done on port $notify_port"
 wait $listener

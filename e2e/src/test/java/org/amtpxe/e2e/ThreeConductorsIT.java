@@ -57,8 +57,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * one conductor in the middle of power changes is taken over within the heartbeat timeout plus one
  * heartbeat without losing or changing anything the operations did not say, and the restarted
  * conductor takes back exactly its share, and a rolling upgrade of the AMT bundle under API load
- * fails no operation. Needs PostgreSQL ({@code AMTPXE_PG_URL}, as {@code .ci/run} sets it; skipped
- * without); the test creates and drops its own database there.
+ * fails no operation. Then desktops with simulated firmware are deployed through conductors that do
+ * not own them and boot from their owners' servers (the DHCP entries the conductors write), and a
+ * {@code kill -9} of an owner while deploys wait for their callback is survived: the ramdisk calls
+ * back through a real HAProxy in front of the APIs and the new owner finishes the deploy. Needs
+ * PostgreSQL ({@code AMTPXE_PG_URL}, as {@code .ci/run} sets it; skipped without); the test creates
+ * and drops its own database there.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -86,6 +90,30 @@ class ThreeConductorsIT {
 
   /** Node name -> UUID. */
   private final Map<String, String> uuids = new LinkedHashMap<>();
+
+  /** The address of the load balancer the ramdisk's api_url names (HAProxy). */
+  private static final String VIP_ADDRESS = "127.0.4.100";
+
+  /**
+   * How long the slow ramdisks take to write their image after their lookup: {@code cb-1}, 3, 5
+   * call back before the dead owner's heartbeat times out (the ring still names it: they are
+   * answered 503 and retry), {@code cb-2}, 4, 6 after the new owner took over.
+   */
+  private static Duration writeTime(String name) {
+    return Integer.parseInt(name.substring(name.indexOf('-') + 1)) % 2 == 1
+        ? Duration.ofSeconds(3)
+        : Duration.ofSeconds(10);
+  }
+
+  private HaproxyVip vip;
+  private Path dhcpHosts;
+  private Path dhcpOpts;
+  private Path images;
+  private final Map<String, String> sha256 = new HashMap<>();
+  private VirtualAmt deployAmts;
+  private com.sun.net.httpserver.HttpServer slowImages;
+  private final java.util.concurrent.atomic.AtomicInteger slowImageRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Node UUID -> owner with all three conductors alive. */
   private Map<String, String> owners;
@@ -144,6 +172,7 @@ class ThreeConductorsIT {
               HEARTBEAT_TIMEOUT);
       conductors.add(c);
     }
+    prepareDeploys();
     for (KarafConductor c : conductors) {
       c.start();
     }
@@ -201,6 +230,15 @@ class ThreeConductorsIT {
   void stopCluster() throws Exception {
     for (KarafConductor c : conductors) {
       c.kill();
+    }
+    if (vip != null) {
+      vip.close();
+    }
+    if (deployAmts != null) {
+      deployAmts.close();
+    }
+    if (slowImages != null) {
+      slowImages.stop(0);
     }
     if (amts != null) {
       amts.close();
@@ -624,6 +662,516 @@ class ThreeConductorsIT {
             + failures);
     assertThat(failures).isEmpty();
     assertThat(operations.get()).isGreaterThanOrEqualTo(loaded.size() * 4);
+  }
+
+  /**
+   * What the deploys need, set before the conductors start: one image folder with the same files
+   * for all (image_dirs), the dnsmasq folders all three write their DHCP entries into (one DHCP
+   * server for the provisioning network), and, when HAProxy is installed, a VIP in front of the
+   * three APIs that the ramdisk's api_url names, trusted by the conductors for X-Forwarded-For.
+   */
+  private void prepareDeploys() throws Exception {
+    dhcpHosts = Files.createDirectories(work.resolve("dhcp/hosts"));
+    dhcpOpts = Files.createDirectories(work.resolve("dhcp/opts"));
+    images = Files.createDirectories(work.resolve("images"));
+    java.util.Random random = new java.util.Random(13);
+    for (String f : List.of("deploy_kernel", "deploy_ramdisk", "kernel", "ramdisk", "image.raw")) {
+      byte[] content = new byte[f.equals("image.raw") ? 2 * 1024 * 1024 : 4096];
+      random.nextBytes(content);
+      Files.write(images.resolve(f), content);
+      sha256.put(
+          f,
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content)));
+    }
+    if (HaproxyVip.installed()) {
+      vip = HaproxyVip.on(VIP_ADDRESS, work.resolve("haproxy"));
+    }
+    for (KarafConductor c : conductors) {
+      KarafInLab.set(c.home, "org.amtpxe.pxe", "image_dirs", images.toString());
+      KarafInLab.set(c.home, "org.amtpxe.pxe", "dhcp_hostsdir", dhcpHosts.toString());
+      KarafInLab.set(c.home, "org.amtpxe.pxe", "dhcp_optsdir", dhcpOpts.toString());
+      if (vip != null) {
+        KarafInLab.set(c.home, "org.amtpxe.pxe", "api_url", vip.url().toString());
+        KarafInLab.set(c.home, "org.amtpxe.conductor", "trusted_proxies", VIP_ADDRESS);
+      }
+    }
+    if (vip != null) {
+      vip.start(conductors);
+    }
+  }
+
+  /**
+   * The desktops that get deployed: simulated firmware behind virtual AMTs, each on a loopback
+   * address of its own (its ramdisk listens there for "done"). {@code dep-*} write their image at
+   * once, {@code cb-*} take {@link #writeTime} after their lookup, {@code stuck-*} are deployed
+   * from an image server that trickles. Each asks the dnsmasq folders for its iPXE script.
+   */
+  private VirtualAmt deployMachines() throws IOException {
+    if (deployAmts != null) {
+      return deployAmts;
+    }
+    List<NodeSpec> specs = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      for (String[] kind : new String[][] {{"dep-", "0"}, {"cb-", "20"}, {"stuck-", "40"}}) {
+        specs.add(
+            NodeSpec.builder(kind[0] + i)
+                .address("127.0.6." + (Integer.parseInt(kind[1]) + i))
+                .port(0)
+                .password(PASSWORD)
+                .initialPowerState(HostPowerState.OFF)
+                .build());
+      }
+    }
+    Path disks = Files.createDirectories(work.resolve("disks"));
+    deployAmts =
+        VirtualAmt.builder()
+            .nodes(specs)
+            .machineFactory(
+                spec ->
+                    new org.amtpxe.virtualamt.internal.simulated.SimulatedFirmwareMachine(
+                        spec.name(),
+                        new org.amtpxe.virtualamt.internal.simulated.SimulatedFirmwareOptions(
+                            macOf(spec.address()),
+                            spec.address(),
+                            // NOTE: nothing listens there: a machine that boots anything but what
+                            // the DHCP entries of its MAC say fails its network boot visibly.
+                            URI.create("http://127.0.0.1:9/boot.ipxe"),
+                            disks.resolve(spec.name() + ".img"),
+                            4,
+                            "vda",
+                            Duration.ofSeconds(120),
+                            Duration.ofSeconds(10),
+                            new org.amtpxe.virtualamt.internal.simulated.DnsmasqEntries(
+                                dhcpHosts, dhcpOpts),
+                            spec.name().startsWith("cb-")
+                                ? writeTime(spec.name())
+                                : Duration.ZERO)))
+            .workerThreads(8)
+            .start();
+    return deployAmts;
+  }
+
+  private static String macOf(String address) {
+    return String.format(
+        "52:54:00:06:00:%02x", Integer.parseInt(address.substring(address.lastIndexOf('.') + 1)));
+  }
+
+  /**
+   * Enrolls a desktop for a deploy and makes it available: AMT driver_info with the deploy kernel
+   * and ramdisk from the shared image folder, its MAC as a port, manage, provide, and the instance
+   * (the image from {@code imageSource}, a netbooted kernel and ramdisk).
+   *
+   * @return the node's UUID
+   */
+  private String enrollForDeploy(VirtualAmtNode amt, String imageSource) throws Exception {
+    KarafConductor first = conductors.get(0);
+    Map<String, Object> driverInfo = new LinkedHashMap<>();
+    driverInfo.put("amt_address", amt.spec().address());
+    driverInfo.put("amt_port", amt.port());
+    driverInfo.put("amt_username", "admin");
+    driverInfo.put("amt_password", PASSWORD);
+    driverInfo.put("amt_protocol", "http");
+    for (String f : List.of("deploy_kernel", "deploy_ramdisk")) {
+      driverInfo.put(f, images.resolve(f).toUri().toString());
+      driverInfo.put(f + "_checksum", sha256.get(f));
+    }
+    HttpResponse<String> r =
+        call(
+            first,
+            "POST",
+            "/v1/nodes",
+            json.writeValueAsString(
+                Map.of("name", amt.name(), "driver", "pxe_amt", "driver_info", driverInfo)));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String uuid = json.readTree(r.body()).get("uuid").asText();
+    String mac = macOf(amt.spec().address());
+    r =
+        call(
+            first,
+            "POST",
+            "/v1/ports",
+            json.writeValueAsString(Map.of("address", mac, "node_uuid", uuid)));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    List<Map<String, Object>> patch = new ArrayList<>();
+    Map<String, String> instance = new LinkedHashMap<>();
+    instance.put("image_source", imageSource);
+    instance.put("image_checksum", sha256.get("image.raw"));
+    for (String f : List.of("kernel", "ramdisk")) {
+      instance.put(f, images.resolve(f).toUri().toString());
+      instance.put(f + "_checksum", sha256.get(f));
+    }
+    instance.forEach(
+        (k, v) -> patch.add(Map.of("op", "add", "path", "/instance_info/" + k, "value", v)));
+    r = call(first, "PATCH", "/v1/nodes/" + uuid, json.writeValueAsString(patch));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    for (String[] step : new String[][] {{"manage", "manageable"}, {"provide", "available"}}) {
+      r =
+          call(
+              first,
+              "PUT",
+              "/v1/nodes/" + uuid + "/states/provision",
+              "{\"target\": \"" + step[0] + "\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      await(
+          amt.name() + " " + step[1],
+          Duration.ofSeconds(60),
+          () -> step[1].equals(node(first, uuid).path("provision_state").asText()));
+    }
+    return uuid;
+  }
+
+  /** Starts a deploy through {@code via}; the owner carries it out. */
+  private void deployThrough(KarafConductor via, String uuid) throws IOException {
+    HttpResponse<String> r =
+        call(via, "PUT", "/v1/nodes/" + uuid + "/states/provision", "{\"target\": \"active\"}");
+    assertThat(r.statusCode()).as(via + " " + r.body()).isEqualTo(202);
+  }
+
+  /** A conductor other than {@code owner}, chosen by {@code i}. */
+  private KarafConductor notThe(String owner, int i) {
+    return conductors.get((index(owner) + 1 + i % 2) % 3);
+  }
+
+  private JsonNode node(KarafConductor c, String uuid) {
+    try {
+      HttpResponse<String> r = call(c, "GET", "/v1/nodes/" + uuid, null);
+      return r.statusCode() == 200 ? json.readTree(r.body()) : json.createObjectNode();
+    } catch (IOException e) {
+      return json.createObjectNode();
+    }
+  }
+
+  /** The URL of a conductor's HTTP boot server, from its etc/org.amtpxe.pxe.cfg. */
+  private static String httpUrlOf(KarafConductor c) throws IOException {
+    for (String line : Files.readAllLines(c.home.resolve("etc/org.amtpxe.pxe.cfg"))) {
+      if (line.matches("\\s*http_port\\s*=.*")) {
+        return "http://" + c.address + ":" + line.substring(line.indexOf('=') + 1).trim();
+      }
+    }
+    throw new AssertionError("no http_port in " + c.home);
+  }
+
+  private KarafConductor conductorNamed(String host) {
+    return conductors.get(index(host));
+  }
+
+  /** The history events "provisioning" of a node whose text ends in {@code "-> " + state}. */
+  private List<JsonNode> transitionsTo(KarafConductor via, String uuid, String state)
+      throws IOException {
+    JsonNode history =
+        json.readTree(call(via, "GET", "/v1/nodes/" + uuid + "/history?detail=true", null).body())
+            .get("history");
+    List<JsonNode> found = new ArrayList<>();
+    for (JsonNode e : history) {
+      if (e.path("event").asText().endsWith("-> " + state)) {
+        found.add(e);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Checks that a deployed desktop booted the ramdisk and then the instance from {@code server}'s
+   * boot servers, as the DHCP entry of its MAC (naming that conductor) said.
+   */
+  private void assertBootedFrom(VirtualAmtNode amt, String uuid, KarafConductor server)
+      throws Exception {
+    String http = httpUrlOf(server);
+    await(
+        amt.name() + "'s instance boot noted",
+        Duration.ofSeconds(60),
+        () ->
+            amt.bootHistory().stream()
+                .anyMatch(b -> b.notes().stream().anyMatch(n -> n.startsWith("instance: "))));
+    List<org.amtpxe.virtualamt.BootRecord> boots = amt.bootHistory();
+    org.amtpxe.virtualamt.BootRecord last = boots.get(boots.size() - 1);
+    assertThat(last.notes())
+        .as(amt.name() + " " + boots)
+        .anyMatch(n -> n.startsWith("pxe: " + http + "/boot.ipxe -> " + http + "/pxelinux.cfg/"))
+        .anyMatch(n -> n.startsWith("instance: kernel " + http + "/" + uuid + "/kernel"));
+    String mac = macOf(amt.spec().address());
+    String port = http.substring(http.lastIndexOf(':') + 1);
+    assertThat(Files.readString(dhcpHosts.resolve(mac.replace(':', '-'))))
+        .isEqualTo(mac + ",set:amtpxe-" + server.address.replace('.', '-') + "-" + port + "\n");
+  }
+
+  @Test
+  @Order(5)
+  void anyConductorDeploysAnyNodeAndEachBootsFromItsOwnersServers() throws Exception {
+    VirtualAmt machines = deployMachines();
+    KarafConductor reader = conductors.get(0);
+    Map<String, String> ownerOf = new LinkedHashMap<>();
+    Map<String, VirtualAmtNode> amtOf = new HashMap<>();
+    for (int i = 1; i <= 6; i++) {
+      VirtualAmtNode amt = machines.node("dep-" + i);
+      String uuid = enrollForDeploy(amt, images.resolve("image.raw").toUri().toString());
+      ownerOf.put(uuid, node(reader, uuid).path("conductor").asText());
+      amtOf.put(uuid, amt);
+    }
+    long started = System.nanoTime();
+    int i = 0;
+    Map<String, String> askedOf = new HashMap<>();
+    for (Map.Entry<String, String> e : ownerOf.entrySet()) {
+      KarafConductor via = notThe(e.getValue(), i++);
+      askedOf.put(e.getKey(), via.host);
+      deployThrough(via, e.getKey());
+    }
+    await(
+        "the 6 deploys active",
+        Duration.ofMinutes(3),
+        () -> {
+          Map<String, JsonNode> all = nodes(reader);
+          for (String uuid : ownerOf.keySet()) {
+            String state = all.get(uuid).path("provision_state").asText();
+            if (state.equals("deploy failed")) {
+              fail(uuid + " failed: " + all.get(uuid) + " " + amtOf.get(uuid).bootHistory());
+            }
+            if (!state.equals("active")) {
+              return false;
+            }
+          }
+          return true;
+        });
+    System.out.println(
+        "ThreeConductorsIT: 6 deploys, each asked of a conductor that does not own its node, all"
+            + " active in "
+            + Duration.ofNanos(System.nanoTime() - started).toMillis()
+            + " ms; owners "
+            + countByOwner(ownerOf));
+    for (Map.Entry<String, String> e : ownerOf.entrySet()) {
+      String uuid = e.getKey();
+      String owner = e.getValue();
+      assertThat(askedOf.get(uuid)).isNotEqualTo(owner);
+      for (String state : List.of("wait call-back", "active")) {
+        List<JsonNode> events = transitionsTo(reader, uuid, state);
+        assertThat(events).as(uuid + " -> " + state).isNotEmpty();
+        assertThat(events).allMatch(ev -> owner.equals(ev.path("conductor").asText()));
+      }
+      assertBootedFrom(amtOf.get(uuid), uuid, conductorNamed(owner));
+    }
+  }
+
+  @Test
+  @Order(6)
+  void killOfTheOwnerWhileADeployWaitsForItsCallbackIsFinishedByTheNewOwnerThroughTheVip()
+      throws Exception {
+    assumeTrue(
+        vip != null,
+        "haproxy is not installed (Debian package haproxy, in .ci/run's list): the ramdisk's"
+            + " api_url needs a VIP in front of the conductors");
+    VirtualAmt machines = deployMachines();
+    startSlowImageServer();
+    KarafConductor any = conductors.get(0);
+    Map<String, String> ownerOf = new LinkedHashMap<>();
+    Map<String, VirtualAmtNode> amtOf = new HashMap<>();
+    for (int i = 1; i <= 6; i++) {
+      for (String kind : List.of("cb-", "stuck-")) {
+        VirtualAmtNode amt = machines.node(kind + i);
+        String source =
+            kind.equals("cb-")
+                ? images.resolve("image.raw").toUri().toString()
+                : "http://"
+                    + slowImages.getAddress().getHostString()
+                    + ":"
+                    + slowImages.getAddress().getPort()
+                    + "/image.raw";
+        String uuid = enrollForDeploy(amt, source);
+        ownerOf.put(uuid, node(any, uuid).path("conductor").asText());
+        amtOf.put(uuid, amt);
+      }
+    }
+    // The victim: a conductor that owns a slow desktop and a stuck one.
+    String victimHost = null;
+    for (KarafConductor c : conductors) {
+      boolean slow = false;
+      boolean stuck = false;
+      for (Map.Entry<String, String> e : ownerOf.entrySet()) {
+        if (e.getValue().equals(c.host)) {
+          slow |= amtOf.get(e.getKey()).name().startsWith("cb-");
+          stuck |= amtOf.get(e.getKey()).name().startsWith("stuck-");
+        }
+      }
+      if (slow && stuck) {
+        victimHost = c.host;
+      }
+    }
+    assertThat(victimHost)
+        .as("a conductor owning a cb and a stuck desktop: " + ownerOf)
+        .isNotNull();
+    String victim = victimHost;
+    List<String> waiting = new ArrayList<>();
+    String stuck = null;
+    for (Map.Entry<String, String> e : ownerOf.entrySet()) {
+      if (!e.getValue().equals(victim)) {
+        continue;
+      }
+      String name = amtOf.get(e.getKey()).name();
+      if (name.startsWith("cb-")
+          && waiting.stream()
+              .noneMatch(u -> writeTime(amtOf.get(u).name()).equals(writeTime(name)))) {
+        waiting.add(e.getKey()); // one that calls back early, one late, as the ring gave them
+      } else if (amtOf.get(e.getKey()).name().startsWith("stuck-") && stuck == null) {
+        stuck = e.getKey();
+      }
+    }
+    String stuckNode = stuck;
+    // The stuck deploy first: its owner is downloading the image (deploying) when it dies.
+    deployThrough(notThe(victim, 0), stuckNode);
+    await(
+        "the owner downloading the stuck node's image",
+        Duration.ofSeconds(60),
+        () -> slowImageRequests.get() > 0);
+    int i = 0;
+    for (String uuid : waiting) {
+      deployThrough(notThe(victim, ++i), uuid);
+    }
+    // The slow ramdisks have their agent token and the image (from the owner's HTTP server):
+    // they are writing it to the disk, and will call back after their writeTime.
+    await(
+        "the slow ramdisks writing their image",
+        Duration.ofSeconds(90),
+        () ->
+            waiting.stream()
+                .allMatch(
+                    u ->
+                        "deploy ramdisk: writing the image"
+                            .equals(amtOf.get(u).machine().describe().get("activity"))));
+    for (String uuid : waiting) {
+      assertThat(node(any, uuid).path("provision_state").asText()).isEqualTo("wait call-back");
+    }
+    assertThat(node(any, stuckNode).path("provision_state").asText()).isEqualTo("deploying");
+
+    KarafConductor dead = conductorNamed(victim);
+    long killed = System.nanoTime();
+    dead.kill();
+    KarafConductor survivor = conductors.stream().filter(c -> c != dead).findFirst().orElseThrow();
+    List<String> victims = new ArrayList<>(waiting);
+    victims.add(stuckNode);
+    await(
+        "every node of " + victim + " owned by a live conductor, no lock of " + victim,
+        HEARTBEAT_TIMEOUT.plus(HEARTBEAT_INTERVAL).plus(TAKEOVER_ALLOWANCE),
+        () -> {
+          Map<String, JsonNode> all = nodes(survivor);
+          return victims.stream()
+              .allMatch(
+                  u ->
+                      !victim.equals(all.get(u).path("conductor").asText())
+                          && !victim.equals(all.get(u).path("reservation").asText()));
+        });
+    long takenOver = System.nanoTime() - killed;
+    Map<String, Long> activeAfter = new ConcurrentHashMap<>();
+    await(
+        "the waiting deploys active",
+        Duration.ofMinutes(3),
+        () -> {
+          Map<String, JsonNode> all = nodes(survivor);
+          for (String uuid : waiting) {
+            String state = all.get(uuid).path("provision_state").asText();
+            if (state.equals("deploy failed")) {
+              fail(uuid + " failed: " + all.get(uuid) + " " + amtOf.get(uuid).bootHistory());
+            }
+            if (state.equals("active")) {
+              activeAfter.putIfAbsent(uuid, System.nanoTime() - killed);
+            }
+          }
+          return activeAfter.size() == waiting.size();
+        });
+    await(
+        "the stuck deploy failed",
+        Duration.ofSeconds(30),
+        () -> "deploy failed".equals(node(survivor, stuckNode).path("provision_state").asText()));
+    JsonNode failed = node(survivor, stuckNode);
+    assertThat(failed.path("last_error").asText()).as(failed.toString()).contains(victim);
+    assertThat(failed.path("reservation").isNull()).as(failed.toString()).isTrue();
+    assertThat(failed.path("target_provision_state").isNull()).as(failed.toString()).isTrue();
+
+    Map<String, JsonNode> after = nodes(survivor);
+    List<String> waitingFigures = new ArrayList<>();
+    for (String uuid : waiting) {
+      String owner = after.get(uuid).path("conductor").asText();
+      assertThat(owner).isNotEqualTo(victim).isNotEmpty();
+      assertThat(after.get(uuid).path("reservation").isNull()).isTrue();
+      List<JsonNode> active = transitionsTo(survivor, uuid, "active");
+      assertThat(active).as(uuid + " -> active").hasSize(1);
+      assertThat(active.get(0).path("conductor").asText()).isEqualTo(owner);
+      List<String> ramdisk = amtOf.get(uuid).bootHistory().get(0).notes();
+      assertThat(ramdisk)
+          .as(uuid)
+          .anyMatch(n -> n.equals("deploy ramdisk: pass_deploy_info -> HTTP 202"));
+      waitingFigures.add(
+          amtOf.get(uuid).name()
+              + " (image write "
+              + writeTime(amtOf.get(uuid).name()).toSeconds()
+              + " s) active "
+              + Duration.ofNanos(activeAfter.get(uuid)).toMillis()
+              + " ms after the kill, its callback refused first "
+              + ramdisk.stream()
+                  .filter(n -> n.contains("pass_deploy_info: "))
+                  .map(ThreeConductorsIT::refusal)
+                  .toList());
+      assertBootedFrom(amtOf.get(uuid), uuid, conductorNamed(owner));
+    }
+    System.out.println(
+        "ThreeConductorsIT: kill -9 of "
+            + victim
+            + " with "
+            + waiting.size()
+            + " deploys in wait call-back and one deploying: every node owned by a live"
+            + " conductor after "
+            + Duration.ofNanos(takenOver).toMillis()
+            + " ms; "
+            + waitingFigures
+            + " (heartbeat "
+            + HEARTBEAT_INTERVAL.toSeconds()
+            + " s, timeout "
+            + HEARTBEAT_TIMEOUT.toSeconds()
+            + " s); the deploying one: "
+            + failed.path("last_error").asText());
+
+    // The victim comes back, so that the cluster is whole again for what follows.
+    dead.start();
+    awaitApi(dead, Duration.ofMinutes(4));
+  }
+
+  /** What a refused callback got, from the ramdisk's note: "HTTP 503" or the connection error. */
+  private static String refusal(String note) {
+    String what =
+        note.substring(note.indexOf("pass_deploy_info: ") + "pass_deploy_info: ".length());
+    return what.startsWith("HTTP ")
+        ? what.substring(0, 8)
+        : what.substring(0, Math.min(60, what.length()));
+  }
+
+  /** An image server that sends the image at 32 KiB/s: a download of it lasts a minute. */
+  private void startSlowImageServer() throws IOException {
+    if (slowImages != null) {
+      return;
+    }
+    byte[] image = Files.readAllBytes(images.resolve("image.raw"));
+    slowImages =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.6.250", 0), 0);
+    slowImages.setExecutor(Executors.newCachedThreadPool());
+    slowImages.createContext(
+        "/image.raw",
+        exchange -> {
+          slowImageRequests.incrementAndGet();
+          try (exchange) {
+            exchange.sendResponseHeaders(200, image.length);
+            var out = exchange.getResponseBody();
+            for (int off = 0; off < image.length; off += 32 * 1024) {
+              out.write(image, off, Math.min(32 * 1024, image.length - off));
+              out.flush();
+              Thread.sleep(1000);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            // the downloading conductor died
+          }
+        });
+    slowImages.start();
   }
 
   private int index(String host) {

@@ -213,6 +213,14 @@ public @interface ConductorConfig {
   String cluster__cafile() default "";
 
   @AttributeDefinition(
+      name = "Trusted proxies",
+      description =
+          "IP addresses of load balancers in front of the API (comma-separated), e.g. the HAProxy"
+              + " behind the ramdisk's api_url. A request from one of them is taken to come from the"
+              + " last address of its X-Forwarded-For header. Empty: the TCP peer is the client.")
+  String trusted__proxies() default "";
+
+  @AttributeDefinition(
       name = "Worker threads",
       description =
           "Threads running asynchronous node operations (power, deploy, verify), 1 or more.")

@@ -190,7 +190,8 @@ public final class ConductorRuntime implements AutoCloseable {
           new ApiHandler(
               service,
               auth,
-              new ApiHandler.Options(s.apiBodyTimeout(), s.plainHttpOffLoopback(), true),
+              new ApiHandler.Options(
+                  s.apiBodyTimeout(), s.plainHttpOffLoopback(), true, s.trustedProxies()),
               s.clusterSecretFile() == null
                   ? null
                   : new Forwarder(

@@ -36,6 +36,7 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param clusterCaFile the certificates trusted in calls between conductors over HTTPS, or null for
  *     the JVM's default trust store
  * @param consoleHost the address serial console ports bind (docs/console.md#access)
+ * @param trustedProxies the addresses whose X-Forwarded-For names the client, normalized
  */
 public record ConductorSettings(
     String apiHost,
@@ -68,7 +69,8 @@ public record ConductorSettings(
     int hashPartitions,
     Path clusterSecretFile,
     Path clusterCaFile,
-    String consoleHost) {
+    String consoleHost,
+    java.util.Set<String> trustedProxies) {
   private static final int MAX = Integer.MAX_VALUE;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{0,255}");
@@ -239,6 +241,7 @@ public record ConductorSettings(
     }
     boolean generate = c.api__tls__generate();
     Path keystore = keystore(c, generate, etcDir, problems);
+    java.util.Set<String> proxies = trustedProxies(c.trusted__proxies(), problems);
     problems.throwIfAny();
     return new ConductorSettings(
         apiHost,
@@ -271,7 +274,30 @@ public record ConductorSettings(
         partitions,
         clusterSecret,
         clusterCa,
-        consoleHost);
+        consoleHost,
+        proxies);
+  }
+
+  /** trusted_proxies: IP literals, never names (a name would be looked up on every request). */
+  private static java.util.Set<String> trustedProxies(String text, ConfigProblems problems) {
+    java.util.Set<String> proxies = new java.util.TreeSet<>();
+    for (String item : text.split(",")) {
+      String a = item.strip();
+      if (a.isEmpty()) {
+        continue;
+      }
+      java.util.Optional<String> literal =
+          org.amtpxe.conductor.internal.rest.ClientAddress.literal(a);
+      if (literal.isEmpty()) {
+        problems.add(
+            "trusted_proxies",
+            text,
+            "must list IP addresses such as 127.0.0.1 or 10.0.0.5, not '" + a + "'");
+      } else {
+        proxies.add(literal.get());
+      }
+    }
+    return java.util.Set.copyOf(proxies);
   }
 
   /**

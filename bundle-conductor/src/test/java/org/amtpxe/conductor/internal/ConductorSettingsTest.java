@@ -79,6 +79,17 @@ class ConductorSettingsTest {
   }
 
   @Test
+  void trustedProxiesAreIpAddressesNeverNames() {
+    assertThat(with(Map.of("trusted_proxies", " 127.0.4.100, 0:0:0:0:0:0:0:1")).trustedProxies())
+        .containsExactlyInAnyOrder("127.0.4.100", "0:0:0:0:0:0:0:1");
+    assertThat(ConductorSettings.defaults(data).trustedProxies()).isEmpty();
+    assertThatThrownBy(() -> with(Map.of("trusted_proxies", "127.0.0.1,lb.example")))
+        .isInstanceOf(ConfigProblems.InvalidConfigurationException.class)
+        .hasMessageContaining("trusted_proxies")
+        .hasMessageContaining("not 'lb.example'");
+  }
+
+  @Test
   void aValueThatIsNotAnIntegerIsNamedWithItsKeyItsTextAndTheRange() {
     assertThatThrownBy(() -> with(Map.of("api_port", "port-six")))
         .isInstanceOf(ConfigProblems.InvalidConfigurationException.class)

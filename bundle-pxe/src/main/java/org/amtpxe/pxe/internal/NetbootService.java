@@ -321,6 +321,16 @@ public final class NetbootService {
           s.httpRoot(),
           e.toString());
     }
+    if (s.dhcpEntries() != null) {
+      try {
+        s.dhcpEntries().writeOptions();
+      } catch (IOException e) {
+        LOG.error(
+            "Cannot write the DHCP options file {}: {}. Fix dhcp_optsdir.",
+            s.dhcpEntries().optionsFile(),
+            e.toString());
+      }
+    }
     for (Path dir : s.imageSources().imageDirs()) {
       try {
         Files.createDirectories(dir);

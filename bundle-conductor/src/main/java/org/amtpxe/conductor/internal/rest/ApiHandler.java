@@ -69,10 +69,25 @@ public final class ApiHandler extends Handler.Abstract {
    * @param loopbackClientsExempt whether a client that reaches such an API through the loopback
    *     interface (the API bound to 0.0.0.0, the client on this machine) may still send
    *     credentials: they cross no network. Tests set false to see what a remote client gets.
+   * @param trustedProxies addresses of load balancers whose X-Forwarded-For names the client
+   *     ({@link ClientAddress})
    */
   public record Options(
-      Duration bodyTimeout, boolean plainHttpOffLoopback, boolean loopbackClientsExempt) {
+      Duration bodyTimeout,
+      boolean plainHttpOffLoopback,
+      boolean loopbackClientsExempt,
+      Set<String> trustedProxies) {
     public static final Options DEFAULT = new Options(Duration.ofSeconds(10), false, true);
+
+    /** Options without trusted proxies: the TCP peer is always the client. */
+    public Options(
+        Duration bodyTimeout, boolean plainHttpOffLoopback, boolean loopbackClientsExempt) {
+      this(bodyTimeout, plainHttpOffLoopback, loopbackClientsExempt, Set.of());
+    }
+
+    public Options {
+      trustedProxies = Set.copyOf(trustedProxies);
+    }
   }
 
   /**
@@ -367,7 +382,11 @@ public final class ApiHandler extends Handler.Abstract {
             + Request.getServerName(request)
             + ":"
             + Request.getServerPort(request);
-    String client = Request.getRemoteAddr(request);
+    String client =
+        ClientAddress.of(
+            Request.getRemoteAddr(request),
+            request.getHeaders().get(HttpHeader.X_FORWARDED_FOR),
+            options.trustedProxies());
     ApiRequest req = new ApiRequest(method, rest, query, ApiVersion.MIN, "", baseUrl, client);
     boolean isPublic = isPublicRoute(method, segments) || isDeployCallback(req, versioned);
     if (isHealth(segments) && request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
@@ -487,7 +506,11 @@ public final class ApiHandler extends Handler.Abstract {
     if (isPublic) {
       return null;
     }
-    String client = Request.getRemoteAddr(request);
+    String client =
+        ClientAddress.of(
+            Request.getRemoteAddr(request),
+            request.getHeaders().get(HttpHeader.X_FORWARDED_FOR),
+            options.trustedProxies());
     if (!basic && sessions != null) {
       Optional<Sessions.Session> session = sessions.find(UiHandler.cookie(request));
       if (session.isPresent()) {

@@ -231,4 +231,64 @@ class RamdiskRoutesAttackTest {
     assertThat(r.body()).doesNotContain(node.uuid()).doesNotContain(token).doesNotContain("quiet");
     assertThat(RamdiskService.RAMDISK_REFUSED).doesNotContain("%");
   }
+
+  @Test
+  void behindATrustedLoadBalancerOnlyTheAddressItAppendedCountsAndAStrangersHeaderNothing()
+      throws Exception {
+    String proxy = "127.0.0.3";
+    ApiServer proxied =
+        new ApiServer(
+            "127.0.0.1",
+            0,
+            16,
+            new ApiHandler(
+                c.service,
+                null,
+                new ApiHandler.Options(
+                    java.time.Duration.ofSeconds(10), false, true, java.util.Set.of(proxy))));
+    try {
+      BoundHttp http = new BoundHttp("127.0.0.1", proxied.port());
+      Node node = waiting("vip", MAC);
+      // The ramdisk at STRANGER's address looks up directly; its X-Forwarded-For (RAMDISK) is
+      // ignored, since it is no trusted proxy: the lookup is STRANGER's.
+      String lookup =
+          "GET /v1/lookup?addresses="
+              + MAC
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-OpenStack-Ironic-API-Version: 1.22\r\n"
+              + "X-Forwarded-For: "
+              + RAMDISK
+              + "\r\n\r\n";
+      String token = token(http.send(STRANGER, lookup));
+      assertThat(callback(RAMDISK, node.uuid(), token).status()).isEqualTo(404);
+      // Through the proxy, the entries a client wrote before the proxy's own count for nothing.
+      Reply spoofed =
+          http.send(proxy, callbackThroughProxy(node.uuid(), token, STRANGER + ", " + RAMDISK));
+      assertThat(spoofed.status()).isEqualTo(404);
+      Reply bad = http.send(proxy, callbackThroughProxy(node.uuid(), token, "not-an-address"));
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("X-Forwarded-For").contains("option forwardfor");
+      assertThat(c.reload(node).provisionState()).isEqualTo(ProvisionState.WAIT_CALLBACK);
+      Reply accepted =
+          http.send(proxy, callbackThroughProxy(node.uuid(), token, RAMDISK + ", " + STRANGER));
+      assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+      assertThat(c.reload(node).provisionState()).isEqualTo(ProvisionState.ACTIVE);
+    } finally {
+      proxied.close();
+    }
+  }
+
+  private static String callbackThroughProxy(String node, String token, String forwardedFor) {
+    String json = "{\"agent_token\": \"" + token + "\"}";
+    return "POST /v1/nodes/"
+        + node
+        + "/vendor_passthru/"
+        + FakeDriver.CALLBACK
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-OpenStack-Ironic-API-Version: 1.22\r\n"
+        + "X-Forwarded-For: "
+        + forwardedFor
+        + "\r\nContent-Type: application/json\r\nContent-Length: "
+        + json.length()
+        + "\r\n\r\n"
+        + json;
+  }
 }

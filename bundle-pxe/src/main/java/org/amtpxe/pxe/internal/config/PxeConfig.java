@@ -132,6 +132,21 @@ public @interface PxeConfig {
   String api__url() default "";
 
   @AttributeDefinition(
+      name = "dnsmasq hosts folder",
+      description =
+          "A folder dnsmasq reads with --dhcp-hostsdir: each node's MAC gets a file there tagging it"
+              + " with this conductor while this conductor serves its boot. Empty: no DHCP entries"
+              + " are written. Set together with dhcp_optsdir.")
+  String dhcp__hostsdir() default "";
+
+  @AttributeDefinition(
+      name = "dnsmasq options folder",
+      description =
+          "A folder dnsmasq reads with --dhcp-optsdir: this conductor's file there gives iPXE of"
+              + " its nodes http_url/boot.ipxe. Empty: none. Set together with dhcp_hostsdir.")
+  String dhcp__optsdir() default "";
+
+  @AttributeDefinition(
       name = "Image cache directory",
       description =
           "Master copies of images, hard-linked into the roots: must be on the same filesystem."

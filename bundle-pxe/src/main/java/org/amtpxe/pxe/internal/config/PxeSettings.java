@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
 import org.amtpxe.pxe.internal.cache.ImageSourcePolicy;
+import org.amtpxe.pxe.internal.dhcp.DnsmasqHostEntries;
 import org.amtpxe.pxe.internal.http.HttpTls;
 
 /**
@@ -34,6 +35,7 @@ import org.amtpxe.pxe.internal.http.HttpTls;
  *     deadline, with the directories never read
  * @param httpTls the HTTP boot server's keystore, or null for plain HTTP
  * @param amtWait how long pxe_amt power and management calls wait for a missing AMT driver
+ * @param dhcpEntries where this conductor writes its nodes' dnsmasq entries, or null for nowhere
  */
 public record PxeSettings(
     boolean tftpEnabled,
@@ -69,7 +71,9 @@ public record PxeSettings(
     // HTTP boot server TLS
     HttpTls httpTls,
     // the pxe_amt driver
-    Duration amtWait) {
+    Duration amtWait,
+    // DHCP entries for dnsmasq, or null
+    DnsmasqHostEntries dhcpEntries) {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern DISK = Pattern.compile("[A-Za-z0-9/_.-]+");
@@ -217,6 +221,7 @@ public record PxeSettings(
     int amtWait = problems.integer("amt_wait", c.amt__wait(), 0, 600);
     ImageSourcePolicy imageSources =
         imageSources(c, dataDir, etcDir, tftpRoot, httpRoot, cacheDir, download, problems);
+    DnsmasqHostEntries dhcpEntries = dhcpEntries(c, httpUrl, problems);
     problems.throwIfAny();
     return new PxeSettings(
         c.tftp__enabled(),
@@ -249,7 +254,55 @@ public record PxeSettings(
         c.rearm__before__reboot(),
         imageSources,
         httpTls,
-        Duration.ofSeconds(amtWait));
+        Duration.ofSeconds(amtWait),
+        dhcpEntries);
+  }
+
+  /** dhcp_hostsdir and dhcp_optsdir: both or neither, absolute, with an http_url to point at. */
+  private static DnsmasqHostEntries dhcpEntries(
+      PxeConfig c, String httpUrl, ConfigProblems problems) {
+    String hosts = c.dhcp__hostsdir().trim();
+    String opts = c.dhcp__optsdir().trim();
+    if (hosts.isEmpty() && opts.isEmpty()) {
+      return null;
+    }
+    if (hosts.isEmpty() || opts.isEmpty()) {
+      String missing = hosts.isEmpty() ? "dhcp_hostsdir" : "dhcp_optsdir";
+      problems.add(
+          missing,
+          "",
+          "must be set too: dnsmasq needs both folders (--dhcp-hostsdir and --dhcp-optsdir)");
+      return null;
+    }
+    Path hostsDir = absoluteDir("dhcp_hostsdir", hosts, problems);
+    Path optsDir = absoluteDir("dhcp_optsdir", opts, problems);
+    if (httpUrl.isEmpty()) {
+      problems.add(
+          "dhcp_hostsdir",
+          hosts,
+          "needs http_url (or a non-wildcard http_address): the entries point nodes at it");
+    }
+    if (hostsDir == null || optsDir == null || httpUrl.isEmpty()) {
+      return null;
+    }
+    if (hostsDir.equals(optsDir)) {
+      problems.add("dhcp_optsdir", opts, "must be another folder than dhcp_hostsdir");
+      return null;
+    }
+    return new DnsmasqHostEntries(hostsDir, optsDir, httpUrl);
+  }
+
+  private static Path absoluteDir(String key, String value, ConfigProblems problems) {
+    try {
+      Path p = Path.of(value);
+      if (p.isAbsolute()) {
+        return p.normalize();
+      }
+    } catch (InvalidPathException e) {
+      // reported below
+    }
+    problems.add(key, value, "must be an absolute folder path, e.g. /var/lib/amtpxe/dhcp-hosts");
+    return null;
   }
 
   /** The settings a configuration without any key gives: the defaults of {@link PxeConfig}. */

@@ -171,12 +171,7 @@ public record DeployInfo(
         missing.add("instance_info." + RAMDISK);
       }
     }
-    List<MacAddress> macs = new ArrayList<>();
-    for (Port port : task.ports()) {
-      if (port.pxeEnabled()) {
-        macs.add(port.address());
-      }
-    }
+    List<MacAddress> macs = portMacs(task);
     boolean allowUnverified = allowUnverified(di, name);
     int missingBefore = missing.size();
     if (!allowUnverified) {
@@ -431,5 +426,16 @@ public record DeployInfo(
   private static String firstString(Map<String, Object> map, String key, String legacy) {
     String v = string(map, key);
     return v != null ? v : string(map, legacy);
+  }
+
+  /** The node's PXE-enabled MACs, read without checking anything else. */
+  static List<MacAddress> portMacs(TaskContext task) {
+    List<MacAddress> macs = new ArrayList<>();
+    for (Port port : task.ports()) {
+      if (port.pxeEnabled()) {
+        macs.add(port.address());
+      }
+    }
+    return macs;
   }
 }

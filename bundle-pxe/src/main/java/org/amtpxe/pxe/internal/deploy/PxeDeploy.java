@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.error.InvalidParameterValueException;
 import org.amtpxe.api.error.MissingParameterValueException;
 import org.amtpxe.api.model.BootDevice;
+import org.amtpxe.api.model.MacAddress;
 import org.amtpxe.api.model.PowerState;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.pxe.internal.ServedFiles;
@@ -197,6 +199,11 @@ public final class PxeDeploy implements DeployInterface {
       } else {
         LOG.warn("Node {}: rearm_before_reboot is off (test only); not re-arming PXE", name);
       }
+      // NOTE: the conductor that gets the callback may not be the one that prepared the deploy:
+      // its owner died after the ramdisk's lookup, and the callback reached the new owner before
+      // its takeover linked the files (docs/ironic-api.md#several-conductors). The links are
+      // cheap when they exist.
+      cacheBootFiles(task, env, info);
       BootConfig instance =
           deployConfig(task, settings, info)
               .withInstance(instanceArgs(settings, root))
@@ -212,7 +219,8 @@ public final class PxeDeploy implements DeployInterface {
               + (root == null ? "" : " (" + root + ")"));
     } else {
       task.driver().management().setBootDevice(task, BootDevice.DISK, true);
-      List<String> failures = writer.removeConfig(layout(task, settings));
+      List<String> failures = new ArrayList<>(writer.removeConfig(layout(task, settings)));
+      failures.addAll(removeDhcpEntries(settings, info.macs()));
       if (!failures.isEmpty()) {
         throw new DeployFailureException(
             "Node "
@@ -260,7 +268,8 @@ public final class PxeDeploy implements DeployInterface {
     task.requireExclusive("clean up");
     served.deployEnded(task.node().uuid());
     DeployEnvironment env = environment.get();
-    List<String> failures = writer.removeAll(layout(task, env.settings()));
+    List<String> failures = new ArrayList<>(writer.removeAll(layout(task, env.settings())));
+    failures.addAll(removeDhcpEntries(env.settings(), DeployInfo.portMacs(task)));
     env.cache().cleanUp();
     if (task.node().instanceInfo().containsKey(LEGACY_DEPLOY_KEY)) {
       task.putInstanceInfo(mapOf(LEGACY_DEPLOY_KEY, null));
@@ -356,15 +365,40 @@ public final class PxeDeploy implements DeployInterface {
     }
   }
 
+  /**
+   * Writes the node's boot configuration and, with dhcp_hostsdir, points its MACs' DHCP entries at
+   * this conductor's boot servers (the new owner does so in takeOver).
+   */
   private void writeConfig(TaskContext task, PxeSettings settings, DeployInfo info, BootConfig c)
       throws DeployFailureException {
     try {
       writer.write(layout(task, settings), c, info.macs());
+      if (settings.dhcpEntries() != null) {
+        for (MacAddress mac : info.macs()) {
+          settings.dhcpEntries().writeHost(mac);
+        }
+      }
     } catch (IOException e) {
       throw new DeployFailureException(
           "Node " + task.node().displayName() + ": could not write its boot configuration: " + e,
           e);
     }
+  }
+
+  /** Removes the MACs' DHCP entries that point at this conductor; returns what failed. */
+  private static List<String> removeDhcpEntries(PxeSettings settings, List<MacAddress> macs) {
+    List<String> failures = new ArrayList<>();
+    if (settings.dhcpEntries() == null) {
+      return failures;
+    }
+    for (MacAddress mac : macs) {
+      try {
+        settings.dhcpEntries().removeHost(mac);
+      } catch (IOException e) {
+        failures.add(settings.dhcpEntries().hostFile(mac) + ": " + e);
+      }
+    }
+    return failures;
   }
 
   private static BootLayout layout(TaskContext task, PxeSettings settings) {

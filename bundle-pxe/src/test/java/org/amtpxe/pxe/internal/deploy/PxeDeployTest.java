@@ -466,6 +466,53 @@ class PxeDeployTest {
   }
 
   @Test
+  void theDhcpEntryOfEachMacNamesTheConductorThatPreparedItsBootLast() throws Exception {
+    Path hosts = dir.resolve("dhcp/hosts");
+    Path opts = dir.resolve("dhcp/opts");
+    overrides.put("dhcp_hostsdir", hosts.toString());
+    overrides.put("dhcp_optsdir", opts.toString());
+    rebuild();
+    deployed();
+    Path entry = hosts.resolve("52-54-00-12-34-56");
+    assertThat(Files.readString(entry))
+        .isEqualTo("52:54:00:12:34:56,set:amtpxe-192-168-77-1-8080\n");
+
+    // Another conductor, sharing the folders, takes the node over: the MAC now names it.
+    overrides.put("http_url", "http://192.168.77.2:8080");
+    rebuild();
+    deploy.takeOver(task);
+    assertThat(Files.readString(entry))
+        .isEqualTo("52:54:00:12:34:56,set:amtpxe-192-168-77-2-8080\n");
+
+    // The first conductor's clean-up leaves the new owner's entry alone; the owner's removes it.
+    overrides.put("http_url", "http://192.168.77.1:8080");
+    rebuild();
+    deploy.cleanUp(task);
+    assertThat(entry).exists();
+    overrides.put("http_url", "http://192.168.77.2:8080");
+    rebuild();
+    deploy.cleanUp(task);
+    assertThat(entry).doesNotExist();
+  }
+
+  @Test
+  void aCallbackReachingAConductorWithoutTheNodesFilesLinksTheInstanceFilesThere()
+      throws Exception {
+    deployed();
+    // The owner that prepared the deploy died; the new owner's disk has nothing of the node yet.
+    deploy.cleanUp(task);
+    task.calls.clear();
+
+    assertThat(deploy.continueDeploy(task, "pass_deploy_info", callback()))
+        .isEqualTo(DeployState.DONE);
+
+    assertThat(read(UUID + "/kernel")).isEqualTo("vmlinuz bytes");
+    assertThat(read(UUID + "/ramdisk")).isEqualTo("initrd bytes");
+    assertThat(Files.readString(boot.resolve("pxelinux.cfg/52-54-00-12-34-56")))
+        .contains("instance");
+  }
+
+  @Test
   void takeOverLeavesNodesInOtherStatesAlone() throws Exception {
     task.node = task.node().toBuilder().provisionState(ProvisionState.AVAILABLE).build();
     deploy.takeOver(task);

@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -57,10 +58,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulatedFirmwareMachine extends ThreadedMachine {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedFirmwareMachine.class);
-  private static final int CALLBACK_ATTEMPTS = 5;
-  private static final long CALLBACK_RETRY_MS = 2000;
-  private static final int LOOKUP_ATTEMPTS = 60;
-  private static final long LOOKUP_RETRY_MS = 1000;
+  // NOTE: the ramdisk retries its lookup and its callback as IPA does: with a growing wait, for a
+  // bounded time. A conductor that died between the lookup and the callback is replaced within the
+  // cluster's heartbeat timeout plus one heartbeat; meanwhile the API answers 503 or is unreachable
+  // (docs/ironic-api.md#several-conductors).
+  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+  static final Duration LOOKUP_DEADLINE = Duration.ofSeconds(300);
+  static final Duration CALLBACK_DEADLINE = Duration.ofSeconds(180);
   private static final Map<String, String> API_VERSION =
       Map.of("X-OpenStack-Ironic-API-Version", "1.22");
 
@@ -272,7 +277,15 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
             "mac:hexhyp", options.macHyphenated(),
             "mac:hexraw", options.mac().replace(":", ""),
             "ip", options.address());
-    IpxeScript.Outcome outcome = IpxeScript.run(options.bootUrl(), settings, new Downloads());
+    URI script = options.bootUrl();
+    if (options.dhcp() != null) {
+      try {
+        script = options.dhcp().ipxeBootFile(options.mac()).orElse(script);
+      } catch (IOException e) {
+        note(gen, "dhcp: cannot read the DHCP entries (" + e.getMessage() + "); using " + script);
+      }
+    }
+    IpxeScript.Outcome outcome = IpxeScript.run(script, settings, new Downloads());
     if (!current(gen)) {
       return;
     }
@@ -374,7 +387,10 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
                 + "&node_uuid="
                 + args.get("deployment_id"));
     String last = "";
-    for (int attempt = 1; attempt <= LOOKUP_ATTEMPTS && current(gen); attempt++) {
+    long deadline = System.nanoTime() + LOOKUP_DEADLINE.toNanos();
+    for (Duration wait = FIRST_RETRY;
+        current(gen) && System.nanoTime() < deadline;
+        wait = longer(wait)) {
       try {
         RamdiskHttp.Reply r = api.get(url, API_VERSION);
         if (r.status() == 200) {
@@ -390,7 +406,7 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
       } catch (IOException e) {
         last = e.toString();
       }
-      Thread.sleep(LOOKUP_RETRY_MS);
+      Thread.sleep(wait.toMillis());
     }
     note(gen, "deploy ramdisk: no agent token from " + url + " (" + last + "); giving up");
     activity = "deploy ramdisk: no agent token";
@@ -526,6 +542,13 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
         }
         to.force(true);
       }
+      if (!options.imageWriteTime().isZero()) {
+        activity = "deploy ramdisk: writing the image";
+        Thread.sleep(options.imageWriteTime().toMillis());
+        if (!current(gen)) {
+          return null;
+        }
+      }
       note(
           gen,
           "deploy ramdisk: image "
@@ -584,20 +607,32 @@ public final class SimulatedFirmwareMachine extends ThreadedMachine {
       throw new IllegalStateException(e);
     }
     String last = "";
-    for (int attempt = 1; attempt <= CALLBACK_ATTEMPTS && current(gen); attempt++) {
+    long deadline = System.nanoTime() + CALLBACK_DEADLINE.toNanos();
+    for (Duration wait = FIRST_RETRY;
+        current(gen) && System.nanoTime() < deadline;
+        wait = longer(wait)) {
       try {
         RamdiskHttp.Reply r = conductor.postJson(url, json, API_VERSION);
         if (r.status() / 100 == 2) {
           note(gen, "deploy ramdisk: pass_deploy_info -> HTTP " + r.status());
           return;
         }
-        last = "HTTP " + r.status() + " " + abbreviate(r.body());
+        last = "HTTP " + r.status() + (r.body().isBlank() ? "" : " " + abbreviate(r.body()));
       } catch (IOException e) {
         last = e.toString();
       }
-      Thread.sleep(CALLBACK_RETRY_MS);
+      note(
+          gen,
+          "deploy ramdisk: pass_deploy_info: " + last + "; again in " + wait.toSeconds() + " s");
+      Thread.sleep(wait.toMillis());
     }
     note(gen, "deploy ramdisk: pass_deploy_info to " + url + " failed: " + last);
+  }
+
+  /** The next wait between retries: twice the last, at most {@link #LONGEST_RETRY}. */
+  static Duration longer(Duration wait) {
+    Duration twice = wait.multipliedBy(2);
+    return twice.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : twice;
   }
 
   private static String abbreviate(String text) {

@@ -23,6 +23,10 @@ import org.amtpxe.api.model.MacAddress;
  * @param diskDevice the disk's device name in the ramdisk, e.g. {@code vda}
  * @param notifyTimeout how long the deploy ramdisk waits for "done"
  * @param httpTimeout how long one download or the callback may take
+ * @param dhcp the DHCP entries that give iPXE its boot script instead of {@code bootUrl} when they
+ *     name this MAC (as dnsmasq would), or null to always boot {@code bootUrl}
+ * @param imageWriteTime how long the deploy ramdisk takes to write the image to the disk, beyond
+ *     the copy itself (a desktop's disk writes a few hundred MB/s; zero for at once)
  */
 public record SimulatedFirmwareOptions(
     String mac,
@@ -32,7 +36,9 @@ public record SimulatedFirmwareOptions(
     int diskSizeMb,
     String diskDevice,
     Duration notifyTimeout,
-    Duration httpTimeout) {
+    Duration httpTimeout,
+    DnsmasqEntries dhcp,
+    Duration imageWriteTime) {
 
   private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9/_.-]+");
 
@@ -64,6 +70,33 @@ public record SimulatedFirmwareOptions(
     }
     positive(notifyTimeout, "notifyTimeoutSeconds");
     positive(httpTimeout, "httpTimeoutSeconds");
+    Objects.requireNonNull(imageWriteTime, "imageWriteTime");
+    if (imageWriteTime.isNegative()) {
+      throw new IllegalArgumentException("imageWriteTime must not be negative");
+    }
+  }
+
+  /** Options that always boot {@code bootUrl} and write the image at once. */
+  public SimulatedFirmwareOptions(
+      String mac,
+      String address,
+      URI bootUrl,
+      Path disk,
+      int diskSizeMb,
+      String diskDevice,
+      Duration notifyTimeout,
+      Duration httpTimeout) {
+    this(
+        mac,
+        address,
+        bootUrl,
+        disk,
+        diskSizeMb,
+        diskDevice,
+        notifyTimeout,
+        httpTimeout,
+        null,
+        Duration.ZERO);
   }
 
   /** The MAC as iPXE's {@code ${mac:hexhyp}}: {@code 52-54-00-12-34-56}. */

@@ -66,6 +66,12 @@ class SimulatedFirmwareMachineTest {
   final List<String> lookups = new CopyOnWriteArrayList<>();
   final List<String> refused = new CopyOnWriteArrayList<>();
   volatile String lookupAddress;
+
+  /** Callbacks answered 503 (the owner is dead and not yet replaced) before one is accepted. */
+  final java.util.concurrent.atomic.AtomicInteger unavailable =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  final List<Long> callbackTimes = new CopyOnWriteArrayList<>();
   final ExecutorService conductor = Executors.newSingleThreadExecutor();
   HttpServer http;
   String base;
@@ -180,6 +186,12 @@ class SimulatedFirmwareMachineTest {
     if ("POST".equals(exchange.getRequestMethod())
         && path.equals("/v1/nodes/" + NODE + "/vendor_passthru/pass_deploy_info")) {
       JsonNode body = mapper.readTree(exchange.getRequestBody());
+      callbackTimes.add(System.nanoTime());
+      if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
+        return;
+      }
       if (!v122
           || !TOKEN.equals(body.path("agent_token").asText())
           || !from.equals(lookupAddress)) {
@@ -359,5 +371,72 @@ class SimulatedFirmwareMachineTest {
         new ServerSocket(notifyPort, 1, java.net.InetAddress.getByName(MACHINE))) {
       assertThat(again.isBound()).as("the notify port is free again").isTrue();
     }
+  }
+
+  @Test
+  void theDhcpEntriesOfTheMacChooseTheBootScriptAndAnUnavailableApiIsRetriedWithBackoff()
+      throws Exception {
+    // Only the owner's folder has a boot.ipxe; the machine's bootUrl (/boot.ipxe) would fail.
+    files.put("/owner/boot.ipxe", files.remove("/boot.ipxe"));
+    writeScript("deploy");
+    files.put(
+        "/owner/pxelinux.cfg/52-54-00-00-00-01", files.get("/pxelinux.cfg/52-54-00-00-00-01"));
+    Path hosts = Files.createDirectories(dir.resolve("hosts"));
+    Path opts = Files.createDirectories(dir.resolve("opts"));
+    Files.writeString(hosts.resolve("52-54-00-00-00-01"), MAC + ",set:amtpxe-owner\n");
+    Files.writeString(hosts.resolve(".52-54-00-00-00-01.tmp"), MAC + ",set:amtpxe-other\n");
+    Files.writeString(
+        opts.resolve("amtpxe-other"),
+        "tag:amtpxe-other,tag:ipxe,option:bootfile-name," + base + "/other/boot.ipxe\n");
+    Files.writeString(
+        opts.resolve("amtpxe-owner"),
+        "# the owner\ntag:amtpxe-owner,tag:ipxe,option:bootfile-name,"
+            + base
+            + "/owner/boot.ipxe\n");
+    unavailable.set(3);
+    amt.close();
+    amt =
+        VirtualAmt.builder()
+            .node(NodeSpec.builder("sim-1").address("127.0.0.1").port(0).password(PASSWORD).build())
+            .machineFactory(
+                spec ->
+                    new SimulatedFirmwareMachine(
+                        spec.name(),
+                        new SimulatedFirmwareOptions(
+                            MAC,
+                            MACHINE,
+                            URI.create(base + "/boot.ipxe"),
+                            dir.resolve("disk.img"),
+                            0,
+                            "vda",
+                            Duration.ofSeconds(20),
+                            Duration.ofSeconds(5),
+                            new DnsmasqEntries(hosts, opts),
+                            Duration.ofMillis(300))))
+            .start();
+    node = amt.node("sim-1");
+    armPxe();
+
+    node.machine().powerOn();
+    Await.until("the callback accepted", Duration.ofSeconds(30), () -> !callbacks.isEmpty());
+
+    List<String> notes = node.bootHistory().get(0).notes();
+    assertThat(notes.get(0)).startsWith("pxe: " + base + "/owner/boot.ipxe -> ");
+    assertThat(notes)
+        .filteredOn(n -> n.contains("pass_deploy_info: HTTP 503"))
+        .containsExactly(
+            "deploy ramdisk: pass_deploy_info: HTTP 503; again in 1 s",
+            "deploy ramdisk: pass_deploy_info: HTTP 503; again in 2 s",
+            "deploy ramdisk: pass_deploy_info: HTTP 503; again in 4 s");
+    assertThat(callbackTimes).hasSize(4);
+    // Waits of 1, 2 and 4 s between the attempts (a little more on a busy machine).
+    for (int i = 1; i < 4; i++) {
+      long waited = (callbackTimes.get(i) - callbackTimes.get(i - 1)) / 1_000_000;
+      assertThat(waited)
+          .as("wait before attempt " + (i + 1))
+          .isBetween(1000L << (i - 1), 4000L << (i - 1));
+    }
+    assertThat(SimulatedFirmwareMachine.longer(Duration.ofSeconds(4)))
+        .isEqualTo(SimulatedFirmwareMachine.LONGEST_RETRY);
   }
 }
