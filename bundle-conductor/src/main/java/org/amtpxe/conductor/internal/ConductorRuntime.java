@@ -34,6 +34,7 @@ import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.sync.StartupRecovery;
 import org.amtpxe.conductor.internal.task.Workers;
+import org.amtpxe.conductor.internal.web.ConsoleTerminals;
 import org.amtpxe.conductor.internal.web.NodeFeed;
 import org.amtpxe.conductor.internal.web.Sessions;
 import org.amtpxe.conductor.internal.web.UiHandler;
@@ -61,6 +62,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final ConductorMeters meters;
   private final HealthService health;
   private final NodeFeed feed;
+  private final ConsoleTerminals terminals;
   private final ConductorRegistry registry;
 
   private ConductorRuntime(
@@ -74,7 +76,8 @@ public final class ConductorRuntime implements AutoCloseable {
       ConductorRegistry registry,
       ConductorMeters meters,
       HealthService health,
-      NodeFeed feed) {
+      NodeFeed feed,
+      ConsoleTerminals terminals) {
     this.meters = meters;
     this.health = health;
     this.settings = settings;
@@ -85,6 +88,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.service = service;
     this.server = server;
     this.feed = feed;
+    this.terminals = terminals;
     this.registry = registry;
   }
 
@@ -117,6 +121,7 @@ public final class ConductorRuntime implements AutoCloseable {
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
     NodeFeed feed = null;
+    ConsoleTerminals terminals = null;
     ApiServer server = null;
     ConductorRegistry registry = null;
     try {
@@ -185,6 +190,7 @@ public final class ConductorRuntime implements AutoCloseable {
       database.changes().listen(feed::changed);
       LoginThrottle logins = ApiHandler.newLoginThrottle();
       Sessions sessions = new Sessions();
+      terminals = new ConsoleTerminals(service.consoles(), sessions);
       ApiHandler api =
           new ApiHandler(
               service,
@@ -215,7 +221,8 @@ public final class ConductorRuntime implements AutoCloseable {
                   new UiHandler.Options(auth, s.plainHttpOffLoopback(), host),
                   logins,
                   sessions,
-                  feed));
+                  feed,
+                  terminals));
       bound.set(server);
       LOG.info(
           "Conductor {} serving the API on {}://{}:{} and its web page under /ui/",
@@ -247,10 +254,14 @@ public final class ConductorRuntime implements AutoCloseable {
       schedule(scheduler, s, sync, service, registry);
       service.consoles().restore();
       return new ConductorRuntime(
-          s, database, workers, scheduler, sync, service, server, registry, meters, health, feed);
+          s, database, workers, scheduler, sync, service, server, registry, meters, health, feed,
+          terminals);
     } catch (Exception | LinkageError e) {
       if (feed != null) {
         feed.close();
+      }
+      if (terminals != null) {
+        terminals.close();
       }
       if (server != null) {
         server.close();
@@ -404,6 +415,7 @@ public final class ConductorRuntime implements AutoCloseable {
   @Override
   public void close() {
     service.consoles().close();
+    terminals.close();
     feed.close();
     try {
       server.close();

@@ -4,6 +4,7 @@ import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiServer;
+import org.amtpxe.conductor.internal.web.ConsoleTerminals;
 import org.amtpxe.conductor.internal.web.NodeFeed;
 import org.amtpxe.conductor.internal.web.Sessions;
 import org.amtpxe.conductor.internal.web.UiHandler;
@@ -15,6 +16,7 @@ import org.amtpxe.conductor.internal.web.UiHandler;
  */
 public final class WebStack implements AutoCloseable {
   public final NodeFeed feed;
+  public final ConsoleTerminals terminals;
   public final Sessions sessions = new Sessions();
   public final ApiServer server;
   public final String base;
@@ -36,6 +38,7 @@ public final class WebStack implements AutoCloseable {
         new NodeFeed(
             new org.amtpxe.conductor.internal.store.Store(c.database, c.clock), TestConductor.HOST);
     c.database.changes().listen(feed::changed);
+    terminals = new ConsoleTerminals(c.service.consoles(), sessions);
     LoginThrottle logins = ApiHandler.newLoginThrottle();
     ApiHandler api =
         new ApiHandler(c.service, authenticator, ApiHandler.Options.DEFAULT, logins, sessions);
@@ -47,12 +50,14 @@ public final class WebStack implements AutoCloseable {
                 new UiHandler.Options(authenticator, false, TestConductor.HOST),
                 logins,
                 sessions,
-                feed));
+                feed,
+                terminals));
     base = (tls == null ? "http" : "https") + "://127.0.0.1:" + server.port();
   }
 
   @Override
   public void close() throws Exception {
+    terminals.close();
     feed.close();
     server.close();
   }
