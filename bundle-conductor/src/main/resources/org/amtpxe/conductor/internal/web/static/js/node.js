@@ -3,6 +3,7 @@
 // Refreshed when the event stream says the node changed; never polled.
 import { api, mayOperate } from './api.js';
 import { confirmAction } from './dialog.js';
+import * as terminal from './terminal.js';
 
 let current = null; // the node's UUID or name, as in the address
 let uuid = null;
@@ -342,6 +343,7 @@ async function refresh() {
     renderPorts(ports.ports || []);
     renderHardware(n);
     renderFields(n);
+    terminal.update(n);
   } catch (e) {
     const box = $('error');
     box.textContent = e.message;
@@ -365,6 +367,7 @@ export function show(ident) {
 export function hide() {
   current = null;
   uuid = null;
+  terminal.leave();
 }
 
 /** A node was deleted (event stream): the page says so if it is this one. */
