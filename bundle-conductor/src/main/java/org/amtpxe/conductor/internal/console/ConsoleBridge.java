@@ -134,6 +134,9 @@ final class ConsoleBridge implements AutoCloseable {
             label + "'s console has " + MAX_VIEWERS + " viewers already; detach one first.");
       }
       viewers.add(v);
+      if (session != null) {
+        v.connected();
+      }
       if (pumping) {
         return;
       }
@@ -221,6 +224,7 @@ final class ConsoleBridge implements AutoCloseable {
           return;
         }
         session = current;
+        viewers.forEach(Viewer::connected);
       }
       pause = FIRST_RETRY;
       String why = "ended";

@@ -278,6 +278,12 @@ public final class ConsoleService implements AutoCloseable {
      */
     boolean offer(byte[] bytes);
 
+    /**
+     * A console session is open now (or was already when the viewer attached): keys reach the
+     * machine from here on. The default does nothing.
+     */
+    default void connected() {}
+
     /** The console ended for this viewer; the reason is for its user. */
     void end(String reason);
   }

@@ -159,15 +159,14 @@ public final class ConsoleTerminals implements AutoCloseable {
     }
     t.attachment = a;
     if (!terminals.containsKey(id)) {
-      a.close(); // the stream ended already (the console closed at once)
-      return;
+      a.close(); // the stream was aborted already
     }
     ObjectNode hello = JSON.createObjectNode();
     hello.put("terminal", id);
     hello.put("node", a.node());
     hello.put("max_keys", MAX_KEYS);
     hello.put("idle_seconds", idle.toSeconds());
-    stream.event("hello", hello.toString());
+    stream.start(hello.toString());
     LOG.info("Web terminal on the console of node {} opened by {}", a.node(), display(user));
   }
 

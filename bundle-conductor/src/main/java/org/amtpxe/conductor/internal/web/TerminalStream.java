@@ -40,6 +40,7 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
   private int queuedBytes;
   private boolean ending;
   private boolean dropped;
+  private boolean started;
 
   /**
    * @param response the response, its headers already set
@@ -52,8 +53,21 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
     this.onEnd = onEnd;
   }
 
-  /** Queues one event of the stream's own (hello, the first comment). */
-  void event(String type, String json) {
+  /**
+   * Starts writing, with {@code hello} first: what the console sent since the viewer attached waits
+   * until then, so that the page always learns its terminal's id before anything else (and a
+   * refused attach can still be answered with a plain status).
+   */
+  void start(String helloJson) {
+    synchronized (this) {
+      queue.addFirst(new Item("event: hello\ndata: " + helloJson + "\n\n", 0));
+      started = true;
+    }
+    iterate();
+  }
+
+  /** Queues one event of the stream's own. */
+  private void event(String type, String json) {
     synchronized (this) {
       if (ending || dropped) {
         return;
@@ -96,6 +110,11 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
   }
 
   @Override
+  public void connected() {
+    event("connected", "{}");
+  }
+
+  @Override
   public void end(String reason) {
     boolean abort;
     synchronized (this) {
@@ -121,6 +140,9 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
   protected Action process() {
     StringBuilder batch = new StringBuilder();
     synchronized (this) {
+      if (!started) {
+        return Action.IDLE;
+      }
       while (!queue.isEmpty() && batch.length() < BATCH) {
         Item next = queue.pollFirst();
         batch.append(next.wire());

@@ -125,6 +125,7 @@ class ConsoleTerminalTest {
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     final String id;
     final User user;
+    boolean connected;
 
     Terminal(User u) throws Exception {
       user = u;
@@ -182,6 +183,10 @@ class ConsoleTerminalTest {
       ByteArrayOutputStream seen = new ByteArrayOutputStream();
       while (indexOf(seen.toByteArray(), wanted) < 0) {
         Event e = next();
+        if (e.type().equals("connected")) {
+          connected = true;
+          continue;
+        }
         assertThat(e.type()).as(seen.toString(StandardCharsets.UTF_8)).isEqualTo("output");
         seen.writeBytes(Base64.getDecoder().decode(e.data()));
       }
@@ -198,7 +203,7 @@ class ConsoleTerminalTest {
       Event e;
       do {
         e = next();
-      } while (e.type().equals("output"));
+      } while (e.type().equals("output") || e.type().equals("connected"));
       return e;
     }
 
@@ -280,6 +285,7 @@ class ConsoleTerminalTest {
       c.driver.serial().writeLine(node, "Debian GNU/Linux 12 n1 ttyS0");
       assertThat(a.outputUntil("ttyS0")).contains("n1 ttyS0");
       assertThat(b.outputUntil("ttyS0")).contains("n1 ttyS0");
+      assertThat(a.connected && b.connected).as("both told that the session is open").isTrue();
 
       HttpResponse<String> typed =
           keys(max, a.id, "root\r".getBytes(StandardCharsets.US_ASCII), max.csrf());

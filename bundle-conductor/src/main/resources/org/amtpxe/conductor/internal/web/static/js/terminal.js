@@ -78,7 +78,7 @@ function render() {
     return;
   }
   section.hidden = false;
-  document.body.dataset.console = open ? 'attached' : node.console_enabled ? 'enabled' : 'off';
+  if (!open) document.body.dataset.console = node.console_enabled ? 'enabled' : 'off';
   let bar = $('console-bar');
   if (!bar) {
     bar = document.createElement('div');
@@ -208,8 +208,11 @@ async function readStream(t, response) {
           const h = JSON.parse(data);
           t.id = h.terminal;
           t.maxKeys = h.max_keys;
-          say('Attached. Keys typed here go to the machine.', 'ok');
+          say('Attached; connecting to the serial port…');
           document.body.dataset.console = 'attached';
+        } else if (type === 'connected') {
+          say('Connected: keys typed here go to the machine.', 'ok');
+          document.body.dataset.console = 'connected';
         } else if (type === 'ended') {
           reason = JSON.parse(data);
         }
