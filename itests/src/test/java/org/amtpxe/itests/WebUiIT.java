@@ -345,6 +345,20 @@ class WebUiIT {
     Files.write(dir.resolve(name), b.getScreenshotAs(OutputType.BYTES));
   }
 
+  /**
+   * The text the terminal shows, scrolled into view first. NOTE: xterm's DOM renderer draws spaces
+   * as no-break spaces (U+00A0), read back as spaces; it draws nothing while the terminal is out of
+   * view (the page above it grows as events arrive), so a wait that reads this looks again.
+   */
+  private static String terminalText(ChromeDriver b) {
+    return String.valueOf(
+        b.executeScript(
+            "const r = document.querySelector('#terminal .xterm-rows');"
+                + " if (!r) return '';"
+                + " document.getElementById('terminal').scrollIntoView({block: 'nearest'});"
+                + " return r.textContent.replace(/\\u00a0/g, ' ');"));
+  }
+
   private static void recordViolations(ChromeDriver b) {
     violations.addAll(Chromium.cspMessages(b));
     Object seen = b.executeScript("return window.__cspViolations || []");
@@ -462,21 +476,25 @@ class WebUiIT {
       assertThat(
               api("PUT", "/v1/nodes/web-2/states/power", "{\"target\": \"power on\"}").statusCode())
           .isEqualTo(202);
-      settled(b, Duration.ofSeconds(60))
-          .until(
-              d ->
-                  String.valueOf(
-                          ((org.openqa.selenium.JavascriptExecutor) d)
-                              .executeScript(
-                                  "const r = document.querySelector('#terminal .xterm-rows');"
-                                      + " return r ? r.textContent : ''"))
-                      .matches("(?s).*(disk|pxe|bios): .*"));
+      try {
+        settled(b, Duration.ofSeconds(60))
+            .until(d -> terminalText((ChromeDriver) d).matches("(?s).*(disk|pxe|bios): .*"));
+      } catch (org.openqa.selenium.TimeoutException e) {
+        screenshot(b, "console-failed.png");
+        throw new AssertionError(
+            "no boot narration; status: "
+                + b.findElement(By.id("console-status")).getText()
+                + "; terminal: "
+                + terminalText(b),
+            e);
+      }
 
       // Keystrokes: each typed into xterm's input, posted, through SOL to the machine, echoed
       // back on SOL and drawn by the terminal; timed one by one in the page.
       Object rtts =
           b.executeAsyncScript(
               "const done = arguments[arguments.length - 1];"
+                  + "document.getElementById('terminal').scrollIntoView({block: 'nearest'});"
                   + "const rows = document.querySelector('#terminal .xterm-rows');"
                   + "const input = document.querySelector('#terminal .xterm-helper-textarea');"
                   + "const count = () => (rows.textContent.match(/~/g) || []).length;"
@@ -497,8 +515,7 @@ class WebUiIT {
               "keystroke round trips; status: "
                   + b.findElement(By.id("console-status")).getText()
                   + "; terminal: "
-                  + b.executeScript(
-                      "return document.querySelector('#terminal .xterm-rows').textContent"))
+                  + terminalText(b))
           .isInstanceOf(List.class);
       List<Double> ms =
           ((List<Object>) rtts).stream().map(o -> ((Number) o).doubleValue()).sorted().toList();
@@ -511,14 +528,7 @@ class WebUiIT {
       // What a person types reaches the machine too (Selenium's keys into the focused terminal).
       b.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("hello sol");
       settled(b, Duration.ofSeconds(10))
-          .until(
-              d ->
-                  String.valueOf(
-                          ((org.openqa.selenium.JavascriptExecutor) d)
-                              .executeScript(
-                                  "return document.querySelector('#terminal .xterm-rows')"
-                                      + ".textContent"))
-                      .contains("hello sol"));
+          .until(d -> terminalText((ChromeDriver) d).contains("hello sol"));
       assertThat(b.getPageSource()).doesNotContain(AMT_PASSWORD);
       screenshot(b, "console.png");
       b.findElement(By.id("console-detach")).click();

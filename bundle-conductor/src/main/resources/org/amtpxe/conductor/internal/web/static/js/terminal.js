@@ -264,6 +264,9 @@ async function attach() {
     ended(t, `Attaching failed: ${(await r.text()).trim()}`);
     return;
   }
+  // NOTE: xterm.js draws nothing while the terminal is out of view (it watches with an
+  // IntersectionObserver), and the Console card is the last of the node page.
+  screen.scrollIntoView({ block: 'nearest' });
   term.focus();
   readStream(t, r);
 }
