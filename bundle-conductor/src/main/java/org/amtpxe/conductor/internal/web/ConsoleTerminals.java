@@ -95,7 +95,13 @@ public final class ConsoleTerminals implements AutoCloseable {
     this(consoles, sessions, IDLE, TICK, System::nanoTime);
   }
 
-  ConsoleTerminals(
+  /**
+   * With other limits (tests).
+   *
+   * @param idle how long a terminal nobody types into lives
+   * @param tick how often limits are checked and idle streams get a comment line
+   */
+  public ConsoleTerminals(
       ConsoleService consoles,
       Sessions sessions,
       Duration idle,

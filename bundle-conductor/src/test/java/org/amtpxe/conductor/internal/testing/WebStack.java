@@ -34,11 +34,29 @@ public final class WebStack implements AutoCloseable {
    */
   public WebStack(TestConductor c, Authenticator authenticator, ApiServer.Tls tls)
       throws Exception {
+    this(c, authenticator, tls, ConsoleTerminals.IDLE, java.time.Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param authenticator the API users, or null for the anonymous loopback API
+   * @param tls the API's keystore for HTTPS, or null for plain HTTP
+   * @param terminalIdle how long a terminal nobody types into lives
+   * @param terminalTick how often terminals' limits are checked
+   */
+  public WebStack(
+      TestConductor c,
+      Authenticator authenticator,
+      ApiServer.Tls tls,
+      java.time.Duration terminalIdle,
+      java.time.Duration terminalTick)
+      throws Exception {
     feed =
         new NodeFeed(
             new org.amtpxe.conductor.internal.store.Store(c.database, c.clock), TestConductor.HOST);
     c.database.changes().listen(feed::changed);
-    terminals = new ConsoleTerminals(c.service.consoles(), sessions);
+    terminals =
+        new ConsoleTerminals(
+            c.service.consoles(), sessions, terminalIdle, terminalTick, System::nanoTime);
     LoginThrottle logins = ApiHandler.newLoginThrottle();
     ApiHandler api =
         new ApiHandler(c.service, authenticator, ApiHandler.Options.DEFAULT, logins, sessions);

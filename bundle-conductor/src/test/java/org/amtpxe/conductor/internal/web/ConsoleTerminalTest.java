@@ -50,6 +50,7 @@ class ConsoleTerminalTest {
   private static final Pattern CSRF = Pattern.compile("\"csrf\":\"([^\"]+)\"");
 
   @TempDir Path dir;
+  private Path users;
   private ExecutorService workers;
   private TestConductor c;
   private WebStack web;
@@ -68,7 +69,7 @@ class ConsoleTerminalTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path users = dir.resolve("users");
+    users = dir.resolve("users");
     CredentialsFile.addUser(users, "max", "member-pw".toCharArray(), Set.of(Role.MEMBER));
     CredentialsFile.addUser(users, "mia", "member-pw".toCharArray(), Set.of(Role.MEMBER));
     CredentialsFile.addUser(users, "rita", "reader-pw".toCharArray(), Set.of(Role.READER));
@@ -236,7 +237,7 @@ class ConsoleTerminalTest {
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isIn(204, 404);
+    assertThat(r.statusCode()).as(r.body()).isIn(204, 401, 404); // 401: the session ended
   }
 
   private HttpResponse<String> attach(User u, String csrf) throws Exception {
@@ -482,6 +483,47 @@ class ConsoleTerminalTest {
       assertThat(ended.type()).isEqualTo("ended");
       assertThat(ended.data()).contains("the console was disabled");
       assertThat(t.next().type()).as("the stream ends").isEqualTo("eof");
+    }
+    assertThat(await(() -> web.terminals.open() == 0)).isTrue();
+  }
+
+  @Test
+  void aTerminalEndsWhenNobodyTypesOrItsSessionEnds() throws Exception {
+    web.close();
+    web =
+        new WebStack(
+            c,
+            TestRealm.authenticator(users),
+            null,
+            Duration.ofMillis(1500),
+            Duration.ofMillis(100));
+    enableConsole();
+    User max = login("max", "member-pw");
+    try (Terminal t = new Terminal(max)) {
+      long opened = System.nanoTime();
+      Thread.sleep(1000);
+      assertThat(keys(max, t.id, new byte[] {'k'}, max.csrf()).statusCode()).isEqualTo(204);
+      Event ended = t.nextNotOutput();
+      long lived = (System.nanoTime() - opened) / 1_000_000;
+      assertThat(ended.type()).isEqualTo("ended");
+      assertThat(ended.data()).contains("nobody typed");
+      assertThat(lived).as("typing kept it open past the first idle time").isGreaterThan(2000);
+    }
+
+    User mia = login("mia", "member-pw");
+    try (Terminal t = new Terminal(mia)) {
+      HttpResponse<String> out =
+          http.send(
+              req("/ui/logout")
+                  .header("Cookie", "amtpxe_session=" + mia.cookie())
+                  .header(Sessions.CSRF_HEADER, mia.csrf())
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(out.statusCode()).isEqualTo(204);
+      Event ended = t.nextNotOutput();
+      assertThat(ended.type()).isEqualTo("ended");
+      assertThat(ended.data()).contains("web session ended");
     }
     assertThat(await(() -> web.terminals.open() == 0)).isTrue();
   }
