@@ -205,6 +205,14 @@ public @interface ConductorConfig {
   String cluster__secret__file() default "";
 
   @AttributeDefinition(
+      name = "Cluster CA file",
+      description =
+          "For conductors whose APIs serve HTTPS: a PEM file of the certificates trusted in calls"
+              + " between conductors (each conductor's <api_tls_keystore>.pem, or their CA's),"
+              + " relative paths under Karaf's etc. Empty: the JVM's default trust store.")
+  String cluster__cafile() default "";
+
+  @AttributeDefinition(
       name = "Worker threads",
       description =
           "Threads running asynchronous node operations (power, deploy, verify), 1 or more.")

@@ -15,6 +15,7 @@ import org.amtpxe.conductor.internal.auth.CachingAuthenticator;
 import org.amtpxe.conductor.internal.auth.CredentialsLoginModule;
 import org.amtpxe.conductor.internal.auth.JaasAuthenticator;
 import org.amtpxe.conductor.internal.auth.LoginThrottle;
+import org.amtpxe.conductor.internal.cluster.ClusterTrust;
 import org.amtpxe.conductor.internal.cluster.ConductorRegistry;
 import org.amtpxe.conductor.internal.cluster.Forwarder;
 import org.amtpxe.conductor.internal.cluster.Takeover;
@@ -201,7 +202,7 @@ public final class ConductorRuntime implements AutoCloseable {
                   : new Forwarder(
                       host,
                       Forwarder.readSecret(s.clusterSecretFile()),
-                      null,
+                      s.clusterCaFile() == null ? null : ClusterTrust.fromPem(s.clusterCaFile()),
                       FORWARD_TIMEOUT,
                       Clock.systemUTC()),
               health,
@@ -290,6 +291,7 @@ public final class ConductorRuntime implements AutoCloseable {
           registry.heartbeat();
           takeover.run();
           takeover.adopt();
+          service.consoles().rebalance(registry.ring().hosts());
         });
     if (!s.syncInterval().isZero()) {
       periodically(
@@ -414,6 +416,9 @@ public final class ConductorRuntime implements AutoCloseable {
    */
   @Override
   public void close() {
+    // NOTE: periodic work first, and waited for: a heartbeat running now would otherwise reopen
+    // console ports after they are closed, or use the database after it is closed.
+    stop(scheduler);
     service.consoles().close();
     terminals.close();
     feed.close();
@@ -427,15 +432,27 @@ public final class ConductorRuntime implements AutoCloseable {
     stopQuietly(scheduler, workers, sync, registry, database);
   }
 
+  private static void stop(ScheduledExecutorService scheduler) {
+    if (scheduler == null) {
+      return;
+    }
+    scheduler.shutdownNow();
+    try {
+      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("A periodic task did not end within 10 s of the stop");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void stopQuietly(
       ScheduledExecutorService scheduler,
       ThreadPoolExecutor workers,
       PowerSync sync,
       ConductorRegistry registry,
       Database database) {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
+    stop(scheduler);
     if (registry != null) {
       // First, so that the other conductors take this one's nodes without waiting for its
       // heartbeat to expire.

@@ -1,5 +1,6 @@
 package org.amtpxe.conductor.internal;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.amtpxe.api.config.ConfigProblems;
 import org.amtpxe.api.config.TypedConfig;
+import org.amtpxe.conductor.internal.cluster.ClusterTrust;
 import org.amtpxe.conductor.internal.rest.ApiServer;
 
 /**
@@ -31,6 +33,8 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
  * @param conductorGroup this conductor's group, lower case ({@code ""} for none)
  * @param hashPartitions points per conductor on the hash ring
  * @param clusterSecretFile the secret signing calls between conductors, or null for none
+ * @param clusterCaFile the certificates trusted in calls between conductors over HTTPS, or null for
+ *     the JVM's default trust store
  * @param consoleHost the address serial console ports bind (docs/console.md#access)
  */
 public record ConductorSettings(
@@ -63,6 +67,7 @@ public record ConductorSettings(
     String conductorGroup,
     int hashPartitions,
     Path clusterSecretFile,
+    Path clusterCaFile,
     String consoleHost) {
   private static final int MAX = Integer.MAX_VALUE;
   private static final Pattern REALM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -219,6 +224,19 @@ public record ConductorSettings(
         clusterSecret = null;
       }
     }
+    Path clusterCa = null;
+    String caText = c.cluster__cafile().strip();
+    if (!caText.isEmpty()) {
+      try {
+        clusterCa = etcDir.resolve(caText).toAbsolutePath().normalize();
+        ClusterTrust.fromPem(clusterCa);
+      } catch (InvalidPathException e) {
+        problems.add("cluster_cafile", caText, "must be a file path");
+      } catch (IOException e) {
+        problems.add("cluster_cafile", caText, e.getMessage());
+        clusterCa = null;
+      }
+    }
     boolean generate = c.api__tls__generate();
     Path keystore = keystore(c, generate, etcDir, problems);
     problems.throwIfAny();
@@ -252,6 +270,7 @@ public record ConductorSettings(
         group.toLowerCase(java.util.Locale.ROOT),
         partitions,
         clusterSecret,
+        clusterCa,
         consoleHost);
   }
 

@@ -130,6 +130,27 @@ class ConductorSettingsTest {
   }
 
   @Test
+  void aClusterCaFileMustHoldCertificates() throws Exception {
+    Path etc = data.resolve("etc");
+    Files.createDirectories(etc);
+    Files.writeString(etc.resolve("empty.pem"), "");
+    Files.writeString(
+        etc.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+
+    assertThat(problems(Map.of("cluster_cafile", "missing.pem")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("cluster_cafile=missing.pem: ")
+        .contains("is not a readable file");
+    assertThat(problems(Map.of("cluster_cafile", "empty.pem")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("holds no certificate")
+        .contains("<api_tls_keystore>.pem");
+    assertThat(problems(Map.of("cluster_cafile", "key.pem")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("<api_tls_keystore>.pem");
+  }
+
+  @Test
   void severalProblemsAreReportedAtOnceInOneSentence() {
     Map<String, Object> bad = new HashMap<>();
     bad.put("api_port", 70000);

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.driver.ConsoleInterface;
@@ -57,6 +58,9 @@ public final class ConsoleService implements AutoCloseable {
   /**
    * @param host the address console ports bind; off loopback, clients must send a token first
    */
+  // The live conductors the open consoles were last balanced for (null before the first time).
+  private Set<String> balancedFor;
+
   public ConsoleService(TaskManager tasks, NodeService nodes, DriverRegistry drivers, String host) {
     this.tasks = tasks;
     this.nodes = nodes;
@@ -252,6 +256,31 @@ public final class ConsoleService implements AutoCloseable {
         LOG.warn("Node {}: console could not be restored: {}", node.uuid(), e.getMessage());
       }
     }
+  }
+
+  /**
+   * After the live conductors changed (one died, stopped, joined or returned): opens the consoles
+   * of enabled nodes that became this conductor's, and closes those of nodes another conductor owns
+   * now, which opens them on its side. A client attached through a closed port reconnects through
+   * the node's new {@code console_info}.
+   *
+   * @param live the live conductors of the ring
+   */
+  public synchronized void rebalance(Set<String> live) {
+    if (live.equals(balancedFor)) {
+      return;
+    }
+    // NOTE: the first call does the whole pass too: the ring may have changed between the
+    // start's restore and this conductor's first heartbeat.
+    balancedFor = Set.copyOf(live);
+    for (String uuid : Set.copyOf(bridges.keySet())) {
+      Node node = nodes.find(uuid).orElse(null);
+      if (node == null || !tasks.ownership().mine(node)) {
+        closeBridge(uuid);
+        LOG.info("Node {}: console closed here; its new owner serves it", uuid);
+      }
+    }
+    restore();
   }
 
   /** Closes a deleted node's console. */

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -341,11 +342,12 @@ public final class EnrollService {
     } catch (DriverException | RuntimeException e) {
       return failure(address, Outcome.FAILED, TaskManager.messageOf(e));
     }
-    return create(address, candidate, inspection, power, byAddress);
+    return create(address, addressKey, candidate, inspection, power, byAddress);
   }
 
   private Result create(
       String address,
+      String addressKey,
       Node candidate,
       Inspection inspection,
       PowerState power,
@@ -373,19 +375,39 @@ public final class EnrollService {
             List.of(),
             "node " + other.displayName() + " already has this address");
       }
-      Node stored;
+      NodeService.AddressClaim claim;
       try {
-        stored = nodes.createNode(candidate.toBuilder().name(name).powerState(power).build());
+        claim =
+            nodes.createNodeAt(
+                candidate.toBuilder().name(name).powerState(power).build(),
+                address.trim().toLowerCase(Locale.ROOT),
+                addressKey);
       } catch (ConductorException e) {
         if (name == null || e.kind() != ConductorException.Kind.CONFLICT) {
           return failure(address, Outcome.FAILED, e.getMessage());
         }
         notes.add("name " + name + " is taken by another node, so this node has no name");
         try {
-          stored = nodes.createNode(candidate.toBuilder().name(null).powerState(power).build());
+          claim =
+              nodes.createNodeAt(
+                  candidate.toBuilder().name(null).powerState(power).build(),
+                  address.trim().toLowerCase(Locale.ROOT),
+                  addressKey);
         } catch (ConductorException again) {
           return failure(address, Outcome.FAILED, again.getMessage());
         }
+      }
+      Node stored = claim.node();
+      if (!claim.created()) {
+        // Another enrollment, here or on another conductor, created it since this one started.
+        byAddress.put(address, stored);
+        return new Result(
+            address,
+            Outcome.ALREADY_ENROLLED,
+            stored.uuid(),
+            stored.name(),
+            List.of(),
+            "node " + stored.displayName() + " already has this address");
       }
       byAddress.put(address, stored);
       candidate = stored;
@@ -463,8 +485,9 @@ public final class EnrollService {
   private Map<String, Node> enrolledAddresses(String addressKey) {
     Map<String, Node> byAddress = new HashMap<>();
     for (Node n : nodes.nodes(NodeQuery.all())) {
-      if (n.driverInfo().get(addressKey) instanceof String a) {
-        byAddress.putIfAbsent(a.trim().toLowerCase(java.util.Locale.ROOT), n);
+      String a = NodeService.normalized(n, addressKey);
+      if (a != null) {
+        byAddress.putIfAbsent(a, n);
       }
     }
     return byAddress;

@@ -847,6 +847,16 @@ public final class ApiHandler extends Handler.Abstract {
               carried,
               caller,
               req.clientAddress());
+    } catch (javax.net.ssl.SSLException e) {
+      LOG.error(
+          "{} {}: this conductor does not trust the TLS certificate of the owner {} ({}); put the"
+              + " owner's <api_tls_keystore>.pem (or its CA's certificate) into cluster_cafile on"
+              + " every conductor",
+          req.method(),
+          req.path(),
+          ownerUrl,
+          e.getMessage());
+      throw ownerSilent(ownerUrl);
     } catch (java.io.IOException e) {
       LOG.warn(
           "{} {}: the owner {} did not answer: {}",
@@ -854,12 +864,7 @@ public final class ApiHandler extends Handler.Abstract {
           req.path(),
           ownerUrl,
           e.toString());
-      throw ApiException.unavailable(
-          "The conductor that manages this node ("
-              + ownerUrl
-              + ") did not answer; retry in a minute: if it is down, another conductor takes the"
-              + " node over.",
-          60);
+      throw ownerSilent(ownerUrl);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "The conductor is stopping.");
@@ -872,6 +877,15 @@ public final class ApiHandler extends Handler.Abstract {
     String text = new String(answer.body(), StandardCharsets.UTF_8);
     JsonBody json = text.isBlank() ? null : g -> g.writeRawValue(text);
     return new ApiResponse(answer.status(), json, headers);
+  }
+
+  private static ApiException ownerSilent(String ownerUrl) {
+    return ApiException.unavailable(
+        "The conductor that manages this node ("
+            + ownerUrl
+            + ") did not answer; retry in a minute: if it is down, another conductor takes the"
+            + " node over.",
+        60);
   }
 
   /**

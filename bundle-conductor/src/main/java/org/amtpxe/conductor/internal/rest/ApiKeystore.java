@@ -19,6 +19,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -57,7 +58,8 @@ public final class ApiKeystore {
   /**
    * Makes sure the keystore can serve TLS: generates it when missing and {@code generate} is set,
    * checks it holds a private key and its certificate, logs the fingerprint and writes it to {@code
-   * <keystore>.sha256}.
+   * <keystore>.sha256}, and the certificate to {@code <keystore>.pem} (for other conductors' {@code
+   * cluster_cafile}).
    *
    * @param hostName the machine's host name, for the certificate's names
    * @param bindAddress the address the API binds, for the certificate's names
@@ -80,10 +82,15 @@ public final class ApiKeystore {
     String fingerprint = fingerprint(keystore, password);
     LOG.info("API certificate in {}: SHA-256 fingerprint {}", keystore, fingerprint);
     Path file = keystore.resolveSibling(keystore.getFileName() + ".sha256");
+    Path pem = keystore.resolveSibling(keystore.getFileName() + ".pem");
     try {
       Files.writeString(file, fingerprint + "\n", StandardCharsets.US_ASCII);
+      Files.writeString(pem, pem(keystore, password), StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      LOG.warn("Cannot write the API certificate's fingerprint to {}: {}", file, e.getMessage());
+      LOG.warn(
+          "Cannot write the API certificate's fingerprint and PEM next to {}: {}",
+          keystore,
+          e.getMessage());
     }
     return fingerprint;
   }
@@ -198,19 +205,43 @@ public final class ApiKeystore {
    * @throws IOException when the keystore cannot be opened with the password or holds no key
    */
   public static String fingerprint(Path keystore, char[] password) throws IOException {
-    Certificate cert;
-    byte[] digest;
+    try {
+      return HexFormat.ofDelimiter(":")
+          .withUpperCase()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(certificate(keystore, password).getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IOException("Cannot take the fingerprint of " + keystore + ": " + e, e);
+    }
+  }
+
+  /**
+   * The certificate of the keystore's private key in PEM, for other conductors' {@code
+   * cluster_cafile} and for clients that pin it.
+   */
+  public static String pem(Path keystore, char[] password) throws IOException {
+    try {
+      return "-----BEGIN CERTIFICATE-----\n"
+          + Base64.getMimeEncoder(64, new byte[] {'\n'})
+              .encodeToString(certificate(keystore, password).getEncoded())
+          + "\n-----END CERTIFICATE-----\n";
+    } catch (GeneralSecurityException e) {
+      throw new IOException("Cannot encode the certificate of " + keystore + ": " + e, e);
+    }
+  }
+
+  private static Certificate certificate(Path keystore, char[] password) throws IOException {
+    Certificate cert = null;
     try (InputStream in = Files.newInputStream(keystore)) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(in, password);
-      cert = null;
       for (String alias : Collections.list(ks.aliases())) {
         if (ks.isKeyEntry(alias) && ks.getCertificate(alias) != null) {
           cert = ks.getCertificate(alias);
           break;
         }
       }
-      digest = cert == null ? null : MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
     } catch (GeneralSecurityException | IOException e) {
       throw new IOException(
           "api_tls_keystore "
@@ -219,13 +250,13 @@ public final class ApiKeystore {
               + e.getMessage(),
           e);
     }
-    if (digest == null) {
+    if (cert == null) {
       throw new IOException(
           "api_tls_keystore "
               + keystore
               + " holds no private key with a certificate; the API needs one to serve TLS");
     }
-    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    return cert;
   }
 
   /** The DNS names for a generated certificate: the host name, and localhost on loopback. */

@@ -2,8 +2,10 @@ package org.amtpxe.conductor.internal.service;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.error.DriverException;
 import org.amtpxe.api.model.Node;
@@ -11,6 +13,7 @@ import org.amtpxe.api.model.Port;
 import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.state.ProvisionStateMachine;
 import org.amtpxe.conductor.internal.store.DuplicateKeyException;
+import org.amtpxe.conductor.internal.store.EnrolledAddressDao;
 import org.amtpxe.conductor.internal.store.HistoryDao;
 import org.amtpxe.conductor.internal.store.NodeDao;
 import org.amtpxe.conductor.internal.store.NodeEvent;
@@ -19,6 +22,7 @@ import org.amtpxe.conductor.internal.store.PortDao;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.Task;
 import org.amtpxe.conductor.internal.task.TaskManager;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +82,68 @@ public final class NodeService {
    *     UUID
    */
   public Node createNode(Node requested) throws ConductorException {
+    try {
+      return insert(requested, h -> {});
+    } catch (DuplicateKeyException e) {
+      throw duplicate(e, requested);
+    }
+  }
+
+  /** A node created by {@link #createNodeAt}, or the node that already holds the address. */
+  public record AddressClaim(Node node, boolean created) {}
+
+  /**
+   * Enrolls a node found at a management address, unless another node holds that address: the node
+   * and its claim on the address are written in one transaction, so enrollments of one address that
+   * run at once, on this conductor or on others sharing the database, create one node.
+   *
+   * @param address the address as the enrollment compares them (trimmed, lower case)
+   * @param addressKey the driver_info field that holds the address, for example {@code amt_address}
+   * @throws ConductorException as {@link #createNode}
+   */
+  public AddressClaim createNodeAt(Node requested, String address, String addressKey)
+      throws ConductorException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return new AddressClaim(
+            insert(requested, h -> EnrolledAddressDao.claim(h, address, requested.uuid())), true);
+      } catch (DuplicateKeyException e) {
+        if (!"uniq_enrolled_addresses".equals(e.constraint())) {
+          throw duplicate(e, requested);
+        }
+      }
+      Optional<Node> holder =
+          store.read(h -> EnrolledAddressDao.holder(h, address).flatMap(u -> NodeDao.find(h, u)));
+      if (holder.isPresent() && address.equals(normalized(holder.get(), addressKey))) {
+        return new AddressClaim(holder.get(), false);
+      }
+      if (attempt > 0) {
+        throw ConductorException.conflict(
+            "The address "
+                + address
+                + " is being enrolled by another request at this moment; enroll it again once"
+                + " that one ends.");
+      }
+      // The holder's address was changed since (or the node is being deleted): its claim is
+      // stale, so it is released and the insert tried once more.
+      holder.ifPresent(
+          n -> store.transaction(h -> EnrolledAddressDao.release(h, address, n.uuid())));
+    }
+  }
+
+  /** A node's address in driver_info as enrollments compare them, or null. */
+  public static String normalized(Node node, String addressKey) {
+    return node.driverInfo().get(addressKey) instanceof String a
+        ? a.trim().toLowerCase(Locale.ROOT)
+        : null;
+  }
+
+  /**
+   * Checks and inserts a node, and does {@code also} in the same transaction.
+   *
+   * @throws DuplicateKeyException when a unique key is taken, by the node or by {@code also}
+   */
+  private Node insert(Node requested, Consumer<Handle> also) throws ConductorException {
     if (!Identifiers.isUuid(requested.uuid())) {
       throw ConductorException.invalid("Expected a UUID for uuid but received " + requested.uuid());
     }
@@ -94,24 +160,21 @@ public final class NodeService {
               + drivers.all().keySet()
               + ".");
     }
-    try {
-      Node stored =
-          requested.toBuilder()
-              .createdAt(store.now())
-              .updatedAt(null)
-              .reservation(null)
-              .fault(null)
-              .build();
-      store.transaction(
-          h -> {
-            NodeDao.insert(h, stored);
-            return null;
-          });
-      LOG.info("Node {} enrolled with driver {}", stored.uuid(), stored.driver());
-      return stored;
-    } catch (DuplicateKeyException e) {
-      throw duplicate(e, requested);
-    }
+    Node stored =
+        requested.toBuilder()
+            .createdAt(store.now())
+            .updatedAt(null)
+            .reservation(null)
+            .fault(null)
+            .build();
+    store.transaction(
+        h -> {
+          NodeDao.insert(h, stored);
+          also.accept(h);
+          return null;
+        });
+    LOG.info("Node {} enrolled with driver {}", stored.uuid(), stored.driver());
+    return stored;
   }
 
   private static void checkName(String name) throws ConductorException {

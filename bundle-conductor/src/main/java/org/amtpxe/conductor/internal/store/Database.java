@@ -211,10 +211,21 @@ public final class Database implements AutoCloseable {
     String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
     for (String name :
         new String[] {
-          "uniq_nodes_name", "uniq_nodes_instance_uuid", "uniq_ports_address", "ports", "nodes"
+          "uniq_nodes_name",
+          "uniq_nodes_instance_uuid",
+          "uniq_ports_address",
+          "enrolled_addresses",
+          "ports",
+          "nodes"
         }) {
       if (m.contains(name)) {
-        return name.equals("ports") ? "ports_pkey" : name.equals("nodes") ? "nodes_pkey" : name;
+        return switch (name) {
+          case "ports" -> "ports_pkey";
+          case "nodes" -> "nodes_pkey";
+          // NOTE: PostgreSQL names the constraint, H2 the table: both contain this.
+          case "enrolled_addresses" -> "uniq_enrolled_addresses";
+          default -> name;
+        };
       }
     }
     return "unknown";

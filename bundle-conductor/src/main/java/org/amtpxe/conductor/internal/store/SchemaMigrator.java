@@ -41,7 +41,8 @@ public final class SchemaMigrator {
               4,
               "Ironic fields, node history, indexes",
               "migration/V4__ironic_fields_history_indexes.sql"),
-          new Script(5, "conductors", "migration/V5__conductors.sql"));
+          new Script(5, "conductors", "migration/V5__conductors.sql"),
+          new Script(6, "enrolled addresses", "migration/V6__enrolled_addresses.sql"));
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 

@@ -160,6 +160,58 @@ class ClusterTest {
     }
   }
 
+  @Test
+  void aConsoleMovesToTheNewOwnerWhenItsOwnerStopsAndBackWhenItReturns() throws Exception {
+    String uuid = create("con");
+    String owner = api("c1").get("/v1/nodes/" + uuid).json().get("conductor").asText();
+    String other =
+        List.of("c1", "c2", "c3").stream().filter(h -> !h.equals(owner)).findFirst().get();
+    assertThat(
+            api(other).put("/v1/nodes/" + uuid + "/states/console", "{\"enabled\": true}").status())
+        .isEqualTo(202);
+    awaitConsoles(Map.of(owner, 1));
+
+    runtimes.remove(owner).close();
+    runtimes.values().forEach(r -> r.registry().refresh());
+    String next = api(other).get("/v1/nodes/" + uuid).json().get("conductor").asText();
+    assertThat(next).isNotEqualTo(owner);
+    awaitConsoles(Map.of(next, 1));
+    JsonNode shown = api(other).get("/v1/nodes/" + uuid + "/states/console").json();
+    assertThat(shown.at("/console_enabled").asBoolean()).isTrue();
+    int port = runtimes.get(next).service().consoles().info(uuid).orElseThrow().port();
+    assertThat(shown.at("/console_info/url").asText()).endsWith(":" + port);
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      assertThat(s.isConnected()).as("the new owner's port takes clients").isTrue();
+    }
+
+    start(owner);
+    runtimes.values().forEach(r -> r.registry().refresh());
+    awaitConsoles(Map.of(owner, 1));
+    int back = runtimes.get(owner).service().consoles().info(uuid).orElseThrow().port();
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", back)) {
+      assertThat(s.isConnected()).as("the returned owner's port takes clients").isTrue();
+    }
+  }
+
+  /** Waits until exactly these conductors have these numbers of console ports open, others 0. */
+  private void awaitConsoles(Map<String, Integer> expected) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Map<String, Integer> open = new LinkedHashMap<>();
+    while (System.nanoTime() < deadline) {
+      open.clear();
+      runtimes.forEach((h, r) -> open.put(h, r.service().consoles().openConsoles()));
+      boolean done = true;
+      for (var e : open.entrySet()) {
+        done &= e.getValue().equals(expected.getOrDefault(e.getKey(), 0));
+      }
+      if (done) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("console ports open: " + open + ", expected " + expected);
+  }
+
   private void awaitPower(String uuid, String state) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {

@@ -36,6 +36,13 @@ final class InspectingDriver implements BareMetalDriver {
     machines.put(address, machine);
   }
 
+  /** Makes every probe take this long, so that enrollments started together overlap. */
+  void probeTime(java.time.Duration d) {
+    probeTime = d;
+  }
+
+  private volatile java.time.Duration probeTime = java.time.Duration.ZERO;
+
   int probes(String address) {
     AtomicInteger n = probes.get(address);
     return n == null ? 0 : n.get();
@@ -55,6 +62,11 @@ final class InspectingDriver implements BareMetalDriver {
         public Inspection inspectHardware(TaskContext task) throws DriverException {
           String address = String.valueOf(task.node().driverInfo().get("fake_address"));
           probes.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+          try {
+            Thread.sleep(probeTime.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           Machine m = machines.get(address);
           if (m == null) {
             throw new ConnectionFailedException("Could not connect to " + address + ": refused.");

@@ -74,9 +74,15 @@ class ApiTlsTest {
     try (var files = Files.list(keystore.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("no work files left")
-          .containsExactlyInAnyOrder("api.p12", "api.p12.sha256");
+          .containsExactlyInAnyOrder("api.p12", "api.p12.sha256", "api.p12.pem");
     }
     X509Certificate cert = certificate(keystore);
+    try (var pem = Files.newInputStream(dir.resolve("etc/tls/api.p12.pem"))) {
+      assertThat(
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem))
+          .as("the certificate in PEM, for other conductors' cluster_cafile")
+          .isEqualTo(cert);
+    }
     List<String> names = new ArrayList<>();
     for (List<?> san : cert.getSubjectAlternativeNames()) {
       names.add(san.get(1).toString());

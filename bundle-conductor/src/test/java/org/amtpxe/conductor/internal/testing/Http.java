@@ -46,6 +46,11 @@ public final class Http {
         null);
   }
 
+  /** A client of its own (TLS trust, timeouts) on that base URL. */
+  public Http(HttpClient client, String base) {
+    this(client, base, "latest", null);
+  }
+
   private Http(HttpClient client, String base, String version, String authorization) {
     this.client = client;
     this.base = base;

@@ -14,7 +14,8 @@ import org.amtpxe.conductor.internal.store.Database;
 public final class TestPostgres {
   /** This project's tables, dependents first. */
   private static final List<String> TABLES =
-      List.of("conductors", "node_history", "ports", "nodes", "schema_version");
+      List.of(
+          "conductors", "enrolled_addresses", "node_history", "ports", "nodes", "schema_version");
 
   private TestPostgres() {}
 
