@@ -276,7 +276,8 @@ public final class ConsoleService implements AutoCloseable {
     for (String uuid : Set.copyOf(bridges.keySet())) {
       Node node = nodes.find(uuid).orElse(null);
       if (node == null || !tasks.ownership().mine(node)) {
-        closeBridge(uuid);
+        closeBridge(
+            uuid, "the node moved to another conductor; attach again from its owner's page");
         LOG.info("Node {}: console closed here; its new owner serves it", uuid);
       }
     }
