@@ -169,7 +169,7 @@ class WebUiIT {
         "{\"control\": {\"address\": \"127.0.76.250\", \"port\": "
             + controlPort
             + "},\n \"defaults\": {\"username\": \"admin\", \"passwordEnv\":"
-            + " \"VIRTUAL_AMT_PASSWORD\", \"port\": 16992, \"powerState\": \"off\", \"timing\":"
+            + " \"VIRTUAL_AMT_PASSWORD\", \"port\": 16992, \"redirectionPort\": 16994, \"powerState\": \"off\", \"timing\":"
             + " {\"powerOnDelayMs\": 300, \"powerOffDelayMs\": 300, \"resetDelayMs\": 300,"
             + " \"powerCycleOffTimeMs\": 300, \"gracefulDelayMs\": 300}},\n \"nodes\": ["
             + nodes
@@ -381,6 +381,20 @@ class WebUiIT {
     Files.write(dir.resolve(name), b.getScreenshotAs(OutputType.BYTES));
   }
 
+  /**
+   * The text the terminal shows, scrolled into view first. NOTE: xterm's DOM renderer draws spaces
+   * as no-break spaces (U+00A0), read back as spaces; it draws nothing while the terminal is out of
+   * view (the page above it grows as events arrive), so a wait that reads this looks again.
+   */
+  private static String terminalText(ChromeDriver b) {
+    return String.valueOf(
+        b.executeScript(
+            "const r = document.querySelector('#terminal .xterm-rows');"
+                + " if (!r) return '';"
+                + " document.getElementById('terminal').scrollIntoView({block: 'nearest'});"
+                + " return r.textContent.replace(/\\u00a0/g, ' ');"));
+  }
+
   private static void recordViolations(ChromeDriver b) {
     violations.addAll(Chromium.cspMessages(b));
     Object seen = b.executeScript("return window.__cspViolations || []");
@@ -520,6 +534,104 @@ class WebUiIT {
 
   @Test
   @Order(2)
+  @SuppressWarnings("unchecked")
+  void anAdminEnablesTheConsoleSeesTheBootAndTypesIntoTheTerminal() throws Exception {
+    ChromeDriver b = browser("console");
+    try {
+      login(b, "ada", "ada-pw");
+      b.get(base + "/ui/#/node/web-2");
+      WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(30));
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-console", "off"));
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.id("console-enable")).click();
+                return d.findElement(By.id("confirm")).isDisplayed();
+              });
+      assertThat(b.findElement(By.id("confirm-text")).getText()).contains("web-2");
+      b.findElement(By.id("confirm-ok")).click();
+      // The node's event redraws the section once the conductor opened the console.
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-console", "enabled"));
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.id("console-attach")).click();
+                return true;
+              });
+      // Attached, then connected once the conductor opened the SOL session (output from before
+      // is not kept: AMT buffers nothing for a session that is not open).
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-console", "connected"));
+      assertThat(b.findElement(By.id("console-status")).getText()).contains("Connected");
+
+      // The machine boots: the simulated firmware narrates it on its serial port.
+      assertThat(
+              api("PUT", "/v1/nodes/web-2/states/power", "{\"target\": \"power on\"}").statusCode())
+          .isEqualTo(202);
+      try {
+        settled(b, Duration.ofSeconds(60))
+            .until(d -> terminalText((ChromeDriver) d).matches("(?s).*(disk|pxe|bios): .*"));
+      } catch (org.openqa.selenium.TimeoutException e) {
+        screenshot(b, "console-failed.png");
+        throw new AssertionError(
+            "no boot narration; status: "
+                + b.findElement(By.id("console-status")).getText()
+                + "; terminal: "
+                + terminalText(b),
+            e);
+      }
+
+      // Keystrokes: each typed into xterm's input, posted, through SOL to the machine, echoed
+      // back on SOL and drawn by the terminal; timed one by one in the page.
+      Object rtts =
+          b.executeAsyncScript(
+              "const done = arguments[arguments.length - 1];"
+                  + "document.getElementById('terminal').scrollIntoView({block: 'nearest'});"
+                  + "const rows = document.querySelector('#terminal .xterm-rows');"
+                  + "const input = document.querySelector('#terminal .xterm-helper-textarea');"
+                  + "const count = () => (rows.textContent.match(/~/g) || []).length;"
+                  + "const times = [];"
+                  + "const one = () => new Promise((resolve, reject) => {"
+                  + "  const before = count(); const t0 = performance.now();"
+                  + "  const seen = new MutationObserver(() => { if (count() > before) {"
+                  + "    seen.disconnect(); times.push(performance.now() - t0); resolve(); } });"
+                  + "  seen.observe(rows, {childList: true, subtree: true, characterData: true});"
+                  + "  setTimeout(() => { seen.disconnect(); reject('no echo in 5 s'); }, 5000);"
+                  + "  input.dispatchEvent(new InputEvent('input', {data: '~', inputType:"
+                  + " 'insertText', bubbles: true}));"
+                  + "});"
+                  + "(async () => { for (let i = 0; i < 20; i++) { await one(); }"
+                  + "  done(times); })().catch(e => done(String(e)));");
+      assertThat(rtts)
+          .as(
+              "keystroke round trips; status: "
+                  + b.findElement(By.id("console-status")).getText()
+                  + "; terminal: "
+                  + terminalText(b))
+          .isInstanceOf(List.class);
+      List<Double> ms =
+          ((List<Object>) rtts).stream().map(o -> ((Number) o).doubleValue()).sorted().toList();
+      System.out.printf(
+          "Keystroke round trip through the page (20 keys): median %.1f ms, max %.1f ms%n",
+          ms.get(ms.size() / 2), ms.get(ms.size() - 1));
+      Files.writeString(
+          Path.of("target", "web-ui", "keystroke-rtt.txt"),
+          "median_ms=" + ms.get(ms.size() / 2) + " max_ms=" + ms.get(ms.size() - 1) + " " + ms);
+      // What a person types reaches the machine too (Selenium's keys into the focused terminal).
+      b.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("hello sol");
+      settled(b, Duration.ofSeconds(10))
+          .until(d -> terminalText((ChromeDriver) d).contains("hello sol"));
+      assertThat(b.getPageSource()).doesNotContain(AMT_PASSWORD);
+      screenshot(b, "console.png");
+      b.findElement(By.id("console-detach")).click();
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-console", "enabled"));
+      recordViolations(b);
+    } finally {
+      b.quit();
+    }
+  }
+
+  @Test
+  @Order(3)
   void aReaderSeesNoActionsAndAForgedActionIsRefused() throws Exception {
     ChromeDriver b = browser("reader");
     try {
@@ -540,6 +652,15 @@ class WebUiIT {
       assertThat(status).isEqualTo(403L);
       assertThat(Json.object(api("GET", "/v1/nodes/web-2", null).body()).get("target_power_state"))
           .isNull();
+      // No terminal for a reader, and a forged attach with its session is refused.
+      assertThat(b.findElement(By.id("node-console")).isDisplayed()).isFalse();
+      Object attach =
+          b.executeAsyncScript(
+              "const done = arguments[arguments.length - 1];"
+                  + "fetch('/ui/session').then(r => r.json()).then(s =>"
+                  + " fetch('/ui/console/web-2', {method: 'POST', headers: {'X-CSRF-Token':"
+                  + " s.csrf}})).then(r => done(r.status), e => done(String(e)));");
+      assertThat(attach).isEqualTo(403L);
       recordViolations(b);
     } finally {
       b.quit();
@@ -547,7 +668,7 @@ class WebUiIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void noPageBrokeItsContentSecurityPolicy() {
     assertThat(violations).isEmpty();
   }

@@ -35,6 +35,7 @@ import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.sync.StartupRecovery;
 import org.amtpxe.conductor.internal.task.Workers;
+import org.amtpxe.conductor.internal.web.ConsoleTerminals;
 import org.amtpxe.conductor.internal.web.NodeFeed;
 import org.amtpxe.conductor.internal.web.Sessions;
 import org.amtpxe.conductor.internal.web.UiHandler;
@@ -62,6 +63,7 @@ public final class ConductorRuntime implements AutoCloseable {
   private final ConductorMeters meters;
   private final HealthService health;
   private final NodeFeed feed;
+  private final ConsoleTerminals terminals;
   private final ConductorRegistry registry;
 
   private ConductorRuntime(
@@ -75,7 +77,8 @@ public final class ConductorRuntime implements AutoCloseable {
       ConductorRegistry registry,
       ConductorMeters meters,
       HealthService health,
-      NodeFeed feed) {
+      NodeFeed feed,
+      ConsoleTerminals terminals) {
     this.meters = meters;
     this.health = health;
     this.settings = settings;
@@ -86,6 +89,7 @@ public final class ConductorRuntime implements AutoCloseable {
     this.service = service;
     this.server = server;
     this.feed = feed;
+    this.terminals = terminals;
     this.registry = registry;
   }
 
@@ -118,6 +122,7 @@ public final class ConductorRuntime implements AutoCloseable {
     ScheduledExecutorService scheduler = null;
     PowerSync sync = null;
     NodeFeed feed = null;
+    ConsoleTerminals terminals = null;
     ApiServer server = null;
     ConductorRegistry registry = null;
     try {
@@ -186,6 +191,7 @@ public final class ConductorRuntime implements AutoCloseable {
       database.changes().listen(feed::changed);
       LoginThrottle logins = ApiHandler.newLoginThrottle();
       Sessions sessions = new Sessions();
+      terminals = new ConsoleTerminals(service.consoles(), sessions);
       ApiHandler api =
           new ApiHandler(
               service,
@@ -217,7 +223,8 @@ public final class ConductorRuntime implements AutoCloseable {
                   new UiHandler.Options(auth, s.plainHttpOffLoopback(), host),
                   logins,
                   sessions,
-                  feed));
+                  feed,
+                  terminals));
       bound.set(server);
       LOG.info(
           "Conductor {} serving the API on {}://{}:{} and its web page under /ui/",
@@ -249,10 +256,14 @@ public final class ConductorRuntime implements AutoCloseable {
       schedule(scheduler, s, sync, service, registry);
       service.consoles().restore();
       return new ConductorRuntime(
-          s, database, workers, scheduler, sync, service, server, registry, meters, health, feed);
+          s, database, workers, scheduler, sync, service, server, registry, meters, health, feed,
+          terminals);
     } catch (Exception | LinkageError e) {
       if (feed != null) {
         feed.close();
+      }
+      if (terminals != null) {
+        terminals.close();
       }
       if (server != null) {
         server.close();
@@ -410,6 +421,7 @@ public final class ConductorRuntime implements AutoCloseable {
     // console ports after they are closed, or use the database after it is closed.
     stop(scheduler);
     service.consoles().close();
+    terminals.close();
     feed.close();
     try {
       server.close();

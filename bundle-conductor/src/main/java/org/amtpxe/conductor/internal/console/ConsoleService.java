@@ -119,7 +119,7 @@ public final class ConsoleService implements AutoCloseable {
       task.complete(n -> withConsole(n, true, port));
       LOG.info("Node {}: console enabled on {}:{}", uuid, host, port);
     } catch (DriverException | IOException | RuntimeException e) {
-      closeBridge(uuid);
+      closeBridge(uuid, "the console could not be enabled");
       String message = "Failed to enable the console. Error: " + TaskManager.messageOf(e);
       LOG.warn("Node {}: {}", uuid, message);
       task.record(n -> n.toBuilder().lastError(message).build(), true);
@@ -128,7 +128,7 @@ public final class ConsoleService implements AutoCloseable {
 
   private void disableWork(Task task, Optional<ConsoleInterface> console) {
     String uuid = task.node().uuid();
-    closeBridge(uuid);
+    closeBridge(uuid, "the console was disabled");
     try {
       if (console.isPresent()) {
         console.get().stopConsole(task);
@@ -204,7 +204,7 @@ public final class ConsoleService implements AutoCloseable {
     Node node = nodes.find(uuid).orElse(null);
     if (node == null) {
       // Deleted by a path that did not close its console (the shell): close it now.
-      closeBridge(uuid);
+      closeBridge(uuid, "the node was deleted");
       throw ConductorException.notFound("Node " + uuid + " could not be found.");
     }
     if (!enabled(node)) {
@@ -276,7 +276,8 @@ public final class ConsoleService implements AutoCloseable {
     for (String uuid : Set.copyOf(bridges.keySet())) {
       Node node = nodes.find(uuid).orElse(null);
       if (node == null || !tasks.ownership().mine(node)) {
-        closeBridge(uuid);
+        closeBridge(
+            uuid, "the node moved to another conductor; attach again from its owner's page");
         LOG.info("Node {}: console closed here; its new owner serves it", uuid);
       }
     }
@@ -285,14 +286,118 @@ public final class ConsoleService implements AutoCloseable {
 
   /** Closes a deleted node's console. */
   public void forget(String uuid) {
-    closeBridge(uuid);
+    closeBridge(uuid, "the node was deleted");
   }
 
-  private void closeBridge(String uuid) {
+  private void closeBridge(String uuid, String reason) {
     ConsoleBridge bridge = bridges.remove(uuid);
     if (bridge != null) {
-      bridge.close();
+      bridge.close(reason);
     }
+  }
+
+  /**
+   * Someone watching a console from the web page (docs/console.md#web-terminal). Called from the
+   * console's thread: neither method may block.
+   */
+  public interface Viewer {
+    /**
+     * Queues output of the serial port, raw bytes.
+     *
+     * @return false when the viewer's queue is full: it is then detached and ended
+     */
+    boolean offer(byte[] bytes);
+
+    /**
+     * A console session is open now (or was already when the viewer attached): keys reach the
+     * machine from here on. The default does nothing.
+     */
+    default void connected() {}
+
+    /** The console ended for this viewer; the reason is for its user. */
+    void end(String reason);
+  }
+
+  /** A viewer attached to a node's console: types keys, and detaches. */
+  public interface Attachment extends AutoCloseable {
+    /** The node's UUID. */
+    String node();
+
+    /**
+     * Types keys into the console's session.
+     *
+     * @return false when no session is open at this moment (the keys are lost, as on a serial line)
+     * @throws IOException when the session failed to take them
+     */
+    boolean type(byte[] keys) throws IOException;
+
+    /** Detaches the viewer (idempotent); the session closes with the last viewer. */
+    @Override
+    void close();
+  }
+
+  /**
+   * Attaches a viewer to a node's enabled console, beside the console port's client and other
+   * viewers: all see the same output (at most {@value ConsoleBridge#MAX_VIEWERS} per console).
+   *
+   * @throws ConductorException NOT_FOUND; CONFLICT when the console is not enabled, when it is
+   *     served by another conductor (the node's owner, named with its API URL), or when it has as
+   *     many viewers as it may
+   */
+  public Attachment attach(String ident, Viewer viewer) throws ConductorException {
+    Node node = nodes.node(ident);
+    if (!tasks.ownership().mine(node)) {
+      throw ConductorException.conflict(elsewhere(node));
+    }
+    ConsoleBridge bridge = bridges.get(node.uuid());
+    if (!enabled(node) || bridge == null) {
+      throw ConductorException.conflict(
+          "The console of node "
+              + node.uuid()
+              + " is not enabled; enable it first (PUT /v1/nodes/"
+              + node.uuid()
+              + "/states/console {\"enabled\": true}).");
+    }
+    try {
+      bridge.attach(viewer);
+    } catch (ConsoleBridge.Full e) {
+      throw ConductorException.conflict(e.getMessage());
+    }
+    String uuid = node.uuid();
+    return new Attachment() {
+      @Override
+      public String node() {
+        return uuid;
+      }
+
+      @Override
+      public boolean type(byte[] keys) throws IOException {
+        return bridge.type(keys);
+      }
+
+      @Override
+      public void close() {
+        bridge.detach(viewer);
+      }
+    };
+  }
+
+  /** Where a node's console is, when another conductor owns the node. */
+  private String elsewhere(Node node) {
+    String owner = tasks.ownership().owner(node).orElse(null);
+    String url =
+        tasks.ownership().members().stream()
+            .filter(m -> m.row().hostname().equals(owner))
+            .map(m -> m.row().apiUrl())
+            .findFirst()
+            .orElse(null);
+    return "The console of node "
+        + node.uuid()
+        + " is served by its owner, conductor "
+        + (owner == null ? "(none alive now)" : owner)
+        + "; open the web page there"
+        + (url == null ? "" : ": " + url + "/ui/")
+        + ".";
   }
 
   /** The nodes with an open console port now. */
@@ -303,7 +408,7 @@ public final class ConsoleService implements AutoCloseable {
   /** Closes every console port (the conductor stops; they are restored at the next start). */
   @Override
   public void close() {
-    bridges.values().forEach(ConsoleBridge::close);
+    bridges.values().forEach(b -> b.close("the conductor stops"));
     bridges.clear();
   }
 }

@@ -107,6 +107,19 @@ public final class Sessions {
     return Optional.of(e.session());
   }
 
+  /**
+   * Whether a session is live, without touching it: a terminal left open must not keep its session
+   * alive.
+   */
+  public synchronized boolean alive(String id) {
+    Entry e = id == null ? null : sessions.get(id);
+    if (e == null) {
+      return false;
+    }
+    long now = nanos.getAsLong();
+    return now - e.lastUsedNanos() < idle && now - e.session().createdNanos() < absolute;
+  }
+
   /** Ends a session (logout). */
   public synchronized void remove(String id) {
     if (id != null) {

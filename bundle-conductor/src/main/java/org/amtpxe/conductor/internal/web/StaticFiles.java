@@ -39,7 +39,12 @@ final class StaticFiles {
           "js/fleet.js",
           "js/login.js",
           "js/node.js",
-          "js/stream.js");
+          "js/stream.js",
+          "js/terminal.js",
+          // From the npm registry at build time (src/main/npm, docs/web-ui.md#front-end-parts).
+          "vendor/xterm/xterm.mjs",
+          "vendor/xterm/xterm.css",
+          "vendor/xterm/LICENSE");
 
   private final Map<String, File> files = new LinkedHashMap<>();
 
@@ -70,11 +75,14 @@ final class StaticFiles {
   }
 
   static String type(String name) {
+    if (name.endsWith("/LICENSE")) {
+      return "text/plain;charset=utf-8";
+    }
     String ext = name.substring(name.lastIndexOf('.') + 1);
     return switch (ext) {
       case "html" -> "text/html;charset=utf-8";
       case "css" -> "text/css;charset=utf-8";
-      case "js" -> "text/javascript;charset=utf-8";
+      case "js", "mjs" -> "text/javascript;charset=utf-8";
       case "svg" -> "image/svg+xml";
       default -> "application/octet-stream";
     };

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.amtpxe.conductor.internal.auth.Authenticator;
 import org.amtpxe.conductor.internal.auth.Caller;
@@ -17,6 +18,7 @@ import org.amtpxe.conductor.internal.auth.Role;
 import org.amtpxe.conductor.internal.rest.LoopbackHost;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -59,6 +61,12 @@ public final class UiHandler extends Handler.Wrapper {
 
   private static final Pattern EVENT_ID = Pattern.compile("[0-9a-f]{1,32}-[0-9]{1,19}");
 
+  /** A terminal's routes: {@code console/<node>} opens one, {@code console/<node>/keys} types. */
+  private static final Pattern CONSOLE =
+      Pattern.compile("console/([A-Za-z0-9._~-]{1,255})(/keys|/detach)?");
+
+  private static final Pattern TERMINAL_ID = Pattern.compile("[0-9a-f]{32}");
+
   /**
    * How the page is served.
    *
@@ -74,6 +82,7 @@ public final class UiHandler extends Handler.Wrapper {
   private final LoginThrottle logins;
   private final Sessions sessions;
   private final NodeFeed feed;
+  private final ConsoleTerminals terminals;
   private final StaticFiles files = new StaticFiles();
 
   /**
@@ -84,11 +93,29 @@ public final class UiHandler extends Handler.Wrapper {
    */
   public UiHandler(
       Handler api, Options options, LoginThrottle logins, Sessions sessions, NodeFeed feed) {
+    this(api, options, logins, sessions, feed, null);
+  }
+
+  /**
+   * @param api the handler of every path outside {@code /ui}
+   * @param logins the API's login throttle, shared so that the form is no way around it
+   * @param sessions the sessions, shared with the API's admission
+   * @param feed the node changes for the event stream
+   * @param terminals the consoles' terminals in the page, or null for a page without them
+   */
+  public UiHandler(
+      Handler api,
+      Options options,
+      LoginThrottle logins,
+      Sessions sessions,
+      NodeFeed feed,
+      ConsoleTerminals terminals) {
     super(api);
     this.options = options;
     this.logins = logins;
     this.sessions = sessions;
     this.feed = feed;
+    this.terminals = terminals;
   }
 
   @Override
@@ -146,6 +173,20 @@ public final class UiHandler extends Handler.Wrapper {
         return true;
       }
       default -> {
+        Matcher console = CONSOLE.matcher(rest);
+        if (console.matches()) {
+          if (!method.equals("POST")) {
+            return notAllowed(response, callback, "POST");
+          }
+          if (console.group(2) == null) {
+            openTerminal(request, response, callback, console.group(1));
+          } else if (console.group(2).equals("/keys")) {
+            typeKeys(request, response, callback);
+          } else {
+            detachTerminal(request, response, callback);
+          }
+          return true;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
           return notAllowed(response, callback, "GET");
         }
@@ -391,6 +432,151 @@ public final class UiHandler extends Handler.Wrapper {
       // The page shows why and stops reconnecting (a closed stream would be retried every 3 s).
       stream.finish("refused", JSON.valueToTree(e.getMessage()).toString());
     }
+  }
+
+  /**
+   * The user who may use a console from the page, or empty when the request was answered: 401
+   * without a session, 403 without the session's CSRF token (a forged request) or below the member
+   * role (the console leads to the machine's keyboard, as power control does), 404 when the page
+   * has no terminals.
+   */
+  private Optional<Caller> consoleUser(Request request, Response response, Callback callback) {
+    if (terminals == null) {
+      text(response, callback, 404, "Not found.");
+      return Optional.empty();
+    }
+    Optional<Caller> caller = caller(request);
+    if (caller.isEmpty()) {
+      text(response, callback, 401, "Log in first: /ui/login");
+      return Optional.empty();
+    }
+    if (options.authenticator() != null
+        && !session(request)
+            .map(s -> s.csrfMatches(request.getHeaders().get(Sessions.CSRF_HEADER)))
+            .orElse(false)) {
+      text(
+          response,
+          callback,
+          403,
+          "A request of the web page must carry its " + Sessions.CSRF_HEADER + " header.");
+      return Optional.empty();
+    }
+    if (caller.get().roles().stream().noneMatch(r -> r.includes(Role.MEMBER))) {
+      text(
+          response,
+          callback,
+          403,
+          "User "
+              + caller.get().user()
+              + " may not use consoles: it needs the member role (baremetal:node:get_console is"
+              + " disallowed by policy).");
+      return Optional.empty();
+    }
+    return caller;
+  }
+
+  /** POST console/<node>: the response becomes the terminal's stream (docs/web-ui.md#terminal). */
+  private void openTerminal(Request request, Response response, Callback callback, String node) {
+    Optional<Caller> caller = consoleUser(request, response, callback);
+    if (caller.isEmpty()) {
+      return;
+    }
+    boolean auth = options.authenticator() != null;
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream;charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put("X-Accel-Buffering", "no");
+    try {
+      terminals.open(
+          auth ? caller.get().user() : "", auth ? cookie(request) : null, node, response, callback);
+      // The idle timeout of the connection does not end the stream: heartbeats keep it busy.
+      request.addIdleTimeoutListener(t -> false);
+    } catch (ConsoleTerminals.Refused e) {
+      response.getHeaders().remove(HttpHeader.CACHE_CONTROL);
+      text(response, callback, e.status(), e.getMessage());
+    }
+  }
+
+  /** The terminal a request names ({@code ?terminal=<id>}), or null when it was answered (400). */
+  private static String terminalId(Request request, Response response, Callback callback) {
+    String id = Request.extractQueryParameters(request).getValue("terminal");
+    if (id == null || !TERMINAL_ID.matcher(id).matches()) {
+      text(response, callback, 400, "Name the terminal: ?terminal=<the id of its hello event>.");
+      return null;
+    }
+    return id;
+  }
+
+  /** POST console/<node>/detach?terminal=<id>: the page leaves; its stream ends. */
+  private void detachTerminal(Request request, Response response, Callback callback) {
+    if (consoleUser(request, response, callback).isEmpty()) {
+      return;
+    }
+    String id = terminalId(request, response, callback);
+    if (id == null) {
+      return;
+    }
+    if (terminals.detach(options.authenticator() != null ? cookie(request) : null, id)) {
+      response.setStatus(204);
+      response.write(true, null, callback);
+    } else {
+      text(response, callback, 404, "This terminal is not attached (any more).");
+    }
+  }
+
+  /** POST console/<node>/keys?terminal=<id>: raw bytes typed into the terminal's console. */
+  private void typeKeys(Request request, Response response, Callback callback) {
+    Optional<Caller> caller = consoleUser(request, response, callback);
+    if (caller.isEmpty()) {
+      return;
+    }
+    String id = terminalId(request, response, callback);
+    if (id == null) {
+      return;
+    }
+    if (request.getLength() > ConsoleTerminals.MAX_KEYS) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      text(
+          response,
+          callback,
+          413,
+          "At most " + ConsoleTerminals.MAX_KEYS + " bytes of keys per post.");
+      return;
+    }
+    String session = options.authenticator() != null ? cookie(request) : null;
+    // NOTE: the body is read without holding a thread; typing writes to the console session's
+    // socket, so the promise runs as BLOCKING work on the pool.
+    Content.Source.asByteArrayAsync(
+        request,
+        ConsoleTerminals.MAX_KEYS,
+        Promise.Invocable.from(
+            Invocable.InvocationType.BLOCKING,
+            (byte[] keys, Throwable failure) -> {
+              if (failure != null) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                text(
+                    response,
+                    callback,
+                    413,
+                    "The keys cannot be read (at most "
+                        + ConsoleTerminals.MAX_KEYS
+                        + " bytes per post).");
+                return;
+              }
+              try {
+                terminals.type(session, id, keys);
+                response.setStatus(204);
+                response.write(true, null, callback);
+              } catch (ConsoleTerminals.Refused e) {
+                text(response, callback, e.status(), e.getMessage());
+              } catch (java.io.IOException e) {
+                text(
+                    response,
+                    callback,
+                    502,
+                    "The console did not take the keys: " + e.getMessage());
+              }
+            }));
   }
 
   private void file(Request request, Response response, Callback callback, String name) {

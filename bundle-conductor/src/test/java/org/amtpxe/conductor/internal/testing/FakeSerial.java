@@ -52,6 +52,16 @@ public final class FakeSerial {
     return true;
   }
 
+  /** The host writes raw bytes to its serial port; lost when no session is open. */
+  public boolean write(String uuid, byte[] bytes) {
+    Session s = open.get(uuid);
+    if (s == null || !s.isOpen()) {
+      return false;
+    }
+    s.queue.add(bytes.clone());
+    return true;
+  }
+
   /** The hardware ends the node's session. */
   public void drop(String uuid) {
     Session s = open.remove(uuid);

@@ -5,6 +5,7 @@
 import { api, mayOperate } from './api.js';
 import { confirmAction } from './dialog.js';
 import { hideBoots, prepareBoots } from './boots.js';
+import * as terminal from './terminal.js';
 
 let current = null; // the node's UUID or name, as in the address
 let uuid = null;
@@ -356,6 +357,7 @@ async function refresh() {
     renderHardware(n);
     prepareBoots(n.uuid);
     renderFields(n);
+    terminal.update(n);
   } catch (e) {
     const box = $('error');
     box.textContent = e.message;
@@ -380,6 +382,7 @@ export function hide() {
   current = null;
   uuid = null;
   hideBoots();
+  terminal.leave();
 }
 
 /** A node was deleted (event stream): the page says so if it is this one. */
