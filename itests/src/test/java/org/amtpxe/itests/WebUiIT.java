@@ -495,7 +495,12 @@ class WebUiIT {
       // kernel and ramdisk, so the instance boots through PXE too).
       assertThat(b.findElement(By.id("boots")).getText()).contains("Not read yet");
       b.executeScript("document.getElementById('node-boots').scrollIntoView()");
-      b.findElement(By.id("boots-load")).click();
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.id("boots-load")).click();
+                return true;
+              });
       settled(b, Duration.ofSeconds(30))
           .until(
               ExpectedConditions.presenceOfElementLocated(By.cssSelector("#boots-list li.boot")));
@@ -622,7 +627,13 @@ class WebUiIT {
           .until(d -> terminalText((ChromeDriver) d).contains("hello sol"));
       assertThat(b.getPageSource()).doesNotContain(AMT_PASSWORD);
       screenshot(b, "console.png");
-      b.findElement(By.id("console-detach")).click();
+      // NOTE: the node's events (the power change) redraw the section: the button is found anew.
+      settled(b, Duration.ofSeconds(20))
+          .until(
+              d -> {
+                d.findElement(By.id("console-detach")).click();
+                return true;
+              });
       wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-console", "enabled"));
       recordViolations(b);
     } finally {
