@@ -264,6 +264,14 @@ class RamdiskRoutesAttackTest {
       Reply spoofed =
           http.send(proxy, callbackThroughProxy(node.uuid(), token, STRANGER + ", " + RAMDISK));
       assertThat(spoofed.status()).isEqualTo(404);
+      // HAProxy's option forwardfor adds a header line of its own after the client's: only the
+      // last line's last entry is the proxy's.
+      Reply twoLines =
+          http.send(
+              proxy,
+              callbackThroughProxy(
+                  node.uuid(), token, RAMDISK + "\r\nX-Forwarded-For: " + STRANGER));
+      assertThat(twoLines.status()).as(twoLines.toString()).isEqualTo(404);
       Reply bad = http.send(proxy, callbackThroughProxy(node.uuid(), token, "not-an-address"));
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.body()).contains("X-Forwarded-For").contains("option forwardfor");
