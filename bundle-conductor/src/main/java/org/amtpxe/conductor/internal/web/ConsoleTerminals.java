@@ -128,10 +128,12 @@ public final class ConsoleTerminals implements AutoCloseable {
    *
    * @param user who opens it, for the cap per user ("" without authentication)
    * @param session the web session's id, or null without authentication
+   * @return the stream, for its connection to be watched
    * @throws Refused 429 beyond the caps; 404, 409 as the console says (not enabled, served by
    *     another conductor, as many viewers as it may have)
    */
-  void open(String user, String session, String ident, Response response, Callback callback)
+  TerminalStream open(
+      String user, String session, String ident, Response response, Callback callback)
       throws Refused {
     synchronized (this) {
       if (terminals.size() >= MAX_TERMINALS) {
@@ -174,6 +176,7 @@ public final class ConsoleTerminals implements AutoCloseable {
     hello.put("idle_seconds", idle.toSeconds());
     stream.start(hello.toString());
     LOG.info("Web terminal on the console of node {} opened by {}", a.node(), display(user));
+    return stream;
   }
 
   /**

@@ -27,6 +27,7 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private boolean dropped;
   private boolean ending;
+  private volatile ClientGone watch;
   private final java.util.concurrent.atomic.AtomicBoolean ended =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -39,6 +40,16 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
     this.response = response;
     this.done = done;
     this.onEnd = onEnd;
+  }
+
+  /** Ends the stream as soon as its client goes away (see {@link ClientGone}). */
+  void watch(ClientGone w) {
+    watch = w;
+    if (ended.get()) {
+      w.cancel(); // it ended meanwhile (its end saw no watch, or cancels it too)
+    } else {
+      w.start();
+    }
   }
 
   /** Queues raw text (the retry line, the first comment). */
@@ -129,7 +140,15 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
   protected void onCompleteSuccess() {
     if (ended.compareAndSet(false, true)) {
       onEnd.run();
+      cancelWatch();
       response.write(true, null, done);
+    }
+  }
+
+  private void cancelWatch() {
+    ClientGone w = watch;
+    if (w != null) {
+      w.cancel();
     }
   }
 

@@ -41,6 +41,7 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
   private boolean ending;
   private boolean dropped;
   private boolean started;
+  private volatile ClientGone watch;
 
   /**
    * @param response the response, its headers already set
@@ -64,6 +65,29 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
       started = true;
     }
     iterate();
+  }
+
+  /** Ends the stream as soon as its page goes away (see {@link ClientGone}). */
+  void watch(ClientGone w) {
+    watch = w;
+    if (ended.get()) {
+      w.cancel(); // it ended meanwhile (its end saw no watch, or cancels it too)
+    } else {
+      w.start();
+    }
+  }
+
+  /** The page went away: the viewer is detached and the connection closed. */
+  void gone(String why) {
+    synchronized (this) {
+      if (ending || dropped) {
+        return;
+      }
+      ending = true;
+      dropped = true;
+      queue.clear();
+    }
+    abort(new IOException("Console terminal's page went away: " + why));
   }
 
   /** Queues one event of the stream's own. */
@@ -170,6 +194,10 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
   protected void onCompleteSuccess() {
     if (ended.compareAndSet(false, true)) {
       onEnd.run();
+      ClientGone w = watch;
+      if (w != null) {
+        w.cancel(); // the connection reads its next request
+      }
       response.write(true, null, done);
     }
   }

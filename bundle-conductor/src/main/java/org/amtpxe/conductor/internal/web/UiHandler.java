@@ -428,6 +428,7 @@ public final class UiHandler extends Handler.Wrapper {
     stream.send("retry: 3000\n\n");
     try {
       feed.subscribe(stream, options.authenticator() == null ? null : caller.get().user(), last);
+      stream.watch(ClientGone.of(request, stream::drop));
     } catch (NodeFeed.TooManyStreams e) {
       // The page shows why and stops reconnecting (a closed stream would be retried every 3 s).
       stream.finish("refused", JSON.valueToTree(e.getMessage()).toString());
@@ -487,10 +488,16 @@ public final class UiHandler extends Handler.Wrapper {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.getHeaders().put("X-Accel-Buffering", "no");
     try {
-      terminals.open(
-          auth ? caller.get().user() : "", auth ? cookie(request) : null, node, response, callback);
+      TerminalStream stream =
+          terminals.open(
+              auth ? caller.get().user() : "",
+              auth ? cookie(request) : null,
+              node,
+              response,
+              callback);
       // The idle timeout of the connection does not end the stream: heartbeats keep it busy.
       request.addIdleTimeoutListener(t -> false);
+      stream.watch(ClientGone.of(request, stream::gone));
     } catch (ConsoleTerminals.Refused e) {
       response.getHeaders().remove(HttpHeader.CACHE_CONTROL);
       text(response, callback, e.status(), e.getMessage());

@@ -421,6 +421,100 @@ class ConsoleTerminalTest {
     assertThat(await(() -> web.terminals.open() == 0)).isTrue();
   }
 
+  /** The request that attaches a terminal over a raw connection, kept open (HTTP/1.1). */
+  private byte[] attachRequest(User u) {
+    return ("POST /ui/console/"
+            + node
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: amtpxe_session="
+            + u.cookie()
+            + "\r\n"
+            + Sessions.CSRF_HEADER
+            + ": "
+            + u.csrf()
+            + "\r\nContent-Length: 0\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A page that goes away without detaching (a crash, a lost network, a killed browser) frees its
+   * terminal at once: before, it counted against the cap until console output failed to reach it,
+   * and a quiet console never writes.
+   */
+  @Test
+  void aTerminalWhosePageWentAwayIsFreedAtOnce() throws Exception {
+    enableConsole();
+    User max = login("max", "member-pw");
+    for (int round = 0; round < 3 * ConsoleTerminals.MAX_PER_USER; round++) {
+      try (Socket page = new Socket("127.0.0.1", java.net.URI.create(web.base).getPort())) {
+        page.setSoTimeout(10_000);
+        page.getOutputStream().write(attachRequest(max));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(page.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        do {
+          line = in.readLine();
+          assertThat(line).as("a hello event").isNotNull();
+        } while (!line.equals("event: hello"));
+      }
+    }
+    assertThat(await(() -> web.terminals.open() == 0))
+        .as("terminals still open after their pages closed: " + web.terminals.open())
+        .isTrue();
+    try (Terminal t = new Terminal(max)) {
+      assertThat(t.id).isNotBlank();
+    }
+  }
+
+  /** A detached terminal's response ends normally and its connection carries the next request. */
+  @Test
+  void aDetachedTerminalsConnectionServesTheNextRequest() throws Exception {
+    enableConsole();
+    User max = login("max", "member-pw");
+    try (Socket page = new Socket("127.0.0.1", java.net.URI.create(web.base).getPort())) {
+      page.setSoTimeout(10_000);
+      page.getOutputStream().write(attachRequest(max));
+      java.io.InputStream in = page.getInputStream();
+      String id = null;
+      StringBuilder seen = new StringBuilder();
+      while (id == null) {
+        int b = in.read();
+        assertThat(b).as(seen.toString()).isNotNegative();
+        seen.append((char) b);
+        Matcher m = Pattern.compile("\"terminal\":\"([0-9a-f]{32})\"").matcher(seen);
+        if (m.find()) {
+          id = m.group(1);
+        }
+      }
+      HttpResponse<String> r =
+          http.send(
+              req("/ui/console/" + node + "/detach?terminal=" + id)
+                  .header("Cookie", "amtpxe_session=" + max.cookie())
+                  .header(Sessions.CSRF_HEADER, max.csrf())
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(204);
+      // The stream's last chunk, then the same connection asks for the session.
+      while (!seen.toString().endsWith("\r\n0\r\n\r\n")) {
+        int b = in.read();
+        assertThat(b).as("the end of the terminal's response: " + seen).isNotNegative();
+        seen.append((char) b);
+      }
+      assertThat(seen.toString()).contains("event: ended");
+      page.getOutputStream()
+          .write(
+              ("GET /ui/session HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: amtpxe_session="
+                      + max.cookie()
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String status =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 200 OK");
+    }
+    assertThat(await(() -> web.terminals.open() == 0)).isTrue();
+  }
+
   @Test
   void aPageThatReadsNothingIsDroppedWhileAnotherKeepsReading() throws Exception {
     enableConsole();
@@ -431,17 +525,7 @@ class ConsoleTerminalTest {
         Terminal fast = new Terminal(mia)) {
       slow.setReceiveBufferSize(4096);
       OutputStream out = slow.getOutputStream();
-      out.write(
-          ("POST /ui/console/"
-                  + node
-                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: amtpxe_session="
-                  + max.cookie()
-                  + "\r\n"
-                  + Sessions.CSRF_HEADER
-                  + ": "
-                  + max.csrf()
-                  + "\r\nContent-Length: 0\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      out.write(attachRequest(max));
       out.flush();
       assertThat(await(() -> web.terminals.open() == 2)).isTrue();
       assertThat(await(() -> c.driver.serial().isOpen(node))).isTrue();

@@ -411,6 +411,29 @@ class WebUiTest {
     }
   }
 
+  /**
+   * A page reloaded closes its stream; the conductor must notice at once, not at the next write:
+   * before, nine reloads within the heartbeat interval left eight dead streams counted against the
+   * user and the ninth page got "refused" (no live updates) and waited 3 s for its hello.
+   */
+  @Test
+  void streamsClosedByTheBrowserNoLongerCountAgainstTheCap() throws Exception {
+    String cookie = session("max", "member-pw");
+    for (int reload = 0; reload < 3 * NodeFeed.MAX_PER_USER; reload++) {
+      try (Stream s = new Stream(cookie, null)) {
+        s.until("hello");
+      }
+    }
+    long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (web.feed.streams() > 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertThat(web.feed.streams()).as("streams still counted after their sockets closed").isZero();
+    try (Stream s = new Stream(cookie, null)) {
+      assertThat(s.until("hello")).isNotEmpty();
+    }
+  }
+
   @Test
   void theEventStreamNeedsASession() throws Exception {
     HttpResponse<String> r = send(req("/ui/events"));
