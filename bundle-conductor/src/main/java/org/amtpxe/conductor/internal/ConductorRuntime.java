@@ -255,6 +255,8 @@ public final class ConductorRuntime implements AutoCloseable {
       scheduler = Executors.newScheduledThreadPool(2, threads("amtpxe-periodic"));
       schedule(scheduler, s, sync, service, registry);
       service.consoles().restore();
+      // The first page load's paths run once now, not in the first operator's request.
+      scheduler.execute(api::warmUp);
       return new ConductorRuntime(
           s, database, workers, scheduler, sync, service, server, registry, meters, health, feed,
           terminals);

@@ -723,6 +723,41 @@ public final class ApiHandler extends Handler.Abstract {
         || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
   }
 
+  /** The fleet page's columns, as its js/fleet.js asks for them (the warm-up's list). */
+  private static final String PAGE_FIELDS =
+      "uuid,name,driver,power_state,target_power_state,provision_state,target_provision_state,"
+          + "maintenance,maintenance_reason,fault,last_error,conductor,reservation,updated_at";
+
+  /**
+   * Answers once, to nobody, the request the web page and the CLI make first: the first page of the
+   * node list (with the page's columns), rendered as JSON. A conductor just started otherwise loads
+   * and runs these paths for the first time (Jdbi's SQL parser, H2's statements, Jackson's writers:
+   * about 0.4 s on 2 cores) inside its first operator's request (benchmarks/BENCHMARKS.md, "Web
+   * page"). Read-only: no audit line, no metric, no task. A failure is logged at debug only: the
+   * first real request meets it and says why.
+   */
+  public void warmUp() {
+    long t0 = System.nanoTime();
+    ApiRequest req =
+        new ApiRequest(
+            "GET",
+            List.of("nodes"),
+            Map.of("limit", "1", "fields", PAGE_FIELDS),
+            ApiVersion.MAX,
+            "",
+            "http://127.0.0.1",
+            "127.0.0.1");
+    try {
+      ApiResponse r = routeV1(req);
+      if (r.body() != null) {
+        JsonOutput.render(r.body());
+      }
+      LOG.debug("The API warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    } catch (Exception | LinkageError e) {
+      LOG.debug("The API's warm-up failed: {}", e.toString());
+    }
+  }
+
   /** Decodes the body and routes the request; answers whatever happens. */
   private void dispatch(
       Request request,

@@ -111,6 +111,25 @@ class MetricsEndpointTest {
     assertThat(anon.get("/metrics").status()).isEqualTo(200);
   }
 
+  /**
+   * The start-up warm-up (ApiHandler.warmUp, run by ConductorRuntime) answers nobody: it counts as
+   * no API request, writes nothing, and the real list after it is the same.
+   */
+  @Test
+  void theStartUpWarmUpIsNoRequestAndChangesNothing() throws Exception {
+    start(false);
+    Node n = c.enroll("desk-1");
+    String before = anon.version("1.78").get("/v1/nodes/" + n.uuid()).raw().body();
+    new ApiHandler(c.service, null).warmUp();
+    new ApiHandler(c.service, null).warmUp();
+
+    assertThat(anon.version("1.78").get("/v1/nodes/" + n.uuid()).raw().body()).isEqualTo(before);
+    assertThat(scrape())
+        .contains(
+            "amtpxe_api_requests_seconds_count{method=\"GET\",route=\"/v1/nodes/{node}\",status=\"200\"} 2")
+        .doesNotContain("route=\"/v1/nodes\"");
+  }
+
   @Test
   void apiRequestsAreCountedByRouteTemplateNeverByNodeOrPath() throws Exception {
     start(false);

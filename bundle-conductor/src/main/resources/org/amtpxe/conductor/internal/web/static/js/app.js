@@ -25,6 +25,23 @@ function route() {
 }
 
 async function main() {
+  fleet.init();
+  const live = document.getElementById('live');
+  stream.on('state', (s) => { live.textContent = s; live.className = `live ${s}`; });
+  stream.on('node', (n) => { fleet.nodeChanged(n); node.nodeChanged(n); });
+  stream.on('node-deleted', (d) => { fleet.nodeDeleted(d); node.nodeDeleted(d); });
+  stream.on('refused', (message) => showError(`No live updates: ${message}`));
+  stream.on('resync', () => { fleet.clear(); fleet.load().catch((e) => showError(e.message)); });
+  // A refused stream (the caps) sends no hello: the list loads at once, without live updates.
+  const hello = new Promise((resolve) => {
+    stream.on('hello', resolve);
+    stream.on('refused', resolve);
+    setTimeout(resolve, 3000);
+  });
+  // The stream opens while the session is read: two round trips at once rather than one after the
+  // other (docs/web-ui.md#first-load). Without a session the stream gets 401, EventSource gives up
+  // (it retries only a stream that was open) and the page goes to the login form.
+  stream.connect();
   const session = await loadSession();
   performance.mark('fleet-session');
   if (!session) {
@@ -41,21 +58,9 @@ async function main() {
     document.getElementById('who').textContent = 'loopback, no login (admin)';
   }
   document.body.dataset.roles = session.roles.join(' ');
-  fleet.init();
-  const live = document.getElementById('live');
-  stream.on('state', (s) => { live.textContent = s; live.className = `live ${s}`; });
-  stream.on('node', (n) => { fleet.nodeChanged(n); node.nodeChanged(n); });
-  stream.on('node-deleted', (d) => { fleet.nodeDeleted(d); node.nodeDeleted(d); });
-  stream.on('refused', (message) => showError(`No live updates: ${message}`));
-  stream.on('resync', () => { fleet.clear(); fleet.load().catch((e) => showError(e.message)); });
-  // The stream first, then the list: a change made while the list loads is not lost.
-  const hello = new Promise((resolve) => {
-    stream.on('hello', resolve);
-    setTimeout(resolve, 3000);
-  });
-  stream.connect();
   window.addEventListener('hashchange', route);
   route();
+  // The stream first, then the list: a change made while the list loads is not lost.
   await hello;
   performance.mark('fleet-hello');
   await fleet.load();

@@ -1,10 +1,12 @@
 // The node page's terminal on the node's serial console (docs/web-ui.md#terminal): xterm.js fed by
 // the conductor's stream of the console's output (POST /ui/console/<node>, read as a stream of
 // events), keys posted back by the terminal's id. Members and admins only; a reader sees nothing.
-import { Terminal } from '../vendor/xterm/xterm.mjs';
 import { api, currentSession, mayOperate } from './api.js';
 import { confirmAction } from './dialog.js';
 
+// xterm.js (345 KB) is loaded when a terminal first attaches, not with every page: the fleet never
+// needs it (docs/web-ui.md#first-load).
+let xterm = null;
 let node = null; // the node shown: uuid, name, console_enabled
 let open = null; // the attached terminal: { id, term, abort, keys, sending, maxKeys }
 let message = '';
@@ -234,11 +236,20 @@ function ended(t, text) {
 
 async function attach() {
   if (open || !node) return;
+  if (!xterm) {
+    try {
+      xterm = await import('../vendor/xterm/xterm.mjs');
+    } catch (e) {
+      say(`The terminal could not be loaded: ${e.message}`, 'bad');
+      return;
+    }
+    if (open || !node) return;
+  }
   constructedStyles();
   const screen = $('terminal');
   screen.replaceChildren();
   screen.hidden = false;
-  const term = new Terminal({ rows: 24, cols: 100, convertEol: false, scrollback: 2000 });
+  const term = new xterm.Terminal({ rows: 24, cols: 100, convertEol: false, scrollback: 2000 });
   term.open(screen);
   const t = { id: null, term, abort: new AbortController(), keys: new Uint8Array(0), sending: false, maxKeys: 1024 };
   const encoder = new TextEncoder();
