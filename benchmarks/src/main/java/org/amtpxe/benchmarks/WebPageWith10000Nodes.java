@@ -48,8 +48,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * started {@code --settle} seconds before with the browser's cache emptied (an operator's browser,
  * already running, after a conductor restart), then {@code --runs} loads from the last conductor,
  * warm. Usage: {@code [--nodes N] [--runs R] [--cold C] [--settle seconds] [--no-warm-up]} ({@code
- * --no-warm-up}: the conductor skips {@code ApiHandler.warmUp} at its start, which
- * ConductorRuntime runs); figures and command in BENCHMARKS.md.
+ * --no-warm-up}: the conductor skips {@code ApiHandler.warmUp} at its start, which ConductorRuntime
+ * runs); figures and command in BENCHMARKS.md.
  */
 public final class WebPageWith10000Nodes {
   private WebPageWith10000Nodes() {}
