@@ -625,6 +625,24 @@ class WebUiIT {
       b.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("hello sol");
       settled(b, Duration.ofSeconds(10))
           .until(d -> terminalText((ChromeDriver) d).contains("hello sol"));
+      // A 24-bit colour (ESC[38;2;r;g;bm), echoed by the machine: xterm.js colours such a cell
+      // through a style attribute, which the policy refused (the text stayed the default colour).
+      Object colour =
+          b.executeAsyncScript(
+              "const done = arguments[arguments.length - 1];"
+                  + "const rows = document.querySelector('#terminal .xterm-rows');"
+                  + "const input = document.querySelector('#terminal .xterm-helper-textarea');"
+                  + "const find = () => [...rows.querySelectorAll('span')]"
+                  + "  .find(s => s.textContent === 'RGB' && getComputedStyle(s).color !== '');"
+                  + "input.dispatchEvent(new InputEvent('input', {data:"
+                  + " '\\u001b[38;2;255;128;0mRGB\\u001b[0m', inputType: 'insertText', bubbles:"
+                  + " true}));"
+                  + "const t0 = Date.now();"
+                  + "(function poll() { const s = find();"
+                  + "  if (s) { done(getComputedStyle(s).color); return; }"
+                  + "  if (Date.now() - t0 > 5000) { done('no RGB cell in 5 s'); return; }"
+                  + "  setTimeout(poll, 20); })();");
+      assertThat(colour).as("the 24-bit colour of the echoed cell").isEqualTo("rgb(255, 128, 0)");
       assertThat(b.getPageSource()).doesNotContain(AMT_PASSWORD);
       screenshot(b, "console.png");
       // NOTE: the node's events (the power change) redraw the section: the button is found anew.

@@ -46,6 +46,19 @@ function constructedStyles() {
   };
   patched.amtpxe = true;
   document.createElement = patched;
+  // NOTE: xterm.js's DOM renderer gives a cell a 24-bit colour with setAttribute('style', …), which
+  // style-src 'self' refuses too (the cell lost its colour). The same declarations set through the
+  // CSSOM (element.style.cssText) apply without an inline style attribute, so a script's
+  // setAttribute('style') goes there. The page's own code sets no style attribute, and markup
+  // parsed from a string still gets none: the policy still refuses every inline style.
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (name, value) {
+    if (String(name).toLowerCase() === 'style' && this.style) {
+      this.style.cssText = String(value);
+      return;
+    }
+    setAttribute.call(this, name, value);
+  };
 }
 
 function csrfHeaders() {
