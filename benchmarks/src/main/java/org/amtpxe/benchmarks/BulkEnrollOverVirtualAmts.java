@@ -26,12 +26,8 @@ import org.amtpxe.conductor.internal.enroll.EnrollService.Outcome;
 import org.amtpxe.conductor.internal.enroll.EnrollService.Report;
 import org.amtpxe.conductor.internal.enroll.EnrollService.Target;
 import org.amtpxe.conductor.internal.service.Conductor;
-import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
 import org.amtpxe.conductor.internal.store.NodeQuery;
-import org.amtpxe.conductor.internal.store.SchemaMigrator;
-import org.amtpxe.conductor.internal.store.Store;
-import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
 import org.amtpxe.virtualamt.NodeCounters;
 import org.amtpxe.virtualamt.NodeSpec;
@@ -153,18 +149,10 @@ public final class BulkEnrollOverVirtualAmts {
             new AmtPower(gateway, Map.of()),
             new AmtManagement(gateway, Map.of()),
             new AmtInspect(gateway));
-    Database database =
-        Database.open("jdbc:h2:file:" + dbDir.toAbsolutePath().resolve("conductor"), "sa", "", 32);
+    Database database = BenchConductors.h2(dbDir.resolve("conductor"), 32);
     try {
-      new SchemaMigrator(database).migrate();
-      DriverRegistry registry = new DriverRegistry();
-      registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
       Conductor conductor =
-          Conductor.create(
-              new Store(database, Clock.systemUTC()),
-              "bench-conductor",
-              registry,
-              Workers.unbounded(Runnable::run));
+          BenchConductors.conductor(database, "bench-conductor", driver).conductor();
       List<Target> targets = new ArrayList<>();
       amts.forEach(a -> targets.add(new Target(a.address(), Map.of("amt_port", a.port()))));
       String after = amts.get(amts.size() - 1).address();

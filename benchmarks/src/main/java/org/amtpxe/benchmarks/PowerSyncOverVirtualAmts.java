@@ -29,10 +29,7 @@ import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.SchemaMigrator;
-import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
-import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
 import org.amtpxe.virtualamt.NodeCounters;
 import org.amtpxe.virtualamt.NodeSpec;
@@ -199,23 +196,16 @@ public final class PowerSyncOverVirtualAmts {
         PxeAmtComposition.pxeAmt(
             new AmtPower(gateway, Map.of()), new AmtManagement(gateway, Map.of()));
     // The conductor as ConductorRuntime builds it (pool: worker_threads 16 + 16).
-    Database database =
-        Database.open("jdbc:h2:file:" + dbDir.toAbsolutePath().resolve("conductor"), "sa", "", 32);
+    Database database = BenchConductors.h2(dbDir.resolve("conductor"), 32);
     List<Pass> measured = new ArrayList<>();
     int threads;
     long driverHeap;
     long resident;
     boolean driverStopped = false;
     try {
-      new SchemaMigrator(database).migrate();
-      DriverRegistry registry = new DriverRegistry();
-      registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
-      Conductor conductor =
-          Conductor.create(
-              new Store(database, Clock.systemUTC()),
-              CONDUCTOR_HOST,
-              registry,
-              Workers.unbounded(Runnable::run));
+      BenchConductors.Wired wired = BenchConductors.conductor(database, CONDUCTOR_HOST, driver);
+      DriverRegistry registry = wired.registry();
+      Conductor conductor = wired.conductor();
       enrollManageable(conductor, driver.name(), PASSWORD, amts);
       try (PowerSync sync =
           new PowerSync(conductor.tasks(), registry, parallelism, Duration.ofSeconds(30))) {

@@ -26,8 +26,6 @@ import org.amtpxe.conductor.internal.rest.ApiServer;
 import org.amtpxe.conductor.internal.service.Conductor;
 import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.SchemaMigrator;
-import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.sync.PowerSync;
 import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
@@ -59,21 +57,16 @@ public final class ScrapeAfterSync {
       BareMetalDriver driver =
           PxeAmtComposition.pxeAmt(
               new AmtPower(gateway, Map.of()), new AmtManagement(gateway, Map.of()));
-      Database database = Database.open("jdbc:h2:file:" + dir.resolve("conductor"), "sa", "", 32);
+      Database database = BenchConductors.h2(dir.resolve("conductor"), 32);
       try {
-        new SchemaMigrator(database).migrate();
-        DriverRegistry registry = new DriverRegistry();
-        registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
         ConductorMeters conductorMeters = new ConductorMeters(meters);
         Workers workers = Workers.unbounded(Runnable::run);
         conductorMeters.workerGauges(workers::inUse, () -> 0, () -> 32);
-        Conductor conductor =
-            Conductor.create(
-                new Store(database, Clock.systemUTC()),
-                "bench-conductor",
-                registry,
-                workers,
-                conductorMeters);
+        BenchConductors.Wired wired =
+            BenchConductors.conductor(
+                database, "bench-conductor", driver, workers, conductorMeters);
+        DriverRegistry registry = wired.registry();
+        Conductor conductor = wired.conductor();
         PowerSyncOverVirtualAmts.enrollManageable(
             conductor, driver.name(), PASSWORD, emulators.targets());
         try (PowerSync sync =

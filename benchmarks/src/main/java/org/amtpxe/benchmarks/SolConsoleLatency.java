@@ -22,11 +22,7 @@ import org.amtpxe.api.driver.BareMetalDriver;
 import org.amtpxe.api.model.Node;
 import org.amtpxe.conductor.internal.console.ConsoleService;
 import org.amtpxe.conductor.internal.service.Conductor;
-import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
-import org.amtpxe.conductor.internal.store.SchemaMigrator;
-import org.amtpxe.conductor.internal.store.Store;
-import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.pxe.internal.driver.PxeAmtComposition;
 import org.amtpxe.virtualamt.NodeSpec;
 import org.amtpxe.virtualamt.VirtualAmt;
@@ -68,18 +64,10 @@ public final class SolConsoleLatency {
               new AmtManagement(gateway, Map.of()),
               new AmtInspect(gateway),
               console);
-      Database database =
-          Database.open("jdbc:h2:file:" + dbDir.resolve("conductor").toAbsolutePath(), "sa", "", 8);
+      Database database = BenchConductors.h2(dbDir.resolve("conductor"), 8);
       try {
-        new SchemaMigrator(database).migrate();
-        DriverRegistry registry = new DriverRegistry();
-        registry.addDriver(driver, Map.of(BareMetalDriver.NAME_PROPERTY, driver.name()));
         Conductor conductor =
-            Conductor.create(
-                new Store(database, Clock.systemUTC()),
-                "bench-conductor",
-                registry,
-                Workers.unbounded(Runnable::run));
+            BenchConductors.conductor(database, "bench-conductor", driver).conductor();
         Node node =
             conductor
                 .nodes()

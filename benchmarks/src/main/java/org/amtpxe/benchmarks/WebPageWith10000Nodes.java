@@ -20,10 +20,8 @@ import org.amtpxe.api.model.ProvisionState;
 import org.amtpxe.conductor.internal.rest.ApiHandler;
 import org.amtpxe.conductor.internal.rest.ApiServer;
 import org.amtpxe.conductor.internal.service.Conductor;
-import org.amtpxe.conductor.internal.service.DriverRegistry;
 import org.amtpxe.conductor.internal.store.Database;
 import org.amtpxe.conductor.internal.store.NodeDao;
-import org.amtpxe.conductor.internal.store.SchemaMigrator;
 import org.amtpxe.conductor.internal.store.Store;
 import org.amtpxe.conductor.internal.task.Workers;
 import org.amtpxe.conductor.internal.web.NodeFeed;
@@ -79,9 +77,8 @@ public final class WebPageWith10000Nodes {
     Path work = Path.of("target", "web-bench").toAbsolutePath();
     deleteTree(work);
     Files.createDirectories(work);
-    Database db = Database.open(url(work), "sa", "", 8);
+    Database db = BenchConductors.h2(work.resolve("db/amtpxe"), 8);
     try {
-      new SchemaMigrator(db).migrate();
       long t0 = System.nanoTime();
       fill(new Store(db, Clock.systemUTC()), nodes);
       System.out.printf(
@@ -92,22 +89,18 @@ public final class WebPageWith10000Nodes {
     measure(nodes, runs, cold, Duration.ofMillis((long) (settle * 1000)), warmUp, work);
   }
 
-  private static String url(Path work) {
-    return "jdbc:h2:" + work.resolve("db/amtpxe");
-  }
-
   /**
    * The conductor's side, in its own JVM: the filled store, the API and the page on a free port,
    * printed as {@code ready <port>}; it stops when its standard input ends.
    */
   private static void serve(Path work, boolean warmUp) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    Database db = Database.open(url(work), "sa", "", 8);
+    Database db = BenchConductors.h2(work.resolve("db/amtpxe"), 8);
     try {
-      new SchemaMigrator(db).migrate();
       Store store = new Store(db, Clock.systemUTC());
       Conductor service =
-          Conductor.create(store, "bench-conductor", new DriverRegistry(), Workers.unbounded(pool));
+          BenchConductors.conductor(db, "bench-conductor", null, Workers.unbounded(pool), null)
+              .conductor();
       NodeFeed feed = new NodeFeed(store, "bench-conductor");
       db.changes().listen(feed::changed);
       Sessions sessions = new Sessions();
