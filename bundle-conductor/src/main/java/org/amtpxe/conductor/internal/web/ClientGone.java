@@ -25,6 +25,7 @@ final class ClientGone implements Callback {
   private final EndPoint endPoint;
   private final Consumer<String> gone;
   private volatile boolean cancelled;
+  private boolean pending; // this watch's read is registered (guarded by this)
 
   private ClientGone(EndPoint endPoint, Consumer<String> gone) {
     this.endPoint = endPoint;
@@ -42,9 +43,12 @@ final class ClientGone implements Callback {
 
   /** Starts watching, once the response is a stream (nothing happens after {@link #cancel()}). */
   synchronized void start() {
-    if (!cancelled) {
-      // False when the connection is read already: its own read then sees the end.
-      endPoint.tryFillInterested(this);
+    if (!cancelled && !pending) {
+      // Set first: the read may complete within the call (its callback then clears it).
+      pending = true;
+      if (!endPoint.tryFillInterested(this)) {
+        pending = false; // the connection is read already: its own read sees the end
+      }
     }
   }
 
@@ -54,13 +58,18 @@ final class ClientGone implements Callback {
    */
   synchronized void cancel() {
     cancelled = true;
-    if (endPoint instanceof AbstractEndPoint a && a.isFillInterested()) {
+    // Only this watch's own read is failed, never one the connection registered itself.
+    if (pending && endPoint instanceof AbstractEndPoint a) {
+      pending = false;
       a.getFillInterest().onFail(new CancellationException("the stream ended"));
     }
   }
 
   @Override
   public void succeeded() {
+    synchronized (this) {
+      pending = false;
+    }
     if (cancelled) {
       return;
     }
@@ -82,6 +91,9 @@ final class ClientGone implements Callback {
 
   @Override
   public void failed(Throwable x) {
+    synchronized (this) {
+      pending = false;
+    }
     if (!cancelled) {
       gone.accept("its connection failed: " + x.getMessage());
     }
