@@ -1,12 +1,9 @@
 package org.amtpxe.conductor.internal.web;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.IteratingCallback;
 
 /**
  * One open text/event-stream response: events queue here (bounded) and are written one batch at a
@@ -14,22 +11,16 @@ import org.eclipse.jetty.util.IteratingCallback;
  * queue drops the client: {@link NodeFeed} unsubscribes it and its connection is aborted; the
  * browser's EventSource reconnects and resumes from the last id it saw.
  */
-final class EventStream extends IteratingCallback implements NodeFeed.Subscriber {
+final class EventStream extends StreamingResponse implements NodeFeed.Subscriber {
   /** Events that may wait for a client; beyond it the client is dropped. */
   static final int QUEUE = 2048;
 
   /** The most bytes written at once. */
   private static final int BATCH = 64 * 1024;
 
-  private final Response response;
-  private final Callback done;
-  private final Runnable onEnd;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private boolean dropped;
   private boolean ending;
-  private volatile ClientGone watch;
-  private final java.util.concurrent.atomic.AtomicBoolean ended =
-      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param response the response, its headers already set
@@ -37,19 +28,7 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
    * @param onEnd called once when the stream ends, whichever way (unsubscribes it)
    */
   EventStream(Response response, Callback done, Runnable onEnd) {
-    this.response = response;
-    this.done = done;
-    this.onEnd = onEnd;
-  }
-
-  /** Ends the stream as soon as its client goes away (see {@link ClientGone}). */
-  void watch(ClientGone w) {
-    watch = w;
-    if (ended.get()) {
-      w.cancel(); // it ended meanwhile (its end saw no watch, or cancels it too)
-    } else {
-      w.start();
-    }
+    super(response, done, onEnd);
   }
 
   /** Queues raw text (the retry line, the first comment). */
@@ -120,43 +99,7 @@ final class EventStream extends IteratingCallback implements NodeFeed.Subscriber
         return ending ? Action.SUCCEEDED : Action.IDLE;
       }
     }
-    response.write(false, ByteBuffer.wrap(batch.toString().getBytes(StandardCharsets.UTF_8)), this);
+    write(batch);
     return Action.SCHEDULED;
-  }
-
-  @Override
-  protected void onAborted(Throwable cause) {
-    // NOTE: a write may be pending on a client that reads nothing; failing the request's callback
-    // now aborts the connection instead of waiting for the idle timeout to fail that write.
-    end(cause);
-  }
-
-  @Override
-  protected void onCompleteFailure(Throwable cause) {
-    end(cause);
-  }
-
-  @Override
-  protected void onCompleteSuccess() {
-    if (ended.compareAndSet(false, true)) {
-      onEnd.run();
-      cancelWatch();
-      response.write(true, null, done);
-    }
-  }
-
-  private void cancelWatch() {
-    ClientGone w = watch;
-    if (w != null) {
-      w.cancel();
-    }
-  }
-
-  private void end(Throwable cause) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
-    onEnd.run();
-    done.failed(cause);
   }
 }

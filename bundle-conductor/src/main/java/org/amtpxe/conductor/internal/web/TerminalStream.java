@@ -2,15 +2,11 @@ package org.amtpxe.conductor.internal.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.amtpxe.conductor.internal.console.ConsoleService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.IteratingCallback;
 
 /**
  * One web page terminal's output: a text/event-stream response fed by a node's console. The serial
@@ -20,7 +16,7 @@ import org.eclipse.jetty.util.IteratingCallback;
  * neither the console session nor the other viewers. The stream's last event is {@code ended}, with
  * the reason.
  */
-final class TerminalStream extends IteratingCallback implements ConsoleService.Viewer {
+final class TerminalStream extends StreamingResponse implements ConsoleService.Viewer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Console output that may wait for the page; beyond it the page is dropped. */
@@ -32,16 +28,11 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
   /** One event as written, and the console bytes it carries. */
   private record Item(String wire, int raw) {}
 
-  private final Response response;
-  private final Callback done;
-  private final Runnable onEnd;
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
-  private final AtomicBoolean ended = new AtomicBoolean();
   private int queuedBytes;
   private boolean ending;
   private boolean dropped;
   private boolean started;
-  private volatile ClientGone watch;
 
   /**
    * @param response the response, its headers already set
@@ -49,9 +40,7 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
    * @param onEnd called once when the stream ends, whichever way (detaches the viewer)
    */
   TerminalStream(Response response, Callback done, Runnable onEnd) {
-    this.response = response;
-    this.done = done;
-    this.onEnd = onEnd;
+    super(response, done, onEnd);
   }
 
   /**
@@ -65,16 +54,6 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
       started = true;
     }
     iterate();
-  }
-
-  /** Ends the stream as soon as its page goes away (see {@link ClientGone}). */
-  void watch(ClientGone w) {
-    watch = w;
-    if (ended.get()) {
-      w.cancel(); // it ended meanwhile (its end saw no watch, or cancels it too)
-    } else {
-      w.start();
-    }
   }
 
   /** The page went away: the viewer is detached and the connection closed. */
@@ -176,36 +155,7 @@ final class TerminalStream extends IteratingCallback implements ConsoleService.V
         return ending ? Action.SUCCEEDED : Action.IDLE;
       }
     }
-    response.write(false, ByteBuffer.wrap(batch.toString().getBytes(StandardCharsets.UTF_8)), this);
+    write(batch);
     return Action.SCHEDULED;
-  }
-
-  @Override
-  protected void onAborted(Throwable cause) {
-    finish(cause);
-  }
-
-  @Override
-  protected void onCompleteFailure(Throwable cause) {
-    finish(cause);
-  }
-
-  @Override
-  protected void onCompleteSuccess() {
-    if (ended.compareAndSet(false, true)) {
-      onEnd.run();
-      ClientGone w = watch;
-      if (w != null) {
-        w.cancel(); // the connection reads its next request
-      }
-      response.write(true, null, done);
-    }
-  }
-
-  private void finish(Throwable cause) {
-    if (ended.compareAndSet(false, true)) {
-      onEnd.run();
-      done.failed(cause);
-    }
   }
 }
